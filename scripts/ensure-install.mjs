@@ -5,7 +5,7 @@
 //
 // Stale means any of:
 //   - node_modules/.package-lock.json (npm's record of the last install) is missing;
-//   - a bin or workspace link the scripts rely on is missing (e.g. node_modules/.bin/tsx);
+//   - a bin the scripts run (e.g. node_modules/.bin/tsx), a root dependency or a workspace link is missing;
 //   - package-lock.json is newer than that record and its content differs from the one last installed here
 //     (a `git pull` or branch switch that only touched the file's mtime does not reinstall).
 //
@@ -24,17 +24,25 @@ const lockFile = join(root, "package-lock.json");
 const pkgFile = join(root, "package.json");
 const GUARD = "YIELDFLOW_ENSURE_INSTALL_ACTIVE";
 
-// Everything the root scripts execute, plus the workspace links that imports between packages resolve through.
-const required = [
-  ".bin/tsx",
-  ".bin/tsc",
-  ".bin/biome",
-  "uvu/package.json",
-  "fast-check/package.json",
-  "@yieldflow/core/package.json",
-  "@yieldflow/local-runner/package.json",
-  "@yieldflow/swf-adapter/package.json",
-];
+// What must be there: the bins the root scripts execute, every root dependency and every workspace's link
+// (read from package.json, so renaming or adding a package needs no change here).
+function requiredPaths() {
+  const paths = [".bin/tsx", ".bin/tsc", ".bin/biome"];
+  let pkg;
+  try {
+    pkg = JSON.parse(readFileSync(pkgFile, "utf8"));
+  } catch {
+    return paths;
+  }
+  for (const name of Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })) paths.push(`${name}/package.json`);
+  for (const ws of Array.isArray(pkg.workspaces) ? pkg.workspaces : []) {
+    try {
+      const { name } = JSON.parse(readFileSync(join(root, ws, "package.json"), "utf8"));
+      if (name) paths.push(`${name}/package.json`);
+    } catch {}
+  }
+  return paths;
+}
 
 const mtime = (file) => statSync(file).mtimeMs;
 const hashOf = (file) => createHash("sha256").update(readFileSync(file)).digest("hex");
@@ -42,7 +50,7 @@ const hashOf = (file) => createHash("sha256").update(readFileSync(file)).digest(
 function staleReason() {
   if (!existsSync(nodeModules)) return "node_modules is missing";
   if (!existsSync(npmRecord)) return "node_modules/.package-lock.json is missing";
-  for (const rel of required) {
+  for (const rel of requiredPaths()) {
     if (!existsSync(join(nodeModules, rel))) return `node_modules/${rel} is missing`;
   }
   const manifest = existsSync(lockFile) ? lockFile : pkgFile;

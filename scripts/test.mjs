@@ -20,7 +20,7 @@
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repoRoot = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -35,9 +35,16 @@ function parseArgs(argv) {
     else if (arg.startsWith("--root=")) opts.root = resolve(arg.slice("--root=".length));
     else if (arg === "--help" || arg === "-h") usage();
     else if (arg.startsWith("-")) usage(`unknown option ${arg}`);
-    else opts.filters.push(arg.split(sep).join("/"));
+    else opts.filters.push(normalizeFilter(arg));
   }
   return opts;
+}
+
+// "core/replay", "./tests/core/replay.test.ts" and an absolute path all work as substrings of the repo-relative path.
+function normalizeFilter(arg) {
+  const posix = arg.split(sep).join("/");
+  if (isAbsolute(arg)) return relative(repoRoot, arg).split(sep).join("/");
+  return posix.replace(/^(\.\/)+/, "");
 }
 
 function usage(error) {
