@@ -1,0 +1,111 @@
+/**
+ * The decision emitter's queue. Commands go in as the workflow code produces them; `take()` hands out the
+ * decisions of one RespondDecisionTaskCompleted, honouring SWF's rules:
+ * - at most `maxOpenActivities` / `maxOpenTimers` / `maxOpenChildren` open at once: further commands of a full kind
+ *   wait here, in order, and go out as slots free up (other kinds are not held back);
+ * - at most `maxPerResponse` decisions per response; when more are ready, the rest wait and a zero-second wake-up
+ *   timer makes SWF schedule another decision task at once (markers are never held back: the workflow already
+ *   used their values);
+ * - exactly one closing decision, always last, and only when nothing else is waiting.
+ * Everything is deterministic: the same commands in the same order give the same decisions.
+ */
+import type { Decision } from "../history/events.js";
+import { makeDecision } from "../history/events.js";
+import { SWF_LIMITS } from "./limits.js";
+import { validateDecision } from "./validate.js";
+
+/** Which open-item limit a command counts against (`marker`: none, and never deferred). */
+export type LimitKind = "activity" | "timer" | "child" | "marker";
+
+/** A decision waiting to go out. `id` lets its effect withdraw it if it is cancelled before it goes out. */
+export interface Command {
+  decision: Decision;
+  limit: LimitKind | undefined;
+  id: string;
+}
+
+const LIMITS: Record<"activity" | "timer" | "child", number> = {
+  activity: SWF_LIMITS.maxOpenActivities,
+  // one timer slot stays free for the wake-up timer
+  timer: SWF_LIMITS.maxOpenTimers - 1,
+  child: SWF_LIMITS.maxOpenChildren,
+};
+
+export class Outbox {
+  private queue: Command[] = [];
+  private close: Decision | undefined;
+  private readonly open = { activity: 0, timer: 0, child: 0 };
+
+  constructor(
+    private readonly maxPerResponse: number,
+    private readonly wakeupId: () => string,
+  ) {}
+
+  push(command: Command): void {
+    validateDecision(command.decision);
+    this.queue.push(command);
+  }
+
+  /** Queues the closing decision (again, after SWF refused it with UNHANDLED_DECISION). */
+  queueClose(decision: Decision): void {
+    validateDecision(decision);
+    this.close = decision;
+  }
+
+  /** Withdraws a command that has not gone out yet. Returns false if it already went out. */
+  drop(id: string): boolean {
+    const i = this.queue.findIndex((c) => c.id === id);
+    if (i < 0) return false;
+    this.queue.splice(i, 1);
+    return true;
+  }
+
+  /** An activity, timer or child closed: its slot is free. */
+  closed(kind: "activity" | "timer" | "child"): void {
+    this.open[kind] = Math.max(0, this.open[kind] - 1);
+  }
+
+  /** Open counts, for tests and diagnostics. */
+  openCounts(): Readonly<{ activity: number; timer: number; child: number }> {
+    return { ...this.open };
+  }
+
+  /** The number of commands still waiting. */
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  /** The decisions of one response. */
+  take(): Decision[] {
+    const out: Decision[] = [];
+    const held: Command[] = [];
+    let deferred = false;
+    const budget = this.maxPerResponse - 1; // keep room for a wake-up timer or the closing decision
+    for (const cmd of this.queue) {
+      const kind = cmd.limit;
+      if (kind === "marker") {
+        out.push(cmd.decision);
+        continue;
+      }
+      if (kind !== undefined && this.open[kind] >= LIMITS[kind]) {
+        held.push(cmd); // waits for a slot; a completion will wake the decider
+        continue;
+      }
+      if (out.length >= budget) {
+        held.push(cmd);
+        deferred = true;
+        continue;
+      }
+      if (kind !== undefined) this.open[kind]++;
+      out.push(cmd.decision);
+    }
+    this.queue = held;
+    if (deferred) {
+      out.push(makeDecision("StartTimer", { timerId: this.wakeupId(), startToFireTimeout: "0" }));
+    } else if (this.close && held.length === 0) {
+      out.push(this.close);
+      this.close = undefined;
+    }
+    return out;
+  }
+}

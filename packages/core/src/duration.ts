@@ -1,0 +1,49 @@
+import { InvalidArgumentError } from "./errors.js";
+
+/**
+ * A duration: a number of seconds, or a string such as `"30s"`, `"5m"`, `"2h"`, `"7d"`, `"1h30m"`.
+ * SWF counts whole seconds, so every duration is rounded up to a whole second.
+ *
+ * @example
+ * sleep("7d"); sleep(90); defineActivity({ ..., timeouts: { startToClose: "30s" } });
+ */
+export type Duration = number | string;
+
+const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+
+/** Parses a {@link Duration} into whole seconds (rounded up). Throws `InvalidArgumentError` on anything else. */
+export function toSeconds(duration: Duration, what = "duration"): number {
+  if (typeof duration === "number") {
+    if (!Number.isFinite(duration) || duration < 0) {
+      throw new InvalidArgumentError(`${what} must be a finite number of seconds ≥ 0, got ${duration}`);
+    }
+    return Math.ceil(duration);
+  }
+  if (typeof duration !== "string") {
+    throw new InvalidArgumentError(
+      `${what} must be a number of seconds or a string like "30s", got ${typeof duration}`,
+    );
+  }
+  const text = duration.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text));
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)/g)];
+  if (
+    parts.length === 0 ||
+    parts
+      .map((p) => p[0])
+      .join("")
+      .replace(/\s/g, "") !== text.replace(/\s/g, "")
+  ) {
+    throw new InvalidArgumentError(
+      `${what} ${JSON.stringify(duration)} is not a duration: use seconds or units ms, s, m, h, d, w (e.g. "90s", "1h30m", "7d")`,
+    );
+  }
+  let seconds = 0;
+  for (const [, amount, unit] of parts) seconds += Number(amount) * (UNIT_SECONDS[unit as string] as number);
+  return Math.ceil(seconds - 1e-9);
+}
+
+/** Formats seconds the way SWF wants durations: a decimal integer string. */
+export function toSwfDuration(seconds: number): string {
+  return String(Math.ceil(seconds));
+}

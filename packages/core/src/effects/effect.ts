@@ -1,0 +1,178 @@
+/**
+ * Effect descriptors: plain data saying what workflow code wants (run this activity with this input, wait 10
+ * minutes, record this value). Workflow code never does I/O; it hands descriptors to the replay engine with
+ * `yield*`, which also types the result. Each descriptor is iterable: iterating it yields one
+ * {@link EffectRequest} and returns what the engine sends back.
+ */
+
+import type { ChildPolicy } from "../history/swf-types.js";
+import type { ActivityDefinition, WorkflowDefinition } from "../workflow.js";
+
+/** The marker of a request yielded to the engine. A bare effect (yielded without `*`) lacks it. */
+export const REQUEST = "yieldflow/request" as const;
+
+/** What the engine receives from workflow code: always produced by `yield*` on an effect. */
+export interface EffectRequest {
+  readonly type: typeof REQUEST;
+  readonly effect: Descriptor;
+}
+
+/** An effect whose result has type `T`. Use it with `yield*`, or pass it to `all`, `race`, `any`, `start`. */
+export interface Effect<T> {
+  readonly kind: Descriptor["kind"];
+  [Symbol.iterator](): Generator<EffectRequest, T, unknown>;
+}
+
+/** A concurrent branch: an effect, or a started generator (a call of a `function*`) that uses effects. */
+export type Branch<T = unknown> = Effect<T> | Generator<EffectRequest, T, unknown>;
+
+/** The result type of a branch. */
+export type BranchResult<B> =
+  B extends Effect<infer T> ? T : B extends Generator<EffectRequest, infer T, unknown> ? T : never;
+
+/** Activity scheduling fields, already resolved to SWF's units (seconds). */
+export interface ActivityScheduling {
+  taskList: string | undefined;
+  taskPriority: number | undefined;
+  scheduleToStart: number | undefined;
+  startToClose: number | undefined;
+  scheduleToClose: number | undefined;
+  heartbeat: number | undefined;
+}
+
+export interface ActivityDescriptor {
+  kind: "activity";
+  activity: ActivityDefinition<unknown, unknown>;
+  input: unknown;
+  /** A user-supplied activity id, or undefined for a deterministic one. */
+  id: string | undefined;
+  scheduling: ActivityScheduling;
+}
+export interface TimerDescriptor {
+  kind: "timer";
+  seconds: number;
+  id: string | undefined;
+}
+export interface SideEffectDescriptor {
+  kind: "sideEffect";
+  fn: () => unknown;
+  id: string | undefined;
+}
+export interface ChildDescriptor {
+  kind: "child";
+  workflow: WorkflowDefinition<unknown, unknown>;
+  input: unknown;
+  workflowId: string | undefined;
+  taskList: string | undefined;
+  executionStartToClose: number | undefined;
+  taskStartToClose: number | undefined;
+  childPolicy: ChildPolicy | undefined;
+  tagList: readonly string[] | undefined;
+}
+export interface SignalDescriptor {
+  kind: "signal";
+  name: string;
+  timeoutSeconds: number | undefined;
+}
+export interface SignalExternalDescriptor {
+  kind: "signalExternal";
+  workflowId: string;
+  runId: string | undefined;
+  signalName: string;
+  input: unknown;
+}
+export interface CancelExternalDescriptor {
+  kind: "cancelExternal";
+  workflowId: string;
+  runId: string | undefined;
+}
+export interface CombinatorDescriptor {
+  kind: "all" | "race" | "any";
+  branches: readonly Branch[];
+}
+export interface StartDescriptor {
+  kind: "start";
+  branch: Branch;
+}
+export interface WaitDescriptor {
+  kind: "wait";
+  /** The engine's operation behind a handle. */
+  op: unknown;
+}
+export interface CancelDescriptor {
+  kind: "cancel";
+  op: unknown;
+}
+export interface InfoDescriptor {
+  kind: "info";
+  what: "now" | "random" | "uuid" | "workflowInfo" | "log";
+  /** For `log`: the level and message parts. */
+  args?: readonly unknown[];
+}
+export interface ContinueAsNewDescriptor {
+  kind: "continueAsNew";
+  input: unknown;
+  workflowTypeVersion: string | undefined;
+  taskList: string | undefined;
+  executionStartToClose: number | undefined;
+  taskStartToClose: number | undefined;
+  childPolicy: ChildPolicy | undefined;
+  tagList: readonly string[] | undefined;
+}
+export interface PatchDescriptor {
+  kind: "patch";
+  patchId: string;
+  deprecated: boolean;
+}
+
+/** Every effect the engine understands, discriminated by `kind`. */
+export type Descriptor =
+  | ActivityDescriptor
+  | TimerDescriptor
+  | SideEffectDescriptor
+  | ChildDescriptor
+  | SignalDescriptor
+  | SignalExternalDescriptor
+  | CancelExternalDescriptor
+  | CombinatorDescriptor
+  | StartDescriptor
+  | WaitDescriptor
+  | CancelDescriptor
+  | InfoDescriptor
+  | ContinueAsNewDescriptor
+  | PatchDescriptor;
+
+/** The kinds of effect. */
+export type EffectKind = Descriptor["kind"];
+
+const effectPrototype = {
+  *[Symbol.iterator](this: Descriptor): Generator<EffectRequest, unknown, unknown> {
+    return yield { type: REQUEST, effect: this };
+  },
+};
+
+/** Wraps a descriptor so that `yield*` on it asks the engine to perform it. */
+export function makeEffect<T>(descriptor: Descriptor): Effect<T> {
+  return Object.assign(Object.create(effectPrototype) as object, descriptor) as unknown as Effect<T>;
+}
+
+/** True for an effect made by {@link makeEffect} (used to explain a bare `yield`). */
+export function isEffect(value: unknown): value is Effect<unknown> & Descriptor {
+  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === effectPrototype;
+}
+
+/** True for an {@link EffectRequest}. */
+export function isRequest(value: unknown): value is EffectRequest {
+  return typeof value === "object" && value !== null && (value as EffectRequest).type === REQUEST;
+}
+
+/** True for a generator object (a started `function*`). */
+export function isGenerator(value: unknown): value is Generator<EffectRequest, unknown, unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Generator).next === "function" &&
+    typeof (value as Generator).throw === "function" &&
+    typeof (value as Generator)[Symbol.iterator] === "function"
+  );
+}

@@ -1,0 +1,141 @@
+/**
+ * The history model: SWF history events as they arrive (from the SDK, from SWF's wire JSON, from the AWS CLI) and
+ * as the fold sees them once checked. Event and attribute names come from the SDK via the generated `swf-types.ts`.
+ */
+import { HistoryError } from "../errors.js";
+import {
+  type DecisionAttributesKey,
+  type DecisionAttributesMap,
+  type DecisionType,
+  type EventAttributesKey,
+  type EventAttributesMap,
+  type EventType,
+  EventTypeValues,
+  requiredEventFields,
+} from "./swf-types.js";
+
+export type * from "./swf-types.js";
+
+/** Deeply optional: what arrives may lack anything, and is checked before use. */
+type Loose<T> = T extends readonly (infer U)[]
+  ? readonly Loose<U>[]
+  : T extends string | number | boolean
+    ? T
+    : { [K in keyof T]?: Loose<T[K]> | undefined };
+
+/** A timestamp in any of the three forms histories arrive in: `Date` (SDK), epoch seconds (wire JSON), ISO string (CLI). */
+export type Timestamp = Date | number | string;
+
+/**
+ * One SWF history event as it arrives: the SDK's `HistoryEvent`, SWF's wire JSON, or the AWS CLI's JSON.
+ * Every field is optional here because input is checked, not trusted.
+ */
+export type HistoryEvent = {
+  eventId?: number | undefined;
+  eventType?: EventType | undefined;
+  eventTimestamp?: Timestamp | undefined;
+} & { [K in EventType as EventAttributesKey<K>]?: Loose<EventAttributesMap[K]> | undefined };
+
+/** A checked event: a known type, its attributes present and complete, its time in epoch milliseconds. */
+export type Event<K extends EventType = EventType> = K extends EventType
+  ? {
+      readonly eventId: number;
+      readonly eventType: K;
+      readonly time: number;
+      readonly attributes: EventAttributesMap[K];
+    }
+  : never;
+
+/** One SWF decision, exactly as `RespondDecisionTaskCompleted` takes it. */
+export type Decision = {
+  [K in DecisionType]: { decisionType: K } & { [P in DecisionAttributesKey<K>]: DecisionAttributesMap[K] };
+}[DecisionType];
+
+/** The attributes key of an event type: `ActivityTaskScheduled` → `activityTaskScheduledEventAttributes`. */
+export function eventAttributesKey<K extends EventType>(type: K): EventAttributesKey<K> {
+  return `${type[0]?.toLowerCase()}${type.slice(1)}EventAttributes` as EventAttributesKey<K>;
+}
+
+/** The attributes key of a decision type: `StartTimer` → `startTimerDecisionAttributes`. */
+export function decisionAttributesKey<K extends DecisionType>(type: K): DecisionAttributesKey<K> {
+  return `${type[0]?.toLowerCase()}${type.slice(1)}DecisionAttributes` as DecisionAttributesKey<K>;
+}
+
+/** Makes a decision of `type` with `attributes`, typed. */
+export function makeDecision<K extends DecisionType>(type: K, attributes: DecisionAttributesMap[K]): Decision {
+  return { decisionType: type, [decisionAttributesKey(type)]: attributes } as unknown as Decision;
+}
+
+/** The attributes of a decision, typed by its type. */
+export function decisionAttributes<K extends DecisionType>(
+  decision: Decision & { decisionType: K },
+): DecisionAttributesMap[K] {
+  return (decision as unknown as Record<string, DecisionAttributesMap[K]>)[
+    decisionAttributesKey(decision.decisionType)
+  ] as DecisionAttributesMap[K];
+}
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(EventTypeValues);
+
+/** Converts any of the three timestamp forms to epoch milliseconds. */
+export function timestampToMillis(value: unknown, eventId?: number): number {
+  let ms: number;
+  if (value instanceof Date) ms = value.getTime();
+  else if (typeof value === "number") ms = value * 1000;
+  else if (typeof value === "string") ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);
+  else ms = Number.NaN;
+  if (!Number.isFinite(ms)) {
+    throw new HistoryError(
+      "YF_HISTORY_BAD_TIMESTAMP",
+      `eventTimestamp ${JSON.stringify(value)} is not a Date, epoch seconds or an ISO-8601 string`,
+      eventId,
+    );
+  }
+  return Math.round(ms);
+}
+
+/**
+ * Checks one event: known type, integer id, usable timestamp, attributes present with every field SWF requires.
+ * Returns the checked form. Throws `HistoryError` saying exactly what is wrong.
+ */
+export function checkEvent(raw: unknown, index: number): Event {
+  if (typeof raw !== "object" || raw === null) {
+    throw new HistoryError(
+      "YF_HISTORY_BAD_EVENT",
+      `history[${index}] is ${raw === null ? "null" : typeof raw}, not an event object`,
+    );
+  }
+  const e = raw as Record<string, unknown>;
+  const eventId = e.eventId;
+  if (typeof eventId !== "number" || !Number.isInteger(eventId) || eventId < 1) {
+    throw new HistoryError(
+      "YF_HISTORY_BAD_EVENT",
+      `history[${index}] has eventId ${JSON.stringify(eventId)}; expected a positive integer`,
+    );
+  }
+  const type = e.eventType;
+  if (typeof type !== "string" || !KNOWN_TYPES.has(type)) {
+    throw new HistoryError(
+      "YF_HISTORY_UNKNOWN_EVENT_TYPE",
+      `unknown eventType ${JSON.stringify(type)}; SWF has 54 event types (ActivityTaskScheduled, TimerFired, …)`,
+      eventId,
+    );
+  }
+  const eventType = type as EventType;
+  const key = eventAttributesKey(eventType);
+  const attributes = e[key];
+  if (typeof attributes !== "object" || attributes === null) {
+    throw new HistoryError("YF_HISTORY_MISSING_ATTRIBUTES", `${eventType} has no ${key}`, eventId);
+  }
+  const missing = (requiredEventFields[eventType] as readonly string[]).filter(
+    (f) => (attributes as Record<string, unknown>)[f] === undefined,
+  );
+  if (missing.length > 0) {
+    throw new HistoryError(
+      "YF_HISTORY_MISSING_ATTRIBUTES",
+      `${eventType}.${key} lacks required field(s) ${missing.join(", ")}`,
+      eventId,
+    );
+  }
+  return { eventId, eventType, time: timestampToMillis(e.eventTimestamp, eventId), attributes } as Event;
+}

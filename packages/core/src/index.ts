@@ -1,0 +1,89 @@
+/**
+ * @yieldflow/core: durable workflows for AWS SWF as TypeScript generators. The only barrel of the package.
+ *
+ * - definitions: `defineWorkflow`, `defineActivity`, `implement`
+ * - effects (use with `yield*`): `activity`, `sleep`, `sideEffect`, `childWorkflow`, `signal`, `signalExternal`,
+ *   `requestCancelExternal`, `all`, `race`, `any`, `start`, `cancel`, `retry`, `now`, `random`, `uuid`,
+ *   `workflowInfo`, `log`, `continueAsNew`, `patched`, `deprecatePatch`
+ * - the interpreter: `decide` (pure), `Replayer` (incremental)
+ * - errors (`…Error`: engine faults) and failures (`…Failure`: outcomes thrown into workflow code)
+ */
+
+export { SWF_LIMITS } from "./decisions/limits.js";
+export { checkSwfId, swfIdProblem, validateDecision } from "./decisions/validate.js";
+export { type Duration, toSeconds } from "./duration.js";
+export { type ActivityCallOptions, activity } from "./effects/activity.js";
+export { type ChildWorkflowOptions, childWorkflow } from "./effects/child.js";
+export { all, any, race } from "./effects/combinators.js";
+export type { Branch, BranchResult, Effect, EffectRequest } from "./effects/effect.js";
+export { cancel, type Handle, start } from "./effects/handle.js";
+export { type LogLevel, log, now, random, uuid, type WorkflowInfo, workflowInfo } from "./effects/info.js";
+export { type ContinueAsNewOptions, continueAsNew, deprecatePatch, patched } from "./effects/lifecycle.js";
+export { backoffSeconds, isRetryable, type RetryPolicy, retry } from "./effects/retry.js";
+export { sideEffect } from "./effects/side-effect.js";
+export { requestCancelExternal, signal, signalExternal } from "./effects/signal.js";
+export { sleep } from "./effects/timer.js";
+export {
+  ActivityFailure,
+  AllFailedFailure,
+  ApplicationFailure,
+  CancelledFailure,
+  type ChildCloseStatus,
+  ChildWorkflowFailure,
+  type Divergence,
+  decodeRemoteError,
+  encodeRemoteError,
+  Failure,
+  HistoryError,
+  type HistoryErrorCode,
+  InvalidArgumentError,
+  InvalidDecisionError,
+  InvalidYieldError,
+  NondeterminismError,
+  type RemoteError,
+  ScheduleFailure,
+  TimeoutFailure,
+  type TimeoutType,
+  WorkflowTaskError,
+  YieldflowError,
+} from "./errors.js";
+export {
+  type Decision,
+  decisionAttributes,
+  decisionAttributesKey,
+  type Event,
+  eventAttributesKey,
+  type HistoryEvent,
+  makeDecision,
+  type Timestamp,
+  timestampToMillis,
+} from "./history/events.js";
+export {
+  type DecisionTask,
+  emptyHistoryState,
+  foldHistory,
+  type HistoryState,
+  type Input,
+  type Recorded,
+} from "./history/fold.js";
+export type * from "./history/swf-types.js";
+export { DecisionTypeValues, EventTypeValues } from "./history/swf-types.js";
+export { jsonSerializer, PayloadError, type Serializer } from "./payload/serializer.js";
+export { childWorkflowId, type LogEntry, type WorkflowStatus } from "./replay/engine.js";
+export { describeSignature, matchDecisions, type Signature, signatureOf } from "./replay/match.js";
+export { type DecideOptions, type DecideResult, decide, Replayer } from "./replay/replayer.js";
+export {
+  type ActivityContext,
+  type ActivityDefinition,
+  type ActivityImplementation,
+  type ActivityOptions,
+  type ActivityTimeouts,
+  defineActivity,
+  defineWorkflow,
+  type InputOf,
+  implement,
+  type OutputOf,
+  type WorkflowBody,
+  type WorkflowDefinition,
+  type WorkflowOptions,
+} from "./workflow.js";

@@ -1,0 +1,905 @@
+/**
+ * The replay engine: drives a workflow's generators against the inputs of one decision task at a time.
+ *
+ * Invariants:
+ * - deterministic: the same inputs in the same order produce the same commands in the same order; there is no
+ *   clock, no I/O and no randomness here beyond what the history and the run id provide;
+ * - inputs are delivered one at a time in history order, and after each one every runnable branch runs until it
+ *   waits again (FIFO), so whoever completes first in the history wins a race, on every replay;
+ * - every effect that needs an SWF id takes the next number of one per-run sequence (patch markers excepted, so
+ *   that adding `patched()` does not shift the ids of a running execution);
+ * - nothing is dropped: a signal nobody waits for is buffered, a result nobody awaited is kept on its handle.
+ */
+
+import { Outbox } from "../decisions/outbox.js";
+import { checkSwfId, swfIdProblem } from "../decisions/validate.js";
+import { createRandom, type DeterministicRandom } from "../determinism/random.js";
+import {
+  type ActivityDescriptor,
+  type Branch,
+  type ChildDescriptor,
+  type Descriptor,
+  isEffect,
+  isGenerator,
+  isRequest,
+  makeEffect,
+} from "../effects/effect.js";
+import type { Handle } from "../effects/handle.js";
+import type { LogLevel, WorkflowInfo } from "../effects/info.js";
+import {
+  ActivityFailure,
+  AllFailedFailure,
+  CancelledFailure,
+  ChildWorkflowFailure,
+  decodeRemoteError,
+  encodeRemoteError,
+  Failure,
+  InvalidArgumentError,
+  InvalidYieldError,
+  ScheduleFailure,
+  TimeoutFailure,
+  type TimeoutType,
+  WorkflowTaskError,
+} from "../errors.js";
+import { type Decision, makeDecision } from "../history/events.js";
+import type { DecisionTask, HistoryState, Input } from "../history/fold.js";
+import type { Serializer } from "../payload/serializer.js";
+import type { WorkflowDefinition } from "../workflow.js";
+
+/** How a workflow execution stands after a decision task. */
+export type WorkflowStatus =
+  | { status: "running" }
+  | { status: "completed"; result: unknown }
+  | { status: "failed"; reason: string; details: string | undefined; error: unknown }
+  | { status: "canceled"; details: string | undefined }
+  | { status: "continuedAsNew"; input: unknown };
+
+/** A line logged by workflow code with `log(...)`, emitted once (never while replaying). */
+export interface LogEntry {
+  level: LogLevel;
+  message: string;
+  data: unknown;
+  /** Workflow time of the decision task, epoch ms. */
+  time: number;
+}
+
+/** What the engine needs to know about the run. */
+export interface EngineContext {
+  workflowId: string;
+  runId: string;
+  serializer: Serializer;
+  maxDecisionsPerResponse: number;
+}
+
+type OpState = "pending" | "ok" | "failed";
+
+/** A running operation: a scheduled activity, a timer, a branch, a combinator. Settles once. */
+class Op {
+  state: OpState = "pending";
+  value: unknown = undefined;
+  private listeners: ((op: Op) => void)[] = [];
+  /** How to cancel this op while it is pending; set by the effect that made it. */
+  onCancel: (() => void) | undefined = undefined;
+  /** Pending ops started by this op's fiber (for branch ops), cancelled with it; settled ops leave the set. */
+  readonly owned = new Set<Op>();
+  /** The branch op whose fiber started this op. */
+  owner: Op | undefined = undefined;
+  /** Set once someone waited on this op or combined it, so its failure was seen. */
+  observed = false;
+  constructor(
+    readonly kind: string,
+    readonly id: string,
+  ) {}
+  listen(fn: (op: Op) => void): void {
+    if (this.state === "pending") this.listeners.push(fn);
+    else fn(this);
+  }
+  settle(state: "ok" | "failed", value: unknown): void {
+    if (this.state !== "pending") return;
+    this.state = state;
+    this.value = value;
+    this.onCancel = undefined;
+    this.owner?.owned.delete(this);
+    const listeners = this.listeners;
+    this.listeners = [];
+    for (const fn of listeners) fn(this);
+  }
+}
+
+/** A generator being driven: the workflow body, or a branch passed to all/race/any/start. */
+interface Fiber {
+  gen: Generator<unknown, unknown, unknown>;
+  op: Op;
+  /** The op this fiber waits for, if it waits. */
+  waitingOn: Op | undefined;
+  /** A cancellation that arrived while the fiber was runnable: thrown in at its next wait. */
+  pendingCancel: CancelledFailure | undefined;
+}
+
+/** Where every command-producing effect records what it is waiting for. */
+interface Pending {
+  op: Op;
+  kind: "activity" | "timer" | "child" | "signalExternal" | "cancelExternal";
+  descriptor?: ActivityDescriptor | ChildDescriptor;
+  childRunId?: string;
+  /** For a signal wait with a timeout: the op waiting for the signal. */
+  signalOp?: Op;
+  signalName?: string;
+}
+
+/**
+ * Drives one run of a workflow: deliver a decision task's inputs, let the code run, collect the decisions.
+ * Used by `Replayer` (full and incremental replay); not a public API.
+ */
+export class Engine {
+  private readonly rng: DeterministicRandom;
+  private readonly outbox: Outbox;
+  private seq = 0;
+  private time = 0;
+  private replaying = true;
+  private taskStartedEventId = 0;
+  private historyLength = 0;
+  private root: Fiber | undefined;
+  private readonly runQueue: { fiber: Fiber; ok: boolean; value: unknown }[] = [];
+  /** effect id → what waits on SWF for it. */
+  private readonly pending = new Map<string, Pending>();
+  private readonly signalBuffer = new Map<string, unknown[]>();
+  private readonly signalWaiters = new Map<string, Op[]>();
+  private readonly patches = new Map<string, boolean>();
+  /** Ops behind handles given out by start(), checked for unobserved failures when the workflow finishes. */
+  private readonly handles: Op[] = [];
+  private cancelRequested = false;
+  private finished = false;
+  private closing: Decision | undefined;
+  private statusValue: WorkflowStatus = { status: "running" };
+  private logs: LogEntry[] = [];
+  private warnings: string[] = [];
+
+  constructor(
+    private readonly workflow: WorkflowDefinition<unknown, unknown>,
+    private readonly history: () => HistoryState,
+    private readonly ctx: EngineContext,
+  ) {
+    this.rng = createRandom(`yieldflow:${ctx.runId}`);
+    this.outbox = new Outbox(ctx.maxDecisionsPerResponse, () => `wakeup-${++this.seq}`);
+  }
+
+  get status(): WorkflowStatus {
+    return this.statusValue;
+  }
+
+  /** Runs one decision task: delivers its inputs in order, then returns the decisions to make. */
+  runTask(
+    task: DecisionTask,
+    replaying: boolean,
+    historyLength: number,
+  ): { decisions: Decision[]; logs: LogEntry[]; warnings: string[] } {
+    this.time = task.time;
+    this.replaying = replaying;
+    this.taskStartedEventId = task.startedEventId;
+    this.historyLength = historyLength;
+    this.logs = [];
+    this.warnings = [];
+    for (const input of task.inputs) {
+      this.deliver(input);
+      this.drain();
+    }
+    const decisions = this.outbox.take();
+    return { decisions, logs: this.logs, warnings: this.warnings };
+  }
+
+  // ─── inputs ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+  private deliver(input: Input): undefined {
+    switch (input.type) {
+      case "workflowStarted": {
+        const started = this.history().started;
+        const arg = this.ctx.serializer.deserialize(started?.input);
+        const op = new Op("workflow", "workflow");
+        let gen: Generator<unknown, unknown, unknown>;
+        try {
+          gen = this.workflow.body(arg) as Generator<unknown, unknown, unknown>;
+        } catch (err) {
+          throw this.taskError(err);
+        }
+        if (!isGenerator(gen)) {
+          throw new InvalidArgumentError(
+            `workflow ${this.workflow.name}: the body must be a generator function (function*), it returned ${typeof gen}`,
+          );
+        }
+        this.root = { gen, op, waitingOn: undefined, pendingCancel: undefined };
+        this.runQueue.push({ fiber: this.root, ok: true, value: undefined });
+        return;
+      }
+      case "activityCompleted":
+        return this.resolve(input.id, (p) => p.op.settle("ok", this.ctx.serializer.deserialize(input.result)));
+      case "activityFailed":
+        return this.resolve(input.id, (p) => {
+          const def = (p.descriptor as ActivityDescriptor).activity;
+          p.op.settle(
+            "failed",
+            new ActivityFailure(
+              input.id,
+              { name: def.name, version: def.version },
+              decodeRemoteError(input.reason, input.details),
+            ),
+          );
+        });
+      case "activityTimedOut":
+        return this.resolve(input.id, (p) => {
+          const def = (p.descriptor as ActivityDescriptor).activity;
+          const msg = `activity ${def.name}@${def.version} (${input.id}) timed out (${input.timeoutType})`;
+          p.op.settle(
+            "failed",
+            new TimeoutFailure(
+              { kind: "activity", id: input.id },
+              input.timeoutType as TimeoutType,
+              msg,
+              input.details,
+            ),
+          );
+        });
+      case "activityCanceled":
+        return this.resolve(input.id, (p) => p.op.settle("failed", new CancelledFailure(input.id)));
+      case "timerFired":
+        return this.resolve(input.id, (p) => {
+          p.op.settle("ok", undefined);
+          if (p.signalOp) this.timeoutSignal(p);
+        });
+      case "childStarted": {
+        const p = this.pending.get(input.id);
+        if (p) p.childRunId = input.runId;
+        return;
+      }
+      case "childClosed":
+        return this.resolve(input.id, (p) => {
+          const def = (p.descriptor as ChildDescriptor).workflow;
+          if (input.status === "COMPLETED") p.op.settle("ok", this.ctx.serializer.deserialize(input.result));
+          else {
+            const error =
+              input.status === "TIMED_OUT" ? undefined : decodeRemoteError(input.reason ?? input.status, input.details);
+            p.op.settle(
+              "failed",
+              new ChildWorkflowFailure(
+                input.status,
+                { name: def.name, version: def.version },
+                input.id,
+                input.runId,
+                error,
+              ),
+            );
+          }
+        });
+      case "signal":
+        return this.deliverSignal(input.name, input.input);
+      case "externalDone":
+        return this.resolve(input.id, (p) => p.op.settle("ok", undefined));
+      case "commandFailed": {
+        if (input.eventType === "RecordMarkerFailed") {
+          this.warnings.push(
+            `marker ${input.id} was not recorded (${input.cause}); its value will be recomputed on replay`,
+          );
+          return;
+        }
+        return this.resolve(input.id, (p) => {
+          p.op.settle("failed", new ScheduleFailure(input.eventType, input.id, input.cause));
+          if (p.signalOp) this.failSignal(p, new ScheduleFailure(input.eventType, input.id, input.cause));
+        });
+      }
+      case "cancelRequested":
+        if (this.cancelRequested || this.finished) return;
+        this.cancelRequested = true;
+        if (this.root)
+          this.cancelFiber(this.root, new CancelledFailure("workflow", "the workflow execution was asked to cancel"));
+        return;
+      case "closeFailed":
+        if (input.eventType === "ContinueAsNewWorkflowExecutionFailed" && input.cause !== "UNHANDLED_DECISION") {
+          const reason = "ContinueAsNewFailed";
+          const details = `SWF refused to continue as new: ${input.cause}`;
+          this.closing = makeDecision("FailWorkflowExecution", { reason, details });
+          this.statusValue = {
+            status: "failed",
+            reason,
+            details,
+            error: new ScheduleFailure(input.eventType, "workflow", input.cause),
+          };
+        }
+        if (this.closing) this.outbox.queueClose(this.closing);
+        for (const [name, signals] of this.signalBuffer) {
+          if (signals.length)
+            this.warnings.push(
+              `${signals.length} signal(s) "${name}" arrived after the workflow finished and were not consumed`,
+            );
+        }
+        return;
+      default: {
+        const unreachable: never = input;
+        throw new Error(`unhandled input ${(unreachable as Input).type}`);
+      }
+    }
+  }
+
+  /** Settles what waits for `id`, if anything still does (late results of cancelled ops are ignored). */
+  private resolve(id: string, fn: (p: Pending) => void): undefined {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    if (p.kind === "activity" || p.kind === "timer" || p.kind === "child") this.outbox.closed(p.kind);
+    if (p.op.state === "pending") fn(p);
+  }
+
+  private deliverSignal(name: string, data: string | undefined): undefined {
+    const waiters = this.signalWaiters.get(name);
+    const waiter = waiters?.shift();
+    const value = this.ctx.serializer.deserialize(data);
+    if (waiter) {
+      waiter.settle("ok", value);
+      return;
+    }
+    let buffer = this.signalBuffer.get(name);
+    if (!buffer) {
+      buffer = [];
+      this.signalBuffer.set(name, buffer);
+    }
+    buffer.push(value);
+  }
+
+  private removeSignalWaiter(name: string, op: Op): void {
+    const waiters = this.signalWaiters.get(name);
+    const i = waiters?.indexOf(op) ?? -1;
+    if (waiters && i >= 0) waiters.splice(i, 1);
+  }
+
+  private timeoutSignal(timer: Pending): void {
+    const op = timer.signalOp as Op;
+    this.removeSignalWaiter(timer.signalName as string, op);
+    op.settle(
+      "failed",
+      new TimeoutFailure(
+        { kind: "signal", id: timer.op.id },
+        "SIGNAL",
+        `no signal "${timer.signalName}" arrived before the timeout`,
+      ),
+    );
+  }
+
+  private failSignal(timer: Pending, failure: Failure): void {
+    const op = timer.signalOp as Op;
+    this.removeSignalWaiter(timer.signalName as string, op);
+    op.settle("failed", failure);
+  }
+
+  // ─── running fibers ─────────────────────────────────────────────────────────────────────────────────────────
+
+  private drain(): void {
+    while (this.runQueue.length > 0 && !this.finished) {
+      const { fiber, ok, value } = this.runQueue.shift() as { fiber: Fiber; ok: boolean; value: unknown };
+      this.step(fiber, ok, value);
+    }
+    this.runQueue.length = 0;
+  }
+
+  private wake(fiber: Fiber, op: Op): void {
+    if (fiber.waitingOn !== op) return;
+    fiber.waitingOn = undefined;
+    op.observed = true;
+    this.runQueue.push({ fiber, ok: op.state === "ok", value: op.value });
+  }
+
+  private step(fiber: Fiber, ok: boolean, value: unknown): void {
+    for (;;) {
+      if (this.finished) return;
+      let r: IteratorResult<unknown, unknown>;
+      try {
+        r = ok ? fiber.gen.next(value) : fiber.gen.throw(value);
+      } catch (err) {
+        this.finishFiber(fiber, "failed", err);
+        return;
+      }
+      if (r.done) {
+        this.finishFiber(fiber, "ok", r.value);
+        return;
+      }
+      const request = r.value;
+      if (!isRequest(request)) throw this.invalidYield(request);
+      let op: Op;
+      try {
+        op = this.startEffect(request.effect, fiber);
+      } catch (err) {
+        if (!(err instanceof InvalidArgumentError)) throw err;
+        ok = false; // a bad argument surfaces in workflow code, where the call was made
+        value = err;
+        continue;
+      }
+      if (this.finished) return;
+      if (op.state === "pending" && fiber.pendingCancel) {
+        const failure = fiber.pendingCancel;
+        fiber.pendingCancel = undefined;
+        if (op.owner === fiber.op) this.cancelOp(op, failure);
+        ok = false;
+        value = failure;
+        continue;
+      }
+      if (op.state === "pending") {
+        fiber.waitingOn = op;
+        op.listen((settled) => this.wake(fiber, settled));
+        return;
+      }
+      op.observed = true;
+      ok = op.state === "ok";
+      value = op.value;
+    }
+  }
+
+  private finishFiber(fiber: Fiber, state: "ok" | "failed", value: unknown): void {
+    if (state === "failed" && !(value instanceof Failure)) throw this.taskError(value);
+    fiber.op.settle(state, value);
+    if (fiber !== this.root) return;
+    this.finished = true;
+    for (const h of this.handles) {
+      if (h.state === "failed" && !h.observed) {
+        this.warnings.push(
+          `${h.id} failed and the workflow finished without awaiting its handle: ${(h.value as Error).message}`,
+        );
+      }
+    }
+    const ser = this.ctx.serializer;
+    if (state === "ok") {
+      this.closing = makeDecision("CompleteWorkflowExecution", compact({ result: ser.serialize(value) }));
+      this.statusValue = { status: "completed", result: value };
+    } else if (value instanceof CancelledFailure && this.cancelRequested) {
+      const details = ser.serialize(value.message);
+      this.closing = makeDecision("CancelWorkflowExecution", compact({ details }));
+      this.statusValue = { status: "canceled", details };
+    } else {
+      const { reason, details } = encodeRemoteError(value);
+      this.closing = makeDecision("FailWorkflowExecution", { reason: truncateReason(reason), details });
+      this.statusValue = { status: "failed", reason: truncateReason(reason), details, error: value };
+    }
+    this.outbox.queueClose(this.closing);
+  }
+
+  private taskError(err: unknown): WorkflowTaskError {
+    return new WorkflowTaskError(this.workflow.name, this.ctx.runId, this.taskStartedEventId, err);
+  }
+
+  private invalidYield(value: unknown): InvalidYieldError {
+    const where = `workflow ${this.workflow.name} (run ${this.ctx.runId || "?"}), decision task at event ${this.taskStartedEventId}`;
+    if (isEffect(value)) {
+      return new InvalidYieldError(
+        `${where}: a ${(value as unknown as Descriptor).kind} effect was yielded with \`yield\`; write \`yield*\` (with the star) so the engine runs it and types its result`,
+      );
+    }
+    return new InvalidYieldError(
+      `${where}: workflow code yielded ${describeValue(value)}; workflows may only use \`yield*\` on yieldflow effects (activity, sleep, signal, all, …)`,
+    );
+  }
+
+  // ─── effects ────────────────────────────────────────────────────────────────────────────────────────────────
+
+  private nextId(kind: string, given: string | undefined): string {
+    const n = ++this.seq;
+    return given ?? `${kind}-${n}`;
+  }
+
+  private settled(kind: string, state: "ok" | "failed", value: unknown): Op {
+    const op = new Op(kind, kind);
+    op.settle(state, value);
+    return op;
+  }
+
+  private own(fiber: Fiber, op: Op): Op {
+    op.owner = fiber.op;
+    fiber.op.owned.add(op);
+    return op;
+  }
+
+  /** Starts a branch (effect or generator) on behalf of `owner`, returning the op that settles with it. */
+  private startBranch(branch: Branch, owner: Fiber): Op {
+    if (isGenerator(branch)) {
+      const op = this.own(owner, new Op("branch", `branch-${++this.seq}`));
+      const fiber: Fiber = {
+        gen: branch as Generator<unknown, unknown, unknown>,
+        op,
+        waitingOn: undefined,
+        pendingCancel: undefined,
+      };
+      op.onCancel = () => this.cancelFiber(fiber, new CancelledFailure(op.id));
+      this.runQueue.push({ fiber, ok: true, value: undefined });
+      return op;
+    }
+    return this.startEffect(branch as unknown as Descriptor, owner);
+  }
+
+  /** The table from effect kind to what starting it means. Returns an op (already settled for immediate effects). */
+  private startEffect(effect: Descriptor, fiber: Fiber): Op {
+    switch (effect.kind) {
+      case "activity":
+        return this.startActivity(effect, fiber);
+      case "timer":
+        return this.startTimer(this.nextId("timer", effect.id), effect.seconds, fiber);
+      case "sideEffect":
+        return this.sideEffect(effect.fn, this.nextId("sideEffect", effect.id));
+      case "child":
+        return this.startChild(effect, fiber);
+      case "signal":
+        return this.waitSignal(effect.name, effect.timeoutSeconds, fiber);
+      case "signalExternal":
+      case "cancelExternal": {
+        const id = `${effect.kind === "signalExternal" ? "signal" : "cancel"}-${++this.seq}`;
+        const op = this.own(fiber, new Op(effect.kind, id));
+        const decision =
+          effect.kind === "signalExternal"
+            ? makeDecision(
+                "SignalExternalWorkflowExecution",
+                compact({
+                  workflowId: effect.workflowId,
+                  runId: effect.runId,
+                  signalName: effect.signalName,
+                  input: this.ctx.serializer.serialize(effect.input),
+                  control: id,
+                }),
+              )
+            : makeDecision(
+                "RequestCancelExternalWorkflowExecution",
+                compact({ workflowId: effect.workflowId, runId: effect.runId, control: id }),
+              );
+        this.pending.set(id, { op, kind: effect.kind });
+        this.outbox.push({ decision, limit: undefined, id });
+        op.onCancel = () => {
+          this.outbox.drop(id);
+          this.pending.delete(id);
+        };
+        return op;
+      }
+      case "all":
+      case "race":
+      case "any":
+        return this.combine(effect.kind, effect.branches, fiber);
+      case "start": {
+        const op = this.startBranch(effect.branch, fiber);
+        this.handles.push(op);
+        return this.settled("start", "ok", this.handle(op));
+      }
+      case "wait":
+        return effect.op as Op;
+      case "cancel":
+        this.cancelOp(effect.op as Op, new CancelledFailure((effect.op as Op).id));
+        return this.settled("cancel", "ok", undefined);
+      case "info":
+        return this.settled("info", "ok", this.info(effect.what, effect.args));
+      case "continueAsNew": {
+        const ser = this.ctx.serializer;
+        this.closing = makeDecision(
+          "ContinueAsNewWorkflowExecution",
+          compact({
+            input: ser.serialize(effect.input),
+            workflowTypeVersion: effect.workflowTypeVersion,
+            taskList: effect.taskList === undefined ? undefined : { name: effect.taskList },
+            executionStartToCloseTimeout: seconds(effect.executionStartToClose),
+            taskStartToCloseTimeout: seconds(effect.taskStartToClose),
+            childPolicy: effect.childPolicy,
+            tagList: effect.tagList ? [...effect.tagList] : undefined,
+          }),
+        );
+        this.statusValue = { status: "continuedAsNew", input: effect.input };
+        this.finished = true;
+        this.outbox.queueClose(this.closing);
+        return new Op("continueAsNew", "continueAsNew"); // never settles: the run is over
+      }
+      case "patch":
+        return this.settled("patch", "ok", this.patch(effect.patchId, effect.deprecated));
+      default: {
+        const unreachable: never = effect;
+        throw this.invalidYield(unreachable);
+      }
+    }
+  }
+
+  private startActivity(effect: ActivityDescriptor, fiber: Fiber): Op {
+    const id = this.nextId("activity", effect.id);
+    this.checkUnused(id, "activity id");
+    const op = this.own(fiber, new Op("activity", id));
+    const s = effect.scheduling;
+    const decision = makeDecision(
+      "ScheduleActivityTask",
+      compact({
+        activityType: { name: effect.activity.name, version: effect.activity.version },
+        activityId: id,
+        input: this.ctx.serializer.serialize(effect.input),
+        taskList: s.taskList === undefined ? undefined : { name: s.taskList },
+        taskPriority: s.taskPriority === undefined ? undefined : String(s.taskPriority),
+        scheduleToStartTimeout: seconds(s.scheduleToStart),
+        startToCloseTimeout: seconds(s.startToClose),
+        scheduleToCloseTimeout: seconds(s.scheduleToClose),
+        heartbeatTimeout: seconds(s.heartbeat),
+      }),
+    );
+    this.pending.set(id, { op, kind: "activity", descriptor: effect });
+    this.outbox.push({ decision, limit: "activity", id });
+    op.onCancel = () =>
+      this.cancelScheduled(id, "activity", () => makeDecision("RequestCancelActivityTask", { activityId: id }));
+    return op;
+  }
+
+  private startTimer(id: string, secs: number, fiber: Fiber): Op {
+    this.checkUnused(id, "timer id");
+    const op = this.own(fiber, new Op("timer", id));
+    this.pending.set(id, { op, kind: "timer" });
+    this.outbox.push({
+      decision: makeDecision("StartTimer", { timerId: id, startToFireTimeout: String(secs) }),
+      limit: "timer",
+      id,
+    });
+    op.onCancel = () => this.cancelScheduled(id, "timer", () => makeDecision("CancelTimer", { timerId: id }));
+    return op;
+  }
+
+  private startChild(effect: ChildDescriptor, fiber: Fiber): Op {
+    const n = ++this.seq;
+    const id = effect.workflowId ?? childWorkflowId(this.ctx.workflowId, this.ctx.runId, n);
+    this.checkUnused(id, "child workflowId");
+    const op = this.own(fiber, new Op("child", id));
+    const decision = makeDecision(
+      "StartChildWorkflowExecution",
+      compact({
+        workflowType: { name: effect.workflow.name, version: effect.workflow.version },
+        workflowId: id,
+        input: this.ctx.serializer.serialize(effect.input),
+        taskList: effect.taskList === undefined ? undefined : { name: effect.taskList },
+        executionStartToCloseTimeout: seconds(effect.executionStartToClose),
+        taskStartToCloseTimeout: seconds(effect.taskStartToClose),
+        childPolicy: effect.childPolicy,
+        tagList: effect.tagList ? [...effect.tagList] : undefined,
+      }),
+    );
+    const p: Pending = { op, kind: "child", descriptor: effect };
+    this.pending.set(id, p);
+    this.outbox.push({ decision, limit: "child", id });
+    op.onCancel = () =>
+      this.cancelScheduled(id, "child", () =>
+        makeDecision(
+          "RequestCancelExternalWorkflowExecution",
+          compact({ workflowId: id, runId: p.childRunId, control: `cancel-${++this.seq}` }),
+        ),
+      );
+    return op;
+  }
+
+  /**
+   * Cancels a command: if its decision has not gone out yet it is simply withdrawn; otherwise a cancel decision is
+   * queued. Either way the op fails with `CancelledFailure` now; a late result is ignored.
+   */
+  private cancelScheduled(id: string, kind: "activity" | "timer" | "child", cancelDecision: () => Decision): void {
+    if (this.outbox.drop(id)) {
+      this.pending.delete(id);
+      return;
+    }
+    if (kind === "timer") {
+      // CancelTimer closes the timer at once (TimerCanceled is recorded with the decision, not delivered later)
+      this.pending.delete(id);
+      this.outbox.closed("timer");
+    }
+    this.outbox.push({ decision: cancelDecision(), limit: undefined, id: `${id}#cancel` });
+  }
+
+  private checkUnused(id: string, what: string): void {
+    if (this.pending.has(id))
+      throw new InvalidArgumentError(
+        `${what} ${JSON.stringify(id)} is already in use by an open operation of this execution`,
+      );
+    const problem = swfIdProblem(id);
+    if (problem) throw new InvalidArgumentError(`${what} ${problem}`);
+  }
+
+  private sideEffect(fn: () => unknown, markerName: string): Op {
+    const ser = this.ctx.serializer;
+    const markers = this.history().markers;
+    let details: string | undefined;
+    if (Object.hasOwn(markers, markerName)) {
+      details = markers[markerName] ?? undefined;
+    } else {
+      let value: unknown;
+      try {
+        value = fn();
+      } catch (err) {
+        throw this.taskError(err);
+      }
+      if (value instanceof Promise) {
+        throw this.taskError(
+          new InvalidArgumentError(
+            `sideEffect ${markerName}: the function returned a Promise; side effects must be synchronous (use an activity for async work)`,
+          ),
+        );
+      }
+      details = ser.serialize(value);
+    }
+    this.outbox.push({
+      decision: makeDecision("RecordMarker", compact({ markerName, details })),
+      limit: "marker",
+      id: markerName,
+    });
+    return this.settled("sideEffect", "ok", ser.deserialize(details));
+  }
+
+  private patch(patchId: string, deprecated: boolean): boolean {
+    const known = this.patches.get(patchId);
+    if (known !== undefined) return known;
+    const markerName = `patch.${patchId}`;
+    const recorded = Object.hasOwn(this.history().markers, markerName);
+    // New code paths run when the marker is in the history, or when this decision is being made for the first time.
+    const value = recorded || !this.replaying;
+    this.patches.set(patchId, value);
+    if (value)
+      this.outbox.push({ decision: makeDecision("RecordMarker", { markerName }), limit: "marker", id: markerName });
+    return deprecated ? true : value;
+  }
+
+  private waitSignal(name: string, timeoutSeconds: number | undefined, fiber: Fiber): Op {
+    const buffered = this.signalBuffer.get(name);
+    if (buffered && buffered.length > 0) return this.settled("signal", "ok", buffered.shift());
+    const op = this.own(fiber, new Op("signal", `signal:${name}`));
+    let waiters = this.signalWaiters.get(name);
+    if (!waiters) {
+      waiters = [];
+      this.signalWaiters.set(name, waiters);
+    }
+    waiters.push(op);
+    let timer: Op | undefined;
+    if (timeoutSeconds !== undefined) {
+      const timerId = `timer-${++this.seq}`;
+      timer = this.startTimer(timerId, timeoutSeconds, fiber);
+      const p = this.pending.get(timerId) as Pending;
+      p.signalOp = op;
+      p.signalName = name;
+      op.listen(() => {
+        if (timer?.state === "pending") this.cancelOp(timer, new CancelledFailure(timerId));
+      });
+    }
+    op.onCancel = () => {
+      this.removeSignalWaiter(name, op);
+      if (timer?.state === "pending") this.cancelOp(timer, new CancelledFailure(timer.id));
+    };
+    return op;
+  }
+
+  private combine(kind: "all" | "race" | "any", branches: readonly Branch[], fiber: Fiber): Op {
+    const op = this.own(fiber, new Op(kind, `${kind}-${++this.seq}`));
+    const children = branches.map((b) => this.startBranch(b, fiber));
+    const cancelRest = () => {
+      for (const c of children)
+        if (c.state === "pending")
+          this.cancelOp(c, new CancelledFailure(c.id, `${c.id} was cancelled: ${kind}() settled without it`));
+    };
+    op.onCancel = () => {
+      for (const c of children) if (c.state === "pending") this.cancelOp(c, new CancelledFailure(c.id));
+    };
+    if (children.length === 0) {
+      op.settle("ok", []);
+      return op;
+    }
+    let remaining = children.length;
+    for (const child of children) {
+      child.listen((c) => {
+        c.observed = true;
+        if (op.state !== "pending") return;
+        remaining--;
+        if (kind === "race" || (kind === "all" && c.state === "failed") || (kind === "any" && c.state === "ok")) {
+          op.settle(c.state as "ok" | "failed", c.value);
+          cancelRest();
+        } else if (remaining === 0) {
+          if (kind === "all")
+            op.settle(
+              "ok",
+              children.map((x) => x.value),
+            );
+          else op.settle("failed", new AllFailedFailure(children.map((x) => x.value)));
+        }
+      });
+    }
+    return op;
+  }
+
+  private handle(op: Op): Handle<unknown> {
+    return Object.assign(makeEffect<unknown>({ kind: "wait", op }), {
+      id: op.id,
+      op,
+      isReady: () => op.state !== "pending",
+    }) as Handle<unknown>;
+  }
+
+  /** Cancels an op and everything it owns. A pending op fails with `failure`; a branch gets it thrown in. */
+  private cancelOp(op: Op, failure: CancelledFailure): void {
+    if (op.state !== "pending") return;
+    const onCancel = op.onCancel;
+    if (op.kind === "branch") {
+      onCancel?.();
+      return;
+    }
+    onCancel?.();
+    op.settle("failed", failure);
+  }
+
+  private cancelFiber(fiber: Fiber, failure: CancelledFailure): void {
+    if (fiber.op.state !== "pending") return;
+    for (const owned of [...fiber.op.owned])
+      this.cancelOp(owned, new CancelledFailure(owned.id, `${owned.id} was cancelled with ${failure.target}`));
+    if (fiber.waitingOn) {
+      // It waited on something it does not own (a handle passed in): wake it with the cancellation.
+      fiber.waitingOn = undefined;
+      this.runQueue.push({ fiber, ok: false, value: failure });
+    } else if (!this.runQueue.some((q) => q.fiber === fiber && !q.ok)) {
+      // Runnable and not already woken by a cancellation: it sees this one at its next wait.
+      fiber.pendingCancel = failure;
+    }
+  }
+
+  private info(
+    what: "now" | "random" | "uuid" | "workflowInfo" | "log",
+    args: readonly unknown[] | undefined,
+  ): unknown {
+    switch (what) {
+      case "now":
+        return new Date(this.time);
+      case "random":
+        return this.rng.next();
+      case "uuid":
+        return this.rng.uuid();
+      case "workflowInfo": {
+        const s = this.history().started;
+        const info: WorkflowInfo = {
+          workflowId: this.ctx.workflowId,
+          runId: this.ctx.runId,
+          workflowType: { name: this.workflow.name, version: this.workflow.version },
+          taskList: s?.taskList ?? "",
+          historyLength: this.historyLength,
+          isReplaying: this.replaying,
+          continuedExecutionRunId: s?.continuedExecutionRunId,
+          parent: s?.parent,
+        };
+        return info;
+      }
+      case "log": {
+        if (!this.replaying) {
+          const [level, message, data] = args as [LogLevel, string, unknown];
+          this.logs.push({ level, message, data, time: this.time });
+        }
+        return undefined;
+      }
+    }
+  }
+}
+
+function compact<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+function seconds(s: number | undefined): string | undefined {
+  return s === undefined ? undefined : String(s);
+}
+
+function truncateReason(reason: string): string {
+  // The reason is a label (the error's name); the full error is in the details, which are never cut.
+  return reason.length <= 256 ? reason : `${reason.slice(0, 255)}…`;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return "undefined (a bare `yield;`)";
+  if (typeof value === "object" && value !== null) return `an object (${Object.prototype.toString.call(value)})`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** 32-bit FNV-1a as 8 hex digits. */
+function hash8(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
+}
+
+/** The default id of a child workflow: readable, unique across runs, valid for SWF. */
+export function childWorkflowId(parentWorkflowId: string, runId: string, seq: number): string {
+  const id = `${parentWorkflowId.slice(0, 200)}-child-${seq}-${hash8(runId)}`;
+  checkSwfId(id, "child workflowId");
+  return id;
+}

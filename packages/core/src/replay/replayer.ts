@@ -1,0 +1,189 @@
+/**
+ * The replayer: WHAT TO DO NEXT. Holds one run's folded history and its suspended workflow, and turns new events
+ * into decisions. Full replay is incremental replay from an empty history, so the two cannot disagree: `decide`
+ * makes a fresh replayer for every call; a driver keeps one per run (in an LRU cache) and passes only new events.
+ *
+ * Invariants:
+ * - every completed decision task is replayed and its recorded events checked against the decisions made now;
+ * - decisions are only ever produced for the open decision task (the history ends after its DecisionTaskStarted);
+ * - if the open task the replayer decided is not the one that completed (it timed out and another one ran), the
+ *   replayer rebuilds itself from its folded history: the fast path never guesses.
+ */
+
+import { SWF_LIMITS } from "../decisions/limits.js";
+import { HistoryError } from "../errors.js";
+import type { Decision } from "../history/events.js";
+import { type DecisionTask, emptyHistoryState, foldHistory, type HistoryState } from "../history/fold.js";
+import { jsonSerializer, type Serializer } from "../payload/serializer.js";
+import type { WorkflowDefinition } from "../workflow.js";
+import { Engine, type LogEntry, type WorkflowStatus } from "./engine.js";
+import { matchDecisions } from "./match.js";
+
+/** Options of `decide` and `Replayer`. */
+export interface DecideOptions {
+  /** The execution's workflow id (child workflow ids derive from it). Default `""`. */
+  workflowId?: string;
+  /** The execution's run id (seeds `random()`/`uuid()`, derives child ids). Default `""`. */
+  runId?: string;
+  /** The payload serializer. Default JSON. */
+  serializer?: Serializer;
+  /** Decisions per response before the rest are deferred with a wake-up timer. Default 100. */
+  maxDecisionsPerResponse?: number;
+}
+
+/** What `decide` returns. */
+export interface DecideResult {
+  /** The decisions for the open decision task (empty if the history has no open decision task). */
+  decisions: Decision[];
+  /** How the execution stands once these decisions are made. */
+  status: WorkflowStatus;
+  /** The events in the history. */
+  historyLength: number;
+  /** Lines logged by workflow code during the open decision task (none while replaying). */
+  logs: LogEntry[];
+  /** Things a person should know: history nearing SWF's cap, signals nobody consumed, failures nobody awaited. */
+  warnings: string[];
+  /** The DecisionTaskStarted event id of the open task, if any. */
+  decisionTaskStartedEventId: number | undefined;
+}
+
+export class Replayer {
+  private state: HistoryState = emptyHistoryState;
+  private engine: Engine | undefined;
+  /** Completed decision tasks already replayed. */
+  private consumed = 0;
+  /** The open task this replayer decided, and what it decided. */
+  private decidedOpen: { startedEventId: number; result: DecideResult } | undefined;
+  private broken = false;
+  private readonly options: Required<Omit<DecideOptions, "serializer">> & { serializer: Serializer };
+
+  constructor(
+    // biome-ignore lint/suspicious/noExplicitAny: any workflow, whatever its input and output types
+    private readonly workflow: WorkflowDefinition<any, any>,
+    options: DecideOptions = {},
+  ) {
+    this.options = {
+      workflowId: options.workflowId ?? "",
+      runId: options.runId ?? "",
+      serializer: options.serializer ?? jsonSerializer,
+      maxDecisionsPerResponse: options.maxDecisionsPerResponse ?? SWF_LIMITS.maxDecisionsPerResponse,
+    };
+  }
+
+  /** The folded history so far. */
+  get history(): HistoryState {
+    return this.state;
+  }
+
+  /** Folds the new events (those after the last one seen) and returns the decisions for the open task. */
+  advance(newEvents: readonly unknown[]): DecideResult {
+    const before = this.state;
+    this.state = foldHistory(newEvents, this.state);
+    if (before.started === null) this.checkWorkflowType();
+    if (this.broken) this.reset();
+    try {
+      return this.replay();
+    } catch (err) {
+      this.broken = true;
+      throw err;
+    }
+  }
+
+  private reset(): void {
+    this.engine = undefined;
+    this.consumed = 0;
+    this.decidedOpen = undefined;
+    this.broken = false;
+  }
+
+  private newEngine(): Engine {
+    return new Engine(this.workflow, () => this.state, this.options);
+  }
+
+  private replay(): DecideResult {
+    const { tasks, open } = this.state;
+    const name = this.workflow.name;
+    const runId = this.options.runId;
+    if (
+      this.decidedOpen &&
+      (tasks.length === this.consumed
+        ? open?.started?.startedEventId !== this.decidedOpen.startedEventId
+        : tasks[this.consumed]?.startedEventId !== this.decidedOpen.startedEventId)
+    ) {
+      // The task we decided timed out (or another history was passed): start over from the folded history.
+      this.reset();
+    }
+    this.engine ??= this.newEngine();
+    const engine = this.engine;
+    const historyLength = this.state.lastEventId;
+    for (; this.consumed < tasks.length; this.consumed++) {
+      const task = tasks[this.consumed] as DecisionTask;
+      let decisions: Decision[];
+      if (this.decidedOpen?.startedEventId === task.startedEventId) {
+        decisions = this.decidedOpen.result.decisions;
+        this.decidedOpen = undefined;
+      } else {
+        decisions = engine.runTask(task, true, task.startedEventId).decisions;
+      }
+      matchDecisions(task, decisions, name, runId);
+    }
+    const started = open?.started;
+    if (started && this.decidedOpen?.startedEventId === started.startedEventId) return this.decidedOpen.result;
+    const warnings: string[] = [];
+    let decisions: Decision[] = [];
+    let logs: LogEntry[] = [];
+    if (started) {
+      const out = engine.runTask(started, false, historyLength);
+      decisions = out.decisions;
+      logs = out.logs;
+      warnings.push(...out.warnings);
+    }
+    if (historyLength >= SWF_LIMITS.warnHistoryEvents) {
+      warnings.push(
+        `the history has ${historyLength} events; SWF terminates executions at ${SWF_LIMITS.maxHistoryEvents}. Use continueAsNew() to start a fresh run.`,
+      );
+    }
+    const result: DecideResult = {
+      decisions,
+      status: engine.status,
+      historyLength,
+      logs,
+      warnings,
+      decisionTaskStartedEventId: started?.startedEventId,
+    };
+    if (started) this.decidedOpen = { startedEventId: started.startedEventId, result };
+    return result;
+  }
+
+  private checkWorkflowType(): void {
+    const t = this.state.started?.workflowType;
+    if (!t) return;
+    if (t.name !== this.workflow.name || t.version !== this.workflow.version) {
+      throw new HistoryError(
+        "YF_HISTORY_WRONG_WORKFLOW_TYPE",
+        `this history is of workflow type ${t.name}@${t.version}, but it was given to ${this.workflow.name}@${this.workflow.version}` +
+          (t.name === this.workflow.name
+            ? " (register each version you still have open executions of, and route by version)"
+            : ""),
+        this.state.started?.eventId,
+      );
+    }
+  }
+}
+
+/**
+ * The interpreter. Pure: the same workflow, history and options give the same result, with no clock, no I/O and
+ * no randomness. Replays every completed decision task (throwing `NondeterminismError` where the code no longer
+ * makes the recorded decisions) and returns the decisions for the open decision task.
+ *
+ * @example
+ * const { decisions, status } = decide(order, historyEvents, { workflowId, runId });
+ */
+export function decide(
+  // biome-ignore lint/suspicious/noExplicitAny: any workflow, whatever its input and output types
+  workflow: WorkflowDefinition<any, any>,
+  history: readonly unknown[],
+  options: DecideOptions = {},
+): DecideResult {
+  return new Replayer(workflow, options).advance(history);
+}

@@ -1,0 +1,194 @@
+/**
+ * Workflow and activity definitions: the SWF type (name, version), defaults (task list, timeouts, retry policy)
+ * and a typed input/output signature. Definitions carry no activity code, so a decider imports them without
+ * importing what the activities do; implementations are registered separately with {@link implement}.
+ */
+
+import { checkSwfName } from "./decisions/validate.js";
+import type { Duration } from "./duration.js";
+import { toSeconds } from "./duration.js";
+import type { EffectRequest } from "./effects/effect.js";
+import type { RetryPolicy } from "./effects/retry.js";
+import { InvalidArgumentError } from "./errors.js";
+import type { ChildPolicy } from "./history/swf-types.js";
+
+/** Activity timeouts, as SWF names them. Each is a {@link Duration}; leave one out to use the type's default. */
+export interface ActivityTimeouts {
+  scheduleToStart?: Duration;
+  startToClose?: Duration;
+  scheduleToClose?: Duration;
+  heartbeat?: Duration;
+}
+
+/** What {@link defineActivity} takes. */
+export interface ActivityOptions {
+  /** The SWF activity type name (1–256 characters, no `:`, `/`, `|`). */
+  name: string;
+  /** The SWF activity type version (1–64 characters). */
+  version: string;
+  /** Default task list for scheduling this activity. */
+  taskList?: string;
+  timeouts?: ActivityTimeouts;
+  taskPriority?: number;
+  /** Default retry policy, used whenever the activity runs inside `retry(...)` without a policy of its own. */
+  retry?: RetryPolicy;
+  description?: string;
+}
+
+/** A typed activity type. `I` and `O` are phantom: they type `activity(def, input)` and `implement(def, fn)`. */
+export interface ActivityDefinition<I = unknown, O = unknown> {
+  readonly kind: "activity";
+  readonly name: string;
+  readonly version: string;
+  readonly taskList: string | undefined;
+  readonly timeouts: Readonly<Record<keyof ActivityTimeouts, number | undefined>>;
+  readonly taskPriority: number | undefined;
+  readonly retry: RetryPolicy | undefined;
+  readonly description: string | undefined;
+  /** @internal phantom types */
+  readonly __io?: { input: I; output: O };
+}
+
+function resolveTimeouts(t: ActivityTimeouts | undefined, where: string): ActivityDefinition["timeouts"] {
+  const pick = (k: keyof ActivityTimeouts) =>
+    t?.[k] === undefined ? undefined : toSeconds(t[k], `${where} timeouts.${k}`);
+  return {
+    scheduleToStart: pick("scheduleToStart"),
+    startToClose: pick("startToClose"),
+    scheduleToClose: pick("scheduleToClose"),
+    heartbeat: pick("heartbeat"),
+  };
+}
+
+/**
+ * Declares an activity type.
+ *
+ * @example
+ * export const chargeCard = defineActivity<{ orderId: string; cents: number }, { chargeId: string }>({
+ *   name: "chargeCard", version: "1", taskList: "payments", timeouts: { startToClose: "30s" },
+ * });
+ */
+export function defineActivity<I, O>(options: ActivityOptions): ActivityDefinition<I, O> {
+  checkSwfName(options?.name, "activity name", 256);
+  checkSwfName(options.version, `activity ${options.name} version`, 64);
+  return Object.freeze({
+    kind: "activity" as const,
+    name: options.name,
+    version: options.version,
+    taskList: options.taskList,
+    timeouts: Object.freeze(resolveTimeouts(options.timeouts, `activity ${options.name}`)),
+    taskPriority: options.taskPriority,
+    retry: options.retry,
+    description: options.description,
+  });
+}
+
+/** What an activity implementation receives besides its input. Drivers provide it. */
+export interface ActivityContext {
+  /** The activity id of this attempt (unique within the workflow execution). */
+  readonly activityId: string;
+  readonly activityType: { readonly name: string; readonly version: string };
+  readonly workflowExecution: { readonly workflowId: string; readonly runId: string };
+  /** Aborted when the workflow requests cancellation (seen on the next heartbeat) or the task times out. */
+  readonly signal: AbortSignal;
+  /** Records a heartbeat (resets the heartbeat timeout). Resolves to true when cancellation was requested. */
+  heartbeat(details?: unknown): Promise<boolean>;
+}
+
+/** An activity implementation: the definition it implements and the function that does the work. */
+export interface ActivityImplementation<I = unknown, O = unknown> {
+  readonly definition: ActivityDefinition<I, O>;
+  readonly run: (input: I, context: ActivityContext) => O | Promise<O>;
+}
+
+/**
+ * Implements an activity type with an ordinary (async) function. Throw to fail the attempt; throw an
+ * `ApplicationFailure` with `nonRetryable: true` to stop retries.
+ *
+ * @example
+ * export const charge = implement(chargeCard, async ({ orderId, cents }) => ({ chargeId: await bank.charge(orderId, cents) }));
+ */
+export function implement<I, O>(
+  definition: ActivityDefinition<I, O>,
+  run: (input: I, context: ActivityContext) => O | Promise<O>,
+): ActivityImplementation<I, O> {
+  if (definition?.kind !== "activity")
+    throw new InvalidArgumentError("implement(definition, fn): definition must come from defineActivity");
+  if (typeof run !== "function")
+    throw new InvalidArgumentError(`implement(${definition.name}, fn): fn must be a function`);
+  return Object.freeze({ definition, run });
+}
+
+/** What {@link defineWorkflow} takes. */
+export interface WorkflowOptions {
+  /** The SWF workflow type name (1–256 characters, no `:`, `/`, `|`). */
+  name: string;
+  /** The SWF workflow type version (1–64 characters). */
+  version: string;
+  /** Default decision task list. */
+  taskList?: string;
+  timeouts?: { executionStartToClose?: Duration; taskStartToClose?: Duration };
+  childPolicy?: ChildPolicy;
+  description?: string;
+}
+
+/** The body of a workflow: a generator function that only uses `yield*` on yieldflow effects. */
+export type WorkflowBody<I, O> = (input: I) => Generator<EffectRequest, O, unknown>;
+
+/** A typed workflow type: its SWF identity, its defaults and its body. */
+export interface WorkflowDefinition<I = unknown, O = unknown> {
+  readonly kind: "workflow";
+  readonly name: string;
+  readonly version: string;
+  readonly taskList: string | undefined;
+  readonly timeouts: {
+    readonly executionStartToClose: number | undefined;
+    readonly taskStartToClose: number | undefined;
+  };
+  readonly childPolicy: ChildPolicy | undefined;
+  readonly description: string | undefined;
+  readonly body: WorkflowBody<I, O>;
+}
+
+/**
+ * Declares a workflow type. The body is a generator function; every effect is used with `yield*`, which types its
+ * result. A bare `yield` does not compile.
+ *
+ * @example
+ * export const greet = defineWorkflow({ name: "greet", version: "1" }, function* (name: string) {
+ *   const text = yield* activity(makeGreeting, name);
+ *   yield* sleep("1d");
+ *   return text;
+ * });
+ */
+export function defineWorkflow<I, O>(options: WorkflowOptions, body: WorkflowBody<I, O>): WorkflowDefinition<I, O> {
+  checkSwfName(options?.name, "workflow name", 256);
+  checkSwfName(options.version, `workflow ${options.name} version`, 64);
+  if (typeof body !== "function")
+    throw new InvalidArgumentError(`defineWorkflow(${options.name}): the body must be a generator function`);
+  const t = options.timeouts;
+  return Object.freeze({
+    kind: "workflow" as const,
+    name: options.name,
+    version: options.version,
+    taskList: options.taskList,
+    timeouts: Object.freeze({
+      executionStartToClose:
+        t?.executionStartToClose === undefined
+          ? undefined
+          : toSeconds(t.executionStartToClose, "executionStartToClose"),
+      taskStartToClose:
+        t?.taskStartToClose === undefined ? undefined : toSeconds(t.taskStartToClose, "taskStartToClose"),
+    }),
+    childPolicy: options.childPolicy,
+    description: options.description,
+    body,
+  });
+}
+
+/** The input type of a workflow or activity definition. */
+export type InputOf<D> =
+  D extends WorkflowDefinition<infer I, unknown> ? I : D extends ActivityDefinition<infer I, unknown> ? I : never;
+/** The output type of a workflow or activity definition. */
+export type OutputOf<D> =
+  D extends WorkflowDefinition<unknown, infer O> ? O : D extends ActivityDefinition<unknown, infer O> ? O : never;
