@@ -1,0 +1,125 @@
+/**
+ * Shared helpers of the core's step, table and error tests: a tiny driver that records a history with the
+ * `HistoryBuilder` and decides every decision task with the real interpreter, plus decision accessors.
+ * Not a test file (the runner only runs `*.test.ts`).
+ */
+import {
+  type DecideOptions,
+  type DecideResult,
+  type Decision,
+  decide,
+  type HistoryEvent,
+  Replayer,
+  type WorkflowDefinition,
+} from "@yieldflow/core";
+import { HistoryBuilder, type HistoryStart } from "@yieldflow/core/testing";
+import * as assert from "uvu/assert";
+
+// biome-ignore lint/suspicious/noExplicitAny: tests drive workflows of any type
+export type AnyWorkflow = WorkflowDefinition<any, any>;
+
+/**
+ * Records a history as SWF would and decides each decision task with a full replay (`decide`). Every `decide()`
+ * also re-decides with one incremental `Replayer` fed only the new events, and asserts both agree, so every table
+ * test also checks the incremental path.
+ */
+export class Driver {
+  readonly b: HistoryBuilder;
+  readonly options: DecideOptions;
+  private readonly incremental: Replayer;
+  private seen = 0;
+  last: DecideResult | undefined;
+
+  constructor(
+    readonly workflow: AnyWorkflow,
+    input?: unknown,
+    options: DecideOptions & { start?: Partial<HistoryStart> } = {},
+  ) {
+    const { start, ...decideOptions } = options;
+    this.options = { workflowId: "wf-1", runId: "run-1", ...decideOptions };
+    this.b = new HistoryBuilder({
+      workflowType: { name: workflow.name, version: workflow.version },
+      ...(input !== undefined && { input: JSON.stringify(input) }),
+      ...start,
+    });
+    this.b.scheduleDecisionTask();
+    this.incremental = new Replayer(workflow, this.options);
+  }
+
+  get events(): HistoryEvent[] {
+    return this.b.events;
+  }
+
+  /** Starts the scheduled decision task and decides it, without completing it. */
+  decideOpen(): DecideResult {
+    if (this.b.decisionTaskScheduled) this.b.startDecisionTask();
+    const full = decide(this.workflow, this.b.events, this.options);
+    const inc = this.incremental.advance(this.b.events.slice(this.seen));
+    this.seen = this.b.events.length;
+    assert.equal(inc.decisions, full.decisions, "incremental replay must agree with full replay");
+    this.last = full;
+    return full;
+  }
+
+  /** Starts, decides and completes the scheduled decision task; returns what was decided. */
+  decide(): DecideResult {
+    const r = this.decideOpen();
+    this.b.completeDecisionTask(r.decisions);
+    return r;
+  }
+}
+
+/** The decision types of `decisions`, in order. */
+export function types(decisions: readonly Decision[]): string[] {
+  return decisions.map((d) => d.decisionType);
+}
+
+/** The attributes of a decision, untyped (for terse assertions). */
+export function attrs(d: Decision | undefined): Record<string, unknown> {
+  assert.ok(d, "expected a decision");
+  const key = `${d.decisionType[0]?.toLowerCase()}${d.decisionType.slice(1)}DecisionAttributes`;
+  return (d as unknown as Record<string, Record<string, unknown>>)[key] ?? {};
+}
+
+/** The only decision of `type` in `decisions` (asserts there is exactly one). */
+export function only(decisions: readonly Decision[], type: string): Record<string, unknown> {
+  const found = decisions.filter((d) => d.decisionType === type);
+  assert.is(found.length, 1, `expected exactly one ${type} in ${types(decisions).join(", ")}`);
+  return attrs(found[0]);
+}
+
+/** The workflow's result from a CompleteWorkflowExecution decision (parsed JSON). */
+export function resultOf(decisions: readonly Decision[]): unknown {
+  const last = decisions[decisions.length - 1];
+  assert.is(last?.decisionType, "CompleteWorkflowExecution", `expected a completion, got ${types(decisions)}`);
+  const r = attrs(last).result;
+  return r === undefined ? undefined : JSON.parse(r as string);
+}
+
+/** Calls `fn` and returns what it threw (fails the test if it did not throw). */
+export function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  assert.unreachable("expected a throw");
+  return undefined;
+}
+
+/** Asserts `fn` throws an error of class `cls` with `code`; returns it for further assertions. */
+export function throwsCode<T extends Error>(
+  fn: () => unknown,
+  cls: abstract new (...args: never[]) => T,
+  code: string,
+): T {
+  const err = thrown(fn);
+  assert.instance(err, cls);
+  assert.is((err as unknown as { code: string }).code, code, String((err as Error).message));
+  return err as T;
+}
+
+/** A JSON round trip (what a workflow result looks like after `CompleteWorkflowExecution`). */
+export function json(value: unknown): string {
+  return JSON.stringify(value);
+}
