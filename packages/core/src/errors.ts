@@ -327,14 +327,20 @@ export function decodeRemoteError(reason: string | undefined, details: string | 
 
 /**
  * Encodes a thrown value as SWF's `reason` (the error's name, or an ApplicationFailure's type) and `details`
- * (JSON with name, message, stack and attached details). Used for activity failures and workflow failures.
+ * (JSON with name, message, stack and attached details). Activity workers use it with stacks; the replay engine
+ * without, because a stack depends on the code path that replayed (decisions must not). The remote error behind an
+ * activity or child failure is kept as `cause`.
  */
-export function encodeRemoteError(err: unknown): { reason: string; details: string } {
+export function encodeRemoteError(
+  err: unknown,
+  options: { stack?: boolean } = {},
+): { reason: string; details: string } {
   const e = err instanceof Error ? err : new Error(String(err));
   const name = e instanceof ApplicationFailure ? e.type : e.name;
-  const body: RemoteError = { name, message: e.message };
-  if (e.stack) body.stack = e.stack;
+  const body: RemoteError & { cause?: RemoteError } = { name, message: e.message };
+  if (e.stack && options.stack !== false) body.stack = e.stack;
   if (e instanceof ApplicationFailure && e.details !== undefined) body.details = e.details;
   if (e instanceof ApplicationFailure && e.nonRetryable) body.nonRetryable = true;
+  if ((e instanceof ActivityFailure || e instanceof ChildWorkflowFailure) && e.error) body.cause = e.error;
   return { reason: name, details: JSON.stringify(body) };
 }

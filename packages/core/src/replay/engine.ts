@@ -452,7 +452,7 @@ export class Engine {
       this.closing = makeDecision("CancelWorkflowExecution", compact({ details }));
       this.statusValue = { status: "canceled", details };
     } else {
-      const { reason, details } = encodeRemoteError(value);
+      const { reason, details } = encodeRemoteError(value, { stack: false });
       this.closing = makeDecision("FailWorkflowExecution", { reason: truncateReason(reason), details });
       this.statusValue = { status: "failed", reason: truncateReason(reason), details, error: value };
     }
@@ -747,7 +747,7 @@ export class Engine {
     waiters.push(op);
     let timer: Op | undefined;
     if (timeoutSeconds !== undefined) {
-      const timerId = `timer-${++this.seq}`;
+      const timerId = `timeout-${++this.seq}`;
       timer = this.startTimer(timerId, timeoutSeconds, fiber);
       const p = this.pending.get(timerId) as Pending;
       p.signalOp = op;

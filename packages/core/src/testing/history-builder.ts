@@ -239,7 +239,7 @@ export class HistoryBuilder {
       }
       needsDecision = this.recordDecision(d, completedId, unhandled, options) || needsDecision;
     });
-    if (needsDecision) this.scheduleDecisionTask();
+    if (needsDecision && !this.closedBy) this.scheduleDecisionTask();
     return completedId;
   }
 

@@ -14,6 +14,7 @@ export {
   type OpenTimer,
   type RecordOptions,
 } from "./history-builder.js";
+export { checkReplay, findDuplicateIds, ReplayCheckError, replay } from "./replay-check.js";
 export {
   applyHappening,
   type DecidedTask,

@@ -1,0 +1,246 @@
+/**
+ * Random workflow programs and random outcome schedules for the property tests.
+ *
+ * A program is a list of steps (activities, timers, side effects, signal waits, parallel branches, races,
+ * try/catch with compensation); `toWorkflow` turns it into a real yieldflow workflow. Every leaf that records
+ * something in the history is unique by content (activity names, timer durations, side-effect values), so a test
+ * can find "the event this step recorded" without asking the engine.
+ */
+import {
+  type ActivityDefinition,
+  ApplicationFailure,
+  activity,
+  all,
+  defineActivity,
+  defineWorkflow,
+  type EffectRequest,
+  Failure,
+  race,
+  sideEffect,
+  signal,
+  sleep,
+} from "@yieldflow/core";
+import type { Happening, HistoryBuilder } from "@yieldflow/core/testing";
+import { nextTimer } from "@yieldflow/core/testing";
+import fc from "fast-check";
+
+export type Step =
+  | { t: "act"; name: string }
+  | { t: "sleep"; secs: number }
+  | { t: "side"; value: number }
+  | { t: "signal"; name: string; timeout: number | undefined }
+  | { t: "all"; branches: Step[][] }
+  | { t: "race"; branches: Step[][] }
+  | { t: "try"; body: Step[]; compensate: Step[] };
+
+/** Runs from the environment: YIELDFLOW_PROP_RUNS raises the count for deep runs. */
+export const RUNS = Number(process.env.YIELDFLOW_PROP_RUNS ?? 60);
+
+const SIGNALS = ["s1", "s2"] as const;
+
+/** Arbitrary programs. Leaves get unique identities afterwards by `number`. */
+export const programArb: fc.Arbitrary<Step[]> = fc
+  .letrec<{ steps: Step[]; step: Step }>((tie) => ({
+    steps: fc.array(tie("step"), { minLength: 1, maxLength: 5 }),
+    step: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      { arbitrary: fc.constant<Step>({ t: "act", name: "" }), weight: 6 },
+      { arbitrary: fc.constant<Step>({ t: "sleep", secs: 0 }), weight: 2 },
+      { arbitrary: fc.constant<Step>({ t: "side", value: 0 }), weight: 1 },
+      {
+        arbitrary: fc.record({
+          t: fc.constant("signal" as const),
+          name: fc.constantFrom(...SIGNALS),
+          timeout: fc.option(fc.integer({ min: 1, max: 5000 }), { nil: undefined }),
+        }),
+        weight: 1,
+      },
+      {
+        arbitrary: fc.record({
+          t: fc.constant("all" as const),
+          branches: fc.array(tie("steps") as fc.Arbitrary<Step[]>, { minLength: 1, maxLength: 3 }),
+        }),
+        weight: 1,
+      },
+      {
+        arbitrary: fc.record({
+          t: fc.constant("race" as const),
+          branches: fc.array(tie("steps") as fc.Arbitrary<Step[]>, { minLength: 1, maxLength: 3 }),
+        }),
+        weight: 1,
+      },
+      {
+        arbitrary: fc.record({
+          t: fc.constant("try" as const),
+          body: tie("steps") as fc.Arbitrary<Step[]>,
+          compensate: tie("steps") as fc.Arbitrary<Step[]>,
+        }),
+        weight: 1,
+      },
+    ),
+  }))
+  .steps.map((steps) => number(steps));
+
+/** Gives every leaf a unique identity: activity names a1, a2 …, timer durations 1001 s, 1002 s …, values. */
+export function number(steps: Step[]): Step[] {
+  let n = 0;
+  const walk = (list: Step[]): Step[] =>
+    list.map((s): Step => {
+      switch (s.t) {
+        case "act":
+          return { t: "act", name: `a${++n}` };
+        case "sleep":
+          return { t: "sleep", secs: 1000 + ++n };
+        case "side":
+          return { t: "side", value: ++n };
+        case "signal":
+          return { ...s };
+        case "all":
+        case "race":
+          return { t: s.t, branches: s.branches.map(walk) };
+        case "try":
+          return { t: "try", body: walk(s.body), compensate: walk(s.compensate) };
+      }
+    });
+  return walk(steps);
+}
+
+const defs = new Map<string, ActivityDefinition<unknown, unknown>>();
+function def(name: string): ActivityDefinition<unknown, unknown> {
+  let d = defs.get(name);
+  if (!d) {
+    d = defineActivity<unknown, unknown>({ name, version: "1", taskList: "work", timeouts: { startToClose: "60s" } });
+    defs.set(name, d);
+  }
+  return d;
+}
+
+function* run(steps: readonly Step[]): Generator<EffectRequest, unknown[], unknown> {
+  const out: unknown[] = [];
+  for (const s of steps) {
+    switch (s.t) {
+      case "act":
+        out.push(yield* activity(def(s.name), s.name));
+        break;
+      case "sleep":
+        yield* sleep(s.secs);
+        break;
+      case "side":
+        out.push(yield* sideEffect(() => s.value * 10));
+        break;
+      case "signal":
+        try {
+          out.push(yield* signal(s.name, s.timeout === undefined ? {} : { timeout: s.timeout }));
+        } catch (err) {
+          if (!(err instanceof Failure) || err.code !== "YF_TIMEOUT") throw err;
+          out.push("timeout");
+        }
+        break;
+      case "all":
+        out.push(yield* all(s.branches.map((b) => run(b))));
+        break;
+      case "race":
+        out.push(yield* race(s.branches.map((b) => run(b))));
+        break;
+      case "try":
+        try {
+          out.push(yield* run(s.body));
+        } catch (err) {
+          if (!(err instanceof Failure) || err.code === "YF_CANCELLED") throw err;
+          out.push(yield* run(s.compensate));
+        }
+        break;
+    }
+  }
+  return out;
+}
+
+let counter = 0;
+/** A workflow type that runs `steps`. Each call makes a new type name, so programs never share definitions. */
+export function toWorkflow(steps: Step[], name = `prog${++counter}`) {
+  return defineWorkflow({ name, version: "1" }, function* () {
+    const result = yield* run(steps);
+    if (JSON.stringify(result).length > 30_000) throw new ApplicationFailure("TooBig", "result too big");
+    return result;
+  });
+}
+
+/** One choice of the outcome schedule. */
+export interface Choice {
+  pick: number;
+  /** 0–6 complete, 7–8 fail, 9 time out. */
+  outcome: number;
+  /** How many happenings land before the next decision task. */
+  batch: number;
+  /** Sometimes a signal arrives, sometimes a cancel request, sometimes the decision task times out. */
+  extra: "none" | "signal" | "cancel" | "dtTimeout";
+}
+
+export const scheduleArb: fc.Arbitrary<Choice[]> = fc.array(
+  fc.record({
+    pick: fc.nat(),
+    outcome: fc.integer({ min: 0, max: 9 }),
+    batch: fc.integer({ min: 1, max: 3 }),
+    extra: fc.constantFrom<Choice["extra"]>(
+      "none",
+      "none",
+      "none",
+      "none",
+      "none",
+      "none",
+      "signal",
+      "signal",
+      "cancel",
+      "dtTimeout",
+    ),
+  }),
+  { maxLength: 40 },
+);
+
+/**
+ * The outcome policy for `simulate`: follows the schedule while it lasts (which open activity finishes and how,
+ * when timers fire, signals, cancel requests, decision task time-outs), then completes everything in order and
+ * sends signals until the workflow ends. Timers always fire in deadline order, as on SWF.
+ */
+export function policy(schedule: readonly Choice[], options: { allowCancel?: boolean } = {}) {
+  let signalRound = 0;
+  return (b: HistoryBuilder, step: number): Happening[] => {
+    const out: Happening[] = [];
+    const choice = schedule[step];
+    const open = (): Happening[] => {
+      const candidates: Happening[] = [];
+      for (const a of b.activities.values())
+        candidates.push({ kind: "activityCompleted", activityId: a.activityId, result: a.activityType.name });
+      const timer = nextTimer(b);
+      if (timer) candidates.push({ kind: "timerFired", timerId: timer });
+      return candidates;
+    };
+    if (choice) {
+      for (let k = 0; k < choice.batch; k++) {
+        const used = new Set(out.map((o) => ("activityId" in o ? o.activityId : "timerId" in o ? o.timerId : "")));
+        const candidates = open().filter(
+          (c) => !used.has("activityId" in c ? c.activityId : "timerId" in c ? c.timerId : ""),
+        );
+        if (candidates.length === 0) break;
+        const c = candidates[(choice.pick + k) % candidates.length] as Happening;
+        if (c.kind === "activityCompleted" && choice.outcome >= 7) {
+          out.push(
+            choice.outcome === 9
+              ? { kind: "activityTimedOut", activityId: c.activityId, timeoutType: "START_TO_CLOSE" }
+              : { kind: "activityFailed", activityId: c.activityId, error: new Error(`boom ${c.activityId}`) },
+          );
+        } else out.push(c);
+      }
+      if (choice.extra === "signal")
+        out.push({ kind: "signal", name: SIGNALS[choice.pick % 2] as string, input: `sig${step}` });
+      if (choice.extra === "cancel" && options.allowCancel) out.push({ kind: "cancelRequested" });
+      if (choice.extra === "dtTimeout" && out.length > 0) out.push({ kind: "decisionTaskTimedOut" });
+      if (out.length > 0) return out;
+    }
+    const first = open()[0];
+    if (first) return [first];
+    if (signalRound < 50)
+      return [{ kind: "signal", name: SIGNALS[signalRound++ % 2] as string, input: `late${signalRound}` }];
+    return [];
+  };
+}
