@@ -100,6 +100,8 @@ export function number(steps: Step[]): Step[] {
           return { t: s.t, branches: s.branches.map(walk) };
         case "try":
           return { t: "try", body: walk(s.body), compensate: walk(s.compensate) };
+        default:
+          return s satisfies never;
       }
     });
   return walk(steps);

@@ -14,6 +14,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { type Choice, policy, programArb, RUNS, type Step, scheduleArb, toWorkflow } from "./programs.js";
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: SWF forbids control characters in ids
 const SWF_ID = /^[^:/|\u0000-\u001f\u007f-\u009f]{1,256}$/;
 
 /** An independent look at the decisions: the fields SWF requires, ids SWF accepts, one closing decision, last. */
