@@ -49,6 +49,7 @@ const charge = defineActivity<{ cents: number }, { id: string }>({
 const child = defineWorkflow(
   { name: "child", version: "1", taskList: "kids", timeouts: { executionStartToClose: "1h", taskStartToClose: 20 } },
   function* (n: number) {
+    yield* sleep(n);
     return n;
   },
 );
