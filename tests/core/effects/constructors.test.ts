@@ -255,10 +255,10 @@ step("patched / deprecatePatch", () => {
   assert.equal(firstRequest(deprecatePatch("sms")).effect, { kind: "patch", patchId: "sms", deprecated: true });
 });
 
-step("retry: the first request is the wrapped effect; success returns its value", () => {
+step("retry: the first request is the wrapped effect, marked attempt 1; success returns its value", () => {
   const e = activity(charge, { cents: 1 });
   const it = retry(e, { maximumAttempts: 2, initialInterval: "3s" });
-  assert.is((it.next().value as EffectRequest).effect, e as unknown);
+  assert.equal((it.next().value as EffectRequest).effect, { ...(e as object), attempt: 1 });
   const r = it.next({ id: "ok" });
   assert.is(r.done, true);
   assert.equal(r.value, { id: "ok" });
@@ -271,16 +271,16 @@ const retrySteps = suite("retry steps");
 retrySteps("retryable failure → sleep(backoff) → same effect again; last failure rethrown", () => {
   const e = activity(charge, { cents: 1 });
   const it = retry(e, { maximumAttempts: 3, initialInterval: "3s", backoffCoefficient: 2 });
-  assert.is((it.next().value as EffectRequest).effect, e as unknown);
+  assert.equal((it.next().value as EffectRequest).effect, { ...(e as object), attempt: 1 });
   const fail = () => new ActivityFailure("activity-1", { name: "charge", version: "2" }, { name: "E", message: "m" });
   let r = it.throw(fail());
   assert.equal((r.value as EffectRequest).effect, { kind: "timer", seconds: 3, id: undefined });
   r = it.next(undefined);
-  assert.is((r.value as EffectRequest).effect, e as unknown);
+  assert.equal((r.value as EffectRequest).effect, { ...(e as object), attempt: 2 });
   r = it.throw(fail());
   assert.equal((r.value as EffectRequest).effect, { kind: "timer", seconds: 6, id: undefined });
   r = it.next(undefined);
-  assert.is((r.value as EffectRequest).effect, e as unknown);
+  assert.equal((r.value as EffectRequest).effect, { ...(e as object), attempt: 3 });
   const last = fail();
   try {
     it.throw(last);

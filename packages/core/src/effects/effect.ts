@@ -47,6 +47,8 @@ export interface ActivityDescriptor {
   /** A user-supplied activity id, or undefined for a deterministic one. */
   id: string | undefined;
   scheduling: ActivityScheduling;
+  /** Set by `retry`: the attempt number, recorded in the decision's `control` as `{"attempt":n}`. */
+  attempt?: number;
 }
 export interface TimerDescriptor {
   kind: "timer";

@@ -10,7 +10,15 @@ import {
   TimeoutFailure,
   type TimeoutType,
 } from "../errors.js";
-import { type Branch, type Effect, type EffectRequest, isEffect, isGenerator } from "./effect.js";
+import {
+  type ActivityDescriptor,
+  type Branch,
+  type Effect,
+  type EffectRequest,
+  isEffect,
+  isGenerator,
+  makeEffect,
+} from "./effect.js";
 import { random } from "./info.js";
 import { sleep } from "./timer.js";
 
@@ -114,7 +122,10 @@ export function* retry<T>(
   checkPolicy(effective);
   const maxAttempts = effective.maximumAttempts ?? 3;
   for (let attempt = 1; ; attempt++) {
-    const current = typeof branch === "function" ? branch(attempt) : branch;
+    let current = typeof branch === "function" ? branch(attempt) : branch;
+    if (isEffect(current) && current.kind === "activity") {
+      current = makeEffect<T>({ ...(current as unknown as ActivityDescriptor), attempt });
+    }
     if (!isEffect(current) && !isGenerator(current)) {
       throw new InvalidArgumentError("retry(make): make(attempt) must return an effect or a started generator");
     }

@@ -383,6 +383,9 @@ function applyEvent(draft: Draft<HistoryState>, e: Event): void {
       });
       return;
     case "RecordMarkerFailed":
+      // A patch marker SWF refused still means the new code path was taken when it was decided.
+      if (e.attributes.markerName.startsWith("patch.") && !(e.attributes.markerName in draft.markers))
+        draft.markers[e.attributes.markerName] = null;
       recordedBy(draft, e, e.attributes.decisionTaskCompletedEventId, {
         decisionType: "RecordMarker",
         id: e.attributes.markerName,

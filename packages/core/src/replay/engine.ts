@@ -607,6 +607,7 @@ export class Engine {
         activityType: { name: effect.activity.name, version: effect.activity.version },
         activityId: id,
         input: this.ctx.serializer.serialize(effect.input),
+        control: effect.attempt === undefined ? undefined : JSON.stringify({ attempt: effect.attempt }),
         taskList: s.taskList === undefined ? undefined : { name: s.taskList },
         taskPriority: s.taskPriority === undefined ? undefined : String(s.taskPriority),
         scheduleToStartTimeout: seconds(s.scheduleToStart),

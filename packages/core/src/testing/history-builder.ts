@@ -91,6 +91,11 @@ export interface RecordOptions {
   workflowIdAvailable?: (workflowId: string) => boolean;
   /** The run id to give a continued-as-new execution. */
   newRunId?: () => string;
+  /**
+   * Fault injection: return an SWF cause to make SWF refuse this decision (its `…Failed` event is recorded with
+   * that cause instead of its usual event). For chaos and property tests.
+   */
+  failDecision?: (decision: Decision) => string | undefined;
 }
 
 export const DEFAULT_START_TIME = Date.UTC(2026, 0, 1);
@@ -245,6 +250,11 @@ export class HistoryBuilder {
 
   /** Records one decision's events. Returns true if SWF would schedule a new decision task because of it. */
   private recordDecision(d: Decision, dtc: number, unhandled: boolean, options: RecordOptions): boolean {
+    const injected = options.failDecision?.(d);
+    if (injected !== undefined) {
+      this.recordRefusal(d, dtc, injected);
+      return true;
+    }
     switch (d.decisionType) {
       case "ScheduleActivityTask": {
         const a = decisionAttributes(d);
@@ -468,6 +478,98 @@ export class HistoryBuilder {
       default: {
         const unreachable: never = d;
         throw new InvalidArgumentError(`unknown decision type ${(unreachable as Decision).decisionType}`);
+      }
+    }
+  }
+
+  /** Records the `…Failed` event SWF records when it refuses decision `d` with `cause`. */
+  private recordRefusal(d: Decision, dtc: number, cause: string): void {
+    // biome-ignore lint/suspicious/noExplicitAny: each …Failed event takes its own cause enum; the caller chose one
+    const c = cause as any;
+    switch (d.decisionType) {
+      case "ScheduleActivityTask": {
+        const a = decisionAttributes(d);
+        this.add("ScheduleActivityTaskFailed", {
+          activityType: a.activityType,
+          activityId: a.activityId,
+          cause: c,
+          decisionTaskCompletedEventId: dtc,
+        });
+        return;
+      }
+      case "RequestCancelActivityTask":
+        this.add("RequestCancelActivityTaskFailed", {
+          activityId: decisionAttributes(d).activityId,
+          cause: c,
+          decisionTaskCompletedEventId: dtc,
+        });
+        return;
+      case "StartTimer":
+        this.add("StartTimerFailed", {
+          timerId: decisionAttributes(d).timerId,
+          cause: c,
+          decisionTaskCompletedEventId: dtc,
+        });
+        return;
+      case "CancelTimer":
+        this.add("CancelTimerFailed", {
+          timerId: decisionAttributes(d).timerId,
+          cause: c,
+          decisionTaskCompletedEventId: dtc,
+        });
+        return;
+      case "RecordMarker":
+        this.add("RecordMarkerFailed", {
+          markerName: decisionAttributes(d).markerName,
+          cause: c,
+          decisionTaskCompletedEventId: dtc,
+        });
+        return;
+      case "StartChildWorkflowExecution": {
+        const a = decisionAttributes(d);
+        this.add("StartChildWorkflowExecutionFailed", {
+          workflowType: a.workflowType,
+          workflowId: a.workflowId,
+          cause: c,
+          initiatedEventId: 0,
+          decisionTaskCompletedEventId: dtc,
+          ...pick(a, ["control"]),
+        });
+        return;
+      }
+      case "SignalExternalWorkflowExecution":
+      case "RequestCancelExternalWorkflowExecution": {
+        const a = decisionAttributes(d) as { workflowId: string; runId?: string; control?: string };
+        const attrs = {
+          workflowId: a.workflowId,
+          cause: c,
+          initiatedEventId: 0,
+          decisionTaskCompletedEventId: dtc,
+          ...pick(a, ["runId", "control"]),
+        };
+        if (d.decisionType === "SignalExternalWorkflowExecution")
+          this.add("SignalExternalWorkflowExecutionFailed", attrs);
+        else this.add("RequestCancelExternalWorkflowExecutionFailed", attrs);
+        return;
+      }
+      case "CompleteWorkflowExecution":
+      case "FailWorkflowExecution":
+      case "CancelWorkflowExecution":
+      case "ContinueAsNewWorkflowExecution":
+        this.add(`${d.decisionType}Failed` as "CompleteWorkflowExecutionFailed", {
+          cause: c,
+          decisionTaskCompletedEventId: dtc,
+        });
+        return;
+      case "ScheduleLambdaFunction": {
+        const a = decisionAttributes(d);
+        this.add("ScheduleLambdaFunctionFailed", {
+          id: a.id,
+          name: a.name,
+          cause: c,
+          decisionTaskCompletedEventId: dtc,
+        });
+        return;
       }
     }
   }
