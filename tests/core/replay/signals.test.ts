@@ -1,0 +1,228 @@
+/** History → decisions for signals (buffering, FIFO, timeouts) and requests to other executions. */
+import { all, defineWorkflow, requestCancelExternal, signal, signalExternal, sleep, start } from "@yieldflow/core";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { attrs, Driver, describeCaught, only, resultOf, types } from "../support.ts";
+
+const s = suite("signals");
+
+s("a signal waited for resumes the workflow with its (deserialized) input", () => {
+  const wf = defineWorkflow({ name: "wait", version: "1" }, function* () {
+    return yield* signal<{ ok: boolean }>("approve");
+  });
+  const d = new Driver(wf);
+  assert.equal(d.decide().decisions, [], "waiting for a signal needs no SWF command");
+  d.b.signal("other", '"ignored"');
+  assert.equal(d.decide().decisions, [], "a signal of another name does not wake it");
+  d.b.signal("approve", '{"ok":true}');
+  assert.equal(resultOf(d.decide().decisions), { ok: true });
+});
+
+s("a signal that arrives while nobody waits is buffered, not dropped", () => {
+  const wf = defineWorkflow({ name: "buffer", version: "1" }, function* () {
+    yield* sleep(60);
+    return yield* signal<string>("go");
+  });
+  const d = new Driver(wf);
+  d.decide();
+  d.b.signal("go", '"early"');
+  assert.equal(d.decide().decisions, []);
+  d.b.timerFired("timer-1");
+  assert.is(resultOf(d.decide().decisions), "early");
+});
+
+s("signals of one name are delivered FIFO, across and within decision tasks; without input → undefined", () => {
+  const wf = defineWorkflow({ name: "fifo", version: "1" }, function* () {
+    yield* sleep(60);
+    const got: unknown[] = [];
+    for (let i = 0; i < 4; i++) got.push((yield* signal("n")) ?? null);
+    return got;
+  });
+  const d = new Driver(wf);
+  d.decide();
+  d.b.signal("n", "1");
+  d.b.signal("n", "2");
+  d.decide();
+  d.b.signal("n");
+  d.b.timerFired("timer-1");
+  d.b.signal("n", "4");
+  assert.equal(resultOf(d.decide().decisions), [1, 2, null, 4]);
+});
+
+s("two waiters of one name are served in the order they started waiting", () => {
+  const wf = defineWorkflow({ name: "waiters", version: "1" }, function* () {
+    const first = yield* start(signal<string>("n"));
+    const second = yield* start(signal<string>("n"));
+    return [yield* second, yield* first];
+  });
+  const d = new Driver(wf);
+  d.decide();
+  d.b.signal("n", '"a"');
+  d.b.signal("n", '"b"');
+  assert.equal(resultOf(d.decide().decisions), ["b", "a"]);
+});
+
+s("signal with timeout: no signal → TimeoutFailure SIGNAL when its timer fires", () => {
+  const wf = defineWorkflow({ name: "sig-timeout", version: "1" }, function* () {
+    try {
+      return yield* signal<string>("ack", { timeout: "10m" });
+    } catch (err) {
+      return describeCaught(err);
+    }
+  });
+  const d = new Driver(wf);
+  const r = d.decide();
+  const timer = only(r.decisions, "StartTimer");
+  assert.is(timer.startToFireTimeout, "600");
+  d.b.timerFired(timer.timerId as string);
+  const caught = resultOf(d.decide().decisions) as Record<string, unknown>;
+  assert.is(caught.class, "TimeoutFailure");
+  assert.is(caught.code, "YF_TIMEOUT");
+  assert.is(caught.timeoutType, "SIGNAL");
+  assert.equal(caught.subject, { kind: "signal", id: timer.timerId });
+});
+
+s("signal with timeout: the signal in time cancels the timeout timer", () => {
+  const wf = defineWorkflow({ name: "sig-ok", version: "1" }, function* () {
+    return yield* signal<string>("ack", { timeout: "10m" });
+  });
+  const d = new Driver(wf);
+  const timerId = only(d.decide().decisions, "StartTimer").timerId;
+  d.b.signal("ack", '"yes"');
+  const r = d.decide();
+  assert.equal(types(r.decisions), ["CancelTimer", "CompleteWorkflowExecution"]);
+  assert.equal(attrs(r.decisions[0]), { timerId });
+  assert.is(resultOf(r.decisions), "yes");
+});
+
+s("signal and its timeout in the same batch: whichever comes first in the history wins", () => {
+  const wf = defineWorkflow({ name: "sig-tie", version: "1" }, function* () {
+    try {
+      return yield* signal<string>("ack", { timeout: 5 });
+    } catch (err) {
+      return describeCaught(err).timeoutType;
+    }
+  });
+  const first = new Driver(wf);
+  const timerId = only(first.decide().decisions, "StartTimer").timerId as string;
+  first.b.signal("ack", '"sig"');
+  first.b.timerFired(timerId);
+  assert.is(resultOf(first.decide().decisions), "sig");
+  const second = new Driver(wf);
+  second.decide();
+  second.b.timerFired(timerId);
+  second.b.signal("ack", '"sig"');
+  assert.is(resultOf(second.decide().decisions), "SIGNAL");
+});
+
+s("a buffered signal satisfies a wait with timeout at once: no timer is started", () => {
+  const wf = defineWorkflow({ name: "sig-buffered-timeout", version: "1" }, function* () {
+    yield* sleep(1);
+    return yield* signal<string>("ack", { timeout: 5 });
+  });
+  const d = new Driver(wf);
+  d.decide();
+  d.b.signal("ack", '"early"');
+  d.b.timerFired("timer-1");
+  const r = d.decide();
+  assert.equal(types(r.decisions), ["CompleteWorkflowExecution"]);
+  assert.is(resultOf(r.decisions), "early");
+});
+
+s.run();
+
+const ext = suite("signalExternal and requestCancelExternal");
+
+ext("signalExternal → SignalExternalWorkflowExecution; Initiated + ExternalWorkflowExecutionSignaled resumes", () => {
+  const wf = defineWorkflow({ name: "sig-ext", version: "1" }, function* () {
+    yield* signalExternal("other-wf", "poke", { n: 1 }, { runId: "r-9" });
+    return "delivered";
+  });
+  const d = new Driver(wf);
+  const r = d.decide();
+  const a = only(r.decisions, "SignalExternalWorkflowExecution");
+  assert.is(a.workflowId, "other-wf");
+  assert.is(a.runId, "r-9");
+  assert.is(a.signalName, "poke");
+  assert.is(a.input, '{"n":1}');
+  assert.type(a.control, "string", "the control carries the effect id");
+  const initiated = d.events.findIndex((e) => e.eventType === "SignalExternalWorkflowExecutionInitiated") + 1;
+  assert.ok(initiated > 0);
+  d.b.externalDelivered(initiated);
+  assert.is(resultOf(d.decide().decisions), "delivered");
+});
+
+ext("SignalExternalWorkflowExecutionFailed → ScheduleFailure UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION", () => {
+  const wf = defineWorkflow({ name: "sig-ext-fail", version: "1" }, function* () {
+    try {
+      yield* signalExternal("ghost", "poke");
+      return "delivered";
+    } catch (err) {
+      return describeCaught(err);
+    }
+  });
+  const d = new Driver(wf);
+  d.decide();
+  const initiated = d.events.findIndex((e) => e.eventType === "SignalExternalWorkflowExecutionInitiated") + 1;
+  d.b.externalDelivered(initiated, "run", "UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION");
+  const caught = resultOf(d.decide().decisions) as Record<string, unknown>;
+  assert.is(caught.class, "ScheduleFailure");
+  assert.is(caught.cause, "UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION");
+  assert.is(caught.eventType, "SignalExternalWorkflowExecutionFailed");
+});
+
+ext(
+  "requestCancelExternal → RequestCancelExternalWorkflowExecution; ExternalWorkflowExecutionCancelRequested resumes",
+  () => {
+    const wf = defineWorkflow({ name: "cancel-ext", version: "1" }, function* () {
+      yield* requestCancelExternal("victim");
+      return "asked";
+    });
+    const d = new Driver(wf);
+    const a = only(d.decide().decisions, "RequestCancelExternalWorkflowExecution");
+    assert.is(a.workflowId, "victim");
+    assert.is(a.runId, undefined);
+    const initiated = d.events.findIndex((e) => e.eventType === "RequestCancelExternalWorkflowExecutionInitiated") + 1;
+    d.b.externalDelivered(initiated);
+    assert.is(d.events.at(-2)?.eventType, "ExternalWorkflowExecutionCancelRequested");
+    assert.is(resultOf(d.decide().decisions), "asked");
+  },
+);
+
+ext("RequestCancelExternalWorkflowExecutionFailed → ScheduleFailure with the cause", () => {
+  const wf = defineWorkflow({ name: "cancel-ext-fail", version: "1" }, function* () {
+    try {
+      yield* requestCancelExternal("ghost");
+      return "asked";
+    } catch (err) {
+      return describeCaught(err);
+    }
+  });
+  const d = new Driver(wf);
+  d.decide();
+  const initiated = d.events.findIndex((e) => e.eventType === "RequestCancelExternalWorkflowExecutionInitiated") + 1;
+  d.b.externalDelivered(initiated, "run", "UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION");
+  const caught = resultOf(d.decide().decisions) as Record<string, unknown>;
+  assert.is(caught.cause, "UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION");
+  assert.is(caught.eventType, "RequestCancelExternalWorkflowExecutionFailed");
+});
+
+ext("two external signals in one task are told apart by their control ids", () => {
+  const wf = defineWorkflow({ name: "sig-ext-2", version: "1" }, function* () {
+    yield* all([signalExternal("a", "s"), signalExternal("b", "s")]);
+    return "both";
+  });
+  const d = new Driver(wf);
+  const r = d.decide();
+  const controls = r.decisions.map((x) => attrs(x).control);
+  assert.is(new Set(controls).size, 2);
+  const initiated = d.events.flatMap((e) =>
+    e.eventType === "SignalExternalWorkflowExecutionInitiated" ? [e.eventId] : [],
+  );
+  d.b.externalDelivered(initiated[1] as number);
+  assert.equal(d.decide().decisions, []);
+  d.b.externalDelivered(initiated[0] as number);
+  assert.is(resultOf(d.decide().decisions), "both");
+});
+
+ext.run();
