@@ -1,0 +1,387 @@
+/**
+ * The replay benchmark (`npm run bench`; see bench/README.md).
+ *
+ * For each shape (sequence, fan-out) and size (1,000 / 10,000 / 25,000 events) it times, in interleaved rounds:
+ * - baseline: `JSON.parse` of the serialized history plus one linear pass over the events (the floor: reading it);
+ * - full-replay: `decide(workflow, events)` on the parsed history (what a stateless decider does per task);
+ * - full-replay+parse: the same, including the `JSON.parse` (what a stateless decider pays end to end);
+ * - incremental: `replayer.advance(lastTaskEvents)` on a `Replayer` already advanced to the second-to-last task;
+ * and measures the heap a `Replayer` holding the whole history retains.
+ *
+ * Flags: --quick (few rounds, 1,000 and 10,000 events), --json (one JSON line per case on stdout),
+ * --sizes=1000,25000, --shapes=sequence,fanout, --rounds=N (fixed number of measured rounds).
+ */
+import { arch, availableParallelism, cpus, platform } from "node:os";
+import { type DecideResult, decide, Replayer } from "@yieldflow/core";
+import { type BenchHistory, FAN_OUT_WIDTH, history, SHAPES, type Shape } from "./histories.ts";
+
+// ─── options ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const known = ["quick", "json", "sizes", "shapes", "rounds", "help"];
+for (const a of argv) {
+  const name = a.replace(/^--/, "").replace(/=.*/, "");
+  if (!a.startsWith("--") || !known.includes(name)) {
+    console.error(
+      `unknown argument ${a}; use --quick, --json, --sizes=1000,10000, --shapes=sequence,fanout, --rounds=N`,
+    );
+    process.exit(2);
+  }
+}
+if (flag("help")) {
+  console.log("npm run bench -- [--quick] [--json] [--sizes=1000,10000,25000] [--shapes=sequence,fanout] [--rounds=N]");
+  process.exit(0);
+}
+const quick = flag("quick");
+const json = flag("json");
+const sizes = (value("sizes") ?? (quick ? "1000,10000" : "1000,10000,25000")).split(",").map(Number);
+const shapes = (value("shapes")?.split(",") ?? SHAPES) as Shape[];
+for (const s of shapes) if (!SHAPES.includes(s)) throw new Error(`unknown shape ${s}; shapes: ${SHAPES.join(", ")}`);
+for (const n of sizes) if (!Number.isInteger(n) || n < 100) throw new Error(`bad size ${n}`);
+const fixedRounds = value("rounds") === undefined ? undefined : Number(value("rounds"));
+
+/** Rounds per history: warm-up (not recorded), then at least `min`, until `budgetMs` is spent or `max` is reached. */
+const plan = quick
+  ? { warmup: 1, min: fixedRounds ?? 5, max: fixedRounds ?? 5, budgetMs: 0 }
+  : { warmup: 3, min: fixedRounds ?? 15, max: fixedRounds ?? 41, budgetMs: fixedRounds ? 0 : 9000 };
+
+const gc = (globalThis as { gc?: () => void }).gc;
+const opts = { workflowId: "bench", runId: "bench-run" };
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+// ─── cases ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+type CaseName = "baseline" | "full-replay" | "full-replay+parse" | "incremental";
+const CASES: readonly CaseName[] = ["baseline", "full-replay", "full-replay+parse", "incremental"];
+
+/** Keeps results alive so no work is optimized away. */
+const keep = { sink: 0 };
+
+/** The baseline: parse the history JSON and make one pass over it (count event types, sum event ids). */
+function baseline(text: string): number {
+  const events = JSON.parse(text) as { eventId: number; eventType: string }[];
+  const counts: Record<string, number> = {};
+  let ids = 0;
+  for (const e of events) {
+    counts[e.eventType] = (counts[e.eventType] ?? 0) + 1;
+    ids += e.eventId;
+  }
+  return ids + Object.keys(counts).length;
+}
+
+function check(h: BenchHistory, r: DecideResult, what: string): void {
+  const d = r.decisions;
+  if (d.length !== 1 || d[0]?.decisionType !== "CompleteWorkflowExecution" || r.status.status !== "completed")
+    throw new Error(`${what} of ${h.shape}/${h.target} did not complete the workflow: ${JSON.stringify(d)}`);
+}
+
+/** A replayer that has decided every task but the last (not timed). */
+function replayerBeforeLastTask(h: BenchHistory): { replayer: Replayer; last: unknown[] } {
+  const replayer = new Replayer(h.workflow, opts);
+  replayer.advance(h.events.slice(0, h.prevLength));
+  return { replayer, last: h.events.slice(h.prevLength) };
+}
+
+/** Runs one sample of a case and returns its time in ms. Set-up (building the replayer) is not timed. */
+function sample(h: BenchHistory, c: CaseName): number {
+  let prepared: { replayer: Replayer; last: unknown[] } | undefined;
+  if (c === "incremental") prepared = replayerBeforeLastTask(h);
+  let t: number;
+  switch (c) {
+    case "baseline": {
+      t = performance.now();
+      keep.sink += baseline(h.json);
+      return performance.now() - t;
+    }
+    case "full-replay": {
+      t = performance.now();
+      const r = decide(h.workflow, h.events, opts);
+      t = performance.now() - t;
+      check(h, r, c);
+      return t;
+    }
+    case "full-replay+parse": {
+      t = performance.now();
+      const r = decide(h.workflow, JSON.parse(h.json) as unknown[], opts);
+      t = performance.now() - t;
+      check(h, r, c);
+      return t;
+    }
+    case "incremental": {
+      const { replayer, last } = prepared as { replayer: Replayer; last: unknown[] };
+      t = performance.now();
+      const r = replayer.advance(last);
+      t = performance.now() - t;
+      check(h, r, c);
+      return t;
+    }
+  }
+}
+
+/** Folds and replays the whole history, parsed afresh (the parsed events are garbage once this returns). */
+function buildReplayer(h: BenchHistory): Replayer {
+  const replayer = new Replayer(h.workflow, opts);
+  check(h, replayer.advance(JSON.parse(h.json) as unknown[]), "replayer");
+  return replayer;
+}
+
+/** Replayers held at once per measurement, so that at least ~50,000 events are folded and JIT noise averages out. */
+const HEAP_EVENTS = 50_000;
+
+/**
+ * One measurement of the heap per replayer: builds `k` replayers and divides. In its own frame so that no earlier
+ * replayer is still referenced from the stack.
+ */
+function heapOnce(h: BenchHistory, k: number, gc: () => void): number {
+  gc();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const held: Replayer[] = [];
+  for (let i = 0; i < k; i++) held.push(buildReplayer(h));
+  gc();
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  for (const r of held) keep.sink += r.history.lastEventId;
+  return (after - before) / k;
+}
+
+/**
+ * The heap one Replayer retains after folding and replaying the whole history (median of 3 measurements). The
+ * events are parsed afresh and dropped, as a driver would, so strings the state keeps from them are counted.
+ */
+function replayerHeap(h: BenchHistory): number | undefined {
+  if (!gc) return undefined;
+  const k = Math.max(1, Math.ceil(HEAP_EVENTS / h.events.length));
+  keep.sink += buildReplayer(h).history.lastEventId; // warm-up: compile and allocate whatever is allocated once
+  const out: number[] = [];
+  for (let i = 0; i < 3; i++) out.push(heapOnce(h, k, gc));
+  return Math.round(median(out));
+}
+
+// ─── statistics ──────────────────────────────────────────────────────────────────────────────────────────────
+
+function sorted(xs: readonly number[]): number[] {
+  return [...xs].sort((a, b) => a - b);
+}
+function median(xs: readonly number[]): number {
+  const s = sorted(xs);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+/** Nearest-rank percentile. */
+function percentile(xs: readonly number[], p: number): number {
+  const s = sorted(xs);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number;
+}
+
+// ─── run ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+interface Row {
+  name: string;
+  case: CaseName;
+  shape: Shape;
+  targetEvents: number;
+  events: number;
+  decisionTasks: number;
+  /** Events given to the timed call (the whole history, or the last task's for `incremental`). */
+  eventsReplayed: number;
+  samples: number;
+  medianMs: number;
+  p90Ms: number;
+  minMs: number;
+  ratioToBaseline: number;
+  heapBytes?: number;
+  bytesPerEvent?: number;
+  /** The issue's targets judged on this row (largest size only). */
+  targets?: Verdict[];
+}
+
+function measure(h: BenchHistory): Row[] {
+  const times = new Map<CaseName, number[]>(CASES.map((c) => [c, []]));
+  for (let i = 0; i < plan.warmup; i++) for (const c of CASES) sample(h, c);
+  const start = performance.now();
+  for (let round = 0; round < plan.max; round++) {
+    if (round >= plan.min && performance.now() - start >= plan.budgetMs) break;
+    for (const c of CASES) times.get(c)?.push(sample(h, c));
+  }
+  const base = median(times.get("baseline") as number[]);
+  const heap = replayerHeap(h);
+  return CASES.map((c) => {
+    const xs = times.get(c) as number[];
+    const row: Row = {
+      name: `${c}/${h.shape}/${h.target}`,
+      case: c,
+      shape: h.shape,
+      targetEvents: h.target,
+      events: h.events.length,
+      decisionTasks: h.decisionTasks,
+      eventsReplayed: c === "incremental" ? h.events.length - h.prevLength : h.events.length,
+      samples: xs.length,
+      medianMs: round3(median(xs)),
+      p90Ms: round3(percentile(xs, 90)),
+      minMs: round3(Math.min(...xs)),
+      ratioToBaseline: round3(median(xs) / base),
+    };
+    if (c === "incremental" && heap !== undefined) {
+      row.heapBytes = heap;
+      row.bytesPerEvent = Math.round(heap / h.events.length);
+    }
+    return row;
+  });
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+// ─── targets ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+interface Verdict {
+  target: string;
+  shape: Shape;
+  measured: string;
+  met: boolean;
+}
+
+/** Judges the targets and attaches each verdict to the row it is judged on. */
+function verdicts(rows: readonly Row[]): Verdict[] {
+  const out: Verdict[] = [];
+  const attach = (row: Row, v: Verdict) => {
+    out.push(v);
+    row.targets ??= [];
+    row.targets.push(v);
+  };
+  const largest = Math.max(...sizes);
+  const note = largest === 25000 ? "" : ` (at ${largest} events, not 25,000)`;
+  for (const shape of shapes) {
+    const at = (c: CaseName) => rows.find((r) => r.shape === shape && r.case === c && r.targetEvents === largest);
+    const full = at("full-replay");
+    if (full)
+      attach(full, {
+        target: `full replay of 25,000 events ≤ 2× baseline${note}`,
+        shape,
+        measured: `${full.ratioToBaseline.toFixed(2)}× (${fmt(full.medianMs)} ms vs ${fmt(full.medianMs / full.ratioToBaseline)} ms)`,
+        met: full.ratioToBaseline <= 2,
+      });
+    const inc = at("incremental");
+    if (inc)
+      attach(inc, {
+        target: `incremental decision on 25,000 events < 1 ms${note}`,
+        shape,
+        measured: `median ${fmt(inc.medianMs)} ms, p90 ${fmt(inc.p90Ms)} ms`,
+        met: inc.medianMs < 1,
+      });
+    const mem = rows
+      .filter((r) => r.shape === shape && r.case === "incremental" && r.heapBytes !== undefined)
+      .sort((a, b) => a.events - b.events);
+    if (mem.length >= 2) {
+      // Linear: the heap grows by a constant amount per event. Compare the growth per event of each step between
+      // sizes with the first step's, and the bytes/event of the largest size with the smallest's.
+      const slopes = mem
+        .slice(1)
+        .map((r, i) => ((r.heapBytes as number) - (mem[i]?.heapBytes as number)) / (r.events - (mem[i] as Row).events));
+      const first = slopes[0] as number;
+      const spread = Math.max(...slopes.map((s) => Math.abs(s / first - 1)));
+      const perEvent = mem.map((r) => `${r.events}: ${r.bytesPerEvent} B/event`).join(", ");
+      attach(mem[mem.length - 1] as Row, {
+        target: "memory linear in history length",
+        shape,
+        measured: `${perEvent}; growth ${slopes.map((s) => `${Math.round(s)}`).join(" → ")} B/event between sizes`,
+        met: spread <= 0.25,
+      });
+    }
+  }
+  return out;
+}
+
+// ─── output ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+function fmt(ms: number): string {
+  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3);
+}
+
+function table(rows: readonly Row[]): string {
+  const head = [
+    "shape",
+    "target",
+    "events",
+    "tasks",
+    "case",
+    "n",
+    "median ms",
+    "p90 ms",
+    "× baseline",
+    "heap KiB",
+    "B/event",
+  ];
+  const body = rows.map((r) => [
+    r.shape,
+    String(r.targetEvents),
+    String(r.events),
+    String(r.decisionTasks),
+    r.case === "incremental" ? `incremental (${r.eventsReplayed} ev)` : r.case,
+    String(r.samples),
+    fmt(r.medianMs),
+    fmt(r.p90Ms),
+    r.ratioToBaseline.toFixed(2),
+    r.heapBytes === undefined ? "" : (r.heapBytes / 1024).toFixed(0),
+    r.bytesPerEvent === undefined ? "" : String(r.bytesPerEvent),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));
+  const left = new Set([0, 4]);
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (left.has(i) ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
+  const out = [line(head), widths.map((w) => "─".repeat(w)).join("  ")];
+  let prev = "";
+  for (const [i, b] of body.entries()) {
+    const key = `${rows[i]?.shape}/${rows[i]?.targetEvents}`;
+    if (prev && key !== prev) out.push("");
+    prev = key;
+    out.push(line(b));
+  }
+  return out.join("\n");
+}
+
+function main(): void {
+  const began = performance.now();
+  const cpu = cpus()[0]?.model ?? "?";
+  log(
+    `yieldflow replay bench: node ${process.version}, ${platform()} ${arch()}, ${availableParallelism()} CPUs (${cpu})` +
+      `${gc ? "" : "; no --expose-gc: memory is not measured"}`,
+  );
+  log(`generating histories (${shapes.join(", ")} × ${sizes.join(", ")} events; not timed)…`);
+  const t = performance.now();
+  const hs = shapes.flatMap((s) => sizes.map((n) => history(s, n)));
+  log(`  done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  // warm the whole path on the smallest history first, so the first measured history is not the JIT's
+  const smallest = hs.reduce((a, b) => (b.events.length < a.events.length ? b : a));
+  for (let i = 0; i < 5; i++) for (const c of CASES) sample(smallest, c);
+
+  const rows: Row[] = [];
+  for (const h of hs) {
+    const m = measure(h);
+    rows.push(...m);
+    log(
+      `  ${h.shape} ${h.events.length} events: ${m.map((r) => `${r.case} ${fmt(r.medianMs)} ms`).join(", ")} (${m[0]?.samples} rounds)`,
+    );
+  }
+  const vs = verdicts(rows);
+  const seconds = ((performance.now() - began) / 1000).toFixed(1);
+  if (json) {
+    for (const r of rows) console.log(JSON.stringify(r));
+    log(`done in ${seconds} s`);
+    return;
+  }
+  console.log(
+    `\nyieldflow replay benchmark — node ${process.version}, ${availableParallelism()} CPUs; median and p90 of the` +
+      ` measured rounds; fan-out batches of ${FAN_OUT_WIDTH}\n`,
+  );
+  console.log(table(rows));
+  console.log("\ntargets");
+  for (const v of vs) console.log(`  ${v.met ? "MET   " : "MISSED"}  ${v.shape.padEnd(8)}  ${v.target}: ${v.measured}`);
+  console.log(`\n(${seconds} s)`);
+}
+
+main();
