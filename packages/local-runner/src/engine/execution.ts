@@ -1,0 +1,86 @@
+/**
+ * One workflow execution run as the engine keeps it: plain data around core's `HistoryBuilder`, which is the one
+ * recorder of events (the engine never writes events any other way). Everything here can be rebuilt from the
+ * history, which is what lets a later dev server persist or serve it.
+ */
+import type { HistoryEvent } from "@yieldflow/core";
+import type { HistoryBuilder } from "@yieldflow/core/testing";
+
+/** SWF's close statuses. */
+export type CloseStatus = "COMPLETED" | "FAILED" | "CANCELED" | "TERMINATED" | "CONTINUED_AS_NEW" | "TIMED_OUT";
+
+/** One run of a workflow execution. */
+export interface ExecutionRecord {
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly workflowType: { readonly name: string; readonly version: string };
+  /** The recorder of this run's history. */
+  readonly builder: HistoryBuilder;
+  /** How many of the builder's events the engine has processed (progress, timers, tasks, deliveries). */
+  processed: number;
+  /** The run that started this one by continue-as-new, and the run this one continued as. */
+  readonly previousRunId: string | undefined;
+  nextRunId: string | undefined;
+  /** The parent execution, for child workflows. */
+  readonly parent: { workflowId: string; runId: string; initiatedEventId: number } | undefined;
+  /** Decision tasks of this run that failed in a row (the workflow code threw, or replay diverged). */
+  decisionFailures: number;
+  /** Set when decision tasks failed too many times: the run stays open but gets no more decision tasks. */
+  stuck: { error: unknown; attempts: number } | undefined;
+  closeStatus: CloseStatus | undefined;
+}
+
+/** What an execution looks like from outside (a DescribeWorkflowExecution in miniature). */
+export interface ExecutionStatus {
+  workflowId: string;
+  runId: string;
+  workflowType: { name: string; version: string };
+  /** `"OPEN"` or how the run closed. */
+  status: "OPEN" | CloseStatus;
+  /** Events in this run's history. */
+  historyLength: number;
+  /** Open activities, timers and child workflows. */
+  open: { activities: number; timers: number; children: number; decisionTask: boolean };
+  /** Present when the run's decision tasks keep failing and the runner stopped scheduling them. */
+  stuck?: { attempts: number; message: string };
+}
+
+/** The closing event of a run's history, if it closed. */
+export function closingEvent(events: readonly HistoryEvent[]): HistoryEvent | undefined {
+  const last = events[events.length - 1];
+  return last && CLOSE_STATUS_OF[last.eventType as string] ? last : undefined;
+}
+
+/** The close status recorded by each closing event type. */
+export const CLOSE_STATUS_OF: Readonly<Record<string, CloseStatus>> = {
+  WorkflowExecutionCompleted: "COMPLETED",
+  WorkflowExecutionFailed: "FAILED",
+  WorkflowExecutionCanceled: "CANCELED",
+  WorkflowExecutionTerminated: "TERMINATED",
+  WorkflowExecutionContinuedAsNew: "CONTINUED_AS_NEW",
+  WorkflowExecutionTimedOut: "TIMED_OUT",
+};
+
+/** Describes a run. */
+export function describeExecution(x: ExecutionRecord): ExecutionStatus {
+  const b = x.builder;
+  return {
+    workflowId: x.workflowId,
+    runId: x.runId,
+    workflowType: { ...x.workflowType },
+    status: x.closeStatus ?? "OPEN",
+    historyLength: b.events.length,
+    open: {
+      activities: b.activities.size,
+      timers: b.timers.size,
+      children: b.children.size,
+      decisionTask: b.decisionTaskOpen,
+    },
+    ...(x.stuck && {
+      stuck: {
+        attempts: x.stuck.attempts,
+        message: x.stuck.error instanceof Error ? x.stuck.error.message : String(x.stuck.error),
+      },
+    }),
+  };
+}

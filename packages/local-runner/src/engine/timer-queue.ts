@@ -1,0 +1,115 @@
+/**
+ * The deadlines the engine waits for: workflow timers, activity timeouts, workflow execution timeouts, decision
+ * task retries. Plain data, ordered by deadline and then by the order they were armed, so timers with equal
+ * deadlines always fire in the order they were started.
+ */
+
+/** What a deadline does when it is reached. */
+export type DeadlineKind =
+  | { kind: "timer"; timerId: string }
+  | {
+      kind: "activityTimeout";
+      activityId: string;
+      scheduledEventId: number;
+      timeoutType: "SCHEDULE_TO_START" | "START_TO_CLOSE" | "SCHEDULE_TO_CLOSE" | "HEARTBEAT";
+    }
+  | { kind: "workflowTimeout" }
+  | { kind: "decisionRetry" };
+
+/** One armed deadline. */
+export type Deadline = DeadlineKind & {
+  /** Epoch ms. */
+  at: number;
+  /** Arming order (ties on `at` fire in this order). */
+  seq: number;
+  runId: string;
+  key: string;
+};
+
+/** The key that identifies a deadline, so it can be re-armed or disarmed. */
+export function deadlineKey(runId: string, d: DeadlineKind): string {
+  switch (d.kind) {
+    case "timer":
+      return `${runId}|timer|${d.timerId}`;
+    case "activityTimeout":
+      return `${runId}|activity|${d.activityId}|${d.timeoutType}`;
+    case "workflowTimeout":
+      return `${runId}|workflow`;
+    case "decisionRetry":
+      return `${runId}|decision`;
+    default: {
+      const unreachable: never = d;
+      return unreachable;
+    }
+  }
+}
+
+/** A priority queue of deadlines by (at, seq). Small and simple: a sorted array with binary-search insertion. */
+export class TimerQueue {
+  private readonly sorted: Deadline[] = [];
+  private readonly byKey = new Map<string, Deadline>();
+  private seq = 0;
+
+  get size(): number {
+    return this.sorted.length;
+  }
+
+  /** Arms (or re-arms) a deadline for `runId` at `at`. */
+  arm(runId: string, at: number, d: DeadlineKind): void {
+    const key = deadlineKey(runId, d);
+    this.disarm(key);
+    const entry: Deadline = { ...d, at, seq: ++this.seq, runId, key };
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const m = this.sorted[mid] as Deadline;
+      if (m.at < at || (m.at === at && m.seq < entry.seq)) lo = mid + 1;
+      else hi = mid;
+    }
+    this.sorted.splice(lo, 0, entry);
+    this.byKey.set(key, entry);
+  }
+
+  /** True when a deadline with `key` is armed. */
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  /** Removes the deadline with `key`, if armed. */
+  disarm(key: string): void {
+    const entry = this.byKey.get(key);
+    if (!entry) return;
+    this.byKey.delete(key);
+    this.sorted.splice(this.sorted.indexOf(entry), 1);
+  }
+
+  /** Removes every deadline of a run. */
+  disarmRun(runId: string): void {
+    for (const entry of [...this.sorted]) if (entry.runId === runId) this.disarm(entry.key);
+  }
+
+  /** Removes the deadlines whose key starts with `prefix`. */
+  disarmPrefix(prefix: string): void {
+    for (const entry of [...this.sorted]) if (entry.key.startsWith(prefix)) this.disarm(entry.key);
+  }
+
+  /** The earliest deadline. */
+  peek(): Deadline | undefined {
+    return this.sorted[0];
+  }
+
+  /** Removes and returns the earliest deadline if it is due at `now`. */
+  takeDue(now: number): Deadline | undefined {
+    const first = this.sorted[0];
+    if (!first || first.at > now) return undefined;
+    this.sorted.shift();
+    this.byKey.delete(first.key);
+    return first;
+  }
+
+  /** A copy of the armed deadlines, in firing order (plain data). */
+  snapshot(): Deadline[] {
+    return this.sorted.map((d) => ({ ...d }));
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * @yieldflow/local-runner: an in-process engine with SWF's semantics (virtual or real clock, real SWF histories),
+ * and the `yieldflow` CLI (`yieldflow run | replay | history`).
+ */
+export type { ActivityTask, ActivityTaskService } from "./engine/activity-runner.js";
+export { type Clock, RealClock, VirtualClock } from "./engine/clock.js";
+export { LocalRunner, type LocalRunnerOptions, type StartOptions } from "./engine/engine.js";
+export {
+  type FailedCloseStatus,
+  UnknownResourceError,
+  WorkflowAlreadyStartedError,
+  WorkflowExecutionError,
+} from "./engine/errors.js";
+export type { ExecutionRef, RunnerEvent, RunnerListener } from "./engine/events.js";
+export type { CloseStatus, ExecutionStatus } from "./engine/execution.js";
+export { ExecutionHandle } from "./engine/handle.js";
