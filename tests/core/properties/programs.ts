@@ -11,13 +11,17 @@ import {
   ApplicationFailure,
   activity,
   all,
+  childWorkflow,
   defineActivity,
   defineWorkflow,
+  deprecatePatch,
   type EffectRequest,
   Failure,
+  patched,
   race,
   sideEffect,
   signal,
+  signalExternal,
   sleep,
 } from "@yieldflow/core";
 import type { Happening, HistoryBuilder } from "@yieldflow/core/testing";
@@ -31,7 +35,11 @@ export type Step =
   | { t: "signal"; name: string; timeout: number | undefined }
   | { t: "all"; branches: Step[][] }
   | { t: "race"; branches: Step[][] }
-  | { t: "try"; body: Step[]; compensate: Step[] };
+  | { t: "try"; body: Step[]; compensate: Step[] }
+  | { t: "child"; name: string }
+  | { t: "signalExt"; name: string }
+  | { t: "patch"; id: string; yes: Step[]; no: Step[] }
+  | { t: "deprecate"; id: string };
 
 /** Runs from the environment: YIELDFLOW_PROP_RUNS raises the count for deep runs. */
 export const RUNS = Number(process.env.YIELDFLOW_PROP_RUNS ?? 60);
@@ -47,6 +55,8 @@ export const programArb: fc.Arbitrary<Step[]> = fc
       { arbitrary: fc.constant<Step>({ t: "act", name: "" }), weight: 6 },
       { arbitrary: fc.constant<Step>({ t: "sleep", secs: 0 }), weight: 2 },
       { arbitrary: fc.constant<Step>({ t: "side", value: 0 }), weight: 1 },
+      { arbitrary: fc.constant<Step>({ t: "child", name: "" }), weight: 1 },
+      { arbitrary: fc.constant<Step>({ t: "signalExt", name: "" }), weight: 1 },
       {
         arbitrary: fc.record({
           t: fc.constant("signal" as const),
@@ -94,7 +104,14 @@ export function number(steps: Step[]): Step[] {
         case "side":
           return { t: "side", value: ++n };
         case "signal":
+        case "deprecate":
           return { ...s };
+        case "child":
+          return { t: "child", name: `c${++n}` };
+        case "signalExt":
+          return { t: "signalExt", name: `x${++n}` };
+        case "patch":
+          return { t: "patch", id: s.id, yes: walk(s.yes), no: walk(s.no) };
         case "all":
         case "race":
           return { t: s.t, branches: s.branches.map(walk) };
@@ -152,10 +169,28 @@ function* run(steps: readonly Step[]): Generator<EffectRequest, unknown[], unkno
           out.push(yield* run(s.compensate));
         }
         break;
+      case "child":
+        out.push(yield* childWorkflow(kid, s.name));
+        break;
+      case "signalExt":
+        yield* signalExternal(`peer-${s.name}`, s.name, s.name);
+        break;
+      case "patch":
+        out.push(yield* run((yield* patched(s.id)) ? s.yes : s.no));
+        break;
+      case "deprecate":
+        yield* deprecatePatch(s.id);
+        break;
     }
   }
   return out;
 }
+
+/** The child workflow type programs start (the simulator closes children itself). */
+export const kid = defineWorkflow({ name: "kid", version: "1" }, function* (name: string) {
+  yield* sleep(1);
+  return name;
+});
 
 let counter = 0;
 /** A workflow type that runs `steps`. Each call makes a new type name, so programs never share definitions. */
@@ -213,19 +248,26 @@ export function policy(schedule: readonly Choice[], options: { allowCancel?: boo
       const candidates: Happening[] = [];
       for (const a of b.activities.values())
         candidates.push({ kind: "activityCompleted", activityId: a.activityId, result: a.activityType.name });
+      for (const c of b.children.values()) {
+        candidates.push({ kind: "childClosed", workflowId: c.workflowId, status: "COMPLETED", result: c.workflowId });
+      }
+      for (const x of b.externals.values())
+        candidates.push({ kind: "externalDelivered", initiatedEventId: x.initiatedEventId });
       const timer = nextTimer(b);
       if (timer) candidates.push({ kind: "timerFired", timerId: timer });
       return candidates;
     };
     if (choice) {
       for (let k = 0; k < choice.batch; k++) {
-        const used = new Set(out.map((o) => ("activityId" in o ? o.activityId : "timerId" in o ? o.timerId : "")));
-        const candidates = open().filter(
-          (c) => !used.has("activityId" in c ? c.activityId : "timerId" in c ? c.timerId : ""),
-        );
+        const used = new Set(out.map(keyOf));
+        const candidates = open().filter((c) => !used.has(keyOf(c)));
         if (candidates.length === 0) break;
         const c = candidates[(choice.pick + k) % candidates.length] as Happening;
-        if (c.kind === "activityCompleted" && choice.outcome >= 7) {
+        if (c.kind === "childClosed" && choice.outcome >= 7) {
+          out.push({ ...c, status: choice.outcome === 9 ? "TIMED_OUT" : "FAILED" });
+        } else if (c.kind === "externalDelivered" && choice.outcome >= 8) {
+          out.push({ ...c, failed: true });
+        } else if (c.kind === "activityCompleted" && choice.outcome >= 7) {
           out.push(
             choice.outcome === 9
               ? { kind: "activityTimedOut", activityId: c.activityId, timeoutType: "START_TO_CLOSE" }
@@ -245,4 +287,12 @@ export function policy(schedule: readonly Choice[], options: { allowCancel?: boo
       return [{ kind: "signal", name: SIGNALS[signalRound++ % 2] as string, input: `late${signalRound}` }];
     return [];
   };
+}
+
+function keyOf(h: Happening): string {
+  if ("activityId" in h) return `a:${h.activityId}`;
+  if ("timerId" in h) return `t:${h.timerId}`;
+  if ("workflowId" in h) return `c:${h.workflowId}`;
+  if ("initiatedEventId" in h) return `x:${h.initiatedEventId}`;
+  return h.kind;
 }

@@ -7,7 +7,7 @@
  * 5. a changed program (reordered, removed or added effect) is reported as a NondeterminismError at the event
  *    that recorded the first changed step.
  */
-import { decide, type HistoryEvent, NondeterminismError } from "@yieldflow/core";
+import { decide, type HistoryEvent, NondeterminismError, Replayer } from "@yieldflow/core";
 import { checkReplay, simulate } from "@yieldflow/core/testing";
 import fc from "fast-check";
 import { test } from "uvu";
@@ -66,12 +66,46 @@ test("every prefix replays to the decisions made live; incremental = full; ids u
       assert.is.not(sim.ended, "budget", "the simulation must finish");
       for (const t of sim.tasks) assertValidForSwf(t.decisions as never);
       checkReplay(wf, sim, { runId: "run-1", workflowId: "wf-1" });
+      const cancelAt = sim.events.find((e) => e.eventType === "WorkflowExecutionCancelRequested")?.eventId;
+      const beforeLast = sim.tasks[sim.tasks.length - 2];
+      if (sim.ended === "closed" && cancelAt !== undefined && beforeLast && cancelAt < beforeLast.startedEventId) {
+        // programs never swallow a cancellation: one seen by a decision task before the last ends the workflow
+        // cancelled (one that arrives with the last completion may lose to it)
+        assert.is(sim.events[sim.events.length - 1]?.eventType, "WorkflowExecutionCanceled");
+      }
       if (sim.ended === "closed") {
         // the complete history replays with no decisions left to make
         const last = decide(wf, sim.events, { runId: "run-1", workflowId: "wf-1" });
         assert.equal(last.decisions, []);
       }
     }),
+    { numRuns: RUNS },
+  );
+});
+
+test("incremental replay fed at random split points decides like full replay", () => {
+  fc.assert(
+    fc.property(
+      programArb,
+      scheduleArb,
+      fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 30 }),
+      (steps, schedule, cuts) => {
+        const { wf, sim } = simulateProgram(steps, schedule);
+        const replayer = new Replayer(wf, { runId: "run-1", workflowId: "wf-1" });
+        const byLength = new Map(sim.tasks.map((t) => [t.historyLength, t.decisions]));
+        let at = 0;
+        let k = 0;
+        while (at < sim.events.length) {
+          const end = Math.min(sim.events.length, at + (cuts[k++ % cuts.length] as number));
+          const result = replayer.advance(sim.events.slice(at, end), { partial: true });
+          at = end;
+          const live = byLength.get(at);
+          // a chunk that ends right after a DecisionTaskStarted asks for that task's decisions
+          if (live) assert.equal(result.decisions, live);
+          if (result.decisionTaskStartedEventId === undefined) assert.equal(result.decisions, []);
+        }
+      },
+    ),
     { numRuns: RUNS },
   );
 });

@@ -87,8 +87,14 @@ export interface HistoryState {
   markers: Record<string, string | null>;
   /** Inputs not yet shown to a decision task. */
   pending: Input[];
-  /** Decision tasks that completed, in order. */
+  /** Decision tasks that completed and whose decisions' events are all in, in order. */
   tasks: DecisionTask[];
+  /**
+   * The decision task that completed last, while its decisions' events may still be arriving (SWF records them
+   * right after DecisionTaskCompleted; the first other event seals the task and moves it to `tasks`). A history
+   * that ends here is complete unless its reader knows more events of this task will follow.
+   */
+  completing: DecisionTask | null;
   /** The decision task that is scheduled or started and not yet completed or timed out. */
   open: { scheduledEventId: number; started: DecisionTask | null } | null;
   /** The event that closed the execution, if it is closed. */
@@ -103,6 +109,7 @@ export const emptyHistoryState: HistoryState = {
   markers: {},
   pending: [],
   tasks: [],
+  completing: null,
   open: null,
   closed: null,
 };
@@ -127,7 +134,8 @@ function recordedBy(
   completedId: number,
   rec: Omit<Recorded, "eventId" | "eventType">,
 ): void {
-  const last = draft.tasks[draft.tasks.length - 1];
+  // Normally the task still completing; the last sealed one if a consequence event was recorded in between.
+  const last = draft.completing ?? draft.tasks[draft.tasks.length - 1];
   if (!last || last.completedEventId !== completedId) {
     throw new HistoryError(
       "YF_HISTORY_BAD_DECISION_TASK",
@@ -151,6 +159,34 @@ function refOf(draft: Draft<HistoryState>, e: Event, referencedId: number, what:
 }
 
 /** Applies one checked event. One case per SWF event type; the `never` check keeps it exhaustive. */
+/** Events recorded as the direct result of a decision (they follow its DecisionTaskCompleted). */
+const DECISION_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
+  "ActivityTaskScheduled",
+  "ScheduleActivityTaskFailed",
+  "ActivityTaskCancelRequested",
+  "RequestCancelActivityTaskFailed",
+  "TimerStarted",
+  "StartTimerFailed",
+  "TimerCanceled",
+  "CancelTimerFailed",
+  "MarkerRecorded",
+  "RecordMarkerFailed",
+  "StartChildWorkflowExecutionInitiated",
+  "StartChildWorkflowExecutionFailed",
+  "SignalExternalWorkflowExecutionInitiated",
+  "SignalExternalWorkflowExecutionFailed",
+  "RequestCancelExternalWorkflowExecutionInitiated",
+  "RequestCancelExternalWorkflowExecutionFailed",
+  "WorkflowExecutionCompleted",
+  "CompleteWorkflowExecutionFailed",
+  "WorkflowExecutionFailed",
+  "FailWorkflowExecutionFailed",
+  "WorkflowExecutionCanceled",
+  "CancelWorkflowExecutionFailed",
+  "WorkflowExecutionContinuedAsNew",
+  "ContinueAsNewWorkflowExecutionFailed",
+]);
+
 function applyEvent(draft: Draft<HistoryState>, e: Event): void {
   if (e.eventId !== draft.lastEventId + 1) {
     const hint =
@@ -177,6 +213,11 @@ function applyEvent(draft: Draft<HistoryState>, e: Event): void {
       `${e.eventType} comes after the execution closed at event ${draft.closed.eventId}`,
       e.eventId,
     );
+  }
+  if (draft.completing !== null && !DECISION_EVENTS.has(e.eventType)) {
+    // SWF records a response's events together: any other event means the completing task has all of its own
+    draft.tasks.push(draft.completing);
+    draft.completing = null;
   }
   const id = e.eventId;
   switch (e.eventType) {
@@ -237,7 +278,7 @@ function applyEvent(draft: Draft<HistoryState>, e: Event): void {
         );
       }
       task.completedEventId = id;
-      draft.tasks.push(task);
+      draft.completing = task;
       draft.open = null;
       return;
     }
@@ -550,6 +591,9 @@ function applyEvent(draft: Draft<HistoryState>, e: Event): void {
         version: undefined,
       });
       draft.closed = { eventId: id, eventType: e.eventType };
+      // nothing follows a closing event: its decision task has all its events
+      draft.tasks.push(draft.completing as Draft<DecisionTask>);
+      draft.completing = null;
       return;
     }
     case "CompleteWorkflowExecutionFailed":

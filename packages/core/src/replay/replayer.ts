@@ -75,14 +75,18 @@ export class Replayer {
     return this.state;
   }
 
-  /** Folds the new events (those after the last one seen) and returns the decisions for the open task. */
-  advance(newEvents: readonly unknown[]): DecideResult {
+  /**
+   * Folds the new events (those after the last one seen) and returns the decisions for the open task.
+   * With `partial`, the caller says more events of the last completed decision task may still follow (it feeds
+   * a history in arbitrary pieces), so that task is checked on a later call instead of now.
+   */
+  advance(newEvents: readonly unknown[], options: { partial?: boolean } = {}): DecideResult {
     const before = this.state;
     this.state = foldHistory(newEvents, this.state);
     if (before.started === null) this.checkWorkflowType();
     if (this.broken) this.reset();
     try {
-      return this.replay();
+      return this.replay(options.partial === true);
     } catch (err) {
       this.broken = true;
       throw err;
@@ -100,24 +104,23 @@ export class Replayer {
     return new Engine(this.workflow, () => this.state, this.options);
   }
 
-  private replay(): DecideResult {
-    const { tasks, open } = this.state;
+  private replay(partial: boolean): DecideResult {
+    const { tasks, completing, open, closed } = this.state;
     const name = this.workflow.name;
     const runId = this.options.runId;
-    if (
-      this.decidedOpen &&
-      (tasks.length === this.consumed
-        ? open?.started?.startedEventId !== this.decidedOpen.startedEventId
-        : tasks[this.consumed]?.startedEventId !== this.decidedOpen.startedEventId)
-    ) {
+    // the completing task is checked now unless more of its events may follow
+    const count = tasks.length + (completing !== null && (!partial || closed !== null) ? 1 : 0);
+    const taskAt = (i: number) => (i < tasks.length ? tasks[i] : completing) as DecisionTask;
+    if (this.decidedOpen) {
+      const next = this.consumed < tasks.length ? tasks[this.consumed] : (completing ?? open?.started);
       // The task we decided timed out (or another history was passed): start over from the folded history.
-      this.reset();
+      if (next?.startedEventId !== this.decidedOpen.startedEventId) this.reset();
     }
     this.engine ??= this.newEngine();
     const engine = this.engine;
     const historyLength = this.state.lastEventId;
-    for (; this.consumed < tasks.length; this.consumed++) {
-      const task = tasks[this.consumed] as DecisionTask;
+    for (; this.consumed < count; this.consumed++) {
+      const task = taskAt(this.consumed);
       let decisions: Decision[];
       if (this.decidedOpen?.startedEventId === task.startedEventId) {
         decisions = this.decidedOpen.result.decisions;

@@ -115,6 +115,8 @@ export class HistoryBuilder {
   /** Events other than decision-task events since the open decision task started (they make a close UNHANDLED). */
   private newSinceStarted = 0;
   readonly defaultTaskList: string;
+  /** Events that follow from the decisions of the response being recorded, added after them. */
+  private consequences: (() => void)[] = [];
 
   constructor(readonly start: HistoryStart) {
     this.time = start.startTime ?? DEFAULT_START_TIME;
@@ -236,6 +238,7 @@ export class HistoryBuilder {
     });
     this.openDecision = undefined;
     let needsDecision = false;
+    this.consequences = [];
     decisions.forEach((d, i) => {
       if (this.closedBy) {
         throw new InvalidArgumentError(
@@ -244,6 +247,9 @@ export class HistoryBuilder {
       }
       needsDecision = this.recordDecision(d, completedId, unhandled, options) || needsDecision;
     });
+    // what follows from the decisions (a never-started activity cancelled at once) is recorded after them
+    for (const record of this.consequences) record();
+    this.consequences = [];
     if (needsDecision && !this.closedBy) this.scheduleDecisionTask();
     return completedId;
   }
@@ -325,7 +331,10 @@ export class HistoryBuilder {
         if (act.startedEventId === undefined) {
           // never started: SWF cancels it at once
           this.activities.delete(activityId);
-          this.add("ActivityTaskCanceled", { scheduledEventId: act.scheduledEventId, startedEventId: 0 });
+          this.consequences.push(() => {
+            if (!this.closedBy)
+              this.add("ActivityTaskCanceled", { scheduledEventId: act.scheduledEventId, startedEventId: 0 });
+          });
           return true;
         }
         return false;
