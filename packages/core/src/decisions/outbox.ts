@@ -22,6 +22,8 @@ export interface Command {
   decision: Decision;
   limit: LimitKind | undefined;
   id: string;
+  /** Called when the decision goes out. */
+  onEmit?: (() => void) | undefined;
 }
 
 const LIMITS: Record<"activity" | "timer" | "child", number> = {
@@ -98,6 +100,7 @@ export class Outbox {
       }
       if (kind !== undefined) this.open[kind]++;
       out.push(cmd.decision);
+      cmd.onEmit?.();
     }
     this.queue = held;
     if (deferred) {

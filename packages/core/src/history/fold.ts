@@ -123,6 +123,20 @@ export function foldHistory(events: readonly unknown[], state: HistoryState = em
     );
   }
   if (events.length === 0) return state;
+  const first = events[0] as { eventId?: unknown } | null;
+  const last = events[events.length - 1] as { eventId?: unknown } | null;
+  if (
+    state.lastEventId === 0 &&
+    typeof first?.eventId === "number" &&
+    typeof last?.eventId === "number" &&
+    first.eventId > last.eventId
+  ) {
+    throw new HistoryError(
+      "YF_HISTORY_OUT_OF_ORDER",
+      `the events run from ${first.eventId} down to ${last.eventId}: a history fetched with reverseOrder=true must be reversed first`,
+      first.eventId,
+    );
+  }
   return produce(state, (draft) => {
     for (let i = 0; i < events.length; i++) applyEvent(draft, checkEvent(events[i], i));
   });

@@ -79,7 +79,7 @@ class Op {
   value: unknown = undefined;
   private listeners: ((op: Op) => void)[] = [];
   /** How to cancel this op while it is pending; set by the effect that made it. */
-  onCancel: (() => void) | undefined = undefined;
+  onCancel: ((failure: CancelledFailure) => void) | undefined = undefined;
   /** Pending ops started by this op's fiber (for branch ops), cancelled with it; settled ops leave the set. */
   readonly owned = new Set<Op>();
   /** The branch op whose fiber started this op. */
@@ -114,6 +114,8 @@ interface Fiber {
   waitingOn: Op | undefined;
   /** A cancellation that arrived while the fiber was runnable: thrown in at its next wait. */
   pendingCancel: CancelledFailure | undefined;
+  /** The cancellation of this fiber, shown to it instead of the failure of the op it waits on (cancelled with it). */
+  cancelledWith?: CancelledFailure | undefined;
 }
 
 /** Where every command-producing effect records what it is waiting for. */
@@ -324,6 +326,8 @@ export class Engine {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
+    // it closed before a cancel of it went out: withdraw the cancel (SWF would refuse it)
+    this.outbox.drop(`${id}#cancel`);
     if (p.kind === "activity" || p.kind === "timer" || p.kind === "child") this.outbox.closed(p.kind);
     if (p.op.state === "pending") fn(p);
   }
@@ -383,7 +387,9 @@ export class Engine {
     if (fiber.waitingOn !== op) return;
     fiber.waitingOn = undefined;
     op.observed = true;
-    this.runQueue.push({ fiber, ok: op.state === "ok", value: op.value });
+    const byThisCancellation = op.state === "failed" && op.value instanceof CancelledFailure && fiber.cancelledWith;
+    this.runQueue.push({ fiber, ok: op.state === "ok", value: byThisCancellation ? fiber.cancelledWith : op.value });
+    fiber.cancelledWith = undefined;
   }
 
   private step(fiber: Fiber, ok: boolean, value: unknown): void {
@@ -676,12 +682,15 @@ export class Engine {
       this.pending.delete(id);
       return;
     }
-    if (kind === "timer") {
-      // CancelTimer closes the timer at once (TimerCanceled is recorded with the decision, not delivered later)
-      this.pending.delete(id);
-      this.outbox.closed("timer");
-    }
-    this.outbox.push({ decision: cancelDecision(), limit: undefined, id: `${id}#cancel` });
+    // CancelTimer closes the timer as it goes out (TimerCanceled is recorded with the decision, never delivered);
+    // until then a TimerFired in the same batch withdraws it
+    const onEmit =
+      kind === "timer"
+        ? () => {
+            if (this.pending.delete(id)) this.outbox.closed("timer");
+          }
+        : undefined;
+    this.outbox.push({ decision: cancelDecision(), limit: undefined, id: `${id}#cancel`, onEmit });
   }
 
   private checkUnused(id: string, what: string): void {
@@ -764,38 +773,46 @@ export class Engine {
     return op;
   }
 
+  /**
+   * all / race / any, with structured concurrency: once the outcome is known the branches still running are
+   * cancelled, and the combinator settles only when every branch has finished (so a cancelled branch's cleanup, a
+   * saga's compensation in its `finally`, runs before the code after the combinator does).
+   */
   private combine(kind: "all" | "race" | "any", branches: readonly Branch[], fiber: Fiber): Op {
     const op = this.own(fiber, new Op(kind, `${kind}-${++this.seq}`));
     const children = branches.map((b) => this.startBranch(b, fiber));
-    const cancelRest = () => {
+    let outcome: { state: "ok" | "failed"; value: unknown } | undefined;
+    let remaining = children.length;
+    const conclude = (state: "ok" | "failed", value: unknown, why: string) => {
+      if (outcome) return;
+      outcome = { state, value };
       for (const c of children)
-        if (c.state === "pending")
-          this.cancelOp(c, new CancelledFailure(c.id, `${c.id} was cancelled: ${kind}() settled without it`));
+        if (c.state === "pending") this.cancelOp(c, new CancelledFailure(c.id, `${c.id} was cancelled: ${why}`));
     };
-    op.onCancel = () => {
-      for (const c of children) if (c.state === "pending") this.cancelOp(c, new CancelledFailure(c.id));
+    const finish = () => {
+      if (remaining === 0 && outcome) op.settle(outcome.state, outcome.value);
+    };
+    op.onCancel = (failure) => {
+      conclude("failed", failure, `${kind}() was cancelled`);
+      finish();
     };
     if (children.length === 0) {
       op.settle("ok", []);
       return op;
     }
-    let remaining = children.length;
     for (const child of children) {
       child.listen((c) => {
         c.observed = true;
-        if (op.state !== "pending") return;
         remaining--;
-        if (kind === "race" || (kind === "all" && c.state === "failed") || (kind === "any" && c.state === "ok")) {
-          op.settle(c.state as "ok" | "failed", c.value);
-          cancelRest();
-        } else if (remaining === 0) {
-          if (kind === "all")
-            op.settle(
-              "ok",
-              children.map((x) => x.value),
-            );
-          else op.settle("failed", new AllFailedFailure(children.map((x) => x.value)));
+        if (!outcome) {
+          if (kind === "race" || (kind === "all" && c.state === "failed") || (kind === "any" && c.state === "ok")) {
+            conclude(c.state as "ok" | "failed", c.value, `${kind}() settled without it`);
+          } else if (remaining === 0) {
+            if (kind === "all") outcome = { state: "ok", value: children.map((x) => x.value) };
+            else outcome = { state: "failed", value: new AllFailedFailure(children.map((x) => x.value)) };
+          }
         }
+        finish();
       });
     }
     return op;
@@ -809,29 +826,37 @@ export class Engine {
     }) as Handle<unknown>;
   }
 
-  /** Cancels an op and everything it owns. A pending op fails with `failure`; a branch gets it thrown in. */
+  /**
+   * Cancels an op. A primitive (activity, timer, child, signal wait, external request) fails with `failure` at once;
+   * a branch gets `failure` thrown in where it waits, and a combinator cancels its branches: both settle when their
+   * code has finished.
+   */
   private cancelOp(op: Op, failure: CancelledFailure): void {
     if (op.state !== "pending") return;
     const onCancel = op.onCancel;
-    if (op.kind === "branch") {
-      onCancel?.();
-      return;
-    }
-    onCancel?.();
+    onCancel?.(failure);
+    if (op.kind === "branch" || op.kind === "all" || op.kind === "race" || op.kind === "any") return;
     op.settle("failed", failure);
   }
 
   private cancelFiber(fiber: Fiber, failure: CancelledFailure): void {
     if (fiber.op.state !== "pending") return;
-    for (const owned of [...fiber.op.owned])
+    // what the fiber waits on fails because of this cancellation: the fiber sees this failure, not the op's
+    fiber.cancelledWith = failure;
+    for (const owned of [...fiber.op.owned]) {
       this.cancelOp(owned, new CancelledFailure(owned.id, `${owned.id} was cancelled with ${failure.target}`));
-    if (fiber.waitingOn) {
-      // It waited on something it does not own (a handle passed in): wake it with the cancellation.
+    }
+    const waiting = fiber.waitingOn;
+    if (waiting && waiting.owner !== fiber.op) {
+      // it waits on something it does not own (a handle passed in): wake it now
       fiber.waitingOn = undefined;
+      fiber.cancelledWith = undefined;
       this.runQueue.push({ fiber, ok: false, value: failure });
-    } else if (!this.runQueue.some((q) => q.fiber === fiber && !q.ok)) {
-      // Runnable and not already woken by a cancellation: it sees this one at its next wait.
-      fiber.pendingCancel = failure;
+    } else if (!waiting) {
+      // runnable: unless it was just woken by this cancellation, it sees it at its next wait
+      const queued = this.runQueue.find((q) => q.fiber === fiber);
+      if (!queued || queued.ok) fiber.pendingCancel = failure;
+      if (!queued || queued.ok) fiber.cancelledWith = undefined;
     }
   }
 

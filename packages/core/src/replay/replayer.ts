@@ -188,5 +188,11 @@ export function decide(
   history: readonly unknown[],
   options: DecideOptions = {},
 ): DecideResult {
+  if (Array.isArray(history) && history.length === 0) {
+    throw new HistoryError(
+      "YF_HISTORY_EMPTY",
+      "the history is empty; a decision task's history starts with WorkflowExecutionStarted",
+    );
+  }
   return new Replayer(workflow, options).advance(history);
 }
