@@ -1,0 +1,59 @@
+/** Small text helpers shared by the CLI commands. */
+
+/** A time offset as `+HH:MM:SS`, or `+Nd HH:MM:SS` from a day on; sub-second offsets get milliseconds when asked. */
+export function formatOffset(ms: number, withMillis = false): string {
+  const sign = ms < 0 ? "-" : "+";
+  let rest = Math.abs(ms);
+  const days = Math.floor(rest / 86_400_000);
+  rest -= days * 86_400_000;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const s = Math.floor(rest / 1000);
+  const millis = rest - s * 1000;
+  const hms = `${pad(h)}:${pad(m)}:${pad(s)}${withMillis ? `.${String(Math.round(millis)).padStart(3, "0")}` : ""}`;
+  return `${sign}${days > 0 ? `${days}d ` : ""}${hms}`;
+}
+
+/** A duration for people: `0ms`, `850ms`, `12s`, `5m 3s`, `2h 10m`, `30d`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m}m ${s % 60}s` : `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return m % 60 ? `${h}h ${m % 60}m` : `${h}h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d}d ${h % 24}h` : `${d}d`;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+/** The first line of an error's message (no stack). */
+export function firstLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split("\n")[0] ?? message;
+}
+
+/** A wrong command line or unusable input: the CLI prints one line and exits with status 2. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    /** The command whose `--help` to suggest. */
+    readonly command?: string,
+  ) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** Where the CLI writes. Tests and embedders may pass their own. */
+export interface CliIO {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  cwd: string;
+}

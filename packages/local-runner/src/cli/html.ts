@@ -1,0 +1,126 @@
+/** The HTML page of `yieldflow history --html`: a self-contained Gantt-style timeline (inline CSS and SVG). */
+import { formatDuration, formatOffset } from "./format.js";
+import type { Span, Timeline } from "./timeline.js";
+
+const COLORS: Record<Span["outcome"], string> = {
+  completed: "#2e9e5b",
+  fired: "#4f7fd9",
+  failed: "#d64545",
+  "timed out": "#e08a1e",
+  cancelled: "#8a8a8a",
+  terminated: "#8a8a8a",
+  "not started": "#d64545",
+  open: "#b9a3e3",
+};
+
+function esc(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
+  );
+}
+
+function rowLabel(s: Span): string {
+  switch (s.kind) {
+    case "activity":
+      return `${s.label} · ${s.id}${s.attempt > 1 ? ` · retry ${s.attempt - 1}` : ""}`;
+    case "timer":
+      return `timer ${s.label}`;
+    case "child":
+      return `child ${s.label}`;
+    case "decision":
+      return `decision task ${s.id}`;
+  }
+}
+
+/** Renders `t` as a standalone HTML page. */
+export function renderHtml(t: Timeline, source: string): string {
+  const spans = t.spans.filter((s) => s.kind !== "decision");
+  const decisions = t.spans.filter((s) => s.kind === "decision");
+  const labelW = 300;
+  const plotW = 900;
+  const rowH = 22;
+  const top = 30;
+  const total = Math.max(1, t.end - t.start);
+  const x = (time: number) => labelW + ((time - t.start) / total) * plotW;
+  const rows = spans.length + 1;
+  const height = top + rows * rowH + 30;
+  const parts: string[] = [];
+  // time axis
+  for (let i = 0; i <= 5; i++) {
+    const time = t.start + (total * i) / 5;
+    const px = x(time);
+    parts.push(
+      `<line x1="${px}" y1="${top - 6}" x2="${px}" y2="${height - 24}" class="grid"/>`,
+      `<text x="${px}" y="${top - 10}" class="tick">${esc(formatOffset(time - t.start))}</text>`,
+    );
+  }
+  spans.forEach((s, i) => {
+    const y = top + i * rowH;
+    const end = s.end ?? t.end;
+    const title = `${rowLabel(s)}\n${formatOffset(s.start - t.start)} → ${s.end === undefined ? "still open" : formatOffset(end - t.start)} (${formatDuration(end - s.start)})\n${s.outcome}${s.detail ? `: ${s.detail}` : ""}`;
+    parts.push(`<text x="${labelW - 8}" y="${y + 15}" class="label">${esc(rowLabel(s))}</text>`);
+    const from = s.runningFrom ?? s.start;
+    if (from > s.start)
+      parts.push(
+        `<rect x="${x(s.start)}" y="${y + 7}" width="${Math.max(1, x(from) - x(s.start))}" height="6" class="queued"><title>${esc(title)}</title></rect>`,
+      );
+    const width = Math.max(3, x(end) - x(from));
+    parts.push(
+      `<rect x="${x(from)}" y="${y + 3}" width="${width}" height="14" rx="3" fill="${COLORS[s.outcome]}"${s.end === undefined ? ' class="open"' : ""}><title>${esc(title)}</title></rect>`,
+    );
+  });
+  // decision tasks on one lane, signals and other instants as markers on it
+  const laneY = top + spans.length * rowH;
+  parts.push(`<text x="${labelW - 8}" y="${laneY + 15}" class="label">decisions · signals</text>`);
+  for (const d of decisions)
+    parts.push(
+      `<rect x="${x(d.start)}" y="${laneY + 6}" width="3" height="8" fill="#555"><title>decision task ${esc(d.id)} at ${esc(formatOffset(d.start - t.start))}</title></rect>`,
+    );
+  for (const i of t.instants)
+    parts.push(
+      `<path d="M ${x(i.time)} ${laneY + 2} l 5 8 l -5 8 l -5 -8 z" fill="#c0398f"><title>${esc(`${i.label} at ${formatOffset(i.time - t.start)}`)}</title></path>`,
+    );
+  const rowsHtml = [...t.spans.filter((s) => s.kind !== "decision")]
+    .sort((a, b) => a.start - b.start)
+    .map(
+      (s) =>
+        `<tr><td>${esc(formatOffset(s.start - t.start))}</td><td>${esc(formatDuration((s.end ?? t.end) - s.start))}</td><td>${esc(rowLabel(s))}</td><td class="o-${esc(s.outcome.replace(" ", "-"))}">${esc(s.outcome)}${s.detail ? `: ${esc(s.detail)}` : ""}</td></tr>`,
+    )
+    .join("\n");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${esc(t.workflowType)} — yieldflow history</title>
+<style>
+  body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; }
+  h1 { font-size: 20px; margin: 0 0 4px; }
+  .meta { color: #666; margin-bottom: 16px; }
+  svg { background: #fafafa; border: 1px solid #e4e4e4; }
+  .label { font-size: 12px; text-anchor: end; fill: #333; }
+  .tick { font-size: 11px; text-anchor: middle; fill: #777; }
+  .grid { stroke: #e4e4e4; }
+  .queued { fill: #cfcfcf; }
+  .open { opacity: 0.6; }
+  table { border-collapse: collapse; margin-top: 20px; }
+  td, th { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: left; font-variant-numeric: tabular-nums; }
+  .o-failed, .o-not-started { color: #d64545; } .o-timed-out { color: #e08a1e; }
+</style>
+</head>
+<body>
+<h1>${esc(t.workflowType)}: ${esc(t.status)}</h1>
+<div class="meta">${esc(source)} · ${t.eventCount} events · ${decisions.length} decision tasks · ${esc(formatDuration(t.end - t.start))} of workflow time${t.detail ? ` · ${esc(t.detail)}` : ""}</div>
+<svg xmlns="http://www.w3.org/2000/svg" width="${labelW + plotW + 40}" height="${height}" role="img" aria-label="timeline">
+${parts.join("\n")}
+</svg>
+<table>
+<thead><tr><th>start</th><th>took</th><th>what</th><th>outcome</th></tr></thead>
+<tbody>
+${rowsHtml}
+</tbody>
+</table>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,100 @@
+/**
+ * Loads a user's module (TypeScript or JavaScript) and finds what it exports: workflow definitions and activity
+ * implementations, also inside arrays and plain objects. Definitions are recognised by shape, not by class, so a
+ * module that resolved its own copy of @yieldflow/core works too.
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ActivityImplementation, WorkflowDefinition } from "@yieldflow/core";
+import { firstLine, UsageError } from "./format.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: user workflows of any input and output types
+type AnyWorkflow = WorkflowDefinition<any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: idem
+type AnyActivity = ActivityImplementation<any, any>;
+
+/** What a module exports that the CLI can use. */
+export interface LoadedModule {
+  path: string;
+  /** Workflow definitions with the export name they were found under. */
+  workflows: { exportName: string; workflow: AnyWorkflow }[];
+  activities: AnyActivity[];
+  /** The workflow exported as `default`, if any. */
+  defaultWorkflow: AnyWorkflow | undefined;
+}
+
+function isWorkflow(v: unknown): v is AnyWorkflow {
+  return typeof v === "object" && v !== null && (v as { kind?: unknown }).kind === "workflow" && "body" in v;
+}
+
+function isActivityImplementation(v: unknown): v is AnyActivity {
+  const d = (v as { definition?: { kind?: unknown } } | null)?.definition;
+  return typeof v === "object" && v !== null && d?.kind === "activity" && typeof (v as AnyActivity).run === "function";
+}
+
+/** Imports `path` (relative to `cwd`) and collects its workflows and activity implementations. */
+export async function loadModule(path: string, cwd: string): Promise<LoadedModule> {
+  const abs = resolve(cwd, path);
+  if (!existsSync(abs)) throw new UsageError(`cannot find module ${path} (looked for ${abs})`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+  } catch (err) {
+    throw new UsageError(`cannot load ${path}: ${firstLine(err)}`);
+  }
+  const workflows: LoadedModule["workflows"] = [];
+  const activities: AnyActivity[] = [];
+  const seen = new Set<unknown>();
+  const visit = (value: unknown, name: string, depth: number) => {
+    if (typeof value !== "object" || value === null || seen.has(value)) return;
+    seen.add(value);
+    if (isWorkflow(value)) workflows.push({ exportName: name, workflow: value });
+    else if (isActivityImplementation(value)) activities.push(value);
+    else if (depth < 2 && (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype))
+      for (const [k, v] of Object.entries(value)) visit(v, Array.isArray(value) ? name : k, depth + 1);
+  };
+  for (const [name, value] of Object.entries(mod)) if (name !== "default") visit(value, name, 0);
+  visit(mod.default, "default", 0);
+  const defaultWorkflow = isWorkflow(mod.default) ? mod.default : undefined;
+  return { path, workflows, activities, defaultWorkflow };
+}
+
+/** Describes the workflows of a module for an error message: `order@1 (export order), refund@2`. */
+export function listWorkflows(m: LoadedModule): string {
+  if (m.workflows.length === 0) return "none";
+  return m.workflows
+    .map(({ exportName, workflow }) =>
+      exportName === workflow.name
+        ? `${workflow.name}@${workflow.version}`
+        : `${workflow.name}@${workflow.version} (export ${exportName})`,
+    )
+    .join(", ");
+}
+
+/**
+ * Picks the workflow to run: the one named by `name` (workflow type name, `name@version`, or export name), else
+ * the default export, else the only one.
+ */
+export function pickWorkflow(m: LoadedModule, name: string | undefined): AnyWorkflow {
+  if (m.workflows.length === 0)
+    throw new UsageError(`${m.path} exports no workflow definitions (defineWorkflow(...) results)`);
+  if (name !== undefined) {
+    const matches = m.workflows.filter(
+      ({ exportName, workflow: w }) => w.name === name || `${w.name}@${w.version}` === name || exportName === name,
+    );
+    const unique = [...new Set(matches.map((x) => x.workflow))];
+    if (unique.length === 1) return unique[0] as AnyWorkflow;
+    if (unique.length === 0)
+      throw new UsageError(`unknown workflow ${JSON.stringify(name)} in ${m.path}; available: ${listWorkflows(m)}`);
+    throw new UsageError(
+      `${JSON.stringify(name)} matches ${unique.length} workflows in ${m.path}; use name@version: ${listWorkflows(m)}`,
+    );
+  }
+  if (m.defaultWorkflow) return m.defaultWorkflow;
+  if (m.workflows.length === 1) return (m.workflows[0] as { workflow: AnyWorkflow }).workflow;
+  throw new UsageError(
+    `${m.path} exports ${m.workflows.length} workflows; choose one with --workflow: ${listWorkflows(m)}`,
+    "run",
+  );
+}

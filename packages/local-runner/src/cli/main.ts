@@ -1,0 +1,87 @@
+/**
+ * The `yieldflow` command line: `run`, `replay`, `history`, `--help`, `--version`. Arguments are parsed with
+ * `node:util` parseArgs. Exit status: 0 success, 1 the workflow (or its replay) failed, 2 usage or input errors,
+ * which are reported as one line without a stack trace.
+ */
+import { readFileSync } from "node:fs";
+import { type CliIO, UsageError } from "./format.js";
+import { HISTORY_HELP, historyCommand } from "./history.js";
+import { REPLAY_HELP, replayCommand } from "./replay.js";
+import { RUN_HELP, runCommand } from "./run.js";
+
+export const HELP = `Usage: yieldflow <command> [options]
+
+Durable workflows for AWS SWF, written as TypeScript generators, run locally.
+
+Commands:
+  run <module>                   run a workflow locally on a virtual clock and print its progress
+  replay <module> <history.json> check that a recorded history replays against the current code
+  history <history.json>         show a recorded history as a timeline (--html for a Gantt chart)
+
+Options:
+  -h, --help      show help (also: yieldflow <command> --help)
+  -v, --version   show the version
+
+Examples:
+  yieldflow run order.ts --input '{"id":"o-1"}' --history order.history.json
+  yieldflow replay order.ts order.history.json
+  yieldflow history order.history.json --html order.html`;
+
+const COMMANDS: Record<string, { help: string; run: (argv: string[], io: CliIO) => Promise<number> }> = {
+  run: { help: RUN_HELP, run: runCommand },
+  replay: { help: REPLAY_HELP, run: replayCommand },
+  history: { help: HISTORY_HELP, run: historyCommand },
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+/** Runs the CLI with `argv` (without node and the script); returns the exit status. */
+export async function main(
+  argv: string[],
+  io: CliIO = {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    cwd: process.cwd(),
+  },
+): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    io.err(HELP);
+    return 2;
+  }
+  if (first === "-h" || first === "--help" || first === "help") {
+    io.out(HELP);
+    return 0;
+  }
+  if (first === "-v" || first === "--version") {
+    io.out(version());
+    return 0;
+  }
+  const command = COMMANDS[first];
+  if (!command) {
+    io.err(
+      `yieldflow: unknown command ${JSON.stringify(first)}; the commands are ${Object.keys(COMMANDS).join(", ")} (see yieldflow --help)`,
+    );
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError || isParseArgsError(err)) {
+      // parseArgs' messages go on to explain `--`; the first sentence is what matters
+      const message = isParseArgsError(err) ? ((err as Error).message.split(". ")[0] ?? "") : (err as Error).message;
+      io.err(`yieldflow ${first}: ${message} (see yieldflow ${first} --help)`);
+      return 2;
+    }
+    io.err(`yieldflow ${first}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return 70;
+  }
+}
+
+function isParseArgsError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+}

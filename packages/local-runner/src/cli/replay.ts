@@ -1,0 +1,80 @@
+/** `yieldflow replay <module> <history.json>`: replays a recorded history against the current code. */
+import { parseArgs } from "node:util";
+import { decide, HistoryError, NondeterminismError } from "@yieldflow/core";
+import { type CliIO, firstLine, UsageError } from "./format.js";
+import { readHistoryFile } from "./history-file.js";
+import { listWorkflows, loadModule, pickWorkflow } from "./load-module.js";
+
+export const REPLAY_HELP = `Usage: yieldflow replay <module> <history.json> [options]
+
+Replays a recorded history against the workflow code in <module> with yieldflow's interpreter, and reports
+whether the code still makes the decisions the history recorded. The history may be {"events":[...]} (what
+GetWorkflowExecutionHistory and \`yieldflow run --history\` write) or a bare array, with timestamps as epoch
+seconds, ISO-8601 strings or dates. The workflow is picked by the history's workflow type.
+
+Options:
+  -w, --workflow <name>   replay with this workflow instead (type name, name@version or export name)
+      --workflow-id <id>  the execution's workflow id (child workflow ids derive from it)
+      --run-id <id>       the execution's run id (random(), uuid() and child workflow ids derive from it)
+  -h, --help              show this help
+
+Exit status: 0 when the replay matches, 1 on non-determinism or a workflow code error, 2 for a wrong command
+line, an unreadable history or a module without the workflow.`;
+
+export async function replayCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      workflow: { type: "string", short: "w" },
+      "workflow-id": { type: "string" },
+      "run-id": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    io.out(REPLAY_HELP);
+    return 0;
+  }
+  if (positionals.length !== 2) throw new UsageError("replay needs a module and a history file", "replay");
+  const [modulePath, historyPath] = positionals as [string, string];
+  const history = readHistoryFile(historyPath, io.cwd, "replay");
+  const started = history.events.find((e) => e?.eventType === "WorkflowExecutionStarted");
+  const type = started?.workflowExecutionStartedEventAttributes?.workflowType;
+  if (!type?.name) throw new UsageError(`${historyPath} has no WorkflowExecutionStarted event`, "replay");
+  const mod = await loadModule(modulePath, io.cwd);
+  let workflow = values.workflow !== undefined ? pickWorkflow(mod, values.workflow) : undefined;
+  if (!workflow) {
+    const sameName = mod.workflows.filter((w) => w.workflow.name === type.name).map((w) => w.workflow);
+    workflow = sameName.find((w) => w.version === type.version) ?? (sameName.length === 1 ? sameName[0] : undefined);
+    if (!workflow)
+      throw new UsageError(
+        `the history is of workflow ${type.name}@${type.version}, which ${modulePath} does not export; available: ${listWorkflows(mod)}`,
+        "replay",
+      );
+  }
+  const workflowId = values["workflow-id"] ?? history.workflowExecution?.workflowId;
+  const runId = values["run-id"] ?? history.workflowExecution?.runId;
+  try {
+    const result = decide(workflow, history.events, {
+      ...(workflowId !== undefined && { workflowId }),
+      ...(runId !== undefined && { runId }),
+    });
+    const tasks = history.events.filter((e) => e.eventType === "DecisionTaskCompleted").length;
+    const state = result.status.status === "running" ? "still running" : result.status.status;
+    io.out(`replay ok: ${history.events.length} events, ${tasks} decision tasks (workflow ${state})`);
+    return 0;
+  } catch (err) {
+    if (err instanceof HistoryError) throw new UsageError(`${historyPath}: ${firstLine(err)}`, "replay");
+    if (err instanceof NondeterminismError) {
+      io.err(err.message);
+      if (runId === undefined)
+        io.err(
+          "note: no --run-id was given; if the workflow uses random(), uuid() or child workflows, pass the run id the history was recorded with",
+        );
+      return 1;
+    }
+    io.err(err instanceof Error ? `${"code" in err ? `${String(err.code)}: ` : ""}${err.message}` : String(err));
+    return 1;
+  }
+}

@@ -1,0 +1,154 @@
+/** `yieldflow run <module>`: runs a workflow locally with its module's activities and prints its progress. */
+import { readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { LocalRunner } from "../engine/engine.js";
+import { WorkflowExecutionError } from "../engine/errors.js";
+import type { ExecutionHandle } from "../engine/handle.js";
+import { type CliIO, firstLine, formatDuration, UsageError } from "./format.js";
+import { loadModule, pickWorkflow } from "./load-module.js";
+import { ProgressPrinter } from "./progress.js";
+
+export const RUN_HELP = `Usage: yieldflow run <module> [options]
+
+Runs a workflow of <module> (a .ts or .js file) in this process, with the activity implementations the module
+exports, on a virtual clock that skips idle time (a 30-day sleep takes milliseconds). Prints progress to stderr
+as it goes and the result as JSON to stdout.
+
+Options:
+  -w, --workflow <name>   the workflow to run: its type name, name@version, or export name
+                          (default: the default export, or the only workflow exported)
+  -i, --input <json>      the workflow input, as JSON, or @file to read it from a file
+      --workflow-id <id>  the execution's workflow id (default: <workflow name>-1)
+      --real-time         wait for timers on the wall clock instead of skipping time
+      --history <file>    write the execution's history as JSON (GetWorkflowExecutionHistory's shape)
+  -q, --quiet             print only the result
+  -h, --help              show this help
+
+Exit status: 0 when the workflow completed, 1 when it failed, was cancelled, timed out or got stuck,
+2 for a wrong command line or unusable input.`;
+
+/** Runs the command; returns the exit status. */
+export async function runCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      workflow: { type: "string", short: "w" },
+      input: { type: "string", short: "i" },
+      "workflow-id": { type: "string" },
+      "real-time": { type: "boolean" },
+      history: { type: "string" },
+      quiet: { type: "boolean", short: "q" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    io.out(RUN_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1)
+    throw new UsageError(positionals.length === 0 ? "run needs a module" : "run takes one module", "run");
+  const input = parseInput(values.input, io.cwd);
+  const mod = await loadModule(positionals[0] as string, io.cwd);
+  const workflow = pickWorkflow(mod, values.workflow);
+
+  const runner = new LocalRunner({
+    workflows: mod.workflows.map((w) => w.workflow),
+    activities: mod.activities,
+    clock: values["real-time"] ? "real" : "virtual",
+  });
+  const workflowId = values["workflow-id"] ?? `${workflow.name}-1`;
+  if (!values.quiet) {
+    const progress = new ProgressPrinter(io.err, workflowId);
+    runner.onEvent((e) => progress.handle(e));
+  }
+  const realStart = performance.now();
+  const h = await runner.start(workflow, input, { workflowId });
+  const result = h.result().then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  // settle() resolves when nothing more can happen on its own: the workflow closed, got stuck, or is blocked.
+  const first = await Promise.race([result, runner.settle().then(() => undefined)]);
+  let outcome = first;
+  if (outcome === undefined) {
+    const status = h.status();
+    if (status.status === "OPEN" && !status.stuck) {
+      io.err(
+        `✗ the workflow is blocked: nothing is running and no timer is pending (${describeOpen(status.open)}); ` +
+          "it is waiting for something this run cannot provide, such as a signal",
+      );
+      writeHistory(values.history, h, io);
+      runner.close();
+      return 1;
+    }
+    outcome = await result;
+  }
+  const history = h.history();
+  const virtualMs =
+    ((history.at(-1)?.eventTimestamp as number) -
+      (runner.getWorkflowExecutionHistory(h.workflowId, h.runId)[0]?.eventTimestamp as number)) *
+    1000;
+  const summary = `${formatDuration(virtualMs)} of workflow time, ${formatDuration(performance.now() - realStart)} real`;
+  writeHistory(values.history, h, io);
+  runner.close();
+  if (outcome.ok) {
+    if (!values.quiet) io.err(`✓ completed (${summary})`);
+    io.out(outcome.value === undefined ? "null" : JSON.stringify(outcome.value, null, 2));
+    return 0;
+  }
+  const err = outcome.error;
+  if (err instanceof WorkflowExecutionError) {
+    const what = {
+      FAILED: `failed: ${err.error?.name}: ${err.error?.message}`,
+      CANCELED: "was cancelled",
+      TERMINATED: `was terminated${err.reason ? `: ${err.reason}` : ""}`,
+      TIMED_OUT: "timed out (executionStartToCloseTimeout)",
+    }[err.closeStatus];
+    io.err(`✗ workflow ${what} (${summary})`);
+    return 1;
+  }
+  io.err(
+    `✗ the workflow's decision task failed, so the run is stuck (the execution stays open):\n${describeError(err)}`,
+  );
+  return 1;
+}
+
+function describeOpen(open: { activities: number; timers: number; children: number }): string {
+  return `${open.activities} open activities, ${open.timers} timers, ${open.children} children`;
+}
+
+function describeError(err: unknown): string {
+  if (err instanceof Error) return `${"code" in err ? `${String(err.code)}: ` : ""}${err.message}`;
+  return String(err);
+}
+
+function parseInput(raw: string | undefined, cwd: string): unknown {
+  if (raw === undefined) return undefined;
+  let text = raw;
+  let where = "--input";
+  if (raw.startsWith("@")) {
+    const file = resolve(cwd, raw.slice(1));
+    where = raw.slice(1);
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      throw new UsageError(`cannot read input file ${raw.slice(1)} (looked for ${file})`, "run");
+    }
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new UsageError(`${where} is not valid JSON: ${firstLine(err)}`, "run");
+  }
+}
+
+function writeHistory(path: string | undefined, h: ExecutionHandle<unknown>, io: CliIO): void {
+  if (path === undefined) return;
+  const file = resolve(io.cwd, path);
+  writeFileSync(file, `${h.exportHistory()}\n`);
+  io.err(
+    `history written to ${path} (${h.history().length} events); replay it with: yieldflow replay <module> ${path} --workflow-id ${h.workflowId} --run-id ${h.currentRunId}`,
+  );
+}
