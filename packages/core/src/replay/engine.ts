@@ -307,12 +307,7 @@ export class Engine {
           };
         }
         if (this.closing) this.outbox.queueClose(this.closing);
-        for (const [name, signals] of this.signalBuffer) {
-          if (signals.length)
-            this.warnings.push(
-              `${signals.length} signal(s) "${name}" arrived after the workflow finished and were not consumed`,
-            );
-        }
+        this.warnUnconsumedSignals();
         return;
       default: {
         const unreachable: never = input;
@@ -346,6 +341,17 @@ export class Engine {
       this.signalBuffer.set(name, buffer);
     }
     buffer.push(value);
+  }
+
+  /** Signals are never dropped silently: the ones the workflow finished without reading are reported. */
+  private warnUnconsumedSignals(): void {
+    for (const [name, signals] of this.signalBuffer) {
+      if (signals.length === 0) continue;
+      this.warnings.push(
+        `${signals.length} signal(s) "${name}" were never consumed: the workflow finished without waiting for them (inputs: ${JSON.stringify(signals).slice(0, 200)})`,
+      );
+      signals.length = 0;
+    }
   }
 
   private removeSignalWaiter(name: string, op: Op): void {
@@ -442,6 +448,7 @@ export class Engine {
     fiber.op.settle(state, value);
     if (fiber !== this.root) return;
     this.finished = true;
+    this.warnUnconsumedSignals();
     for (const h of this.handles) {
       if (h.state === "failed" && !h.observed) {
         this.warnings.push(
