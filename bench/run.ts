@@ -11,7 +11,7 @@
  * Flags: --quick (few rounds, 1,000 and 10,000 events), --json (one JSON line per case on stdout),
  * --sizes=1000,25000, --shapes=sequence,fanout, --rounds=N (fixed number of measured rounds).
  */
-import { arch, availableParallelism, cpus, platform } from "node:os";
+import { arch, availableParallelism, cpus, loadavg, platform } from "node:os";
 import { type DecideResult, decide, Replayer } from "@yieldflow/core";
 import { type BenchHistory, FAN_OUT_WIDTH, history, SHAPES, type Shape } from "./histories.ts";
 
@@ -194,6 +194,8 @@ interface Row {
   ratioToBaseline: number;
   heapBytes?: number;
   bytesPerEvent?: number;
+  /** The 1-minute load average when this history was measured (this process counts for about 1). */
+  loadAvg: number;
   /** The issue's targets judged on this row (largest size only). */
   targets?: Verdict[];
 }
@@ -207,6 +209,7 @@ function measure(h: BenchHistory): Row[] {
     for (const c of CASES) times.get(c)?.push(sample(h, c));
   }
   const base = median(times.get("baseline") as number[]);
+  const load = Math.round((loadavg()[0] ?? 0) * 100) / 100;
   const heap = replayerHeap(h);
   return CASES.map((c) => {
     const xs = times.get(c) as number[];
@@ -223,6 +226,7 @@ function measure(h: BenchHistory): Row[] {
       p90Ms: round3(percentile(xs, 90)),
       minMs: round3(Math.min(...xs)),
       ratioToBaseline: round3(median(xs) / base),
+      loadAvg: load,
     };
     if (c === "incremental" && heap !== undefined) {
       row.heapBytes = heap;
@@ -344,6 +348,9 @@ function table(rows: readonly Row[]): string {
   return out.join("\n");
 }
 
+/** Above this 1-minute load average other processes are competing with the benchmark. */
+const BUSY_LOAD = availableParallelism() * 0.75;
+
 function main(): void {
   const began = performance.now();
   const cpu = cpus()[0]?.model ?? "?";
@@ -379,6 +386,12 @@ function main(): void {
       ` measured rounds; fan-out batches of ${FAN_OUT_WIDTH}\n`,
   );
   console.log(table(rows));
+  const busiest = Math.max(...rows.map((r) => r.loadAvg));
+  if (busiest > BUSY_LOAD)
+    console.log(
+      `\nwarning: the 1-minute load average reached ${busiest.toFixed(1)} on ${availableParallelism()} CPUs while measuring;` +
+        " other processes competed for the CPU, so medians (and p90s even more) are inflated. Re-run on an idle machine.",
+    );
   console.log("\ntargets");
   for (const v of vs) console.log(`  ${v.met ? "MET   " : "MISSED"}  ${v.shape.padEnd(8)}  ${v.target}: ${v.measured}`);
   console.log(`\n(${seconds} s)`);
