@@ -234,4 +234,33 @@ t("several activities in one task get consecutive ids; completions are delivered
   assert.equal(resultOf(d.decide().decisions), ["C", "B", "A"]);
 });
 
+t("a user-supplied activity id still open is refused: InvalidArgumentError thrown into the workflow", () => {
+  const wf = defineWorkflow({ name: "dup-id", version: "1" }, function* () {
+    yield* start(activity(plain, "a", { id: "same" }));
+    try {
+      yield* activity(plain, "b", { id: "same" });
+      return "no error";
+    } catch (err) {
+      return describeCaught(err);
+    }
+  });
+  const r = new Driver(wf).decide();
+  assert.equal(types(r.decisions), ["ScheduleActivityTask", "CompleteWorkflowExecution"]);
+  assert.equal(resultOf(r.decisions), { class: "InvalidArgumentError", code: "YF_INVALID_ARGUMENT" });
+});
+
+t("a user-supplied activity id can be reused once the first activity closed (as SWF allows)", () => {
+  const wf = defineWorkflow({ name: "reuse-id", version: "1" }, function* () {
+    const a = yield* activity(plain, "a", { id: "same" });
+    const b = yield* activity(plain, "b", { id: "same" });
+    return [a, b];
+  });
+  const d = new Driver(wf);
+  d.decide();
+  d.b.activityCompleted("same", '"A"');
+  assert.is(attrs(d.decide().decisions[0]).activityId, "same");
+  d.b.activityCompleted("same", '"B"');
+  assert.equal(resultOf(d.decide().decisions), ["A", "B"]);
+});
+
 t.run();

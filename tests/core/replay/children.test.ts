@@ -1,5 +1,5 @@
 /** History → decisions for child workflows: start fields, every close status, StartChildWorkflowExecutionFailed. */
-import { all, childWorkflow, childWorkflowId, defineWorkflow, sleep } from "@yieldflow/core";
+import { all, cancel, childWorkflow, childWorkflowId, defineWorkflow, sleep, start } from "@yieldflow/core";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { attrs, Driver, describeCaught, only, resultOf, types } from "../support.ts";
@@ -174,5 +174,34 @@ t("two children in all(): started in one task, results in branch order whatever 
   d.b.childClosed(a as string, "COMPLETED", { result: '"A"' });
   assert.equal(resultOf(d.decide().decisions), ["A", "B"]);
 });
+
+t(
+  "cancel(handle) of a started child → RequestCancelExternalWorkflowExecution with its run id; the handle throws",
+  () => {
+    const wf = defineWorkflow({ name: "cancel-child", version: "1" }, function* () {
+      const h = yield* start(childWorkflow(ship, "o", { workflowId: "kid-1" }));
+      yield* sleep(5);
+      yield* cancel(h);
+      try {
+        return yield* h;
+      } catch (err) {
+        return describeCaught(err);
+      }
+    });
+    const d = new Driver(wf);
+    const r1 = d.decide();
+    assert.equal(types(r1.decisions), ["StartChildWorkflowExecution", "StartTimer"]);
+    d.b.childStarted("kid-1", "kid-run-1");
+    d.decide();
+    d.b.timerFired(attrs(r1.decisions[1]).timerId as string);
+    const r = d.decide();
+    assert.equal(types(r.decisions), ["RequestCancelExternalWorkflowExecution", "CompleteWorkflowExecution"]);
+    const a = attrs(r.decisions[0]);
+    assert.is(a.workflowId, "kid-1");
+    assert.is(a.runId, "kid-run-1");
+    assert.type(a.control, "string");
+    assert.is((resultOf(r.decisions) as Record<string, unknown>).class, "CancelledFailure");
+  },
+);
 
 t.run();

@@ -188,6 +188,20 @@ c("nested: race of an all and a timer", () => {
   assert.equal(resultOf(r.decisions), ["A", "B"]);
 });
 
+c("race with a branch already settled (a buffered signal): settles at once, the other branch never goes out", () => {
+  const wf = defineWorkflow({ name: "race-buffered", version: "1" }, function* () {
+    yield* sleep(1);
+    return yield* race([signal<string>("s"), sleep(10)]);
+  });
+  const d = new Driver(wf);
+  const t = attrs(d.decide().decisions[0]).timerId as string;
+  d.b.signal("s", '"v"');
+  d.b.timerFired(t);
+  const r = d.decide();
+  assert.equal(types(r.decisions), ["CompleteWorkflowExecution"], "no StartTimer, no CancelTimer");
+  assert.is(resultOf(r.decisions), "v");
+});
+
 c.run();
 
 const h = suite("handles");

@@ -5,11 +5,13 @@
 import {
   ApplicationFailure,
   activity,
+  all,
   continueAsNew,
   decide,
   defineActivity,
   defineWorkflow,
   deprecatePatch,
+  type EffectRequest,
   type HistoryEvent,
   InvalidArgumentError,
   log,
@@ -243,6 +245,22 @@ close("the closing decision waits while commands are held back (open-activity li
   // 2 commands fit (one slot is kept for the wake-up timer), the third and the close wait
   assert.equal(types(r.decisions), ["ScheduleActivityTask", "ScheduleActivityTask", "StartTimer"]);
   assert.is(attrs(r.decisions[2]).startToFireTimeout, "0");
+});
+
+close("a plain Error thrown inside a concurrent branch is a task error too", () => {
+  function* branch(): Generator<EffectRequest, void, unknown> {
+    yield* sleep(1);
+    throw new TypeError("oops in a branch");
+  }
+  const wf = defineWorkflow({ name: "branch-bug", version: "1" }, function* () {
+    yield* all([branch(), sleep(5)]);
+  });
+  const d = new Driver(wf);
+  const t = d.decide().decisions.find((x) => attrs(x).startToFireTimeout === "1");
+  d.b.timerFired(attrs(t).timerId as string);
+  const err = thrown(() => d.decideOpen()) as WorkflowTaskError;
+  assert.instance(err, WorkflowTaskError);
+  assert.match(err.message, "oops in a branch");
 });
 
 close.run();

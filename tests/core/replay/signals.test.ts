@@ -1,8 +1,17 @@
 /** History → decisions for signals (buffering, FIFO, timeouts) and requests to other executions. */
-import { all, defineWorkflow, requestCancelExternal, signal, signalExternal, sleep, start } from "@yieldflow/core";
+import {
+  all,
+  defineWorkflow,
+  PayloadError,
+  requestCancelExternal,
+  signal,
+  signalExternal,
+  sleep,
+  start,
+} from "@yieldflow/core";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { attrs, Driver, describeCaught, only, resultOf, types } from "../support.ts";
+import { attrs, Driver, describeCaught, only, resultOf, thrown, types } from "../support.ts";
 
 const s = suite("signals");
 
@@ -128,6 +137,21 @@ s("a buffered signal satisfies a wait with timeout at once: no timer is started"
   assert.equal(types(r.decisions), ["CompleteWorkflowExecution"]);
   assert.is(resultOf(r.decisions), "early");
 });
+
+s(
+  "a signal whose input is not JSON → decide throws PayloadError (YF_PAYLOAD): the task fails, not the workflow",
+  () => {
+    const wf = defineWorkflow({ name: "bad-signal", version: "1" }, function* () {
+      return yield* signal("s");
+    });
+    const d = new Driver(wf);
+    d.decide();
+    d.b.signal("s", "hello");
+    const err = thrown(() => d.decideOpen()) as PayloadError;
+    assert.instance(err, PayloadError);
+    assert.is(err.code, "YF_PAYLOAD");
+  },
+);
 
 s.run();
 
