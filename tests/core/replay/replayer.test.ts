@@ -1,0 +1,185 @@
+/** The Replayer (incremental replay) against `decide` (full replay), and what a DecideResult reports. */
+import {
+  activity,
+  decide,
+  defineActivity,
+  defineWorkflow,
+  foldHistory,
+  HistoryError,
+  type HistoryEvent,
+  NondeterminismError,
+  Replayer,
+  signal,
+  sleep,
+} from "@yieldflow/core";
+import { HistoryBuilder, simulate } from "@yieldflow/core/testing";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { attrs, Driver, resultOf, thrown, types } from "../support.ts";
+
+const act = defineActivity<string, string>({ name: "act", version: "1" });
+const wf = defineWorkflow({ name: "rp", version: "1" }, function* () {
+  const a = yield* activity(act, "a");
+  yield* sleep(30);
+  const s = yield* signal<string>("go");
+  return [a, s];
+});
+
+/** A finished history of `wf`. */
+function finished(): HistoryEvent[] {
+  const d = new Driver(wf);
+  d.decide();
+  d.b.activityCompleted("activity-1", '"A"');
+  d.decide();
+  d.b.timerFired("timer-2");
+  d.decide();
+  d.b.signal("go", '"G"');
+  d.decide();
+  assert.is(d.b.closedBy, "WorkflowExecutionCompleted");
+  return d.events;
+}
+
+const r = suite("Replayer");
+
+r("DecideResult: decisions, status, historyLength, decisionTaskStartedEventId, logs, warnings", () => {
+  const b = new HistoryBuilder({ workflowType: { name: "rp", version: "1" } });
+  b.decisionTask();
+  const res = decide(wf, b.events);
+  assert.equal(types(res.decisions), ["ScheduleActivityTask"]);
+  assert.equal(res.status, { status: "running" });
+  assert.is(res.historyLength, 3);
+  assert.is(res.decisionTaskStartedEventId, 3);
+  assert.equal(res.logs, []);
+  assert.equal(res.warnings, []);
+});
+
+r("no open decision task: no decisions (scheduled but not started, or closed)", () => {
+  const b = new HistoryBuilder({ workflowType: { name: "rp", version: "1" } });
+  b.scheduleDecisionTask();
+  const res = decide(wf, b.events);
+  assert.equal(res.decisions, []);
+  assert.is(res.decisionTaskStartedEventId, undefined);
+  const closed = decide(wf, finished());
+  assert.equal(closed.decisions, []);
+  assert.equal(closed.status, { status: "completed", result: ["A", "G"] });
+  assert.is(closed.decisionTaskStartedEventId, undefined);
+});
+
+r("fed one event at a time (partial), the Replayer ends where decide does", () => {
+  const events = finished();
+  for (let end = 3; end <= events.length; end++) {
+    const prefix = events.slice(0, end);
+    if (prefix.at(-1)?.eventType === "DecisionTaskCompleted") continue; // mid-response: not a history SWF serves
+    const rp = new Replayer(wf);
+    let last: ReturnType<Replayer["advance"]> | undefined;
+    for (let i = 0; i < prefix.length; i++) last = rp.advance([prefix[i]], { partial: i < prefix.length - 1 });
+    const full = decide(wf, prefix);
+    assert.equal(last?.decisions, full.decisions, `prefix of ${end}`);
+    assert.equal(last?.status, full.status, `prefix of ${end}`);
+  }
+});
+
+r("the Replayer's folded history equals foldHistory of everything fed", () => {
+  const events = finished();
+  const rp = new Replayer(wf);
+  rp.advance(events.slice(0, 10), { partial: true });
+  rp.advance(events.slice(10));
+  assert.equal(rp.history, foldHistory(events));
+});
+
+r("advance([]) returns the decision already made for the open task, without re-running the code", () => {
+  let runs = 0;
+  const counting = defineWorkflow({ name: "rp", version: "1" }, function* () {
+    runs++;
+    yield* sleep(1);
+  });
+  const b = new HistoryBuilder({ workflowType: { name: "rp", version: "1" } });
+  b.decisionTask();
+  const rp = new Replayer(counting);
+  const first = rp.advance(b.events);
+  const again = rp.advance([]);
+  assert.equal(again, first);
+  assert.is(runs, 1);
+});
+
+r("a bad batch (events sent twice) is a HistoryError; the Replayer stays usable with the right continuation", () => {
+  const d = new Driver(wf);
+  d.decide();
+  d.b.activityCompleted("activity-1", '"A"');
+  d.b.scheduleDecisionTask();
+  d.b.startDecisionTask();
+  const rp = new Replayer(wf);
+  rp.advance(d.events.slice(0, 3));
+  const err = thrown(() => rp.advance(d.events.slice(0, 3)));
+  assert.instance(err, HistoryError);
+  assert.is((err as HistoryError).code, "YF_HISTORY_OUT_OF_ORDER");
+  const res = rp.advance(d.events.slice(3));
+  assert.equal(res.decisions, decide(wf, d.events).decisions);
+});
+
+r("after a NondeterminismError the Replayer keeps reporting it (it never silently continues)", () => {
+  const events = finished();
+  const changed = defineWorkflow({ name: "rp", version: "1" }, function* () {
+    yield* sleep(1);
+  });
+  const rp = new Replayer(changed);
+  assert.instance(
+    thrown(() => rp.advance(events.slice(0, 8))),
+    NondeterminismError,
+  );
+  assert.instance(
+    thrown(() => rp.advance(events.slice(8))),
+    NondeterminismError,
+  );
+});
+
+r("the open task the Replayer decided timed out: the next task is decided as a full replay would", () => {
+  const b = new HistoryBuilder({ workflowType: { name: "rp", version: "1" } });
+  b.decisionTask();
+  const rp = new Replayer(wf);
+  const first = rp.advance(b.events);
+  const seen = b.events.length;
+  b.timeOutDecisionTask();
+  b.startDecisionTask();
+  const second = rp.advance(b.events.slice(seen));
+  assert.equal(second.decisions, first.decisions);
+  assert.equal(second.decisions, decide(wf, b.events).decisions);
+  b.completeDecisionTask(second.decisions);
+  b.activityCompleted(attrs(second.decisions[0]).activityId as string, '"A"');
+  b.decisionTask();
+  assert.equal(rp.advance(b.events.slice(seen + 3)).decisions, decide(wf, b.events).decisions);
+});
+
+r("an event that arrives while a decision task runs is shown to the next task only", () => {
+  const d = new Driver(wf);
+  d.decide();
+  d.b.activityCompleted("activity-1", '"A"');
+  d.b.startDecisionTask();
+  d.b.signal("go", '"early"'); // recorded after DecisionTaskStarted: not part of this task
+  const mid = d.decideOpen();
+  assert.equal(types(mid.decisions), ["StartTimer"]);
+  d.b.completeDecisionTask(mid.decisions);
+  d.b.timerFired(attrs(mid.decisions[0]).timerId as string);
+  assert.equal(resultOf(d.decide().decisions), ["A", "early"]);
+});
+
+r("simulate (full and incremental) produces the same history", () => {
+  const next = (b: HistoryBuilder) => {
+    const a = b.activities.keys().next().value;
+    if (a) return [{ kind: "activityCompleted" as const, activityId: a, result: "A" }];
+    const t = b.timers.keys().next().value;
+    if (t)
+      return [
+        { kind: "timerFired" as const, timerId: t },
+        { kind: "signal" as const, name: "go", input: "G" },
+      ];
+    return [];
+  };
+  const full = simulate(wf, { next, replay: "full" });
+  const inc = simulate(wf, { next, replay: "incremental" });
+  assert.is(full.ended, "closed");
+  assert.equal(inc.events, full.events);
+  assert.equal(full.status, { status: "completed", result: ["A", "G"] });
+});
+
+r.run();
