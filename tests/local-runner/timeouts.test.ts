@@ -160,4 +160,26 @@ test("executionStartToClose: the workflow times out; result() rejects with TIMED
   assert.is((last?.eventTimestamp as number) - (h.history()[0]?.eventTimestamp as number), 3600);
 });
 
+test("cancel request aborts the signal without a heartbeat; returning afterwards also records ActivityTaskCanceled", async () => {
+  const impl = implement(work, async (_, ctx) => {
+    await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve, { once: true }));
+    return "partial";
+  });
+  const wf = defineWorkflow({ name: "stopper", version: "1" }, function* () {
+    const h = yield* start(run(work, undefined));
+    yield* signal("stop");
+    yield* cancel(h);
+    yield* sleep(1);
+    return "done";
+  });
+  const runner = new LocalRunner({ workflows: [wf], activities: [impl] });
+  const h = await runner.start(wf, undefined);
+  await runner.advance(0);
+  await h.signal("stop");
+  assert.is(await h.result(), "done");
+  const canceled = h.history().find((e) => e.eventType === "ActivityTaskCanceled");
+  assert.is(canceled?.activityTaskCanceledEventAttributes?.details, '"partial"');
+  assert.not.ok(h.history().some((e) => e.eventType === "ActivityTaskCompleted"));
+});
+
 test.run();

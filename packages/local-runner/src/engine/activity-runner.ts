@@ -3,7 +3,8 @@
  * and reports their outcome through the same calls a remote worker would make (completed, failed, canceled,
  * heartbeat). It never touches histories; the engine records what it reports.
  *
- * Invariants: an outcome is reported at most once per task; a task whose run closed it (timeout, termination) has
+ * Invariants: an outcome is reported at most once per task; once the workflow asked to cancel a task, its outcome
+ * is reported as canceled (whether the function threw or returned); a task whose run closed it (timeout, termination) has
  * its AbortSignal aborted and any late outcome is dropped by the engine (the task token is no longer valid).
  */
 import {
@@ -119,7 +120,16 @@ export class ActivityRunner {
     this.running.delete(entry.task.taskToken);
     const token = entry.task.taskToken;
     try {
-      if (outcome.ok) {
+      if (entry.cancelRequested) {
+        // Cancellation was requested: whether the function threw (the usual acknowledgement) or returned, this
+        // worker answers RespondActivityTaskCanceled, as SWF expects of a worker that saw cancelRequested.
+        const details = outcome.ok
+          ? this.serializer.serialize(outcome.value)
+          : outcome.error instanceof Error
+            ? outcome.error.message
+            : String(outcome.error);
+        this.service.respondActivityTaskCanceled(token, details?.slice(0, SWF_LIMITS.dataChars));
+      } else if (outcome.ok) {
         let result: string | undefined;
         try {
           result = this.serializer.serialize(outcome.value);
@@ -137,9 +147,6 @@ export class ActivityRunner {
           return;
         }
         this.service.respondActivityTaskCompleted(token, result);
-      } else if (entry.cancelRequested) {
-        const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
-        this.service.respondActivityTaskCanceled(token, message.slice(0, SWF_LIMITS.dataChars));
       } else {
         this.fail(token, outcome.error);
       }

@@ -3,8 +3,9 @@
  * recorder of events (the engine never writes events any other way). Everything here can be rebuilt from the
  * history, which is what lets a later dev server persist or serve it.
  */
-import type { HistoryEvent } from "@yieldflow/core";
+import type { HistoryEvent, Serializer } from "@yieldflow/core";
 import type { HistoryBuilder } from "@yieldflow/core/testing";
+import { WorkflowExecutionError } from "./errors.js";
 
 /** SWF's close statuses. */
 export type CloseStatus = "COMPLETED" | "FAILED" | "CANCELED" | "TERMINATED" | "CONTINUED_AS_NEW" | "TIMED_OUT";
@@ -83,4 +84,38 @@ export function describeExecution(x: ExecutionRecord): ExecutionStatus {
       },
     }),
   };
+}
+
+/**
+ * What a closed run amounts to: its result (COMPLETED), the run it continued as (CONTINUED_AS_NEW), or a thrown
+ * `WorkflowExecutionError` carrying the recorded reason and details (FAILED, CANCELED, TERMINATED, TIMED_OUT).
+ */
+export function outcomeOf(exec: ExecutionRecord, serializer: Serializer): { value: unknown } | { continuedAs: string } {
+  const close = exec.builder.events[exec.builder.events.length - 1] as HistoryEvent;
+  switch (exec.closeStatus) {
+    case "CONTINUED_AS_NEW":
+      return { continuedAs: exec.nextRunId as string };
+    case "COMPLETED":
+      return { value: serializer.deserialize(close.workflowExecutionCompletedEventAttributes?.result) };
+    case "FAILED": {
+      const a = close.workflowExecutionFailedEventAttributes;
+      throw new WorkflowExecutionError("FAILED", exec, { reason: a?.reason, details: a?.details });
+    }
+    case "CANCELED":
+      throw new WorkflowExecutionError("CANCELED", exec, {
+        details: close.workflowExecutionCanceledEventAttributes?.details,
+      });
+    case "TERMINATED": {
+      const a = close.workflowExecutionTerminatedEventAttributes;
+      throw new WorkflowExecutionError("TERMINATED", exec, { reason: a?.reason, details: a?.details });
+    }
+    case "TIMED_OUT":
+      throw new WorkflowExecutionError("TIMED_OUT", exec);
+    case undefined:
+      throw new Error(`run ${exec.runId} is still open`);
+    default: {
+      const unreachable: never = exec.closeStatus;
+      throw new Error(`unexpected close status ${String(unreachable)}`);
+    }
+  }
 }

@@ -1,0 +1,74 @@
+/**
+ * What the runner knows: workflow types, activity types, and the activity implementations (and test stubs) it runs
+ * in process. SWF's type registry in miniature: an unknown type makes SWF refuse a decision (…_TYPE_DOES_NOT_EXIST).
+ */
+import {
+  type ActivityDefinition,
+  type ActivityImplementation,
+  InvalidArgumentError,
+  type WorkflowDefinition,
+} from "@yieldflow/core";
+
+// biome-ignore lint/suspicious/noExplicitAny: registries hold workflows and activities of any input/output types
+export type AnyWorkflow = WorkflowDefinition<any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: idem
+export type AnyActivity = ActivityImplementation<any, any>;
+
+/** `name@version`. */
+export const typeKey = (t: { name: string; version: string }): string => `${t.name}@${t.version}`;
+
+function checkImplementation(a: AnyActivity, what: string): void {
+  if (a?.definition?.kind !== "activity" || typeof a.run !== "function")
+    throw new InvalidArgumentError(`LocalRunner: ${what} must be implement(definition, fn) results`);
+}
+
+/** Registered workflow types, activity types, implementations and stubs. */
+export class Registry {
+  private readonly workflows = new Map<string, AnyWorkflow>();
+  private readonly implementations = new Map<string, AnyActivity>();
+  private readonly stubs = new Map<string, AnyActivity>();
+  private readonly activityTypes = new Set<string>();
+
+  constructor(o: {
+    workflows?: readonly AnyWorkflow[] | undefined;
+    activities?: readonly AnyActivity[] | undefined;
+    stubs?: readonly AnyActivity[] | undefined;
+    activityTypes?: readonly ActivityDefinition<unknown, unknown>[] | undefined;
+  }) {
+    for (const w of o.workflows ?? []) this.registerWorkflow(w);
+    for (const a of o.activities ?? []) {
+      checkImplementation(a, "activities");
+      this.implementations.set(typeKey(a.definition), a);
+      this.activityTypes.add(typeKey(a.definition));
+    }
+    for (const s of o.stubs ?? []) {
+      checkImplementation(s, "stubs");
+      this.stubs.set(s.definition.name, s);
+    }
+    for (const t of o.activityTypes ?? []) this.activityTypes.add(typeKey(t));
+  }
+
+  registerWorkflow(workflow: AnyWorkflow): void {
+    if (workflow?.kind !== "workflow" || typeof workflow.body !== "function")
+      throw new InvalidArgumentError("LocalRunner: workflows must be defineWorkflow(...) results");
+    this.workflows.set(typeKey(workflow), workflow);
+  }
+
+  workflow(type: { name: string; version: string }): AnyWorkflow | undefined {
+    return this.workflows.get(typeKey(type));
+  }
+
+  workflowTypeExists(type: { name: string; version: string }): boolean {
+    return this.workflows.has(typeKey(type));
+  }
+
+  /** Registered by an implementation, a stub (by name, any version) or `activityTypes`. */
+  activityTypeExists(type: { name: string; version: string }): boolean {
+    return this.activityTypes.has(typeKey(type)) || this.stubs.has(type.name);
+  }
+
+  /** The function that runs this type in process: a stub by name first, then the implementation. */
+  implementationFor(type: { name: string; version: string }): AnyActivity | undefined {
+    return this.stubs.get(type.name) ?? this.implementations.get(typeKey(type));
+  }
+}
