@@ -95,7 +95,10 @@ b("SWF's refusals: ids in use, unknown ids to cancel, a closing decision that is
   ]);
   const failed = h.events.filter((e) => String(e.eventType).endsWith("Failed"));
   assert.equal(
-    failed.map((e) => [e.eventType, Object.values(e).find((v) => typeof v === "object" && v && "cause" in v)?.cause]),
+    failed.map((e) => [
+      e.eventType,
+      (Object.values(e).find((v) => typeof v === "object" && v !== null && "cause" in v) as { cause: string }).cause,
+    ]),
     [
       ["ScheduleActivityTaskFailed", "ACTIVITY_ID_ALREADY_IN_USE"],
       ["StartTimerFailed", "TIMER_ID_ALREADY_IN_USE"],
