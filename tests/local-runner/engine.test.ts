@@ -274,4 +274,30 @@ test("start rejects a workflow id that is already open", async () => {
   }
 });
 
+test("decisionTaskAttempts: a failing decision task is retried after taskStartToClose, then the run is stuck", async () => {
+  let calls = 0;
+  const flaky = defineWorkflow({ name: "flakyDecider", version: "1" }, function* () {
+    calls++;
+    if (calls < 100) throw new Error(`bug #${calls}`);
+    yield* sleep(1);
+  });
+  const runner = new LocalRunner({ workflows: [flaky], decisionTaskAttempts: 2 });
+  const notices: string[] = [];
+  runner.onEvent((e) => {
+    if (e.kind === "decisionTaskFailed") notices.push(`${e.attempt}/${e.maxAttempts} retry=${e.willRetry}`);
+  });
+  const h = await runner.start(flaky, undefined, { timeouts: { taskStartToClose: "10s" } });
+  try {
+    await h.result();
+    assert.unreachable();
+  } catch (err) {
+    assert.instance(err, WorkflowTaskError);
+    assert.match((err as Error).message, /bug #2/);
+  }
+  assert.equal(notices, ["1/2 retry=true", "2/2 retry=false"]);
+  const timedOut = h.history().filter((e) => e.eventType === "DecisionTaskTimedOut");
+  assert.is(timedOut.length, 2);
+  assert.is((timedOut[1]?.eventTimestamp as number) - (timedOut[0]?.eventTimestamp as number), 10);
+});
+
 test.run();
