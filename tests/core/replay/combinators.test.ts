@@ -202,6 +202,36 @@ c("race with a branch already settled (a buffered signal): settles at once, the 
   assert.is(resultOf(r.decisions), "v");
 });
 
+c("structured concurrency: all() fails only after its cancelled branches have finished their cleanup", () => {
+  const undo = defineActivity<string, void>({ name: "undo", version: "1" });
+  function* reserve(item: string): Generator<EffectRequest, string, unknown> {
+    try {
+      return yield* activity(act, item);
+    } finally {
+      yield* activity(undo, item); // compensation, run when the branch is cancelled
+    }
+  }
+  const wf = defineWorkflow({ name: "saga", version: "1" }, function* () {
+    try {
+      return yield* all([reserve("seat"), activity(act, "pay")]);
+    } catch (err) {
+      return `caught ${describeCaught(err).code}`;
+    }
+  });
+  const d = new Driver(wf);
+  const r1 = d.decide();
+  const idOf = (input: string) => attrs(r1.decisions.find((x) => attrs(x).input === input)).activityId as string;
+  d.b.activityStarted(idOf('"seat"'));
+  d.b.activityFailed(idOf('"pay"'), "Declined", fail("Declined"));
+  const r2 = d.decide();
+  assert.equal(types(r2.decisions), ["RequestCancelActivityTask", "ScheduleActivityTask"]);
+  assert.is((attrs(r2.decisions[1]).activityType as { name: string }).name, "undo");
+  d.b.activityCanceled(idOf('"seat"'));
+  assert.equal(d.decide().decisions, [], "still cleaning up: the workflow has not seen the failure yet");
+  d.b.activityCompleted(attrs(r2.decisions[1]).activityId as string);
+  assert.is(resultOf(d.decide().decisions), "caught YF_ACTIVITY_FAILED");
+});
+
 c.run();
 
 const h = suite("handles");

@@ -3,6 +3,7 @@ import {
   all,
   defineWorkflow,
   PayloadError,
+  race,
   requestCancelExternal,
   signal,
   signalExternal,
@@ -152,6 +153,38 @@ s(
     assert.is(err.code, "YF_PAYLOAD");
   },
 );
+
+s("a signal in the first batch (signal-with-start) reaches the first wait", () => {
+  const wf = defineWorkflow({ name: "sws", version: "1" }, function* () {
+    return yield* signal<string>("go");
+  });
+  const d = new Driver(wf);
+  d.b.signal("go", '"at start"');
+  assert.equal(resultOf(d.decide().decisions), "at start");
+});
+
+s("a signal that comes after its wait timed out (or lost a race) is kept for the next wait", () => {
+  const wf = defineWorkflow({ name: "late-signal", version: "1" }, function* () {
+    let first: string;
+    try {
+      first = yield* signal<string>("s", { timeout: 10 });
+    } catch {
+      first = "timed out";
+    }
+    const lost = yield* race([signal<string>("s"), sleep(10)]);
+    yield* sleep(60);
+    const later = yield* signal<string>("s");
+    return [first, lost ?? "lost", later];
+  });
+  const d = new Driver(wf);
+  d.b.timerFired(only(d.decide().decisions, "StartTimer").timerId as string);
+  d.b.timerFired(only(d.decide().decisions, "StartTimer").timerId as string);
+  const sleeping = only(d.decide().decisions, "StartTimer").timerId as string;
+  d.b.signal("s", '"late"');
+  assert.equal(d.decide().decisions, []);
+  d.b.timerFired(sleeping);
+  assert.equal(resultOf(d.decide().decisions), ["timed out", "lost", "late"]);
+});
 
 s.run();
 
