@@ -41,6 +41,8 @@ const shapes = (value("shapes")?.split(",") ?? SHAPES) as Shape[];
 for (const s of shapes) if (!SHAPES.includes(s)) throw new Error(`unknown shape ${s}; shapes: ${SHAPES.join(", ")}`);
 for (const n of sizes) if (!Number.isInteger(n) || n < 100) throw new Error(`bad size ${n}`);
 const fixedRounds = value("rounds") === undefined ? undefined : Number(value("rounds"));
+if (fixedRounds !== undefined && !(Number.isInteger(fixedRounds) && fixedRounds > 0))
+  throw new Error(`bad --rounds=${value("rounds")}: a positive integer`);
 
 /** Rounds per history: warm-up (not recorded), then at least `min`, until `budgetMs` is spent or `max` is reached. */
 const plan = quick
