@@ -416,9 +416,11 @@ export class LocalRunner {
     const task = this.service.pollForDecisionTask(this.identity);
     if (!task) return false;
     const ref = { ...task.workflowExecution, workflowType: task.workflowType };
-    let result: ReturnType<LocalDecider["decide"]>;
     try {
-      result = this.decider.decide(task);
+      const result = this.decider.decide(task);
+      // what the code logged in this task comes before the events its decisions record
+      for (const entry of result.logs) this.emit({ kind: "log", ...ref, entry });
+      for (const message of result.warnings) this.emit({ kind: "warning", ...ref, message });
       this.service.respondDecisionTaskCompleted(task.taskToken, result.decisions);
     } catch (error) {
       const { attempt, willRetry } = this.service.failDecisionTask(task.taskToken, error, this.decisionTaskAttempts);
@@ -430,10 +432,7 @@ export class LocalRunner {
         maxAttempts: this.decisionTaskAttempts,
         willRetry,
       });
-      return true;
     }
-    for (const entry of result.logs) this.emit({ kind: "log", ...ref, entry });
-    for (const message of result.warnings) this.emit({ kind: "warning", ...ref, message });
     return true;
   }
 

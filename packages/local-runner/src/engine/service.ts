@@ -74,7 +74,8 @@ export class WorkflowService implements ActivityTaskService {
   private readonly activityQueue: QueuedActivity[] = [];
   private readonly timers = new TimerQueue();
   private readonly lastHeartbeat = new Map<string, string | undefined>();
-  private readonly dirty = new Set<ExecutionRecord>();
+  /** Runs with newly recorded events, in recording order, and how far each recording went. */
+  private readonly recorded: { exec: ExecutionRecord; upTo: number }[] = [];
   private flushing = false;
   private runSeq = 0;
 
@@ -221,22 +222,26 @@ export class WorkflowService implements ActivityTaskService {
   /** Records something in a run's history at the clock's time, then reacts to what was recorded. */
   private mutate(exec: ExecutionRecord, record: (b: HistoryBuilder) => unknown): void {
     exec.builder.at(this.clock.now());
-    record(exec.builder);
-    this.dirty.add(exec);
-    this.flush();
-    this.hooks.changed();
+    try {
+      record(exec.builder);
+    } finally {
+      // even a recording that threw half-way may have appended events: they must be processed
+      this.recorded.push({ exec, upTo: exec.builder.events.length });
+      this.flush();
+      this.hooks.changed();
+    }
   }
 
-  /** Processes newly recorded events of every touched run, until none is left (reentrant calls just return). */
+  /** Processes newly recorded events until none is left (reentrant calls just return: the outer loop goes on). */
   private flush(): void {
     if (this.flushing) return;
     this.flushing = true;
     try {
-      while (this.dirty.size > 0) {
-        const exec = this.dirty.values().next().value as ExecutionRecord;
-        this.dirty.delete(exec);
+      // events are processed (and listeners told) in the order they were recorded, across runs
+      for (let next = this.recorded.shift(); next; next = this.recorded.shift()) {
+        const { exec, upTo } = next;
         const events = exec.builder.events;
-        while (exec.processed < events.length) {
+        while (exec.processed < upTo) {
           const event = events[exec.processed++] as HistoryEvent;
           this.hooks.emit({
             kind: "event",
@@ -530,20 +535,23 @@ export class WorkflowService implements ActivityTaskService {
    * and stuck (no more decision tasks) with `error`.
    */
   failDecisionTask(taskToken: string, error: unknown, maxAttempts: number): { attempt: number; willRetry: boolean } {
-    const exec = this.startedDecisionTask(taskToken);
+    const exec = this.runs.get(taskToken.slice(0, taskToken.lastIndexOf("|")));
+    if (!exec) throw new UnknownResourceError(`decision task ${taskToken} is unknown`);
     exec.decisionFailures++;
     const attempt = exec.decisionFailures;
-    const willRetry = attempt < maxAttempts;
     const b = exec.builder;
+    // The task may already be gone (the run closed meanwhile, or recording its decisions failed half-way).
+    const open = b.decisionTaskOpen && !b.decisionTaskScheduled && !exec.closeStatus;
+    const willRetry = open && attempt < maxAttempts;
     if (willRetry) {
       const timeout = Number(b.events[0]?.workflowExecutionStartedEventAttributes?.taskStartToCloseTimeout ?? "30");
       this.timers.arm(exec.runId, this.clock.now() + (Number.isFinite(timeout) ? timeout : 30) * 1000, {
         kind: "decisionRetry",
       });
-    } else {
+    } else if (!exec.closeStatus) {
       exec.stuck = { error, attempts: attempt };
     }
-    if (b.decisionTaskOpen && !b.decisionTaskScheduled) this.mutate(exec, (h) => h.timeOutDecisionTask());
+    if (open) this.mutate(exec, (h) => h.timeOutDecisionTask());
     if (!willRetry) this.hooks.runChanged(exec.runId);
     return { attempt, willRetry };
   }
