@@ -2,7 +2,7 @@
  * BUG (replay/engine.ts finishFiber → errors.ts encodeRemoteError): when a workflow does not catch an
  * ActivityFailure, the FailWorkflowExecution details the engine builds contain the remote error twice (the
  * ActivityFailure's message embeds the remote message, and `cause` repeats the remote error with its stack). An
- * activity failure whose details are well within SWF's limit (21,060 of 32,768 chars here) yields 39,171 chars of
+ * activity failure whose details are well within SWF's limit (22,060 of 32,768 chars here) yields 40,171 chars of
  * failure details, so `decide` throws InvalidDecisionError YF_PAYLOAD_TOO_LARGE on every decision task: the
  * execution can never close (it is stuck until it times out), although nothing the workflow or the activity did
  * broke a limit. Expected: the engine's own failure encoding always fits the Data limit (e.g. by shortening the
@@ -15,7 +15,7 @@ import { Driver, only } from "../support.ts";
 
 const act = defineActivity<string, string>({ name: "act", version: "1" });
 
-test("an uncaught activity failure with 21k-char details still fails the workflow", () => {
+test("an uncaught activity failure with 22k-char details still fails the workflow", () => {
   const wf = defineWorkflow({ name: "big-fail", version: "1" }, function* () {
     return yield* activity(act, "x");
   });
