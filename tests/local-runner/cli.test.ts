@@ -148,6 +148,15 @@ test("run: a failing workflow exits 1 with its failure", async () => {
   assert.match(r.stderr, /workflow failed: Doomed: this workflow always fails/);
 });
 
+test("run: a bug in workflow code (a TypeError) exits 1, names the error and where it was thrown", async () => {
+  const r = await inProcess("run", "greet.ts", "-w", "buggy", "-i", "{}");
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /decision task failed \(attempt 1 of 1, giving up\)/);
+  assert.match(r.stderr, /YF_WORKFLOW_TASK/);
+  assert.match(r.stderr, /TypeError/);
+  assert.match(r.stderr, /thrown at .*greet\.ts:\d+/);
+});
+
 test("run: a workflow blocked on a signal nobody sends exits 1 and says so", async () => {
   const r = await runs.waiting;
   assert.is(r.code, 1);
@@ -171,7 +180,8 @@ test("run: usage errors exit 2 with one clear line", async () => {
   assertUsageError(await runs.missing, "cannot find module nope.ts");
   const unknown = await inProcess("run", "greet.ts", "-w", "nosuch");
   assertUsageError(unknown, "nosuch");
-  for (const name of ["greet@1", "doomed@1", "waiting@1"]) assert.ok(unknown.stderr.includes(name), unknown.stderr);
+  for (const name of ["greet@1", "doomed@1", "waiting@1", "buggy@1"])
+    assert.ok(unknown.stderr.includes(name), unknown.stderr);
   assertUsageError(await runs.badJson, "not valid JSON");
   assertUsageError(await inProcess("run", "greet.ts"), "--workflow");
   assertUsageError(await inProcess("run", "greet.ts", "--frobnicate"), "--frobnicate");

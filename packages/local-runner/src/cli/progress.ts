@@ -18,6 +18,8 @@ interface ActivityInfo {
 /** Turns runner notifications into progress lines. */
 export class ProgressPrinter {
   private origin: number | undefined;
+  /** The time of the latest event: notices (failed tasks, warnings) are shown at it. */
+  private latest = 0;
   private readonly activities = new Map<string, ActivityInfo>();
   /** Per run and activity type: the attempt number of the next schedule, after failures. */
   private readonly attempts = new Map<string, number>();
@@ -32,11 +34,12 @@ export class ProgressPrinter {
   handle(e: RunnerEvent): void {
     if (e.kind === "event") {
       this.origin ??= e.time;
+      this.latest = e.time;
       const text = this.describe(e.runId, e.event, e.time);
       if (text) this.line(e.workflowId, e.time, text);
       return;
     }
-    const time = this.origin ?? 0;
+    const time = this.latest;
     if (e.kind === "log") this.line(e.workflowId, e.entry.time, `log ${e.entry.level}: ${e.entry.message}`);
     else if (e.kind === "warning") this.line(e.workflowId, time, `warning: ${e.message}`);
     else
@@ -171,8 +174,6 @@ export class ProgressPrinter {
         return "workflow timed out";
       case "WorkflowExecutionContinuedAsNew":
         return `workflow continued as new (run ${e.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId})`;
-      case "DecisionTaskTimedOut":
-        return "decision task timed out";
       default:
         return undefined;
     }

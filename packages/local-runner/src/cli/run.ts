@@ -120,8 +120,18 @@ function describeOpen(open: { activities: number; timers: number; children: numb
 }
 
 function describeError(err: unknown): string {
-  if (err instanceof Error) return `${"code" in err ? `${String(err.code)}: ` : ""}${err.message}`;
-  return String(err);
+  if (!(err instanceof Error)) return String(err);
+  let text = `${"code" in err ? `${String(err.code)}: ` : ""}${err.message}`;
+  // a bug in workflow code: show where it was thrown (the top frames of the original error)
+  const cause = err.cause;
+  if (cause instanceof Error && cause.stack) {
+    const frames = cause.stack
+      .split("\n")
+      .filter((l) => /^\s+at /.test(l))
+      .slice(0, 4);
+    if (frames.length > 0) text += `\nthrown ${frames.join("\n").trim()}`;
+  }
+  return text;
 }
 
 function parseInput(raw: string | undefined, cwd: string): unknown {
