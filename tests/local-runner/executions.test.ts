@@ -249,4 +249,35 @@ test("continue-as-new starts new runs with the same workflow id; result() follow
   }
 });
 
+test("child policies: REQUEST_CANCEL asks open children to cancel, ABANDON leaves them; a completed parent leaves them", async () => {
+  const kid = defineWorkflow({ name: "kid", version: "1" }, function* () {
+    try {
+      yield* signal("never");
+      return "signalled";
+    } catch (err) {
+      if (err instanceof CancelledFailure) return "asked to cancel";
+      throw err;
+    }
+  });
+  const parent = defineWorkflow({ name: "policyParent", version: "1" }, function* (mode: string) {
+    yield* start(childWorkflow(kid, undefined, { workflowId: `kid-${mode}` }));
+    if (mode === "complete") return "done";
+    yield* signal("never");
+  });
+  const runner = new LocalRunner({ workflows: [parent, kid] });
+  const cancelling = await runner.start(parent, "cancel", { childPolicy: "REQUEST_CANCEL" });
+  const abandoning = await runner.start(parent, "abandon", { childPolicy: "ABANDON" });
+  const completing = await runner.start(parent, "complete");
+  await runner.advance(0);
+  await cancelling.terminate();
+  await abandoning.terminate();
+  assert.is(await completing.result(), "done");
+  await runner.advance(0);
+  const cancelled = runner.getWorkflowExecutionHistory("kid-cancel");
+  assert.ok(cancelled.some((e) => e.eventType === "WorkflowExecutionCancelRequested"));
+  assert.is(await runner.getHandle("kid-cancel").result(), "asked to cancel");
+  assert.is(runner.describeWorkflowExecution("kid-abandon").status, "OPEN");
+  assert.is(runner.describeWorkflowExecution("kid-complete").status, "OPEN");
+});
+
 test.run();
