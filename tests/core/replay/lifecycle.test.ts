@@ -182,6 +182,23 @@ for (const [closing, failedEvent, expected] of [
   });
 }
 
+close("CancelWorkflowExecutionFailed (UNHANDLED_DECISION) → CancelWorkflowExecution is decided again", () => {
+  const wf = defineWorkflow({ name: "unhandled-cancel", version: "1" }, function* () {
+    yield* sleep("1d");
+  });
+  const d = new Driver(wf);
+  d.decide();
+  d.b.cancelRequested();
+  const r1 = d.decideOpen();
+  assert.equal(types(r1.decisions), ["CancelTimer", "CancelWorkflowExecution"]);
+  d.b.signal("late");
+  d.b.completeDecisionTask(r1.decisions);
+  assert.is(d.events.at(-2)?.eventType, "CancelWorkflowExecutionFailed");
+  const r2 = d.decide();
+  assert.equal(types(r2.decisions), ["CancelWorkflowExecution"]);
+  assert.is(d.b.closedBy, "WorkflowExecutionCanceled");
+});
+
 close("ContinueAsNewWorkflowExecutionFailed with a permanent cause → FailWorkflowExecution", () => {
   const wf = defineWorkflow({ name: "can-fail", version: "1" }, function* () {
     yield* continueAsNew(1);

@@ -182,4 +182,15 @@ r("simulate (full and incremental) produces the same history", () => {
   assert.equal(full.status, { status: "completed", result: ["A", "G"] });
 });
 
+r("decide is pure: the same answer twice, the input history untouched, deep-frozen input accepted", () => {
+  const events = finished();
+  const before = JSON.stringify(events);
+  const a = decide(wf, events, { runId: "x" });
+  const b = decide(wf, events, { runId: "x" });
+  assert.equal(a, b);
+  assert.is(JSON.stringify(events), before);
+  const frozen = JSON.parse(before, (_k, v) => (v !== null && typeof v === "object" ? Object.freeze(v) : v));
+  assert.equal(decide(wf, frozen, { runId: "x" }), a);
+});
+
 r.run();
