@@ -280,4 +280,21 @@ test("child policies: REQUEST_CANCEL asks open children to cancel, ABANDON leave
   assert.is(runner.describeWorkflowExecution("kid-complete").status, "OPEN");
 });
 
+test("continue-as-new to an unregistered version is refused as SWF does (ContinueAsNewWorkflowExecutionFailed)", async () => {
+  const wf = defineWorkflow({ name: "upgrader", version: "1" }, function* () {
+    yield* continueAsNew(1, { workflowTypeVersion: "9" });
+  });
+  const runner = new LocalRunner({ workflows: [wf] });
+  const h = await runner.start(wf, undefined);
+  const err = await rejection(h.result());
+  assert.is(err.closeStatus, "FAILED");
+  assert.is(err.reason, "ContinueAsNewFailed");
+  const failed = h.history().find((e) => e.eventType === "ContinueAsNewWorkflowExecutionFailed");
+  assert.is(failed?.continueAsNewWorkflowExecutionFailedEventAttributes?.cause, "WORKFLOW_TYPE_DOES_NOT_EXIST");
+  assert.is(h.runIds().length, 1);
+  assert.not.throws(() =>
+    decide(wf, JSON.parse(h.exportHistory()).events, { workflowId: h.workflowId, runId: h.runId }),
+  );
+});
+
 test.run();

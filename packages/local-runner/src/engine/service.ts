@@ -13,8 +13,7 @@
  * - deadlines with equal times fire in the order they were armed.
  */
 import { createHash } from "node:crypto";
-import type { ChildPolicy, Decision, HistoryEvent } from "@yieldflow/core";
-import { SWF_LIMITS } from "@yieldflow/core";
+import { type ChildPolicy, type Decision, decisionAttributes, type HistoryEvent, SWF_LIMITS } from "@yieldflow/core";
 import { HistoryBuilder, type OpenChild, type RecordOptions } from "@yieldflow/core/testing";
 import type { ActivityTask, ActivityTaskService } from "./activity-runner.js";
 import type { Clock } from "./clock.js";
@@ -524,7 +523,25 @@ export class WorkflowService implements ActivityTaskService {
   /** RespondDecisionTaskCompleted: records the decisions as SWF would (including SWF's …Failed events). */
   respondDecisionTaskCompleted(taskToken: string, decisions: readonly Decision[]): void {
     const exec = this.startedDecisionTask(taskToken);
-    this.mutate(exec, (b) => b.completeDecisionTask(decisions, this.recordOptions(exec)));
+    const last = decisions.at(-1);
+    const version =
+      last?.decisionType === "ContinueAsNewWorkflowExecution"
+        ? decisionAttributes(last).workflowTypeVersion
+        : undefined;
+    if (version !== undefined && !this.registry.workflowTypeExists({ name: exec.workflowType.name, version })) {
+      // Work-around: core's HistoryBuilder records a continue-as-new to an unregistered version as
+      // WorkflowExecutionContinuedAsNew; SWF refuses it with ContinueAsNewWorkflowExecutionFailed.
+      this.mutate(exec, (b) => {
+        const dtc = b.completeDecisionTask(decisions.slice(0, -1), this.recordOptions(exec));
+        b.add("ContinueAsNewWorkflowExecutionFailed", {
+          cause: "WORKFLOW_TYPE_DOES_NOT_EXIST",
+          decisionTaskCompletedEventId: dtc,
+        });
+        b.scheduleDecisionTask();
+      });
+    } else {
+      this.mutate(exec, (b) => b.completeDecisionTask(decisions, this.recordOptions(exec)));
+    }
     exec.decisionFailures = 0;
   }
 
