@@ -210,6 +210,8 @@ test("signalExternal and requestCancelExternal reach other executions; unknown t
   const tx = await runner.start(sender, undefined, { workflowId: "tx" });
   assert.is(await tx.result(), "UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION");
   assert.is(await rx.result(), 42, "the receiver got the signal, then the cancel request");
+  const request = rx.history().find((e) => e.eventType === "WorkflowExecutionCancelRequested");
+  assert.is(request?.workflowExecutionCancelRequestedEventAttributes?.externalWorkflowExecution?.workflowId, "tx");
   const signaled = rx.history().find((e) => e.eventType === "WorkflowExecutionSignaled");
   assert.is(signaled?.workflowExecutionSignaledEventAttributes?.externalWorkflowExecution?.workflowId, "tx");
   const t = tx.history().map((e) => e.eventType);
@@ -274,7 +276,8 @@ test("child policies: REQUEST_CANCEL asks open children to cancel, ABANDON leave
   assert.is(await completing.result(), "done");
   await runner.advance(0);
   const cancelled = runner.getWorkflowExecutionHistory("kid-cancel");
-  assert.ok(cancelled.some((e) => e.eventType === "WorkflowExecutionCancelRequested"));
+  const request = cancelled.find((e) => e.eventType === "WorkflowExecutionCancelRequested");
+  assert.is(request?.workflowExecutionCancelRequestedEventAttributes?.cause, "CHILD_POLICY_APPLIED");
   assert.is(await runner.getHandle("kid-cancel").result(), "asked to cancel");
   assert.is(runner.describeWorkflowExecution("kid-abandon").status, "OPEN");
   assert.is(runner.describeWorkflowExecution("kid-complete").status, "OPEN");

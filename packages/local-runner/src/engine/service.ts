@@ -413,7 +413,12 @@ export class WorkflowService implements ActivityTaskService {
       const from = { workflowId: source.workflowId, runId: source.runId, initiatedEventId };
       this.mutate(target, (b) => b.signal(x.signalName as string, x.input, from));
     } else {
-      this.mutate(target, (b) => b.cancelRequested());
+      this.mutate(target, (b) =>
+        cancelRequestedBy(b, {
+          externalWorkflowExecution: { workflowId: source.workflowId, runId: source.runId },
+          externalInitiatedEventId: initiatedEventId,
+        }),
+      );
     }
     this.mutate(source, (b) => b.externalDelivered(initiatedEventId, target.runId));
   }
@@ -470,7 +475,7 @@ export class WorkflowService implements ActivityTaskService {
         this.mutate(target, (b) =>
           b.terminated(`parent ${exec.workflowId} closed; child policy TERMINATE`, "CHILD_POLICY_APPLIED"),
         );
-      else this.mutate(target, (b) => b.cancelRequested());
+      else this.mutate(target, (b) => cancelRequestedBy(b, { cause: "CHILD_POLICY_APPLIED" }));
     }
   }
 
@@ -727,6 +732,22 @@ export class WorkflowService implements ActivityTaskService {
     if (!act || act.scheduledEventId !== Number(scheduled) || act.startedEventId === undefined) return undefined;
     return { exec, activityId };
   }
+}
+
+/**
+ * Records WorkflowExecutionCancelRequested with who asked. Work-around: core's `HistoryBuilder.cancelRequested()`
+ * takes no attributes, so it cannot record the external execution or the CHILD_POLICY_APPLIED cause SWF records.
+ */
+function cancelRequestedBy(
+  b: HistoryBuilder,
+  attributes: {
+    externalWorkflowExecution?: { workflowId: string; runId: string };
+    externalInitiatedEventId?: number;
+    cause?: "CHILD_POLICY_APPLIED";
+  },
+): void {
+  b.add("WorkflowExecutionCancelRequested", attributes);
+  b.scheduleDecisionTask();
 }
 
 function activityToken(runId: string, scheduledEventId: number, activityId: string): string {
