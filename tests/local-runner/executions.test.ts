@@ -214,6 +214,11 @@ test("signalExternal and requestCancelExternal reach other executions; unknown t
   assert.is(request?.workflowExecutionCancelRequestedEventAttributes?.externalWorkflowExecution?.workflowId, "tx");
   const signaled = rx.history().find((e) => e.eventType === "WorkflowExecutionSignaled");
   assert.is(signaled?.workflowExecutionSignaledEventAttributes?.externalWorkflowExecution?.workflowId, "tx");
+  for (const [wf, h] of [
+    [receiver, rx],
+    [sender, tx],
+  ] as const)
+    assert.is(decide(wf, h.history(), { workflowId: h.workflowId, runId: h.runId }).status.status, "completed");
   const t = tx.history().map((e) => e.eventType);
   assert.ok(t.includes("ExternalWorkflowExecutionSignaled"));
   assert.ok(t.includes("ExternalWorkflowExecutionCancelRequested"));
