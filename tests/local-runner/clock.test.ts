@@ -1,4 +1,4 @@
-import { all, defineWorkflow, now, sleep } from "@yieldflow/core";
+import { activity, all, defineActivity, defineWorkflow, implement, now, sleep, TimeoutFailure } from "@yieldflow/core";
 import { LocalRunner, VirtualClock } from "@yieldflow/local-runner";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -89,21 +89,40 @@ test("time stands still until a result is awaited or advance() moves it", async 
   assert.is(await h.result(), "rested");
 });
 
-test("real clock: timers wait for the wall clock; advance() still skips", async () => {
+test("real clock waits for timers; on the virtual clock a hung activity still times out at the wall clock's pace", async () => {
   const wf = defineWorkflow({ name: "realnap", version: "1" }, function* (s: number) {
     yield* sleep(s);
     return s;
   });
-  const runner = new LocalRunner({ workflows: [wf], clock: "real" });
+  const hung = defineActivity<void, void>({ name: "hung", version: "1", timeouts: { startToClose: "1s" } });
+  const stuck = defineWorkflow({ name: "stuck", version: "1" }, function* () {
+    try {
+      yield* activity(hung, undefined);
+      return "finished";
+    } catch (err) {
+      return err instanceof TimeoutFailure ? err.timeoutType : "other";
+    }
+  });
+  const real = new LocalRunner({ workflows: [wf], clock: "real" });
+  const virtual = new LocalRunner({
+    workflows: [stuck],
+    activities: [
+      implement(hung, (_, ctx) => new Promise((_r, reject) => ctx.signal.addEventListener("abort", reject))),
+    ],
+  });
   const t0 = performance.now();
-  const h = await runner.start(wf, 1);
-  assert.is(await h.result(), 1);
+  const [napped, timedOut] = await Promise.all([
+    real.start(wf, 1).then((h) => h.result()),
+    virtual.start(stuck, undefined).then((h) => h.result()),
+  ]);
   const took = performance.now() - t0;
+  assert.is(napped, 1);
+  assert.is(timedOut, "START_TO_CLOSE");
   assert.ok(took >= 950 && took < 3000, `took ${took} ms`);
-  const long = await runner.start(wf, 3600);
-  await runner.advance(3_600_000);
+  const long = await real.start(wf, 3600);
+  await real.advance(3_600_000);
   assert.is(await long.result(), 3600);
-  runner.close();
+  real.close();
 });
 
 test.run();

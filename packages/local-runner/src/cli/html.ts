@@ -42,7 +42,7 @@ export function renderHtml(t: Timeline, source: string): string {
   const rowH = 22;
   const top = 30;
   const total = Math.max(1, t.end - t.start);
-  const x = (time: number) => labelW + ((time - t.start) / total) * plotW;
+  const x = (time: number) => Math.round((labelW + ((time - t.start) / total) * plotW) * 10) / 10;
   const rows = spans.length + 1;
   const height = top + rows * rowH + 30;
   const parts: string[] = [];
@@ -63,9 +63,9 @@ export function renderHtml(t: Timeline, source: string): string {
     const from = s.runningFrom ?? s.start;
     if (from > s.start)
       parts.push(
-        `<rect x="${x(s.start)}" y="${y + 7}" width="${Math.max(1, x(from) - x(s.start))}" height="6" class="queued"><title>${esc(title)}</title></rect>`,
+        `<rect x="${x(s.start)}" y="${y + 7}" width="${Math.max(1, Math.round((x(from) - x(s.start)) * 10) / 10)}" height="6" class="queued"><title>${esc(title)}</title></rect>`,
       );
-    const width = Math.max(3, x(end) - x(from));
+    const width = Math.max(3, Math.round((x(end) - x(from)) * 10) / 10);
     parts.push(
       `<rect x="${x(from)}" y="${y + 3}" width="${width}" height="14" rx="3" fill="${COLORS[s.outcome]}"${s.end === undefined ? ' class="open"' : ""}><title>${esc(title)}</title></rect>`,
     );
