@@ -111,6 +111,8 @@ export class LocalRunner {
   private awaitingResults = 0;
   private workflowSeq = 0;
   private closed = false;
+  /** An internal error of the engine (a bug): it stops the runner and every `result()` rejects with it. */
+  private fatalError: unknown;
 
   constructor(options: LocalRunnerOptions = {}) {
     const clock = options.clock ?? "virtual";
@@ -130,7 +132,28 @@ export class LocalRunner {
       emit: (event) => this.emit(event),
     });
     this.decider = new LocalDecider((t) => registry.workflow(t), this.serializer);
-    this.activityRunner = new ActivityRunner(this.service, this.serializer, max, () => this.schedulePump());
+    const service = this.service;
+    const guarded =
+      <A extends unknown[], R>(fn: (...args: A) => R, fallback: R) =>
+      (...args: A): R => {
+        try {
+          return fn.apply(service, args);
+        } catch (err) {
+          this.fatal(err);
+          return fallback;
+        }
+      };
+    this.activityRunner = new ActivityRunner(
+      {
+        respondActivityTaskCompleted: guarded(service.respondActivityTaskCompleted, false),
+        respondActivityTaskFailed: guarded(service.respondActivityTaskFailed, false),
+        respondActivityTaskCanceled: guarded(service.respondActivityTaskCanceled, false),
+        recordActivityTaskHeartbeat: guarded(service.recordActivityTaskHeartbeat, { cancelRequested: true }),
+      },
+      this.serializer,
+      max,
+      () => this.schedulePump(),
+    );
   }
 
   // ─── public API ───────────────────────────────────────────────────────────────────────────────────────────────
@@ -236,6 +259,7 @@ export class LocalRunner {
     try {
       let id = runId;
       for (;;) {
+        if (this.fatalError !== undefined) throw this.fatalError;
         const exec = this.service.runById(id);
         if (!exec) throw new UnknownResourceError(`no run ${id}`);
         if (!exec.closeStatus && !exec.stuck) {
@@ -340,6 +364,26 @@ export class LocalRunner {
   }
 
   private pump(): void {
+    try {
+      this.pumpBatch();
+    } catch (err) {
+      this.fatal(err);
+    }
+  }
+
+  /** Stops the runner after an internal error, so it surfaces through `result()` instead of crashing the process. */
+  private fatal(err: unknown): void {
+    if (this.fatalError !== undefined) return;
+    this.fatalError = new Error(
+      `yieldflow local runner internal error (the runner stopped): ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
+    this.close();
+    for (const runId of [...this.runWaiters.keys()]) this.runChanged(runId);
+    for (const w of this.settleWaiters.splice(0)) w.resolve();
+  }
+
+  private pumpBatch(): void {
     if (this.closed) return;
     // A bounded batch, then yield to the event loop so a workflow that loops forever cannot starve the process.
     for (let budget = 2_000; budget > 0; budget--) {
