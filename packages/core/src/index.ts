@@ -62,8 +62,10 @@ export {
   type DecisionTask,
   emptyHistoryState,
   foldHistory,
+  foldHistoryInPlace,
   type HistoryState,
   type Input,
+  newHistoryState,
   type Recorded,
 } from "./history/fold.js";
 export type * from "./history/swf-types.js";

@@ -44,13 +44,11 @@ export class Outbox {
   ) {}
 
   push(command: Command): void {
-    validateDecision(command.decision);
     this.queue.push(command);
   }
 
   /** Queues the closing decision (again, after SWF refused it with UNHANDLED_DECISION). */
   queueClose(decision: Decision): void {
-    validateDecision(decision);
     this.close = decision;
   }
 
@@ -77,8 +75,11 @@ export class Outbox {
     return this.queue.length;
   }
 
-  /** The decisions of one response. */
-  take(): Decision[] {
+  /**
+   * The decisions of one response. With `validate`, each is checked against SWF's rules first (the decisions of
+   * the open task are about to leave the process; those of replayed tasks are only compared with the history).
+   */
+  take(validate: boolean): Decision[] {
     const out: Decision[] = [];
     const held: Command[] = [];
     let deferred = false;
@@ -109,6 +110,7 @@ export class Outbox {
       out.push(this.close);
       this.close = undefined;
     }
+    if (validate) for (const d of out) validateDecision(d);
     return out;
   }
 }

@@ -3,9 +3,15 @@
  * decision tasks that completed (each with the events it was shown and the events its decisions recorded), the
  * events waiting for the next decision task, and an index from SWF's event ids to yieldflow's effect ids.
  *
+ * Two entry points share one `applyEvent`:
+ * - `foldHistory` is pure: immer, one `produce` per call (not one per event), frozen and structurally shared
+ *   results, so a caller can keep the state of every prefix;
+ * - `foldHistoryInPlace` mutates a state its caller owns. The `Replayer` uses it: with immer, the copy-on-write of
+ *   the id index and the task list made every incremental decision cost O(history) (2.3 ms at 25,000 events,
+ *   against 0.08 ms in place; see bench/).
+ *
  * Invariants:
- * - pure and incremental: `foldHistory(b, foldHistory(a))` equals `foldHistory([...a, ...b])`;
- * - one immer `produce` per call, not one per event;
+ * - incremental: `foldHistory(b, foldHistory(a))` equals `foldHistory([...a, ...b])`;
  * - an event a decider saw is delivered to exactly one completed decision task: the first one that started after
  *   it (events of a timed-out decision task go to the next one);
  * - anything malformed is a `HistoryError` naming the event, never a crash deep inside.
@@ -114,15 +120,53 @@ export const emptyHistoryState: HistoryState = {
   closed: null,
 };
 
-/** Folds `events` (in order, contiguous ids) into `state` (default: empty). */
+/** A fresh, mutable empty state (for {@link foldHistoryInPlace}). */
+export function newHistoryState(): HistoryState {
+  return { ...emptyHistoryState, refs: {}, markers: {}, pending: [], tasks: [] };
+}
+
+/** Folds `events` (in order, contiguous ids) into `state` (default: empty). Pure: returns a new frozen state. */
 export function foldHistory(events: readonly unknown[], state: HistoryState = emptyHistoryState): HistoryState {
+  checkBatch(events, state);
+  if (events.length === 0) return state;
+  return produce(state, (draft) => {
+    for (let i = 0; i < events.length; i++) applyEvent(draft, checkEvent(events[i], i));
+  });
+}
+
+/**
+ * Folds `events` into `state`, mutating it. Every event's shape and id is checked before anything is applied, so a
+ * malformed batch (a bad event, a batch sent twice, a gap) leaves `state` as it was; an inconsistency found while
+ * applying (a reference to an unknown event) leaves it partly folded, and it must be discarded.
+ */
+export function foldHistoryInPlace(events: readonly unknown[], state: HistoryState): void {
+  checkBatch(events, state);
+  const checked = events.map((e, i) => checkEvent(e, i));
+  checked.forEach((e, i) => {
+    if (e.eventId !== state.lastEventId + 1 + i) {
+      throw outOfOrder(state.lastEventId + 1 + i, e.eventId, (checked[i - 1]?.eventId ?? 0) > e.eventId);
+    }
+  });
+  for (const e of checked) applyEvent(state as Draft<HistoryState>, e);
+}
+
+function outOfOrder(expected: number, got: number, descending = false): HistoryError {
+  const hint = descending
+    ? " (a history fetched with reverseOrder=true must be reversed first)"
+    : got < expected
+      ? " (events already folded were passed again?)"
+      : " (a page of the history is missing?)";
+  return new HistoryError("YF_HISTORY_OUT_OF_ORDER", `expected event ${expected} next, got ${got}${hint}`, got);
+}
+
+function checkBatch(events: readonly unknown[], state: HistoryState): void {
   if (!Array.isArray(events)) {
     throw new HistoryError(
       "YF_HISTORY_NOT_AN_ARRAY",
       `a history is an array of SWF events, got ${events === null ? "null" : typeof events}`,
     );
   }
-  if (events.length === 0) return state;
+  if (events.length === 0) return;
   const first = events[0] as { eventId?: unknown } | null;
   const last = events[events.length - 1] as { eventId?: unknown } | null;
   if (
@@ -137,9 +181,6 @@ export function foldHistory(events: readonly unknown[], state: HistoryState = em
       first.eventId,
     );
   }
-  return produce(state, (draft) => {
-    for (let i = 0; i < events.length; i++) applyEvent(draft, checkEvent(events[i], i));
-  });
 }
 
 function recordedBy(
@@ -202,17 +243,8 @@ const DECISION_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
 ]);
 
 function applyEvent(draft: Draft<HistoryState>, e: Event): void {
-  if (e.eventId !== draft.lastEventId + 1) {
-    const hint =
-      e.eventId < draft.lastEventId
-        ? " (a history fetched with reverseOrder=true must be reversed first)"
-        : " (a page of the history is missing?)";
-    throw new HistoryError(
-      "YF_HISTORY_OUT_OF_ORDER",
-      `expected event ${draft.lastEventId + 1} next, got ${e.eventId}${hint}`,
-      e.eventId,
-    );
-  }
+  if (e.eventId !== draft.lastEventId + 1)
+    throw outOfOrder(draft.lastEventId + 1, e.eventId, e.eventId < draft.lastEventId);
   draft.lastEventId = e.eventId;
   if (e.eventType !== "WorkflowExecutionStarted" && draft.started === null) {
     throw new HistoryError(

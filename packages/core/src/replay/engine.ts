@@ -186,7 +186,7 @@ export class Engine {
       this.deliver(input);
       this.drain();
     }
-    const decisions = this.outbox.take();
+    const decisions = this.outbox.take(!replaying);
     return { decisions, logs: this.logs, warnings: this.warnings };
   }
 

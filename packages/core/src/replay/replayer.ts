@@ -11,9 +11,9 @@
  */
 
 import { SWF_LIMITS } from "../decisions/limits.js";
-import { HistoryError } from "../errors.js";
+import { HistoryError, YieldflowError } from "../errors.js";
 import type { Decision } from "../history/events.js";
-import { type DecisionTask, emptyHistoryState, foldHistory, type HistoryState } from "../history/fold.js";
+import { type DecisionTask, foldHistoryInPlace, type HistoryState, newHistoryState } from "../history/fold.js";
 import { jsonSerializer, type Serializer } from "../payload/serializer.js";
 import type { WorkflowDefinition } from "../workflow.js";
 import { Engine, type LogEntry, type WorkflowStatus } from "./engine.js";
@@ -48,7 +48,10 @@ export interface DecideResult {
 }
 
 export class Replayer {
-  private state: HistoryState = emptyHistoryState;
+  /** Folded in place: this replayer owns it. */
+  private readonly state: HistoryState = newHistoryState();
+  /** Set when a malformed history left the state partly folded. */
+  private poisoned: unknown = undefined;
   private engine: Engine | undefined;
   /** Completed decision tasks already replayed. */
   private consumed = 0;
@@ -70,8 +73,8 @@ export class Replayer {
     };
   }
 
-  /** The folded history so far. */
-  get history(): HistoryState {
+  /** The folded history so far (a live view: do not modify it). */
+  get history(): Readonly<HistoryState> {
     return this.state;
   }
 
@@ -81,9 +84,23 @@ export class Replayer {
    * a history in arbitrary pieces), so that task is checked on a later call instead of now.
    */
   advance(newEvents: readonly unknown[], options: { partial?: boolean } = {}): DecideResult {
-    const before = this.state;
-    this.state = foldHistory(newEvents, this.state);
-    if (before.started === null) this.checkWorkflowType();
+    if (this.poisoned !== undefined) {
+      throw new YieldflowError(
+        "YF_REPLAYER_POISONED",
+        "this Replayer was given a malformed history earlier; create a new one",
+        { cause: this.poisoned },
+      );
+    }
+    const wasStarted = this.state.started !== null;
+    const before = this.state.lastEventId;
+    try {
+      foldHistoryInPlace(newEvents, this.state);
+    } catch (err) {
+      // a batch rejected before anything was applied leaves the replayer usable
+      if (this.state.lastEventId !== before) this.poisoned = err;
+      throw err;
+    }
+    if (!wasStarted) this.checkWorkflowType();
     if (this.broken) this.reset();
     try {
       return this.replay(options.partial === true);
