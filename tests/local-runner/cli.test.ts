@@ -163,6 +163,17 @@ test("run: a workflow blocked on a signal nobody sends exits 1 and says so", asy
   assert.match(r.stderr, /blocked/);
 });
 
+test("run --signal sends signals at their time on the virtual clock", async () => {
+  const r = await inProcess("run", "greet.ts", "-w", "waiting", "--signal", 'go="now"@1h', "-s", "go=1");
+  assert.is(r.code, 0, r.stderr);
+  assert.is(JSON.parse(r.stdout), 1, "the signal without a delay goes first");
+  const late = await inProcess("run", "greet.ts", "-w", "waiting", "--signal", 'go="late"@1h');
+  assert.is(JSON.parse(late.stdout), "late");
+  assert.match(late.stderr, /\+01:00:00\s+signal go received/);
+  assertUsageError(await inProcess("run", "greet.ts", "-w", "waiting", "-s", "go={bad"), "not valid JSON");
+  assertUsageError(await inProcess("run", "greet.ts", "-w", "waiting", "-s", "go@1x"), "not a duration");
+});
+
 test("run: a JavaScript module's default export is the workflow; --input @file", async () => {
   const r = await runs.plain;
   assert.is(r.code, 0, r.stderr);

@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { toSeconds } from "@yieldflow/core";
 import { LocalRunner } from "../engine/engine.js";
 import { WorkflowExecutionError } from "../engine/errors.js";
 import type { ExecutionHandle } from "../engine/handle.js";
@@ -19,6 +20,8 @@ Options:
   -w, --workflow <name>   the workflow to run: its type name, name@version, or export name
                           (default: the default export, or the only workflow exported)
   -i, --input <json>      the workflow input, as JSON, or @file to read it from a file
+  -s, --signal <spec>     send a signal: name, name=json, or either followed by @duration to send it that
+                          long after the start (e.g. approve=true@2h); repeatable
       --workflow-id <id>  the execution's workflow id (default: <workflow name>-1)
       --real-time         wait for timers on the wall clock instead of skipping time
       --history <file>    write the execution's history as JSON (GetWorkflowExecutionHistory's shape)
@@ -36,6 +39,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     options: {
       workflow: { type: "string", short: "w" },
       input: { type: "string", short: "i" },
+      signal: { type: "string", short: "s", multiple: true },
       "workflow-id": { type: "string" },
       "real-time": { type: "boolean" },
       history: { type: "string" },
@@ -50,6 +54,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   if (positionals.length !== 1)
     throw new UsageError(positionals.length === 0 ? "run needs a module" : "run takes one module", "run");
   const input = parseInput(values.input, io.cwd);
+  const signals = (values.signal ?? []).map(parseSignal).sort((a, b) => a.afterMs - b.afterMs);
   const mod = await loadModule(positionals[0] as string, io.cwd);
   const workflow = pickWorkflow(mod, values.workflow);
 
@@ -65,6 +70,16 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   }
   const realStart = performance.now();
   const h = await runner.start(workflow, input, { workflowId });
+  // signals go in at their time: on the virtual clock by moving it, on the real clock by waiting
+  let sentAt = 0;
+  for (const s of signals) {
+    const wait = s.afterMs - sentAt;
+    if (values["real-time"]) await new Promise((r) => setTimeout(r, wait));
+    else await runner.advance(wait);
+    sentAt = s.afterMs;
+    if (h.status().status !== "OPEN") break;
+    await h.signal(s.name, s.input);
+  }
   const result = h.result().then(
     (value) => ({ ok: true as const, value }),
     (error: unknown) => ({ ok: false as const, error }),
@@ -151,6 +166,30 @@ function parseInput(raw: string | undefined, cwd: string): unknown {
     return JSON.parse(text) as unknown;
   } catch (err) {
     throw new UsageError(`${where} is not valid JSON: ${firstLine(err)}`, "run");
+  }
+}
+
+/** `name`, `name=json`, with an optional `@duration` suffix. */
+function parseSignal(spec: string): { name: string; input: unknown; afterMs: number } {
+  let rest = spec;
+  let afterMs = 0;
+  const at = /@([0-9][0-9a-z.]*)$/.exec(rest);
+  if (at) {
+    try {
+      afterMs = toSeconds(at[1] as string, "--signal delay") * 1000;
+    } catch (err) {
+      throw new UsageError(firstLine(err), "run");
+    }
+    rest = rest.slice(0, at.index);
+  }
+  const eq = rest.indexOf("=");
+  const name = eq < 0 ? rest : rest.slice(0, eq);
+  if (name === "") throw new UsageError(`--signal ${JSON.stringify(spec)} has no signal name`, "run");
+  if (eq < 0) return { name, input: undefined, afterMs };
+  try {
+    return { name, input: JSON.parse(rest.slice(eq + 1)) as unknown, afterMs };
+  } catch (err) {
+    throw new UsageError(`--signal ${name}: the input is not valid JSON: ${firstLine(err)}`, "run");
   }
 }
 
