@@ -219,6 +219,30 @@ test("history: a timeline in the terminal, and a self-contained HTML page", asyn
   assertUsageError(bad, "cannot read history file");
 });
 
+test("history: any timestamp form gives the same timeline; an unfinished history shows open spans", async () => {
+  await runs.greet;
+  const { events } = JSON.parse(readFileSync(historyFile, "utf8")) as { events: { eventTimestamp: number }[] };
+  const isoFile = join(tmp, "iso.json");
+  writeFileSync(
+    isoFile,
+    JSON.stringify(events.map((e) => ({ ...e, eventTimestamp: new Date(e.eventTimestamp * 1000).toISOString() }))),
+  );
+  const [epoch, iso] = [await inProcess("history", historyFile), await inProcess("history", isoFile)];
+  assert.is(iso.code, 0, iso.stderr);
+  assert.is(iso.stdout, epoch.stdout);
+  // cut the history while the 1-day timer is running
+  const cut = events.slice(
+    0,
+    events.findIndex((e) => (e as { eventType?: string }).eventType === "TimerFired"),
+  );
+  const openFile = join(tmp, "open.json");
+  writeFileSync(openFile, JSON.stringify({ events: cut }));
+  const open = await inProcess("history", openFile);
+  assert.is(open.code, 0, open.stderr);
+  assert.match(open.stdout, /^workflow greet@1: OPEN/);
+  assert.match(open.stdout, /timer timer-2 \(86400s\)\s+open/);
+});
+
 test("--help for every command, --version, unknown command", async () => {
   for (const [r, what] of [
     [await runs.help, "Commands:"],
