@@ -1,8 +1,8 @@
 import { InvalidArgumentError } from "./errors.js";
 
 /**
- * A duration: a number of seconds, or a string such as `"30s"`, `"5m"`, `"2h"`, `"7d"`, `"1h30m"`.
- * SWF counts whole seconds, so every duration is rounded up to a whole second.
+ * A duration: a number of seconds, or a string such as `"30s"`, `"5m"`, `"2h"`, `"7d"`, `"1h30m"`, at most one
+ * year. SWF counts whole seconds, so every duration is rounded up to a whole second. Timeouts also accept `"NONE"`.
  *
  * @example
  * sleep("7d"); sleep(90); defineActivity({ ..., timeouts: { startToClose: "30s" } });
@@ -11,8 +11,27 @@ export type Duration = number | string;
 
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
 
-/** Parses a {@link Duration} into whole seconds (rounded up). Throws `InvalidArgumentError` on anything else. */
+/** The longest duration SWF accepts: one year. */
+export const MAX_SECONDS = 31_536_000;
+
+/**
+ * Parses a {@link Duration} into whole seconds (rounded up), at most one year (SWF's limit). Throws
+ * `InvalidArgumentError` on anything else.
+ */
 export function toSeconds(duration: Duration, what = "duration"): number {
+  const secs = parseSeconds(duration, what);
+  if (secs > MAX_SECONDS) {
+    throw new InvalidArgumentError(`${what} is ${secs} s; SWF allows at most one year (${MAX_SECONDS} s)`);
+  }
+  return secs;
+}
+
+/** A timeout: a {@link Duration}, or `"NONE"` for no timeout (returned as `Infinity`, sent to SWF as `"NONE"`). */
+export function toTimeoutSeconds(duration: Duration, what = "timeout"): number {
+  return duration === "NONE" ? Number.POSITIVE_INFINITY : toSeconds(duration, what);
+}
+
+function parseSeconds(duration: Duration, what: string): number {
   if (typeof duration === "number") {
     if (!Number.isFinite(duration) || duration < 0) {
       throw new InvalidArgumentError(`${what} must be a finite number of seconds ≥ 0, got ${duration}`);
@@ -43,7 +62,7 @@ export function toSeconds(duration: Duration, what = "duration"): number {
   return Math.ceil(seconds - 1e-9);
 }
 
-/** Formats seconds the way SWF wants durations: a decimal integer string. */
+/** Formats seconds the way SWF wants durations: a decimal integer string, or `"NONE"` for no timeout. */
 export function toSwfDuration(seconds: number): string {
-  return String(Math.ceil(seconds));
+  return seconds === Number.POSITIVE_INFINITY ? "NONE" : String(Math.ceil(seconds));
 }

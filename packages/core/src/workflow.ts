@@ -4,9 +4,9 @@
  * importing what the activities do; implementations are registered separately with {@link implement}.
  */
 
-import { checkSwfName } from "./decisions/validate.js";
+import { checkSwfName, checkTaskPriority } from "./decisions/validate.js";
 import type { Duration } from "./duration.js";
-import { toSeconds } from "./duration.js";
+import { toTimeoutSeconds } from "./duration.js";
 import type { EffectRequest } from "./effects/effect.js";
 import type { RetryPolicy } from "./effects/retry.js";
 import { InvalidArgumentError } from "./errors.js";
@@ -51,7 +51,7 @@ export interface ActivityDefinition<I = unknown, O = unknown> {
 
 function resolveTimeouts(t: ActivityTimeouts | undefined, where: string): ActivityDefinition["timeouts"] {
   const pick = (k: keyof ActivityTimeouts) =>
-    t?.[k] === undefined ? undefined : toSeconds(t[k], `${where} timeouts.${k}`);
+    t?.[k] === undefined ? undefined : toTimeoutSeconds(t[k], `${where} timeouts.${k}`);
   return {
     scheduleToStart: pick("scheduleToStart"),
     startToClose: pick("startToClose"),
@@ -71,6 +71,7 @@ function resolveTimeouts(t: ActivityTimeouts | undefined, where: string): Activi
 export function defineActivity<I, O>(options: ActivityOptions): ActivityDefinition<I, O> {
   checkSwfName(options?.name, "activity name", 256);
   checkSwfName(options.version, `activity ${options.name} version`, 64);
+  checkTaskPriority(options.taskPriority, `activity ${options.name} taskPriority`);
   return Object.freeze({
     kind: "activity" as const,
     name: options.name,
@@ -176,9 +177,9 @@ export function defineWorkflow<I, O>(options: WorkflowOptions, body: WorkflowBod
       executionStartToClose:
         t?.executionStartToClose === undefined
           ? undefined
-          : toSeconds(t.executionStartToClose, "executionStartToClose"),
+          : toTimeoutSeconds(t.executionStartToClose, "executionStartToClose"),
       taskStartToClose:
-        t?.taskStartToClose === undefined ? undefined : toSeconds(t.taskStartToClose, "taskStartToClose"),
+        t?.taskStartToClose === undefined ? undefined : toTimeoutSeconds(t.taskStartToClose, "taskStartToClose"),
     }),
     childPolicy: options.childPolicy,
     description: options.description,

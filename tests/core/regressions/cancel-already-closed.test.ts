@@ -21,8 +21,8 @@ test("race of two activities that both completed in the batch: no RequestCancelA
   });
   const d = new Driver(wf);
   d.decide();
-  d.b.activityCompleted("activity-2", '"A"');
-  d.b.activityCompleted("activity-3", '"B"');
+  d.b.activityCompleted("activity-1", '"A"');
+  d.b.activityCompleted("activity-2", '"B"');
   assert.equal(types(d.decide().decisions), ["CompleteWorkflowExecution"]);
   assert.not.ok(
     d.events.some((e) => e.eventType === "RequestCancelActivityTaskFailed"),

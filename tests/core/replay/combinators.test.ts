@@ -27,10 +27,10 @@ c("all: results in branch order, whatever order the history completes them in", 
   });
   const d = new Driver(wf);
   assert.equal(types(d.decide().decisions), ["ScheduleActivityTask", "ScheduleActivityTask", "ScheduleActivityTask"]);
-  d.b.activityCompleted("activity-4", '"C"');
-  d.b.activityCompleted("activity-2", '"A"');
+  d.b.activityCompleted("activity-3", '"C"');
+  d.b.activityCompleted("activity-1", '"A"');
   assert.equal(d.decide().decisions, []);
-  d.b.activityCompleted("activity-3", '"B"');
+  d.b.activityCompleted("activity-2", '"B"');
   assert.equal(resultOf(d.decide().decisions), ["A", "B", "C"]);
 });
 
@@ -86,14 +86,14 @@ c("race: whoever completes first in the history wins; the loser is cancelled", (
     return yield* race([activity(act, "a"), activity(act, "b")]);
   });
   for (const [first, second, expected] of [
-    ["activity-2", "activity-3", "A"],
-    ["activity-3", "activity-2", "B"],
+    ["activity-1", "activity-2", "A"],
+    ["activity-2", "activity-1", "B"],
   ] as const) {
     const d = new Driver(wf);
     const ids = d.decide().decisions.map((x) => attrs(x).activityId as string);
-    assert.equal(ids, ["activity-2", "activity-3"]);
+    assert.equal(ids, ["activity-1", "activity-2"]);
     d.b.activityStarted(second);
-    d.b.activityCompleted(first, first === "activity-2" ? '"A"' : '"B"');
+    d.b.activityCompleted(first, first === "activity-1" ? '"A"' : '"B"');
     const r = d.decide();
     assert.equal(types(r.decisions), ["RequestCancelActivityTask", "CompleteWorkflowExecution"]);
     assert.equal(attrs(r.decisions[0]), { activityId: second });
@@ -106,8 +106,8 @@ c("race: both complete in the same batch → the earlier event wins, on every re
     return yield* race([activity(act, "a"), activity(act, "b")]);
   });
   for (const order of [
-    ["activity-2", "activity-3"],
-    ["activity-3", "activity-2"],
+    ["activity-1", "activity-2"],
+    ["activity-2", "activity-1"],
   ]) {
     const d = new Driver(wf);
     d.decide();

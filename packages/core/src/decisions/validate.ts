@@ -21,6 +21,19 @@ export function swfIdProblem(value: unknown, max: number = SWF_LIMITS.idChars): 
   return undefined;
 }
 
+/** True for SWF's task priorities: an integer from -2147483648 to 2147483647, as a number or an integer string. */
+export function isTaskPriority(value: unknown): boolean {
+  const n = typeof value === "string" && /^[+-]?\d{1,10}$/.test(value) ? Number(value) : value;
+  return typeof n === "number" && Number.isInteger(n) && n >= -2_147_483_648 && n <= 2_147_483_647;
+}
+
+/** Throws `InvalidArgumentError` unless `taskPriority` is undefined or a valid SWF task priority. */
+export function checkTaskPriority(value: unknown, what: string): void {
+  if (value !== undefined && !isTaskPriority(value)) {
+    throw new InvalidArgumentError(`${what} must be an integer from -2147483648 to 2147483647, got ${String(value)}`);
+  }
+}
+
 /** Throws `InvalidArgumentError` unless `value` is a valid SWF id. */
 export function checkSwfId(value: unknown, what: string): asserts value is string {
   const problem = swfIdProblem(value);
@@ -95,7 +108,16 @@ export function validateDecision(decision: Decision): void {
           `at most ${SWF_LIMITS.maxTags} tags of at most ${SWF_LIMITS.tagChars} characters`,
         );
       }
-    } else if (field.endsWith("Timeout") && field !== "taskPriority") {
+    } else if (field === "taskPriority") {
+      if (!isTaskPriority(value)) {
+        throw new InvalidDecisionError(
+          "YF_INVALID_DECISION",
+          type,
+          field,
+          `must be an integer string in the Java int range, got ${JSON.stringify(value)}`,
+        );
+      }
+    } else if (field.endsWith("Timeout")) {
       if (typeof value !== "string" || !(value === "NONE" || /^\d{1,8}$/.test(value))) {
         throw new InvalidDecisionError(
           "YF_INVALID_DECISION",

@@ -1,5 +1,5 @@
-import { checkSwfId } from "../decisions/validate.js";
-import { toSeconds } from "../duration.js";
+import { checkSwfId, checkTaskPriority } from "../decisions/validate.js";
+import { toTimeoutSeconds } from "../duration.js";
 import { InvalidArgumentError } from "../errors.js";
 import type { ActivityDefinition, ActivityTimeouts } from "../workflow.js";
 import { type Effect, makeEffect } from "./effect.js";
@@ -29,9 +29,10 @@ export function activity<I, O>(
     throw new InvalidArgumentError("activity(definition, input): definition must come from defineActivity(...)");
   }
   if (options.id !== undefined) checkSwfId(options.id, `activity ${definition.name} id`);
+  checkTaskPriority(options.taskPriority, `activity ${definition.name} taskPriority`);
   const t = options.timeouts ?? {};
   const pick = (k: keyof ActivityTimeouts) =>
-    t[k] === undefined ? definition.timeouts[k] : toSeconds(t[k], `activity ${definition.name} timeouts.${k}`);
+    t[k] === undefined ? definition.timeouts[k] : toTimeoutSeconds(t[k], `activity ${definition.name} timeouts.${k}`);
   return makeEffect<O>({
     kind: "activity",
     activity: definition as ActivityDefinition<unknown, unknown>,

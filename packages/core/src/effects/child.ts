@@ -1,5 +1,5 @@
 import { checkSwfId } from "../decisions/validate.js";
-import { type Duration, toSeconds } from "../duration.js";
+import { type Duration, toTimeoutSeconds } from "../duration.js";
 import { InvalidArgumentError } from "../errors.js";
 import type { ChildPolicy } from "../history/swf-types.js";
 import type { WorkflowDefinition } from "../workflow.js";
@@ -41,9 +41,9 @@ export function childWorkflow<I, O>(
     executionStartToClose:
       t.executionStartToClose === undefined
         ? workflow.timeouts.executionStartToClose
-        : toSeconds(t.executionStartToClose),
+        : toTimeoutSeconds(t.executionStartToClose),
     taskStartToClose:
-      t.taskStartToClose === undefined ? workflow.timeouts.taskStartToClose : toSeconds(t.taskStartToClose),
+      t.taskStartToClose === undefined ? workflow.timeouts.taskStartToClose : toTimeoutSeconds(t.taskStartToClose),
     childPolicy: options.childPolicy ?? workflow.childPolicy,
     tagList: options.tagList,
   });

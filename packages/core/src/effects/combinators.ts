@@ -13,8 +13,8 @@ function checkBranches(name: string, branches: readonly unknown[]): void {
 }
 
 /**
- * Runs branches concurrently and returns all their results, in branch order. If a branch fails, `all` fails with
- * that failure at once and cancels the branches still running (their cleanup code runs).
+ * Runs branches concurrently and returns all their results, in branch order. If a branch fails, the branches still
+ * running are cancelled, and once their cleanup code has finished `all` fails with the first failure.
  *
  * @example
  * const [label, receipt] = yield* all([activity(ship, o), activity(emailReceipt, o)]);
@@ -27,8 +27,8 @@ export function all<const B extends readonly Branch[]>(
 }
 
 /**
- * Runs branches concurrently and settles like the first branch to settle (result or failure); the others are
- * cancelled. Whichever settles first in the history wins, on every replay.
+ * Runs branches concurrently and settles like the first branch to settle (result or failure), once the others are
+ * cancelled and their cleanup has finished. Whichever settles first in the history wins, on every replay.
  *
  * @example
  * const approved = yield* race([signal<boolean>("approve"), sleep("7d")]); // undefined when the timer won

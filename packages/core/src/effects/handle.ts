@@ -31,9 +31,10 @@ export function start<const B extends Branch>(branch: B): Effect<Handle<BranchRe
 
 /**
  * Cancels a started branch: an activity gets RequestCancelActivityTask, a timer CancelTimer, a child workflow a
- * cancel request, a branch generator a `CancelledFailure` thrown at the point where it waits (so its `finally` and
- * `catch` blocks run). Waiting on a cancelled handle throws `CancelledFailure`. Cancelling a settled handle does
- * nothing.
+ * cancel request; waiting on their handles then throws `CancelledFailure`. A branch generator gets a
+ * `CancelledFailure` thrown in where it waits, so its `catch` and `finally` blocks run; its handle settles with
+ * whatever its code does next (it may rethrow, or catch the failure and return a value). Cancelling a settled
+ * handle does nothing.
  */
 export function cancel(handle: Handle<unknown>): Effect<void> {
   const op = (handle as unknown as { op?: unknown }).op;

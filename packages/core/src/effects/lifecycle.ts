@@ -1,5 +1,5 @@
 import { checkSwfName } from "../decisions/validate.js";
-import { type Duration, toSeconds } from "../duration.js";
+import { type Duration, toTimeoutSeconds } from "../duration.js";
 import type { ChildPolicy } from "../history/swf-types.js";
 import { type Effect, makeEffect } from "./effect.js";
 
@@ -28,8 +28,9 @@ export function continueAsNew(input: unknown, options: ContinueAsNewOptions = {}
     input,
     workflowTypeVersion: options.workflowTypeVersion,
     taskList: options.taskList,
-    executionStartToClose: t.executionStartToClose === undefined ? undefined : toSeconds(t.executionStartToClose),
-    taskStartToClose: t.taskStartToClose === undefined ? undefined : toSeconds(t.taskStartToClose),
+    executionStartToClose:
+      t.executionStartToClose === undefined ? undefined : toTimeoutSeconds(t.executionStartToClose),
+    taskStartToClose: t.taskStartToClose === undefined ? undefined : toTimeoutSeconds(t.taskStartToClose),
     childPolicy: options.childPolicy,
     tagList: options.tagList,
   });

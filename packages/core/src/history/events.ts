@@ -77,12 +77,25 @@ export function decisionAttributes<K extends DecisionType>(
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(EventTypeValues);
 
+const ISO_8601 = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * Epoch seconds as a string, or ISO-8601. A date-time without a zone is UTC (SWF's and the AWS CLI's times are),
+ * never the decider's local time: every decider must read the same instant. Anything else is NaN.
+ */
+function parseTimestampString(value: string): number {
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  const m = ISO_8601.exec(value.trim());
+  if (!m) return Number.NaN;
+  return Date.parse(`${m[1]}T${m[2]}${m[3] ?? "Z"}`);
+}
+
 /** Converts any of the three timestamp forms to epoch milliseconds. */
 export function timestampToMillis(value: unknown, eventId?: number): number {
   let ms: number;
   if (value instanceof Date) ms = value.getTime();
   else if (typeof value === "number") ms = value * 1000;
-  else if (typeof value === "string") ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);
+  else if (typeof value === "string") ms = parseTimestampString(value);
   else ms = Number.NaN;
   if (!Number.isFinite(ms)) {
     throw new HistoryError(

@@ -11,9 +11,11 @@
  * - nothing is dropped: a signal nobody waits for is buffered, a result nobody awaited is kept on its handle.
  */
 
+import { SWF_LIMITS } from "../decisions/limits.js";
 import { Outbox } from "../decisions/outbox.js";
 import { checkSwfId, swfIdProblem } from "../decisions/validate.js";
 import { createRandom, type DeterministicRandom } from "../determinism/random.js";
+import { toSwfDuration } from "../duration.js";
 import {
   type ActivityDescriptor,
   type Branch,
@@ -121,7 +123,7 @@ interface Fiber {
 /** Where every command-producing effect records what it is waiting for. */
 interface Pending {
   op: Op;
-  kind: "activity" | "timer" | "child" | "signalExternal" | "cancelExternal";
+  kind: "activity" | "timer" | "child" | "external";
   descriptor?: ActivityDescriptor | ChildDescriptor;
   childRunId?: string;
   /** For a signal wait with a timeout: the op waiting for the signal. */
@@ -136,7 +138,14 @@ interface Pending {
 export class Engine {
   private readonly rng: DeterministicRandom;
   private readonly outbox: Outbox;
+  /** Numbers the effects that SWF sees (activities, timers, markers, children, external requests). */
   private seq = 0;
+  /**
+   * Numbers what SWF does not see as an effect of its own (combinators, branches, wake-up timers, cancels of
+   * children), so that wrapping an effect in all() or start(), or a different response cap, does not shift the ids
+   * of the effects after it.
+   */
+  private internalSeq = 0;
   private time = 0;
   private replaying = true;
   private taskStartedEventId = 0;
@@ -148,6 +157,8 @@ export class Engine {
   private readonly signalBuffer = new Map<string, unknown[]>();
   private readonly signalWaiters = new Map<string, Op[]>();
   private readonly patches = new Map<string, boolean>();
+  /** Marker names used by side effects so far: a marker name records one value. */
+  private readonly markerNames = new Set<string>();
   /** Ops behind handles given out by start(), checked for unobserved failures when the workflow finishes. */
   private readonly handles: Op[] = [];
   private cancelRequested = false;
@@ -163,7 +174,7 @@ export class Engine {
     private readonly ctx: EngineContext,
   ) {
     this.rng = createRandom(`yieldflow:${ctx.runId}`);
-    this.outbox = new Outbox(ctx.maxDecisionsPerResponse, () => `wakeup-${++this.seq}`);
+    this.outbox = new Outbox(ctx.maxDecisionsPerResponse, () => `wakeup-${++this.internalSeq}`);
   }
 
   get status(): WorkflowStatus {
@@ -214,9 +225,11 @@ export class Engine {
         return;
       }
       case "activityCompleted":
-        return this.resolve(input.id, (p) => p.op.settle("ok", this.ctx.serializer.deserialize(input.result)));
+        return this.resolve("activity", input.id, (p) =>
+          p.op.settle("ok", this.ctx.serializer.deserialize(input.result)),
+        );
       case "activityFailed":
-        return this.resolve(input.id, (p) => {
+        return this.resolve("activity", input.id, (p) => {
           const def = (p.descriptor as ActivityDescriptor).activity;
           p.op.settle(
             "failed",
@@ -228,7 +241,7 @@ export class Engine {
           );
         });
       case "activityTimedOut":
-        return this.resolve(input.id, (p) => {
+        return this.resolve("activity", input.id, (p) => {
           const def = (p.descriptor as ActivityDescriptor).activity;
           const msg = `activity ${def.name}@${def.version} (${input.id}) timed out (${input.timeoutType})`;
           p.op.settle(
@@ -242,19 +255,19 @@ export class Engine {
           );
         });
       case "activityCanceled":
-        return this.resolve(input.id, (p) => p.op.settle("failed", new CancelledFailure(input.id)));
+        return this.resolve("activity", input.id, (p) => p.op.settle("failed", new CancelledFailure(input.id)));
       case "timerFired":
-        return this.resolve(input.id, (p) => {
+        return this.resolve("timer", input.id, (p) => {
           p.op.settle("ok", undefined);
           if (p.signalOp) this.timeoutSignal(p);
         });
       case "childStarted": {
-        const p = this.pending.get(input.id);
+        const p = this.pending.get(keyOf("child", input.id));
         if (p) p.childRunId = input.runId;
         return;
       }
       case "childClosed":
-        return this.resolve(input.id, (p) => {
+        return this.resolve("child", input.id, (p) => {
           const def = (p.descriptor as ChildDescriptor).workflow;
           if (input.status === "COMPLETED") p.op.settle("ok", this.ctx.serializer.deserialize(input.result));
           else {
@@ -275,7 +288,7 @@ export class Engine {
       case "signal":
         return this.deliverSignal(input.name, input.input);
       case "externalDone":
-        return this.resolve(input.id, (p) => p.op.settle("ok", undefined));
+        return this.resolve("external", input.id, (p) => p.op.settle("ok", undefined));
       case "commandFailed": {
         if (input.eventType === "RecordMarkerFailed") {
           this.warnings.push(
@@ -283,7 +296,7 @@ export class Engine {
           );
           return;
         }
-        return this.resolve(input.id, (p) => {
+        return this.resolve(REFUSED_KIND[input.eventType] ?? "external", input.id, (p) => {
           p.op.settle("failed", new ScheduleFailure(input.eventType, input.id, input.cause));
           if (p.signalOp) this.failSignal(p, new ScheduleFailure(input.eventType, input.id, input.cause));
         });
@@ -317,13 +330,14 @@ export class Engine {
   }
 
   /** Settles what waits for `id`, if anything still does (late results of cancelled ops are ignored). */
-  private resolve(id: string, fn: (p: Pending) => void): undefined {
-    const p = this.pending.get(id);
+  private resolve(kind: Pending["kind"], id: string, fn: (p: Pending) => void): undefined {
+    const key = keyOf(kind, id);
+    const p = this.pending.get(key);
     if (!p) return;
-    this.pending.delete(id);
+    this.pending.delete(key);
     // it closed before a cancel of it went out: withdraw the cancel (SWF would refuse it)
-    this.outbox.drop(`${id}#cancel`);
-    if (p.kind === "activity" || p.kind === "timer" || p.kind === "child") this.outbox.closed(p.kind);
+    this.outbox.drop(`${key}#cancel`);
+    if (p.kind !== "external") this.outbox.closed(p.kind);
     if (p.op.state === "pending") fn(p);
   }
 
@@ -465,11 +479,39 @@ export class Engine {
       this.closing = makeDecision("CancelWorkflowExecution", compact({ details }));
       this.statusValue = { status: "canceled", details };
     } else {
-      const { reason, details } = encodeRemoteError(value, { stack: false });
+      const { reason, details } = this.fitFailureDetails(encodeRemoteError(value, { stack: false }));
       this.closing = makeDecision("FailWorkflowExecution", { reason: truncateReason(reason), details });
       this.statusValue = { status: "failed", reason: truncateReason(reason), details, error: value };
     }
     this.outbox.queueClose(this.closing);
+  }
+
+  /**
+   * A workflow failure must be recordable, or the execution could never close. When the details (usually the
+   * cause's message and stack, copied from the activity's failure event, where they stay in full) exceed SWF's data
+   * limit, the cause is summarised and the details say so; the warning says so too.
+   */
+  private fitFailureDetails(f: { reason: string; details: string }): { reason: string; details: string } {
+    if (f.details.length <= SWF_LIMITS.dataChars) return f;
+    const body = JSON.parse(f.details) as {
+      name: string;
+      message: string;
+      details?: unknown;
+      cause?: { name?: string; message?: string };
+    };
+    const cut = (text: string | undefined, max: number) =>
+      text === undefined || text.length <= max
+        ? text
+        : `${text.slice(0, max)}… (${text.length - max} more characters not shown)`;
+    const fitted = {
+      name: body.name,
+      message: cut(body.message, 4_000),
+      cause: body.cause ? { name: body.cause.name, message: cut(body.cause.message, 4_000) } : undefined,
+      shortened: `the failure details were ${f.details.length} characters, over SWF's limit of ${SWF_LIMITS.dataChars}; the full cause is in the history event that reported it`,
+      details: JSON.stringify(body.details ?? null).length <= 16_000 ? body.details : undefined,
+    };
+    this.warnings.push(fitted.shortened);
+    return { reason: f.reason, details: JSON.stringify(fitted) };
   }
 
   private taskError(err: unknown): WorkflowTaskError {
@@ -510,7 +552,7 @@ export class Engine {
   /** Starts a branch (effect or generator) on behalf of `owner`, returning the op that settles with it. */
   private startBranch(branch: Branch, owner: Fiber): Op {
     if (isGenerator(branch)) {
-      const op = this.own(owner, new Op("branch", `branch-${++this.seq}`));
+      const op = this.own(owner, new Op("branch", `branch-${++this.internalSeq}`));
       const fiber: Fiber = {
         gen: branch as Generator<unknown, unknown, unknown>,
         op,
@@ -557,11 +599,12 @@ export class Engine {
                 "RequestCancelExternalWorkflowExecution",
                 compact({ workflowId: effect.workflowId, runId: effect.runId, control: id }),
               );
-        this.pending.set(id, { op, kind: effect.kind });
-        this.outbox.push({ decision, limit: undefined, id });
+        const key = keyOf("external", id);
+        this.pending.set(key, { op, kind: "external" });
+        this.outbox.push({ decision, limit: undefined, id: key });
         op.onCancel = () => {
-          this.outbox.drop(id);
-          this.pending.delete(id);
+          this.outbox.drop(key);
+          this.pending.delete(key);
         };
         return op;
       }
@@ -611,7 +654,7 @@ export class Engine {
 
   private startActivity(effect: ActivityDescriptor, fiber: Fiber): Op {
     const id = this.nextId("activity", effect.id);
-    this.checkUnused(id, "activity id");
+    this.checkUnused("activity", id, "activity id");
     const op = this.own(fiber, new Op("activity", id));
     const s = effect.scheduling;
     const decision = makeDecision(
@@ -629,30 +672,30 @@ export class Engine {
         heartbeatTimeout: seconds(s.heartbeat),
       }),
     );
-    this.pending.set(id, { op, kind: "activity", descriptor: effect });
-    this.outbox.push({ decision, limit: "activity", id });
+    this.pending.set(keyOf("activity", id), { op, kind: "activity", descriptor: effect });
+    this.outbox.push({ decision, limit: "activity", id: keyOf("activity", id) });
     op.onCancel = () =>
-      this.cancelScheduled(id, "activity", () => makeDecision("RequestCancelActivityTask", { activityId: id }));
+      this.cancelScheduled("activity", id, () => makeDecision("RequestCancelActivityTask", { activityId: id }));
     return op;
   }
 
   private startTimer(id: string, secs: number, fiber: Fiber): Op {
-    this.checkUnused(id, "timer id");
+    this.checkUnused("timer", id, "timer id");
     const op = this.own(fiber, new Op("timer", id));
-    this.pending.set(id, { op, kind: "timer" });
+    this.pending.set(keyOf("timer", id), { op, kind: "timer" });
     this.outbox.push({
       decision: makeDecision("StartTimer", { timerId: id, startToFireTimeout: String(secs) }),
       limit: "timer",
-      id,
+      id: keyOf("timer", id),
     });
-    op.onCancel = () => this.cancelScheduled(id, "timer", () => makeDecision("CancelTimer", { timerId: id }));
+    op.onCancel = () => this.cancelScheduled("timer", id, () => makeDecision("CancelTimer", { timerId: id }));
     return op;
   }
 
   private startChild(effect: ChildDescriptor, fiber: Fiber): Op {
     const n = ++this.seq;
     const id = effect.workflowId ?? childWorkflowId(this.ctx.workflowId, this.ctx.runId, n);
-    this.checkUnused(id, "child workflowId");
+    this.checkUnused("child", id, "child workflowId");
     const op = this.own(fiber, new Op("child", id));
     const decision = makeDecision(
       "StartChildWorkflowExecution",
@@ -668,13 +711,13 @@ export class Engine {
       }),
     );
     const p: Pending = { op, kind: "child", descriptor: effect };
-    this.pending.set(id, p);
-    this.outbox.push({ decision, limit: "child", id });
+    this.pending.set(keyOf("child", id), p);
+    this.outbox.push({ decision, limit: "child", id: keyOf("child", id) });
     op.onCancel = () =>
-      this.cancelScheduled(id, "child", () =>
+      this.cancelScheduled("child", id, () =>
         makeDecision(
           "RequestCancelExternalWorkflowExecution",
-          compact({ workflowId: id, runId: p.childRunId, control: `cancel-${++this.seq}` }),
+          compact({ workflowId: id, runId: p.childRunId, control: `cancel-child-${++this.internalSeq}` }),
         ),
       );
     return op;
@@ -684,9 +727,10 @@ export class Engine {
    * Cancels a command: if its decision has not gone out yet it is simply withdrawn; otherwise a cancel decision is
    * queued. Either way the op fails with `CancelledFailure` now; a late result is ignored.
    */
-  private cancelScheduled(id: string, kind: "activity" | "timer" | "child", cancelDecision: () => Decision): void {
-    if (this.outbox.drop(id)) {
-      this.pending.delete(id);
+  private cancelScheduled(kind: "activity" | "timer" | "child", id: string, cancelDecision: () => Decision): void {
+    const key = keyOf(kind, id);
+    if (this.outbox.drop(key)) {
+      this.pending.delete(key);
       return;
     }
     // CancelTimer closes the timer as it goes out (TimerCanceled is recorded with the decision, never delivered);
@@ -694,22 +738,29 @@ export class Engine {
     const onEmit =
       kind === "timer"
         ? () => {
-            if (this.pending.delete(id)) this.outbox.closed("timer");
+            if (this.pending.delete(key)) this.outbox.closed("timer");
           }
         : undefined;
-    this.outbox.push({ decision: cancelDecision(), limit: undefined, id: `${id}#cancel`, onEmit });
+    this.outbox.push({ decision: cancelDecision(), limit: undefined, id: `${key}#cancel`, onEmit });
   }
 
-  private checkUnused(id: string, what: string): void {
-    if (this.pending.has(id))
+  /** SWF keeps activity ids, timer ids and child workflow ids apart: an id is unique among open ones of its kind. */
+  private checkUnused(kind: "activity" | "timer" | "child", id: string, what: string): void {
+    if (this.pending.has(keyOf(kind, id)))
       throw new InvalidArgumentError(
-        `${what} ${JSON.stringify(id)} is already in use by an open operation of this execution`,
+        `${what} ${JSON.stringify(id)} is already used by an open ${kind} of this execution`,
       );
     const problem = swfIdProblem(id);
     if (problem) throw new InvalidArgumentError(`${what} ${problem}`);
   }
 
   private sideEffect(fn: () => unknown, markerName: string): Op {
+    if (this.markerNames.has(markerName)) {
+      throw new InvalidArgumentError(
+        `sideEffect id ${JSON.stringify(markerName)} was already used in this execution; each side effect needs its own id (its value is recorded under it)`,
+      );
+    }
+    this.markerNames.add(markerName);
     const ser = this.ctx.serializer;
     const markers = this.history().markers;
     let details: string | undefined;
@@ -766,7 +817,7 @@ export class Engine {
     if (timeoutSeconds !== undefined) {
       const timerId = `timeout-${++this.seq}`;
       timer = this.startTimer(timerId, timeoutSeconds, fiber);
-      const p = this.pending.get(timerId) as Pending;
+      const p = this.pending.get(keyOf("timer", timerId)) as Pending;
       p.signalOp = op;
       p.signalName = name;
       op.listen(() => {
@@ -786,7 +837,7 @@ export class Engine {
    * saga's compensation in its `finally`, runs before the code after the combinator does).
    */
   private combine(kind: "all" | "race" | "any", branches: readonly Branch[], fiber: Fiber): Op {
-    const op = this.own(fiber, new Op(kind, `${kind}-${++this.seq}`));
+    const op = this.own(fiber, new Op(kind, `${kind}-${++this.internalSeq}`));
     const children = branches.map((b) => this.startBranch(b, fiber));
     let outcome: { state: "ok" | "failed"; value: unknown } | undefined;
     let remaining = children.length;
@@ -903,13 +954,27 @@ export class Engine {
   }
 }
 
+/** The key of an open operation: SWF's id namespaces are per kind. */
+function keyOf(kind: Pending["kind"], id: string): string {
+  return `${kind}:${id}`;
+}
+
+/** Which kind of operation SWF refused, by the refusal's event type. */
+const REFUSED_KIND: Partial<Record<string, Pending["kind"]>> = {
+  ScheduleActivityTaskFailed: "activity",
+  StartTimerFailed: "timer",
+  StartChildWorkflowExecutionFailed: "child",
+  SignalExternalWorkflowExecutionFailed: "external",
+  RequestCancelExternalWorkflowExecutionFailed: "external",
+};
+
 function compact<T extends object>(o: T): T {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
   return o;
 }
 
 function seconds(s: number | undefined): string | undefined {
-  return s === undefined ? undefined : String(s);
+  return s === undefined ? undefined : toSwfDuration(s);
 }
 
 function truncateReason(reason: string): string {

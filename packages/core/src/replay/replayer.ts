@@ -11,7 +11,7 @@
  */
 
 import { SWF_LIMITS } from "../decisions/limits.js";
-import { HistoryError, YieldflowError } from "../errors.js";
+import { HistoryError, InvalidArgumentError, YieldflowError } from "../errors.js";
 import type { Decision } from "../history/events.js";
 import { type DecisionTask, foldHistoryInPlace, type HistoryState, newHistoryState } from "../history/fold.js";
 import { jsonSerializer, type Serializer } from "../payload/serializer.js";
@@ -71,6 +71,12 @@ export class Replayer {
       serializer: options.serializer ?? jsonSerializer,
       maxDecisionsPerResponse: options.maxDecisionsPerResponse ?? SWF_LIMITS.maxDecisionsPerResponse,
     };
+    const max = this.options.maxDecisionsPerResponse;
+    if (!Number.isInteger(max) || max < 2) {
+      throw new InvalidArgumentError(
+        `maxDecisionsPerResponse must be an integer ≥ 2 (one decision and the wake-up timer), got ${max}`,
+      );
+    }
   }
 
   /** The folded history so far (a live view: do not modify it). */
