@@ -105,8 +105,9 @@ export class NondeterminismError extends YieldflowError implements Divergence {
 
 /**
  * The workflow code threw an error that is not a `Failure` (a TypeError, a plain Error, an exception from a
- * sideEffect function). That is a bug in the code, not an outcome: the workflow is not failed, the decision task
- * is left to time out and be retried, so the execution resumes once a fixed version is deployed. To fail the
+ * sideEffect function). That is a bug in the code, not an outcome: the workflow is not failed and the decision task
+ * is not completed (on SWF it times out and is offered again), so the execution resumes once a fixed version is
+ * deployed. To fail the
  * workflow on purpose, throw an `ApplicationFailure`.
  */
 export class WorkflowTaskError extends YieldflowError {
@@ -119,8 +120,9 @@ export class WorkflowTaskError extends YieldflowError {
     super(
       "YF_WORKFLOW_TASK",
       `Workflow ${workflowType} (run ${runId || "?"}) threw during the decision task started at event ${eventId}: ${what}\n` +
-        "This is treated as a bug in the workflow code: the decision task is retried rather than the workflow failed. " +
-        "Fix the code, or throw ApplicationFailure to fail the workflow deliberately.",
+        "This is treated as a bug in the workflow code, not an outcome: the workflow is not failed and this decision " +
+        "task is not completed (on SWF it times out and is offered again). Fix and deploy the code, or throw " +
+        "ApplicationFailure to fail the workflow deliberately.",
       { cause },
     );
     this.workflowType = workflowType;

@@ -469,9 +469,15 @@ export class HistoryBuilder {
       case "CancelWorkflowExecution":
       case "ContinueAsNewWorkflowExecution": {
         if (unhandled) {
-          const failedType = `${d.decisionType}Failed` as "CompleteWorkflowExecutionFailed";
-          this.add(failedType, { cause: "UNHANDLED_DECISION", decisionTaskCompletedEventId: dtc });
+          this.recordRefusal(d, dtc, "UNHANDLED_DECISION");
           return true;
+        }
+        if (d.decisionType === "ContinueAsNewWorkflowExecution" && options.workflowTypeExists) {
+          const version = decisionAttributes(d).workflowTypeVersion ?? this.start.workflowType.version;
+          if (!options.workflowTypeExists({ name: this.start.workflowType.name, version })) {
+            this.recordRefusal(d, dtc, "WORKFLOW_TYPE_DOES_NOT_EXIST");
+            return true;
+          }
         }
         this.close(d, dtc, options);
         return false;
@@ -734,9 +740,18 @@ export class HistoryBuilder {
     return this;
   }
 
-  /** Someone asked this execution to cancel. */
-  cancelRequested(): this {
-    this.add("WorkflowExecutionCancelRequested", {});
+  /** Someone asked this execution to cancel: an operator, another execution (`from`), or a parent's child policy. */
+  cancelRequested(
+    from?: { workflowId: string; runId: string; initiatedEventId: number },
+    cause?: "CHILD_POLICY_APPLIED",
+  ): this {
+    this.add("WorkflowExecutionCancelRequested", {
+      ...(from && {
+        externalWorkflowExecution: { workflowId: from.workflowId, runId: from.runId },
+        externalInitiatedEventId: from.initiatedEventId,
+      }),
+      ...(cause && { cause }),
+    });
     this.scheduleDecisionTask();
     return this;
   }
@@ -838,10 +853,15 @@ export class HistoryBuilder {
   }
 
   /** The execution was terminated (by an operator, a child policy, or the event limit). */
-  terminated(reason?: string, cause?: "CHILD_POLICY_APPLIED" | "EVENT_LIMIT_EXCEEDED" | "OPERATOR_INITIATED"): this {
+  terminated(
+    reason?: string,
+    cause?: "CHILD_POLICY_APPLIED" | "EVENT_LIMIT_EXCEEDED" | "OPERATOR_INITIATED",
+    details?: string,
+  ): this {
     this.add("WorkflowExecutionTerminated", {
       childPolicy: this.start.childPolicy ?? "TERMINATE",
       ...(reason && { reason }),
+      ...(details !== undefined && { details }),
       ...(cause && { cause }),
     });
     this.closedBy = "WorkflowExecutionTerminated";

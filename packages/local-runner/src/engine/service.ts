@@ -13,7 +13,7 @@
  * - deadlines with equal times fire in the order they were armed.
  */
 import { createHash } from "node:crypto";
-import { type ChildPolicy, type Decision, decisionAttributes, type HistoryEvent, SWF_LIMITS } from "@yieldflow/core";
+import { type ChildPolicy, type Decision, type HistoryEvent, SWF_LIMITS } from "@yieldflow/core";
 import { HistoryBuilder, type OpenChild, type RecordOptions } from "@yieldflow/core/testing";
 import type { ActivityTask, ActivityTaskService } from "./activity-runner.js";
 import type { Clock } from "./clock.js";
@@ -414,10 +414,7 @@ export class WorkflowService implements ActivityTaskService {
       this.mutate(target, (b) => b.signal(x.signalName as string, x.input, from));
     } else {
       this.mutate(target, (b) =>
-        cancelRequestedBy(b, {
-          externalWorkflowExecution: { workflowId: source.workflowId, runId: source.runId },
-          externalInitiatedEventId: initiatedEventId,
-        }),
+        b.cancelRequested({ workflowId: source.workflowId, runId: source.runId, initiatedEventId }),
       );
     }
     this.mutate(source, (b) => b.externalDelivered(initiatedEventId, target.runId));
@@ -475,7 +472,7 @@ export class WorkflowService implements ActivityTaskService {
         this.mutate(target, (b) =>
           b.terminated(`parent ${exec.workflowId} closed; child policy TERMINATE`, "CHILD_POLICY_APPLIED"),
         );
-      else this.mutate(target, (b) => cancelRequestedBy(b, { cause: "CHILD_POLICY_APPLIED" }));
+      else this.mutate(target, (b) => b.cancelRequested(undefined, "CHILD_POLICY_APPLIED"));
     }
   }
 
@@ -528,25 +525,7 @@ export class WorkflowService implements ActivityTaskService {
   /** RespondDecisionTaskCompleted: records the decisions as SWF would (including SWF's …Failed events). */
   respondDecisionTaskCompleted(taskToken: string, decisions: readonly Decision[]): void {
     const exec = this.startedDecisionTask(taskToken);
-    const last = decisions.at(-1);
-    const version =
-      last?.decisionType === "ContinueAsNewWorkflowExecution"
-        ? decisionAttributes(last).workflowTypeVersion
-        : undefined;
-    if (version !== undefined && !this.registry.workflowTypeExists({ name: exec.workflowType.name, version })) {
-      // Work-around: core's HistoryBuilder records a continue-as-new to an unregistered version as
-      // WorkflowExecutionContinuedAsNew; SWF refuses it with ContinueAsNewWorkflowExecutionFailed.
-      this.mutate(exec, (b) => {
-        const dtc = b.completeDecisionTask(decisions.slice(0, -1), this.recordOptions(exec));
-        b.add("ContinueAsNewWorkflowExecutionFailed", {
-          cause: "WORKFLOW_TYPE_DOES_NOT_EXIST",
-          decisionTaskCompletedEventId: dtc,
-        });
-        b.scheduleDecisionTask();
-      });
-    } else {
-      this.mutate(exec, (b) => b.completeDecisionTask(decisions, this.recordOptions(exec)));
-    }
+    this.mutate(exec, (b) => b.completeDecisionTask(decisions, this.recordOptions(exec)));
     exec.decisionFailures = 0;
   }
 
@@ -732,22 +711,6 @@ export class WorkflowService implements ActivityTaskService {
     if (!act || act.scheduledEventId !== Number(scheduled) || act.startedEventId === undefined) return undefined;
     return { exec, activityId };
   }
-}
-
-/**
- * Records WorkflowExecutionCancelRequested with who asked. Work-around: core's `HistoryBuilder.cancelRequested()`
- * takes no attributes, so it cannot record the external execution or the CHILD_POLICY_APPLIED cause SWF records.
- */
-function cancelRequestedBy(
-  b: HistoryBuilder,
-  attributes: {
-    externalWorkflowExecution?: { workflowId: string; runId: string };
-    externalInitiatedEventId?: number;
-    cause?: "CHILD_POLICY_APPLIED";
-  },
-): void {
-  b.add("WorkflowExecutionCancelRequested", attributes);
-  b.scheduleDecisionTask();
 }
 
 function activityToken(runId: string, scheduledEventId: number, activityId: string): string {
