@@ -1,37 +1,27 @@
 #!/usr/bin/env node
-// `npm start`: runs the demo in examples/start.ts from source (TypeScript through tsx, workspace packages resolved
-// to their src/ through the "yieldflow-source" export condition). Extra arguments are passed on to the example.
+// `npm start`: runs the order example end to end with the yieldflow CLI, locally (in-process engine, virtual
+// clock, no AWS account), and prints its progress and result. Extra arguments go to `yieldflow run`, e.g.
+// `npm start -- --input '{"id":"o-2","items":["book"],"cents":999999}'` (a declined card: watch the saga).
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const entry = join("examples", "start.ts");
-if (!existsSync(join(root, entry))) {
-  console.error(`${entry} does not exist yet`);
-  process.exit(1);
-}
-
-const child = spawn(
-  process.execPath,
-  ["--conditions=yieldflow-source", "--import", "tsx", entry, ...process.argv.slice(2)],
-  {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-  },
-);
-// Ctrl-C reaches the child directly (same process group), so SIGINT is only kept from killing this wrapper early;
-// SIGTERM/SIGHUP sent to the wrapper alone are passed on.
+const extra = process.argv.slice(2);
+const args = [
+  join(root, "packages/local-runner/bin/yieldflow.js"),
+  "run",
+  "examples/order.ts",
+  ...(extra.includes("--input") ? [] : ["--input", '{"id":"o-1","items":["book","pen"],"cents":4200}']),
+  ...extra,
+];
+console.log(`$ yieldflow ${args.slice(1).map((a) => (/\s|"/.test(a) ? `'${a}'` : a)).join(" ")}\n`);
+const child = spawn(process.execPath, args, {
+  cwd: root,
+  stdio: "inherit",
+  env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+});
+// Ctrl-C reaches the child directly (same process group); SIGTERM/SIGHUP sent to this wrapper are passed on.
 process.on("SIGINT", () => {});
-for (const signal of ["SIGTERM", "SIGHUP"]) {
-  process.on(signal, () => child.kill(signal));
-}
-child.on("error", (err) => {
-  console.error(`could not start ${entry}: ${err.message}`);
-  process.exit(1);
-});
-child.on("exit", (code, signal) => {
-  process.exit(code ?? (signal ? 128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 }[signal] ?? 1) : 1));
-});
+for (const signal of ["SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal));
+child.on("exit", (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
