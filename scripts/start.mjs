@@ -15,7 +15,12 @@ const args = [
   ...(extra.includes("--input") ? [] : ["--input", '{"id":"o-1","items":["book","pen"],"cents":4200}']),
   ...extra,
 ];
-console.log(`$ yieldflow ${args.slice(1).map((a) => (/\s|"/.test(a) ? `'${a}'` : a)).join(" ")}\n`);
+console.log(
+  `$ yieldflow ${args
+    .slice(1)
+    .map((a) => (/\s|"/.test(a) ? `'${a}'` : a))
+    .join(" ")}\n`,
+);
 const child = spawn(process.execPath, args, {
   cwd: root,
   stdio: "inherit",
