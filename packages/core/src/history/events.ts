@@ -53,13 +53,25 @@ export type Decision = {
 
 /** The attributes key of an event type: `ActivityTaskScheduled` → `activityTaskScheduledEventAttributes`. */
 export function eventAttributesKey<K extends EventType>(type: K): EventAttributesKey<K> {
-  return `${type[0]?.toLowerCase()}${type.slice(1)}EventAttributes` as EventAttributesKey<K>;
+  let key = eventKeys.get(type);
+  if (key === undefined) {
+    key = `${type[0]?.toLowerCase()}${type.slice(1)}EventAttributes`;
+    eventKeys.set(type, key);
+  }
+  return key as EventAttributesKey<K>;
 }
+const eventKeys = new Map<string, string>();
 
 /** The attributes key of a decision type: `StartTimer` → `startTimerDecisionAttributes`. */
 export function decisionAttributesKey<K extends DecisionType>(type: K): DecisionAttributesKey<K> {
-  return `${type[0]?.toLowerCase()}${type.slice(1)}DecisionAttributes` as DecisionAttributesKey<K>;
+  let key = decisionKeys.get(type);
+  if (key === undefined) {
+    key = `${type[0]?.toLowerCase()}${type.slice(1)}DecisionAttributes`;
+    decisionKeys.set(type, key);
+  }
+  return key as DecisionAttributesKey<K>;
 }
+const decisionKeys = new Map<string, string>();
 
 /** Makes a decision of `type` with `attributes`, typed. */
 export function makeDecision<K extends DecisionType>(type: K, attributes: DecisionAttributesMap[K]): Decision {
@@ -140,10 +152,11 @@ export function checkEvent(raw: unknown, index: number): Event {
   if (typeof attributes !== "object" || attributes === null) {
     throw new HistoryError("YF_HISTORY_MISSING_ATTRIBUTES", `${eventType} has no ${key}`, eventId);
   }
-  const missing = (requiredEventFields[eventType] as readonly string[]).filter(
-    (f) => (attributes as Record<string, unknown>)[f] === undefined,
-  );
-  if (missing.length > 0) {
+  const required = requiredEventFields[eventType] as readonly string[];
+  let complete = true;
+  for (const f of required) if ((attributes as Record<string, unknown>)[f] === undefined) complete = false;
+  if (!complete) {
+    const missing = required.filter((f) => (attributes as Record<string, unknown>)[f] === undefined);
     throw new HistoryError(
       "YF_HISTORY_MISSING_ATTRIBUTES",
       `${eventType}.${key} lacks required field(s) ${missing.join(", ")}`,

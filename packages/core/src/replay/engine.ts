@@ -968,9 +968,11 @@ const REFUSED_KIND: Partial<Record<string, Pending["kind"]>> = {
   RequestCancelExternalWorkflowExecutionFailed: "external",
 };
 
+/** A copy without the undefined fields (SWF's shapes omit absent fields). Copies rather than deletes: faster. */
 function compact<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
+  const out = {} as T;
+  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  return out;
 }
 
 function seconds(s: number | undefined): string | undefined {
