@@ -42,7 +42,7 @@ export class ProgressPrinter {
     const time = this.latest;
     if (e.kind === "log") this.line(e.workflowId, e.entry.time, `log ${e.entry.level}: ${e.entry.message}`);
     else if (e.kind === "warning") this.line(e.workflowId, time, `warning: ${e.message}`);
-    else
+    else if (e.kind === "decisionTaskFailed")
       this.line(
         e.workflowId,
         time,

@@ -461,10 +461,19 @@ export class LocalRunner {
     if (!task) return false;
     const ref = { ...task.workflowExecution, workflowType: task.workflowType };
     try {
+      const historyLength = task.events.length;
       const result = this.decider.decide(task);
       // what the code logged in this task comes before the events its decisions record
       for (const entry of result.logs) this.emit({ kind: "log", ...ref, entry });
       for (const message of result.warnings) this.emit({ kind: "warning", ...ref, message });
+      if (this.listeners.size > 0)
+        this.emit({
+          kind: "decided",
+          ...ref,
+          startedEventId: task.startedEventId,
+          historyLength,
+          decisions: structuredClone(result.decisions),
+        });
       this.service.respondDecisionTaskCompleted(task.taskToken, result.decisions);
     } catch (error) {
       const { attempt, willRetry } = this.service.failDecisionTask(task.taskToken, error, this.decisionTaskAttempts);
