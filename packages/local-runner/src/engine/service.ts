@@ -405,8 +405,14 @@ export class WorkflowService implements ActivityTaskService {
     if (!x) return;
     const latest = this.latestRun.get(x.workflowId);
     const target = latest === undefined ? undefined : this.runs.get(x.runId ?? latest);
+    // The decision task that initiated the request may also have closed the source (a cancelled branch's child and
+    // the closing decision go out together): SWF still delivers the request, but records nothing more in its history.
+    const sourceOpen = source.builder.closedBy === undefined;
     if (!target || target.workflowId !== x.workflowId || target.closeStatus) {
-      this.mutate(source, (b) => b.externalDelivered(initiatedEventId, x.runId, "UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION"));
+      if (sourceOpen)
+        this.mutate(source, (b) =>
+          b.externalDelivered(initiatedEventId, x.runId, "UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION"),
+        );
       return;
     }
     if (x.kind === "signal") {
@@ -417,7 +423,7 @@ export class WorkflowService implements ActivityTaskService {
         b.cancelRequested({ workflowId: source.workflowId, runId: source.runId, initiatedEventId }),
       );
     }
-    this.mutate(source, (b) => b.externalDelivered(initiatedEventId, target.runId));
+    if (sourceOpen) this.mutate(source, (b) => b.externalDelivered(initiatedEventId, target.runId));
   }
 
   private closeRun(exec: ExecutionRecord, event: HistoryEvent): void {

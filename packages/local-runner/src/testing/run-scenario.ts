@@ -22,6 +22,8 @@ import {
   encodeRemoteError,
   type HistoryEvent,
   jsonSerializer,
+  NondeterminismError,
+  Replayer,
   SWF_LIMITS,
   signatureOf,
   type WorkflowDefinition,
@@ -379,13 +381,20 @@ export async function runScenario<I, O>(
       try {
         checkReplay(def, { events: exec.builder.events, tasks }, { workflowId: exec.workflowId, runId: exec.runId });
       } catch (err) {
-        const prefix =
-          err instanceof ReplayCheckError && err.property !== "prefix-replay"
+        const ids = { workflowId: exec.workflowId, runId: exec.runId };
+        const incremental = err instanceof ReplayCheckError && err.property === "incremental-equals-full";
+        const explained =
+          err instanceof ReplayCheckError && !incremental && err.property !== "prefix-replay"
             ? undefined
-            : explainPrefixReplay(def, exec.builder.events, tasks, { workflowId: exec.workflowId, runId: exec.runId });
-        if (prefix) throw failure("prefix-replay", prefix, err, id);
-        if (err instanceof ReplayCheckError)
-          throw failure(err.property, err.message.slice(err.property.length + 2), err, id);
+            : explainReplay(incremental ? "incremental" : "prefix", def, exec.builder.events, tasks, ids);
+        if (explained) throw failure(incremental ? "incremental-equals-full" : "prefix-replay", explained, err, id);
+        if (err instanceof ReplayCheckError) {
+          const hint =
+            err.property === "prefix-replay" || err.property === "incremental-equals-full"
+              ? `\n${NOT_DETERMINISTIC}`
+              : "";
+          throw failure(err.property, `${err.message.slice(err.property.length + 2)}${hint}`, err, id);
+        }
         throw failure("replay", `replaying the recorded history threw ${describeError(err)}`, err, id);
       }
       checkedRuns++;
@@ -420,31 +429,40 @@ const NOT_DETERMINISTIC =
   "The workflow does not decide the same way when its history is replayed: something in it is not deterministic (Math.random, Date.now, state kept between runs, I/O, iteration over unordered data); see the README's determinism rules.";
 
 /**
- * Finds the first decision task whose history prefix, replayed from scratch, does not reproduce what the runner
- * decided live, and says so in words. Undefined when every prefix replays.
+ * Finds the first decision task that, replayed from scratch (`"prefix"`: a fresh `decide` on the history up to it)
+ * or incrementally (`"incremental"`: one `Replayer` fed task by task), does not reproduce what the runner decided
+ * live, and says so in words. Undefined when every task replays (a non-determinism that did not strike again).
  */
-function explainPrefixReplay(
+function explainReplay(
+  how: "prefix" | "incremental",
   workflow: AnyWorkflow,
   events: readonly HistoryEvent[],
   tasks: readonly DecidedTask[],
   ids: { workflowId: string; runId: string },
 ): string | undefined {
   const t0 = timestampMs(events[0]);
+  const replayer = how === "incremental" ? new Replayer(workflow, ids) : undefined;
+  let seen = 0;
   for (const t of tasks) {
-    const when = `the decision task started at event ${t.startedEventId} (+${formatDuration(timestampMs(events[t.startedEventId - 1]) - t0)})`;
+    const at = formatDuration(timestampMs(events[t.startedEventId - 1]) - t0);
+    const what = `${how === "prefix" ? "replaying the history" : "an incremental replay of the history"} up to the decision task started at event ${t.startedEventId} (+${at})`;
     let got: Decision[];
     try {
-      got = decide(workflow, events.slice(0, t.historyLength), ids).decisions;
+      got = replayer
+        ? replayer.advance(events.slice(seen, t.historyLength)).decisions
+        : decide(workflow, events.slice(0, t.historyLength), ids).decisions;
+      seen = t.historyLength;
     } catch (err) {
-      return `replaying the history up to ${when} threw ${describeError(err)}\n${NOT_DETERMINISTIC}`;
+      const hint = err instanceof NondeterminismError ? "" : `\n${NOT_DETERMINISTIC}`;
+      return `${what} threw ${describeError(err)}${hint}`;
     }
     if (JSON.stringify(got) === JSON.stringify(t.decisions)) continue;
     const list = (ds: readonly Decision[]) =>
       ds.length === 0 ? "nothing" : ds.map((d) => describeSignature(signatureOf(d))).join(", ");
-    let text = `replaying the history up to ${when} decides ${list(got)}; live, the workflow decided ${list(t.decisions)}`;
+    let text = `${what} decides ${list(got)}; live, the workflow decided ${list(t.decisions)}`;
     if (list(got) === list(t.decisions)) {
       const i = got.findIndex((d, k) => JSON.stringify(d) !== JSON.stringify(t.decisions[k]));
-      text += `: the same decisions with other attributes (${formatValue(got[i], 300)} vs ${formatValue(t.decisions[i], 300)})`;
+      text = `${what} decides ${list(got)} as it did live, but with other attributes: now ${formatValue(got[i], 300)}, live ${formatValue(t.decisions[i], 300)}`;
     }
     return `${text}\n${NOT_DETERMINISTIC}`;
   }

@@ -29,7 +29,7 @@ export function formatDuration(ms: number): string {
     if (n > 0) out += `${n}${unit}`;
     rest -= n * size;
   }
-  if (rest > 0) out += rest % SECOND === 0 ? `${rest / SECOND}s` : out ? `${rest / SECOND}s` : `${rest}ms`;
+  if (rest > 0) out += rest >= SECOND || out ? `${rest / SECOND}s` : `${rest}ms`;
   return out;
 }
 
@@ -42,6 +42,11 @@ export function formatValue(value: unknown, max = 80): string {
     text = String(value);
   }
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** ` with <value>` for a serialized payload (parsed when it is JSON); nothing when there is none. */
+function withPayload(data: string | undefined, what = "with"): string {
+  return data === undefined ? "" : ` ${what} ${payload(data)}`;
 }
 
 /** A serialized payload for a sentence (parsed when it is JSON). */
@@ -88,13 +93,16 @@ export function storyOf(events: readonly HistoryEvent[]): StoryLine[] {
     switch (e.eventType) {
       case "WorkflowExecutionStarted": {
         const a = e.workflowExecutionStartedEventAttributes;
-        say(e, `${a?.workflowType?.name}@${a?.workflowType?.version} started with input ${payload(a?.input)}`);
+        say(
+          e,
+          `${a?.workflowType?.name}@${a?.workflowType?.version} started${a?.input === undefined ? " with no input" : withPayload(a.input, "with input")}`,
+        );
         break;
       }
       case "ActivityTaskCompleted": {
         const a = e.activityTaskCompletedEventAttributes;
         const { name, scheduled } = activity(a?.scheduledEventId);
-        say(e, `${name} completed after ${formatDuration(at(e) - at(scheduled))} with ${payload(a?.result)}`);
+        say(e, `${name} completed after ${formatDuration(at(e) - at(scheduled))}${withPayload(a?.result)}`);
         break;
       }
       case "ActivityTaskFailed": {
@@ -131,7 +139,7 @@ export function storyOf(events: readonly HistoryEvent[]): StoryLine[] {
         break;
       case "WorkflowExecutionSignaled": {
         const a = e.workflowExecutionSignaledEventAttributes;
-        say(e, `signal ${a?.signalName} arrived with ${payload(a?.input)}`);
+        say(e, `signal ${a?.signalName} arrived${withPayload(a?.input)}`);
         break;
       }
       case "WorkflowExecutionCancelRequested":
@@ -140,7 +148,7 @@ export function storyOf(events: readonly HistoryEvent[]): StoryLine[] {
       case "ChildWorkflowExecutionCompleted":
         say(
           e,
-          `child workflow ${e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId} completed with ${payload(e.childWorkflowExecutionCompletedEventAttributes?.result)}`,
+          `child workflow ${e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId} completed${withPayload(e.childWorkflowExecutionCompletedEventAttributes?.result)}`,
         );
         break;
       case "ChildWorkflowExecutionFailed": {
@@ -166,7 +174,7 @@ export function storyOf(events: readonly HistoryEvent[]): StoryLine[] {
         say(e, "a decision task failed (recorded as DecisionTaskTimedOut)");
         break;
       case "WorkflowExecutionCompleted":
-        say(e, `completed with ${payload(e.workflowExecutionCompletedEventAttributes?.result)}`);
+        say(e, `completed${withPayload(e.workflowExecutionCompletedEventAttributes?.result)}`);
         break;
       case "WorkflowExecutionFailed": {
         const a = e.workflowExecutionFailedEventAttributes;
@@ -177,7 +185,7 @@ export function storyOf(events: readonly HistoryEvent[]): StoryLine[] {
         say(e, "was cancelled");
         break;
       case "WorkflowExecutionContinuedAsNew":
-        say(e, `continued as new with input ${payload(e.workflowExecutionContinuedAsNewEventAttributes?.input)}`);
+        say(e, `continued as new${withPayload(e.workflowExecutionContinuedAsNewEventAttributes?.input, "with input")}`);
         break;
       case "WorkflowExecutionTimedOut":
         say(e, "timed out (executionStartToClose)");
