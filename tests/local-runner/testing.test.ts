@@ -334,14 +334,14 @@ test("a failure only some outcomes reach is shrunk to a scenario told in words",
       return refund.id; // TypeError: a bug, not a Failure
     }
   });
-  const err = await rejection(checkWorkflow(buggy, { activities, input: 7 }));
+  const err = await rejection(checkWorkflow(buggy, { activities, input: 7, seed: 9 }));
   assert.is(err.property, "decision-task");
   assert.match(err.problem, "TypeError");
   assert.match(
     err.story,
-    /activity charge \(activity-2\) (failed after \S+ with Error: injected failure|timed out \(START_TO_CLOSE\) after 30s)/,
+    /activity charge \(activity-2\) (failed after \S+ with Error: injected failure|timed out \(START_TO_CLOSE\) after \S+)/,
   );
-  assert.match(err.story, "activity notify (activity-1) completed after 0s");
+  assert.match(err.story, /activity notify \(activity-1\) completed after \S+\n/);
   assert.match(err.story, "a decision task failed");
 });
 
@@ -353,7 +353,7 @@ test("signal arrival times are told in words", async () => {
     return got;
   });
   const err = await rejection(
-    checkWorkflow(early, { activities, signals: [{ name: "go", input: fc.constantFrom("a", "b") }] }),
+    checkWorkflow(early, { activities, signals: [{ name: "go", input: fc.constantFrom("a", "b") }], seed: 10 }),
   );
   assert.is(err.property, "decision-task");
   assert.match(err.story, /\+\S+ +signal go arrived with "[ab]"/);
@@ -364,7 +364,7 @@ test("a workflow waiting for a signal nobody sends is reported as waiting for ev
     yield* activity(notify, "asked");
     return yield* signal<boolean>("approve");
   });
-  const err = await rejection(checkWorkflow(waits, { activities, signals: [{ name: "approve" }] }));
+  const err = await rejection(checkWorkflow(waits, { activities, signals: [{ name: "approve" }], seed: 11 }));
   assert.is(err.property, "terminates");
   assert.match(err.problem, "waits for ever");
   assert.match(err.problem, "count: { min: 1 }");
@@ -405,9 +405,11 @@ test("the check callback fails a scenario with property 'check'", async () => {
       activities,
       inputs: orders,
       check: (r) => assert.is(r.status, "COMPLETED"),
+      seed: 12,
     }),
   );
   assert.is(err.property, "check");
+  assert.match(err.problem, /expected "COMPLETED", got "(FAILED|TIMED_OUT|CANCELED)"/);
   assert.match(err.story, /failed with (ActivityFailure|TimeoutFailure)/);
 });
 

@@ -1,13 +1,16 @@
 /**
  * The README's code, run: the first workflow (parallel fan-out and a compensating try/catch), the local runner
- * snippet, and the property test from "Testing your workflows". If the README changes, change this file with it.
+ * snippet, the property test from "Testing your workflows" and its `checkWorkflow` example. If the README changes,
+ * change this file with it.
  */
 import { ApplicationFailure, activity, all, decide, defineActivity, defineWorkflow, implement } from "@yieldflow/core";
 import { checkReplay, simulate } from "@yieldflow/core/testing";
 import { LocalRunner } from "@yieldflow/local-runner";
+import { checkWorkflow } from "@yieldflow/local-runner/testing";
 import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { approval, activities as approvalActivities } from "../../examples/approval.ts";
 
 const reserve = defineActivity<string[], { holdId: string }>({
   name: "reserve",
@@ -95,6 +98,14 @@ test("the README's property test", () => {
     }),
     { numRuns: 30 },
   );
+});
+
+test("the README's checkWorkflow example", async () => {
+  await checkWorkflow(approval, {
+    activities: approvalActivities,
+    input: { request: "new laptop", approver: "ada" },
+    signals: [{ name: "decision", input: fc.record({ approved: fc.boolean(), by: fc.constant("ada") }) }],
+  });
 });
 
 test.run();

@@ -383,10 +383,13 @@ export async function runScenario<I, O>(
       } catch (err) {
         const ids = { workflowId: exec.workflowId, runId: exec.runId };
         const incremental = err instanceof ReplayCheckError && err.property === "incremental-equals-full";
-        const explained =
-          err instanceof ReplayCheckError && !incremental && err.property !== "prefix-replay"
-            ? undefined
-            : explainReplay(incremental ? "incremental" : "prefix", def, exec.builder.events, tasks, ids);
+        let explained: string | undefined;
+        // a non-determinism that depends on chance (Math.random) may need a few tries to strike again
+        for (let i = 0; i < 8 && !explained; i++)
+          explained =
+            err instanceof ReplayCheckError && !incremental && err.property !== "prefix-replay"
+              ? undefined
+              : explainReplay(incremental ? "incremental" : "prefix", def, exec.builder.events, tasks, ids);
         if (explained) throw failure(incremental ? "incremental-equals-full" : "prefix-replay", explained, err, id);
         if (err instanceof ReplayCheckError) {
           const hint =
@@ -462,11 +465,49 @@ function explainReplay(
     let text = `${what} decides ${list(got)}; live, the workflow decided ${list(t.decisions)}`;
     if (list(got) === list(t.decisions)) {
       const i = got.findIndex((d, k) => JSON.stringify(d) !== JSON.stringify(t.decisions[k]));
-      text = `${what} decides ${list(got)} as it did live, but with other attributes: now ${formatValue(got[i], 300)}, live ${formatValue(t.decisions[i], 300)}`;
+      const diff = firstDifference(got[i], t.decisions[i], "");
+      const key = diff?.path.replace(/^\w+DecisionAttributes\./, "") || "attributes";
+      text = `${what} decides ${list(got)} as it did live, but with another ${key}: now ${shown(diff?.now)}, live ${shown(diff?.live)}`;
     }
     return `${text}\n${NOT_DETERMINISTIC}`;
   }
   return undefined;
+}
+
+/** Where two JSON values first differ: a dotted path and both values there. */
+function firstDifference(
+  now: unknown,
+  live: unknown,
+  path: string,
+): { path: string; now: unknown; live: unknown } | undefined {
+  if (JSON.stringify(now) === JSON.stringify(live)) return undefined;
+  if (
+    now &&
+    live &&
+    typeof now === "object" &&
+    typeof live === "object" &&
+    Array.isArray(now) === Array.isArray(live)
+  ) {
+    const a = now as Record<string, unknown>;
+    const b = live as Record<string, unknown>;
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const d = firstDifference(a[k], b[k], path ? `${path}.${k}` : k);
+      if (d) return d;
+    }
+  }
+  return { path, now, live };
+}
+
+/** A decision attribute for a sentence: serialized payloads are shown parsed. */
+function shown(v: unknown): string {
+  if (typeof v === "string") {
+    try {
+      return formatValue(JSON.parse(v), 200);
+    } catch {
+      return formatValue(v, 200);
+    }
+  }
+  return v === undefined ? "none" : formatValue(v, 200);
 }
 
 function timestampMs(e: HistoryEvent | undefined): number {
@@ -478,5 +519,12 @@ function timestampMs(e: HistoryEvent | undefined): number {
 export function describeError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const code = (err as Partial<YieldflowError>).code;
-  return `${err.name}${typeof code === "string" ? ` (${code})` : ""}: ${err.message}`;
+  // assertion errors (uvu's, node:assert's) keep what was compared out of their message
+  const a = err as { expects?: unknown; expected?: unknown; actual?: unknown };
+  const expected = "expects" in a ? a.expects : a.expected;
+  const compared =
+    "actual" in a && ("expects" in a || "expected" in a)
+      ? ` (expected ${formatValue(expected)}, got ${formatValue(a.actual)})`
+      : "";
+  return `${err.name}${typeof code === "string" ? ` (${code})` : ""}: ${err.message}${compared}`;
 }
