@@ -508,6 +508,16 @@ test("defaults: YIELDFLOW_PROP_RUNS sets the number of runs; durations read as p
   assert.is(formatDuration(90_061_000), "1d1h1m1s");
 });
 
+test("bad probabilities are an InvalidArgumentError", async () => {
+  for (const bad of [{ outcomes: { failure: 1.5 } }, { outcomes: { failure: 0.6, timeout: 0.6 } }, { cancel: -1 }]) {
+    const err = await checkWorkflow(checkout, { activities, ...bad }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.is((err as { code?: string }).code, "YF_INVALID_ARGUMENT", JSON.stringify(bad));
+  }
+});
+
 test("a Failure thrown on purpose is an outcome, not a bug", async () => {
   const strict = defineWorkflow({ name: "strict", version: "1" }, function* (n: number) {
     yield* activity(notify, "x");

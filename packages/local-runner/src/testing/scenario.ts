@@ -7,6 +7,7 @@
  * passes first (`delay`). When the choices run out, every remaining task completes at once, in order. Shrinking
  * therefore moves towards "everything succeeds immediately, no signal arrives".
  */
+import { InvalidArgumentError } from "@yieldflow/core";
 import fc from "fast-check";
 
 /** How the activity task a step picks is answered. */
@@ -99,7 +100,7 @@ export const arrivalArbitrary: fc.Arbitrary<number> = fc.oneof(
 
 function probability(p: number | undefined, fallback: number, what: string): number {
   const v = p ?? fallback;
-  if (!(v >= 0 && v <= 1)) throw new RangeError(`${what} must be a probability between 0 and 1, got ${p}`);
+  if (!(v >= 0 && v <= 1)) throw new InvalidArgumentError(`${what} must be a probability between 0 and 1, got ${p}`);
   return v;
 }
 
@@ -109,7 +110,7 @@ export function stepArbitrary(outcomes: ScenarioOptions<unknown>["outcomes"] = {
   const timeout = probability(outcomes.timeout, 0.1, "outcomes.timeout");
   const wait = probability(outcomes.wait, 0.1, "outcomes.wait");
   const complete = 1 - failure - timeout - wait;
-  if (complete < 0) throw new RangeError("outcomes: failure + timeout + wait must not exceed 1");
+  if (complete < -1e-9) throw new InvalidArgumentError("outcomes: failure + timeout + wait must not exceed 1");
   const weighted = (
     [
       ["complete", complete],
