@@ -215,15 +215,15 @@ export class ActivityFailure extends Failure {
 /** Which clock ran out: SWF's activity and workflow timeout types, plus `SIGNAL` for a signal wait's timeout. */
 export type TimeoutType = "SCHEDULE_TO_START" | "SCHEDULE_TO_CLOSE" | "START_TO_CLOSE" | "HEARTBEAT" | "SIGNAL";
 
-/** Something timed out: an activity (with SWF's timeout type), a child workflow, or a signal wait. */
+/** Something timed out: an activity (with SWF's timeout type) or a signal wait. */
 export class TimeoutFailure extends Failure {
   readonly timeoutType: TimeoutType;
-  /** What timed out: `"activity"`, `"child"` or `"signal"`, and its id. */
-  readonly subject: { kind: "activity" | "child" | "signal"; id: string };
+  /** What timed out: an activity or a signal wait, and its id. (A child that timed out is a `ChildWorkflowFailure` with status `TIMED_OUT`.) */
+  readonly subject: { kind: "activity" | "signal"; id: string };
   /** The last heartbeat details of a timed-out activity, if any. */
   readonly lastHeartbeat: string | undefined;
   constructor(
-    subject: { kind: "activity" | "child" | "signal"; id: string },
+    subject: { kind: "activity" | "signal"; id: string },
     timeoutType: TimeoutType,
     message: string,
     lastHeartbeat?: string,
@@ -344,5 +344,11 @@ export function encodeRemoteError(
   if (e instanceof ApplicationFailure && e.details !== undefined) body.details = e.details;
   if (e instanceof ApplicationFailure && e.nonRetryable) body.nonRetryable = true;
   if ((e instanceof ActivityFailure || e instanceof ChildWorkflowFailure) && e.error) body.cause = e.error;
-  return { reason: name, details: JSON.stringify(body) };
+  try {
+    return { reason: name, details: JSON.stringify(body) };
+  } catch (err) {
+    // attached details JSON cannot carry (a BigInt, a cycle): keep the error, say what was left out
+    body.details = `(details not serializable: ${(err as Error).message})`;
+    return { reason: name, details: JSON.stringify(body) };
+  }
 }

@@ -108,16 +108,37 @@ o("the closing decision never goes out while commands wait: it follows the last 
   assert.equal(d.last?.status, { status: "completed", result: "launched" });
 });
 
-o("markers are never held back, even beyond the budget", () => {
+o("markers go out first but within the cap; the rest follow after a wake-up, values unchanged", () => {
   const wf = defineWorkflow({ name: "markers", version: "1" }, function* () {
-    for (let i = 0; i < 5; i++) yield* sideEffect(() => i);
+    const values: number[] = [];
+    for (let i = 0; i < 5; i++) values.push(yield* sideEffect(() => i * 10));
     yield* start(activity(act, 1));
     yield* start(activity(act, 2));
     yield* signal("never");
+    return values;
   });
-  const r = new Driver(wf, undefined, { maxDecisionsPerResponse: 3 }).decideOpen();
-  assert.is(count(r.decisions, "RecordMarker"), 5);
-  assert.is(r.decisions.at(-1)?.decisionType, "StartTimer", "activities deferred with a wake-up");
+  const d = new Driver(wf, undefined, { maxDecisionsPerResponse: 3 });
+  let r = d.decide();
+  assert.equal(
+    types(r.decisions),
+    ["RecordMarker", "RecordMarker", "StartTimer"],
+    "2 markers and a wake-up: the cap holds",
+  );
+  const seen = [...r.decisions];
+  for (let i = 0; i < 5 && r.decisions.at(-1)?.decisionType === "StartTimer"; i++) {
+    d.b.timerFired(attrs(r.decisions.at(-1)).timerId as string);
+    r = d.decide();
+    assert.ok(r.decisions.length <= 3);
+    seen.push(...r.decisions);
+  }
+  assert.equal(
+    types(seen).filter((t) => t !== "StartTimer"),
+    [...Array(5).fill("RecordMarker"), "ScheduleActivityTask", "ScheduleActivityTask"],
+  );
+  const details = d.b.events.flatMap((e) =>
+    e.markerRecordedEventAttributes ? [e.markerRecordedEventAttributes.details] : [],
+  );
+  assert.equal(details, ["0", "10", "20", "30", "40"]);
 });
 
 o.run();

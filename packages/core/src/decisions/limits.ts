@@ -15,6 +15,8 @@ export const SWF_LIMITS = {
   maxOpenChildren: 1_000,
   /** Decisions per RespondDecisionTaskCompleted (Flow Java and simpleflow use 100). */
   maxDecisionsPerResponse: 100,
+  /** What the decisions of one response may add up to: SWF's request limit is 1 MB, headers and envelope included. */
+  responseBytesBudget: 900_000,
   /** The hard cap on events in one execution's history, and where yieldflow starts warning. */
   maxHistoryEvents: 25_000,
   warnHistoryEvents: 10_000,

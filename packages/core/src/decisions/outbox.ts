@@ -3,9 +3,9 @@
  * decisions of one RespondDecisionTaskCompleted, honouring SWF's rules:
  * - at most `maxOpenActivities` / `maxOpenTimers` / `maxOpenChildren` open at once: further commands of a full kind
  *   wait here, in order, and go out as slots free up (other kinds are not held back);
- * - at most `maxPerResponse` decisions per response; when more are ready, the rest wait and a zero-second wake-up
- *   timer makes SWF schedule another decision task at once (markers are never held back: the workflow already
- *   used their values);
+ * - at most `maxPerResponse` decisions and about 900 kB per response (SWF's request limit is 1 MB); when more are
+ *   ready, the rest wait and a zero-second wake-up timer makes SWF schedule another decision task at once. Markers
+ *   go first: the workflow already uses their values;
  * - exactly one closing decision, always last, and only when nothing else is waiting.
  * Everything is deterministic: the same commands in the same order give the same decisions.
  */
@@ -14,7 +14,7 @@ import { makeDecision } from "../history/events.js";
 import { SWF_LIMITS } from "./limits.js";
 import { validateDecision } from "./validate.js";
 
-/** Which open-item limit a command counts against (`marker`: none, and never deferred). */
+/** Which open-item limit a command counts against (`marker`: none; markers go out first). */
 export type LimitKind = "activity" | "timer" | "child" | "marker";
 
 /** A decision waiting to go out. `id` lets its effect withdraw it if it is cancelled before it goes out. */
@@ -81,36 +81,52 @@ export class Outbox {
    */
   take(validate: boolean): Decision[] {
     const out: Decision[] = [];
-    const held: Command[] = [];
+    const emitted = new Set<Command>();
     let deferred = false;
+    let bytes = 0;
     const budget = this.maxPerResponse - 1; // keep room for a wake-up timer or the closing decision
-    for (const cmd of this.queue) {
+    const fits = (d: Decision): boolean => {
+      const size = approximateSize(d);
+      if (out.length >= budget || bytes + size > SWF_LIMITS.responseBytesBudget) return false;
+      bytes += size;
+      return true;
+    };
+    // markers first: the workflow already uses their values, so they should be recorded as soon as possible
+    const markers = this.queue.filter((c) => c.limit === "marker");
+    const others = this.queue.filter((c) => c.limit !== "marker");
+    for (const cmd of [...markers, ...others]) {
       const kind = cmd.limit;
-      if (kind === "marker") {
-        out.push(cmd.decision);
-        continue;
-      }
-      if (kind !== undefined && this.open[kind] >= LIMITS[kind]) {
-        held.push(cmd); // waits for a slot; a completion will wake the decider
-        continue;
-      }
-      if (out.length >= budget) {
-        held.push(cmd);
+      if (kind !== undefined && kind !== "marker" && this.open[kind] >= LIMITS[kind]) continue; // waits for a slot
+      if (!fits(cmd.decision)) {
         deferred = true;
         continue;
       }
-      if (kind !== undefined) this.open[kind]++;
+      if (kind !== undefined && kind !== "marker") this.open[kind]++;
       out.push(cmd.decision);
+      emitted.add(cmd);
       cmd.onEmit?.();
     }
-    this.queue = held;
-    if (deferred) {
-      out.push(makeDecision("StartTimer", { timerId: this.wakeupId(), startToFireTimeout: "0" }));
-    } else if (this.close && held.length === 0) {
-      out.push(this.close);
-      this.close = undefined;
+    this.queue = this.queue.filter((c) => !emitted.has(c));
+    if (!deferred && this.close && this.queue.length === 0) {
+      if (fits(this.close)) {
+        out.push(this.close);
+        this.close = undefined;
+      } else deferred = true;
     }
+    if (deferred) out.push(makeDecision("StartTimer", { timerId: this.wakeupId(), startToFireTimeout: "0" }));
     if (validate) for (const d of out) validateDecision(d);
     return out;
   }
+}
+
+/**
+ * A decision's size in the request, closely enough: its data fields (the only large parts, up to 32,768 characters
+ * each) plus a fixed allowance for names, ids and JSON punctuation. Cheap and deterministic, so replay defers
+ * exactly what the live decision deferred.
+ */
+function approximateSize(d: Decision): number {
+  let size = 400;
+  const attrs = Object.values(d)[1] as Record<string, unknown> | undefined;
+  if (attrs) for (const v of Object.values(attrs)) if (typeof v === "string") size += v.length;
+  return size;
 }

@@ -213,7 +213,6 @@ function refOf(draft: Draft<HistoryState>, e: Event, referencedId: number, what:
   return id;
 }
 
-/** Applies one checked event. One case per SWF event type; the `never` check keeps it exhaustive. */
 /** Events recorded as the direct result of a decision (they follow its DecisionTaskCompleted). */
 const DECISION_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   "ActivityTaskScheduled",
@@ -242,6 +241,7 @@ const DECISION_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   "ContinueAsNewWorkflowExecutionFailed",
 ]);
 
+/** Applies one checked event. One case per SWF event type; the `never` check keeps it exhaustive. */
 function applyEvent(draft: Draft<HistoryState>, e: Event): void {
   if (e.eventId !== draft.lastEventId + 1)
     throw outOfOrder(draft.lastEventId + 1, e.eventId, e.eventId < draft.lastEventId);
@@ -638,8 +638,10 @@ function applyEvent(draft: Draft<HistoryState>, e: Event): void {
       });
       draft.closed = { eventId: id, eventType: e.eventType };
       // nothing follows a closing event: its decision task has all its events
-      draft.tasks.push(draft.completing as Draft<DecisionTask>);
-      draft.completing = null;
+      if (draft.completing !== null) {
+        draft.tasks.push(draft.completing);
+        draft.completing = null;
+      }
       return;
     }
     case "CompleteWorkflowExecutionFailed":

@@ -42,10 +42,12 @@ import {
   TimeoutFailure,
   type TimeoutType,
   WorkflowTaskError,
+  YieldflowError,
 } from "../errors.js";
 import { type Decision, makeDecision } from "../history/events.js";
 import type { DecisionTask, HistoryState, Input } from "../history/fold.js";
-import type { Serializer } from "../payload/serializer.js";
+import type { EventType } from "../history/swf-types.js";
+import { PayloadError, type Serializer } from "../payload/serializer.js";
 import type { WorkflowDefinition } from "../workflow.js";
 
 /** How a workflow execution stands after a decision task. */
@@ -88,6 +90,8 @@ class Op {
   owner: Op | undefined = undefined;
   /** Set once someone waited on this op or combined it, so its failure was seen. */
   observed = false;
+  /** For a signal wait that took a buffered signal: puts it back if the wait's result is discarded unread. */
+  giveBack: (() => void) | undefined = undefined;
   constructor(
     readonly kind: string,
     readonly id: string,
@@ -141,9 +145,8 @@ export class Engine {
   /** Numbers the effects that SWF sees (activities, timers, markers, children, external requests). */
   private seq = 0;
   /**
-   * Numbers what SWF does not see as an effect of its own (combinators, branches, wake-up timers, cancels of
-   * children), so that wrapping an effect in all() or start(), or a different response cap, does not shift the ids
-   * of the effects after it.
+   * Numbers what SWF never sees (combinators and branches), so that wrapping an effect in all() or start() does not
+   * shift the ids of the effects after it.
    */
   private internalSeq = 0;
   private time = 0;
@@ -174,7 +177,8 @@ export class Engine {
     private readonly ctx: EngineContext,
   ) {
     this.rng = createRandom(`yieldflow:${ctx.runId}`);
-    this.outbox = new Outbox(ctx.maxDecisionsPerResponse, () => `wakeup-${++this.internalSeq}`);
+    // at most one wake-up timer per decision task: named after the task, it takes no number from any sequence
+    this.outbox = new Outbox(ctx.maxDecisionsPerResponse, () => `wakeup-${this.taskStartedEventId}`);
   }
 
   get status(): WorkflowStatus {
@@ -207,7 +211,7 @@ export class Engine {
     switch (input.type) {
       case "workflowStarted": {
         const started = this.history().started;
-        const arg = this.ctx.serializer.deserialize(started?.input);
+        const arg = this.decode(started?.input, "the workflow input");
         const op = new Op("workflow", "workflow");
         let gen: Generator<unknown, unknown, unknown>;
         try {
@@ -226,7 +230,7 @@ export class Engine {
       }
       case "activityCompleted":
         return this.resolve("activity", input.id, (p) =>
-          p.op.settle("ok", this.ctx.serializer.deserialize(input.result)),
+          p.op.settle("ok", this.decode(input.result, `the result of activity ${input.id}`)),
         );
       case "activityFailed":
         return this.resolve("activity", input.id, (p) => {
@@ -269,7 +273,8 @@ export class Engine {
       case "childClosed":
         return this.resolve("child", input.id, (p) => {
           const def = (p.descriptor as ChildDescriptor).workflow;
-          if (input.status === "COMPLETED") p.op.settle("ok", this.ctx.serializer.deserialize(input.result));
+          if (input.status === "COMPLETED")
+            p.op.settle("ok", this.decode(input.result, `the result of child ${input.id}`));
           else {
             const error =
               input.status === "TIMED_OUT" ? undefined : decodeRemoteError(input.reason ?? input.status, input.details);
@@ -296,7 +301,9 @@ export class Engine {
           );
           return;
         }
-        return this.resolve(REFUSED_KIND[input.eventType] ?? "external", input.id, (p) => {
+        const kind = REFUSED_KIND[input.eventType as keyof typeof REFUSED_KIND];
+        if (kind === undefined) throw new YieldflowError("YF_INTERNAL", `unexpected refusal ${input.eventType}`);
+        return this.resolve(kind, input.id, (p) => {
           p.op.settle("failed", new ScheduleFailure(input.eventType, input.id, input.cause));
           if (p.signalOp) this.failSignal(p, new ScheduleFailure(input.eventType, input.id, input.cause));
         });
@@ -307,24 +314,43 @@ export class Engine {
         if (this.root)
           this.cancelFiber(this.root, new CancelledFailure("workflow", "the workflow execution was asked to cancel"));
         return;
-      case "closeFailed":
-        if (input.eventType === "ContinueAsNewWorkflowExecutionFailed" && input.cause !== "UNHANDLED_DECISION") {
+      case "closeFailed": {
+        this.warnUnconsumedSignals();
+        if (!this.closing) return;
+        if (input.cause === "UNHANDLED_DECISION") {
+          this.outbox.queueClose(this.closing); // new events came in while deciding: decide the close again
+          return;
+        }
+        if (input.eventType === "ContinueAsNewWorkflowExecutionFailed") {
           const reason = "ContinueAsNewFailed";
           const details = `SWF refused to continue as new: ${input.cause}`;
           this.closing = makeDecision("FailWorkflowExecution", { reason, details });
-          this.statusValue = {
-            status: "failed",
-            reason,
-            details,
-            error: new ScheduleFailure(input.eventType, "workflow", input.cause),
-          };
+          const error = new ScheduleFailure(input.eventType, "workflow", input.cause);
+          this.statusValue = { status: "failed", reason, details, error };
+          this.outbox.queueClose(this.closing);
+          return;
         }
-        if (this.closing) this.outbox.queueClose(this.closing);
-        this.warnUnconsumedSignals();
+        // Refused for a reason that does not go away by itself (OPERATION_NOT_PERMITTED: permissions): try again
+        // after a pause, on a durable timer, instead of answering every decision task with the same refusal.
+        const timerId = `close-retry-${input.eventId}`;
+        this.warnings.push(
+          `SWF refused ${input.eventType.replace(/Failed$/, "")} with ${input.cause}; the workflow tries again in ${CLOSE_RETRY_SECONDS} s`,
+        );
+        const op = new Op("timer", timerId);
+        this.pending.set(keyOf("timer", timerId), { op, kind: "timer" });
+        this.outbox.push({
+          decision: makeDecision("StartTimer", { timerId, startToFireTimeout: String(CLOSE_RETRY_SECONDS) }),
+          limit: "timer",
+          id: keyOf("timer", timerId),
+        });
+        op.listen(() => {
+          if (this.closing) this.outbox.queueClose(this.closing);
+        });
         return;
+      }
       default: {
         const unreachable: never = input;
-        throw new Error(`unhandled input ${(unreachable as Input).type}`);
+        throw new YieldflowError("YF_INTERNAL", `unhandled input ${(unreachable as Input).type}`);
       }
     }
   }
@@ -344,7 +370,7 @@ export class Engine {
   private deliverSignal(name: string, data: string | undefined): undefined {
     const waiters = this.signalWaiters.get(name);
     const waiter = waiters?.shift();
-    const value = this.ctx.serializer.deserialize(data);
+    const value = this.decode(data, `signal ${name}`);
     if (waiter) {
       waiter.settle("ok", value);
       return;
@@ -407,9 +433,12 @@ export class Engine {
     if (fiber.waitingOn !== op) return;
     fiber.waitingOn = undefined;
     op.observed = true;
-    const byThisCancellation = op.state === "failed" && op.value instanceof CancelledFailure && fiber.cancelledWith;
-    this.runQueue.push({ fiber, ok: op.state === "ok", value: byThisCancellation ? fiber.cancelledWith : op.value });
+    // A fiber cancelled while it waited sees its own cancellation once what it waited on has wound down, whatever
+    // that op's outcome (a branch may catch its cancellation and return a value).
+    const cancelled = fiber.cancelledWith;
     fiber.cancelledWith = undefined;
+    if (cancelled) this.runQueue.push({ fiber, ok: false, value: cancelled });
+    else this.runQueue.push({ fiber, ok: op.state === "ok", value: op.value });
   }
 
   private step(fiber: Fiber, ok: boolean, value: unknown): void {
@@ -428,6 +457,13 @@ export class Engine {
       }
       const request = r.value;
       if (!isRequest(request)) throw this.invalidYield(request);
+      if (fiber.pendingCancel) {
+        // cancelled while runnable: it sees the cancellation here, before this effect starts anything
+        ok = false;
+        value = fiber.pendingCancel;
+        fiber.pendingCancel = undefined;
+        continue;
+      }
       let op: Op;
       try {
         op = this.startEffect(request.effect, fiber);
@@ -438,14 +474,6 @@ export class Engine {
         continue;
       }
       if (this.finished) return;
-      if (op.state === "pending" && fiber.pendingCancel) {
-        const failure = fiber.pendingCancel;
-        fiber.pendingCancel = undefined;
-        if (op.owner === fiber.op) this.cancelOp(op, failure);
-        ok = false;
-        value = failure;
-        continue;
-      }
       if (op.state === "pending") {
         fiber.waitingOn = op;
         op.listen((settled) => this.wake(fiber, settled));
@@ -472,7 +500,15 @@ export class Engine {
     }
     const ser = this.ctx.serializer;
     if (state === "ok") {
-      this.closing = makeDecision("CompleteWorkflowExecution", compact({ result: ser.serialize(value) }));
+      let result: string | undefined;
+      try {
+        result = ser.serialize(value);
+      } catch (err) {
+        throw this.taskError(
+          new PayloadError(`the workflow's result cannot be serialized: ${(err as Error).message}`, err),
+        );
+      }
+      this.closing = makeDecision("CompleteWorkflowExecution", compact({ result }));
       this.statusValue = { status: "completed", result: value };
     } else if (value instanceof CancelledFailure && this.cancelRequested) {
       const details = ser.serialize(value.message);
@@ -514,6 +550,30 @@ export class Engine {
     return { reason: f.reason, details: JSON.stringify(fitted) };
   }
 
+  /**
+   * Serializes a value the workflow passes to an effect. A value the serializer cannot carry is a bug at the call:
+   * it is thrown into workflow code there (as a bad argument is), naming the effect.
+   */
+  private encode(value: unknown, what: string): string | undefined {
+    try {
+      return this.ctx.serializer.serialize(value);
+    } catch (err) {
+      throw new InvalidArgumentError(`${what}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Deserializes a payload from the history; one that cannot be read fails the decision task (PayloadError), saying which. */
+  private decode(data: string | undefined, what: string): unknown {
+    try {
+      return this.ctx.serializer.deserialize(data);
+    } catch (err) {
+      throw new PayloadError(
+        `workflow ${this.workflow.name} (run ${this.ctx.runId || "?"}), decision task at event ${this.taskStartedEventId}: ${what} cannot be deserialized: ${(err as Error).message}`,
+        err,
+      );
+    }
+  }
+
   private taskError(err: unknown): WorkflowTaskError {
     return new WorkflowTaskError(this.workflow.name, this.ctx.runId, this.taskStartedEventId, err);
   }
@@ -537,8 +597,8 @@ export class Engine {
     return given ?? `${kind}-${n}`;
   }
 
-  private settled(kind: string, state: "ok" | "failed", value: unknown): Op {
-    const op = new Op(kind, kind);
+  private settled(kind: string, state: "ok" | "failed", value: unknown, id: string = kind): Op {
+    const op = new Op(kind, id);
     op.settle(state, value);
     return op;
   }
@@ -591,7 +651,7 @@ export class Engine {
                   workflowId: effect.workflowId,
                   runId: effect.runId,
                   signalName: effect.signalName,
-                  input: this.ctx.serializer.serialize(effect.input),
+                  input: this.encode(effect.input, `signalExternal ${effect.signalName} input`),
                   control: id,
                 }),
               )
@@ -625,11 +685,10 @@ export class Engine {
       case "info":
         return this.settled("info", "ok", this.info(effect.what, effect.args));
       case "continueAsNew": {
-        const ser = this.ctx.serializer;
         this.closing = makeDecision(
           "ContinueAsNewWorkflowExecution",
           compact({
-            input: ser.serialize(effect.input),
+            input: this.encode(effect.input, "continueAsNew input"),
             workflowTypeVersion: effect.workflowTypeVersion,
             taskList: effect.taskList === undefined ? undefined : { name: effect.taskList },
             executionStartToCloseTimeout: seconds(effect.executionStartToClose),
@@ -662,7 +721,7 @@ export class Engine {
       compact({
         activityType: { name: effect.activity.name, version: effect.activity.version },
         activityId: id,
-        input: this.ctx.serializer.serialize(effect.input),
+        input: this.encode(effect.input, `activity ${effect.activity.name} input`),
         control: effect.attempt === undefined ? undefined : JSON.stringify({ attempt: effect.attempt }),
         taskList: s.taskList === undefined ? undefined : { name: s.taskList },
         taskPriority: s.taskPriority === undefined ? undefined : String(s.taskPriority),
@@ -694,7 +753,7 @@ export class Engine {
 
   private startChild(effect: ChildDescriptor, fiber: Fiber): Op {
     const n = ++this.seq;
-    const id = effect.workflowId ?? childWorkflowId(this.ctx.workflowId, this.ctx.runId, n);
+    const id = effect.workflowId ?? childWorkflowId(this.ctx.workflowId || this.workflow.name, this.ctx.runId, n);
     this.checkUnused("child", id, "child workflowId");
     const op = this.own(fiber, new Op("child", id));
     const decision = makeDecision(
@@ -702,7 +761,7 @@ export class Engine {
       compact({
         workflowType: { name: effect.workflow.name, version: effect.workflow.version },
         workflowId: id,
-        input: this.ctx.serializer.serialize(effect.input),
+        input: this.encode(effect.input, `child ${effect.workflow.name} input`),
         taskList: effect.taskList === undefined ? undefined : { name: effect.taskList },
         executionStartToCloseTimeout: seconds(effect.executionStartToClose),
         taskStartToCloseTimeout: seconds(effect.taskStartToClose),
@@ -717,7 +776,7 @@ export class Engine {
       this.cancelScheduled("child", id, () =>
         makeDecision(
           "RequestCancelExternalWorkflowExecution",
-          compact({ workflowId: id, runId: p.childRunId, control: `cancel-child-${++this.internalSeq}` }),
+          compact({ workflowId: id, runId: p.childRunId, control: `cancel-${n}` }),
         ),
       );
     return op;
@@ -761,7 +820,6 @@ export class Engine {
       );
     }
     this.markerNames.add(markerName);
-    const ser = this.ctx.serializer;
     const markers = this.history().markers;
     let details: string | undefined;
     if (Object.hasOwn(markers, markerName)) {
@@ -780,14 +838,14 @@ export class Engine {
           ),
         );
       }
-      details = ser.serialize(value);
+      details = this.encode(value, `sideEffect ${markerName} value`);
     }
     this.outbox.push({
       decision: makeDecision("RecordMarker", compact({ markerName, details })),
       limit: "marker",
       id: markerName,
     });
-    return this.settled("sideEffect", "ok", ser.deserialize(details));
+    return this.settled("sideEffect", "ok", this.decode(details, `sideEffect ${markerName}`), markerName);
   }
 
   private patch(patchId: string, deprecated: boolean): boolean {
@@ -805,7 +863,13 @@ export class Engine {
 
   private waitSignal(name: string, timeoutSeconds: number | undefined, fiber: Fiber): Op {
     const buffered = this.signalBuffer.get(name);
-    if (buffered && buffered.length > 0) return this.settled("signal", "ok", buffered.shift());
+    if (buffered && buffered.length > 0) {
+      const value = buffered.shift();
+      const op = this.settled("signal", "ok", value, `signal:${name}`);
+      // if a race or any() settles without this wait, the signal goes back where it was: it was never read
+      op.giveBack = () => buffered.unshift(value);
+      return op;
+    }
     const op = this.own(fiber, new Op("signal", `signal:${name}`));
     let waiters = this.signalWaiters.get(name);
     if (!waiters) {
@@ -841,11 +905,15 @@ export class Engine {
     const children = branches.map((b) => this.startBranch(b, fiber));
     let outcome: { state: "ok" | "failed"; value: unknown } | undefined;
     let remaining = children.length;
-    const conclude = (state: "ok" | "failed", value: unknown, why: string) => {
+    const conclude = (state: "ok" | "failed", value: unknown, why: string, winner?: Op) => {
       if (outcome) return;
       outcome = { state, value };
       for (const c of children)
         if (c.state === "pending") this.cancelOp(c, new CancelledFailure(c.id, `${c.id} was cancelled: ${why}`));
+      if (kind !== "all") {
+        // losers that had already taken a buffered signal give it back (last first, to keep arrival order)
+        for (const c of [...children].reverse()) if (c !== winner && c.state === "ok") c.giveBack?.();
+      }
     };
     const finish = () => {
       if (remaining === 0 && outcome) op.settle(outcome.state, outcome.value);
@@ -864,7 +932,7 @@ export class Engine {
         remaining--;
         if (!outcome) {
           if (kind === "race" || (kind === "all" && c.state === "failed") || (kind === "any" && c.state === "ok")) {
-            conclude(c.state as "ok" | "failed", c.value, `${kind}() settled without it`);
+            conclude(c.state as "ok" | "failed", c.value, `${kind}() settled without it`, c);
           } else if (remaining === 0) {
             if (kind === "all") outcome = { state: "ok", value: children.map((x) => x.value) };
             else outcome = { state: "failed", value: new AllFailedFailure(children.map((x) => x.value)) };
@@ -913,8 +981,10 @@ export class Engine {
     } else if (!waiting) {
       // runnable: unless it was just woken by this cancellation, it sees it at its next wait
       const queued = this.runQueue.find((q) => q.fiber === fiber);
-      if (!queued || queued.ok) fiber.pendingCancel = failure;
-      if (!queued || queued.ok) fiber.cancelledWith = undefined;
+      if (!queued || queued.ok) {
+        fiber.pendingCancel = failure;
+        fiber.cancelledWith = undefined;
+      }
     }
   }
 
@@ -954,19 +1024,23 @@ export class Engine {
   }
 }
 
+/** How long to wait before deciding a close again after SWF refused it for a lasting reason. */
+const CLOSE_RETRY_SECONDS = 60;
+
 /** The key of an open operation: SWF's id namespaces are per kind. */
 function keyOf(kind: Pending["kind"], id: string): string {
   return `${kind}:${id}`;
 }
 
 /** Which kind of operation SWF refused, by the refusal's event type. */
-const REFUSED_KIND: Partial<Record<string, Pending["kind"]>> = {
+const REFUSED_KIND = {
   ScheduleActivityTaskFailed: "activity",
   StartTimerFailed: "timer",
   StartChildWorkflowExecutionFailed: "child",
   SignalExternalWorkflowExecutionFailed: "external",
   RequestCancelExternalWorkflowExecutionFailed: "external",
-};
+  RecordMarkerFailed: undefined,
+} as const satisfies Partial<Record<EventType, Pending["kind"] | undefined>>;
 
 /** A copy without the undefined fields (SWF's shapes omit absent fields). Copies rather than deletes: faster. */
 function compact<T extends object>(o: T): T {

@@ -21,9 +21,12 @@ import { matchDecisions } from "./match.js";
 
 /** Options of `decide` and `Replayer`. */
 export interface DecideOptions {
-  /** The execution's workflow id (child workflow ids derive from it). Default `""`. */
+  /** The execution's workflow id (child workflow ids derive from it). Default: the workflow type's name. */
   workflowId?: string;
-  /** The execution's run id (seeds `random()`/`uuid()`, derives child ids). Default `""`. */
+  /**
+   * The execution's run id (seeds `random()`/`uuid()`, derives child ids). Drivers pass the real one; without it a
+   * stable id is derived from the WorkflowExecutionStarted event.
+   */
   runId?: string;
   /** The payload serializer. Default JSON. */
   serializer?: Serializer;
@@ -106,7 +109,14 @@ export class Replayer {
       if (this.state.lastEventId !== before) this.poisoned = err;
       throw err;
     }
-    if (!wasStarted) this.checkWorkflowType();
+    if (!wasStarted) {
+      try {
+        this.checkWorkflowType();
+      } catch (err) {
+        this.poisoned = err; // a history of another workflow type: this replayer must not run it later
+        throw err;
+      }
+    }
     if (this.broken) this.reset();
     try {
       return this.replay(options.partial === true);
@@ -124,7 +134,11 @@ export class Replayer {
   }
 
   private newEngine(): Engine {
-    return new Engine(this.workflow, () => this.state, this.options);
+    // Without a run id, seed random()/uuid() and child ids from the execution's start (its time, type, input,
+    // parent): different executions then never share child workflow ids, and the same history always replays alike.
+    const started = this.state.started;
+    const runId = this.options.runId || (started ? `h${hashOf(JSON.stringify(started))}` : "");
+    return new Engine(this.workflow, () => this.state, { ...this.options, runId });
   }
 
   private replay(partial: boolean): DecideResult {
@@ -218,4 +232,16 @@ export function decide(
     );
   }
   return new Replayer(workflow, options).advance(history);
+}
+
+/** Two FNV-1a variants: 16 hex digits. */
+function hashOf(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
 }

@@ -37,22 +37,79 @@ export function replay<I, O>(
   return decide(workflow, events, options);
 }
 
-/** Every scheduling id that SWF requires unique: activity ids while open, timer ids while open, child workflow ids. */
+/**
+ * Scheduling ids used twice where SWF requires them unique: an activity id, timer id or child workflow id while
+ * another of the same kind with that id is open, and a side-effect marker name at all (it records one value).
+ * Reusing an id after its operation closed is allowed, as on SWF.
+ */
 export function findDuplicateIds(events: readonly HistoryEvent[]): string[] {
-  const seen = new Map<string, number>();
+  const open = new Map<string, number>(); // "activity x" → the event that opened it
+  const byEvent = new Map<number, string>(); // scheduling event id → key, to close by reference
+  const markers = new Map<string, number>();
   const dup: string[] = [];
+  const openKey = (key: string, eventId: number) => {
+    const previous = open.get(key);
+    if (previous !== undefined) dup.push(`${key} at events ${previous} and ${eventId} (the first was still open)`);
+    open.set(key, eventId);
+    byEvent.set(eventId, key);
+  };
+  const closeRef = (eventId: number | undefined) => {
+    const key = eventId === undefined ? undefined : byEvent.get(eventId);
+    if (key !== undefined) open.delete(key);
+  };
   for (const e of events) {
-    let key: string | undefined;
-    if (e.eventType === "ActivityTaskScheduled") key = `activity ${e.activityTaskScheduledEventAttributes?.activityId}`;
-    else if (e.eventType === "TimerStarted") key = `timer ${e.timerStartedEventAttributes?.timerId}`;
-    else if (e.eventType === "StartChildWorkflowExecutionInitiated")
-      key = `child ${e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId}`;
-    else if (e.eventType === "MarkerRecorded" && !e.markerRecordedEventAttributes?.markerName?.startsWith("patch.")) {
-      key = `marker ${e.markerRecordedEventAttributes?.markerName}`;
+    const id = e.eventId as number;
+    switch (e.eventType) {
+      case "ActivityTaskScheduled":
+        openKey(`activity ${e.activityTaskScheduledEventAttributes?.activityId}`, id);
+        break;
+      case "ActivityTaskCompleted":
+        closeRef(e.activityTaskCompletedEventAttributes?.scheduledEventId);
+        break;
+      case "ActivityTaskFailed":
+        closeRef(e.activityTaskFailedEventAttributes?.scheduledEventId);
+        break;
+      case "ActivityTaskTimedOut":
+        closeRef(e.activityTaskTimedOutEventAttributes?.scheduledEventId);
+        break;
+      case "ActivityTaskCanceled":
+        closeRef(e.activityTaskCanceledEventAttributes?.scheduledEventId);
+        break;
+      case "TimerStarted":
+        openKey(`timer ${e.timerStartedEventAttributes?.timerId}`, id);
+        break;
+      case "TimerFired":
+        closeRef(e.timerFiredEventAttributes?.startedEventId);
+        break;
+      case "TimerCanceled":
+        closeRef(e.timerCanceledEventAttributes?.startedEventId);
+        break;
+      case "StartChildWorkflowExecutionInitiated":
+        openKey(`child ${e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId}`, id);
+        break;
+      case "StartChildWorkflowExecutionFailed":
+        closeRef(e.startChildWorkflowExecutionFailedEventAttributes?.initiatedEventId);
+        break;
+      case "ChildWorkflowExecutionCompleted":
+      case "ChildWorkflowExecutionFailed":
+      case "ChildWorkflowExecutionTimedOut":
+      case "ChildWorkflowExecutionCanceled":
+      case "ChildWorkflowExecutionTerminated": {
+        const attrs = Object.values(e).find((v) => typeof v === "object" && v !== null && "initiatedEventId" in v) as
+          | { initiatedEventId?: number }
+          | undefined;
+        closeRef(attrs?.initiatedEventId);
+        break;
+      }
+      case "MarkerRecorded": {
+        const name = e.markerRecordedEventAttributes?.markerName;
+        if (name === undefined || name.startsWith("patch.")) break;
+        const previous = markers.get(name);
+        if (previous !== undefined) dup.push(`marker ${name} at events ${previous} and ${id}`);
+        else markers.set(name, id);
+        break;
+      }
     }
-    if (key === undefined) continue;
-    if (seen.has(key)) dup.push(`${key} at events ${seen.get(key)} and ${e.eventId}`);
-    else seen.set(key, e.eventId as number);
   }
   return dup;
 }
