@@ -3,14 +3,21 @@
  * profiled time. `--under=NAME` keeps only samples taken inside a function called NAME (e.g. the timed call of
  * bench/profile.ts); `--top=N` rows (default 25).
  *
- *   node --import tsx bench/cpuprofile-summary.ts bench/.profiles/x.cpuprofile --under=measuredAdvance
+ *   node --conditions=yieldflow-source --import tsx bench/cpuprofile-summary.ts bench/.profiles/x.cpuprofile \
+ *     --under=measuredAdvance
+ *
+ * Line numbers: tsx compiles each TypeScript file to a single line, so a profile of the sources only knows columns.
+ * For files under `packages/…/src/` (libraries: importing them runs nothing) this script imports the file with the
+ * same tsx and maps the function's position back through the source map tsx registers; run it with the same node
+ * flags as the profiled process and before those sources change, or the lines are wrong. Other files keep line 1.
  */
 import { readFileSync } from "node:fs";
+import { findSourceMap, type SourceMap } from "node:module";
 import { relative } from "node:path";
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   children?: number[];
 }
 interface Profile {
@@ -30,9 +37,24 @@ const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
+/** Source maps of the library files in the profile (see the header); undefined when a file could not be mapped. */
+const maps = new Map<string, SourceMap | undefined>();
+for (const url of new Set(profile.nodes.map((n) => n.callFrame.url))) {
+  if (!/^file:\/\/.*\/packages\/[^/]+\/src\/.*\.ts$/.test(url)) continue;
+  try {
+    await import(url);
+    maps.set(url, findSourceMap(url));
+  } catch {
+    maps.set(url, undefined);
+  }
+}
+
 function label(n: ProfileNode): string {
-  const { functionName, url, lineNumber } = n.callFrame;
-  const where = url ? `${relative(process.cwd(), url.replace(/^file:\/\//, ""))}:${lineNumber + 1}` : "";
+  const { functionName, url, lineNumber, columnNumber } = n.callFrame;
+  let line = lineNumber + 1;
+  const entry = maps.get(url)?.findEntry(lineNumber, columnNumber);
+  if (entry && "originalLine" in entry) line = entry.originalLine + 1;
+  const where = url ? `${relative(process.cwd(), url.replace(/^file:\/\//, ""))}:${line}` : "";
   return `${functionName || "(anonymous)"}${where ? ` ${where}` : ""}`;
 }
 

@@ -3,13 +3,27 @@
  *
  *   node --conditions=yieldflow-source --import tsx --cpu-prof --cpu-prof-dir=bench/.profiles \
  *     bench/profile.ts <sequence|fanout> <events> <full|incremental> [iterations]
- *   node --import tsx bench/cpuprofile-summary.ts bench/.profiles/<file>.cpuprofile
+ *   node --conditions=yieldflow-source --import tsx bench/cpuprofile-summary.ts bench/.profiles/<file>.cpuprofile
  *
  * History generation is done before the loop; it still shows in the profile, so the summary can be limited to
  * the timed calls with `--under=measuredAdvance` or `--under=measuredDecide`.
+ *
+ * The local-runner throughput case: `bench/profile.ts runner <workflows> [iterations]` (default 1000 workflows,
+ * 10 iterations) runs `runnerSample` in a loop. The runner works in setImmediate callbacks and microtasks, so its
+ * samples are not under one function: summarize without `--under` (the profile is almost all runner anyway).
  */
 import { decide, Replayer } from "@yieldflow/core";
 import { history, SHAPES, type Shape } from "./histories.ts";
+import { runnerSample } from "./throughput.ts";
+
+if (process.argv[2] === "runner") {
+  const n = Number(process.argv[3] ?? 1000);
+  const iterations = Number(process.argv[4] ?? 10);
+  let ms = 0;
+  for (let i = 0; i < iterations; i++) ms += (await runnerSample(n)).ms;
+  console.log(`runner ${n} workflows: ${(ms / iterations).toFixed(1)} ms/iteration (mean)`);
+  process.exit(0);
+}
 
 const [shapeArg = "sequence", sizeArg = "25000", kind = "incremental", itArg] = process.argv.slice(2);
 const size = Number(sizeArg);

@@ -1,41 +1,55 @@
 /**
- * The replay benchmark (`npm run bench`; see bench/README.md).
+ * The benchmark (`npm run bench`; see bench/README.md). Two suites:
  *
- * For each shape (sequence, fan-out) and size (1,000 / 10,000 / 25,000 events) it times, in interleaved rounds:
+ * replay — for each shape (sequence, fan-out) and size (1,000 / 10,000 / 25,000 events) it times, in interleaved
+ * rounds:
  * - baseline: `JSON.parse` of the serialized history plus one linear pass over the events (the floor: reading it);
  * - full-replay: `decide(workflow, events)` on the parsed history (what a stateless decider does per task);
  * - full-replay+parse: the same, including the `JSON.parse` (what a stateless decider pays end to end);
  * - incremental: `replayer.advance(lastTaskEvents)` on a `Replayer` already advanced to the second-to-last task;
  * and measures the heap a `Replayer` holding the whole history retains.
  *
- * Flags: --quick (few rounds, 1,000 and 10,000 events), --json (one JSON line per case on stdout),
- * --sizes=1000,25000, --shapes=sequence,fanout, --rounds=N (fixed number of measured rounds).
+ * runner — local-runner throughput (bench/throughput.ts): N executions of a 10-activity workflow started at once in
+ * one `LocalRunner` on the virtual clock, against the same activity functions awaited in a plain loop.
+ *
+ * Flags: --quick (few rounds, 1,000 and 10,000 events, 100 workflows), --json (one JSON line per case on stdout),
+ * --suites=replay,runner, --sizes=1000,25000, --shapes=sequence,fanout, --workflows=200,1000,
+ * --rounds=N (fixed number of measured rounds).
  */
 import { arch, availableParallelism, cpus, loadavg, platform } from "node:os";
 import { type DecideResult, decide, Replayer } from "@yieldflow/core";
 import { type BenchHistory, FAN_OUT_WIDTH, history, SHAPES, type Shape } from "./histories.ts";
+import { fmt, median, type Plan, percentile, round3, textTable } from "./stats.ts";
+import { measureThroughput, type ThroughputRow, throughputTable } from "./throughput.ts";
 
 // ─── options ──────────────────────────────────────────────────────────────────────────────────────────────────
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
 const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const known = ["quick", "json", "sizes", "shapes", "rounds", "help"];
+const known = ["quick", "json", "suites", "sizes", "shapes", "workflows", "rounds", "help"];
+const usage =
+  "npm run bench -- [--quick] [--json] [--suites=replay,runner] [--sizes=1000,10000,25000]" +
+  " [--shapes=sequence,fanout] [--workflows=200,1000] [--rounds=N]";
 for (const a of argv) {
   const name = a.replace(/^--/, "").replace(/=.*/, "");
   if (!a.startsWith("--") || !known.includes(name)) {
-    console.error(
-      `unknown argument ${a}; use --quick, --json, --sizes=1000,10000, --shapes=sequence,fanout, --rounds=N`,
-    );
+    console.error(`unknown argument ${a}; usage: ${usage}`);
     process.exit(2);
   }
 }
 if (flag("help")) {
-  console.log("npm run bench -- [--quick] [--json] [--sizes=1000,10000,25000] [--shapes=sequence,fanout] [--rounds=N]");
+  console.log(usage);
   process.exit(0);
 }
 const quick = flag("quick");
 const json = flag("json");
+const SUITES = ["replay", "runner"] as const;
+type Suite = (typeof SUITES)[number];
+const suites = (value("suites")?.split(",") ?? SUITES) as Suite[];
+for (const s of suites) if (!SUITES.includes(s)) throw new Error(`unknown suite ${s}; suites: ${SUITES.join(", ")}`);
+const workflowCounts = (value("workflows") ?? (quick ? "100" : "200,1000")).split(",").map(Number);
+for (const n of workflowCounts) if (!Number.isInteger(n) || n < 1) throw new Error(`bad workflow count ${n}`);
 const sizes = (value("sizes") ?? (quick ? "1000,10000" : "1000,10000,25000")).split(",").map(Number);
 const shapes = (value("shapes")?.split(",") ?? SHAPES) as Shape[];
 for (const s of shapes) if (!SHAPES.includes(s)) throw new Error(`unknown shape ${s}; shapes: ${SHAPES.join(", ")}`);
@@ -44,8 +58,11 @@ const fixedRounds = value("rounds") === undefined ? undefined : Number(value("ro
 if (fixedRounds !== undefined && !(Number.isInteger(fixedRounds) && fixedRounds > 0))
   throw new Error(`bad --rounds=${value("rounds")}: a positive integer`);
 
-/** Rounds per history: warm-up (not recorded), then at least `min`, until `budgetMs` is spent or `max` is reached. */
-const plan = quick
+/**
+ * Rounds per history (and per workflow count): warm-up (not recorded), then at least `min`, until `budgetMs` is spent
+ * or `max` is reached.
+ */
+const plan: Plan = quick
   ? { warmup: 1, min: fixedRounds ?? 5, max: fixedRounds ?? 5, budgetMs: 0 }
   : { warmup: 3, min: fixedRounds ?? 15, max: fixedRounds ?? 41, budgetMs: fixedRounds ? 0 : 9000 };
 
@@ -162,26 +179,11 @@ function replayerHeap(h: BenchHistory): number | undefined {
   return Math.round(median(out));
 }
 
-// ─── statistics ──────────────────────────────────────────────────────────────────────────────────────────────
-
-function sorted(xs: readonly number[]): number[] {
-  return [...xs].sort((a, b) => a - b);
-}
-function median(xs: readonly number[]): number {
-  const s = sorted(xs);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-/** Nearest-rank percentile. */
-function percentile(xs: readonly number[], p: number): number {
-  const s = sorted(xs);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number;
-}
-
 // ─── run ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
 interface Row {
   name: string;
+  suite: "replay";
   case: CaseName;
   shape: Shape;
   targetEvents: number;
@@ -217,6 +219,7 @@ function measure(h: BenchHistory): Row[] {
     const xs = times.get(c) as number[];
     const row: Row = {
       name: `${c}/${h.shape}/${h.target}`,
+      suite: "replay",
       case: c,
       shape: h.shape,
       targetEvents: h.target,
@@ -236,10 +239,6 @@ function measure(h: BenchHistory): Row[] {
     }
     return row;
   });
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
 
 // ─── targets ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -304,10 +303,6 @@ function verdicts(rows: readonly Row[]): Verdict[] {
 
 // ─── output ──────────────────────────────────────────────────────────────────────────────────────────────────
 
-function fmt(ms: number): string {
-  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3);
-}
-
 function table(rows: readonly Row[]): string {
   const head = [
     "shape",
@@ -335,31 +330,18 @@ function table(rows: readonly Row[]): string {
     r.heapBytes === undefined ? "" : (r.heapBytes / 1024).toFixed(0),
     r.bytesPerEvent === undefined ? "" : String(r.bytesPerEvent),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));
-  const left = new Set([0, 4]);
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (left.has(i) ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join("  ");
-  const out = [line(head), widths.map((w) => "─".repeat(w)).join("  ")];
-  let prev = "";
-  for (const [i, b] of body.entries()) {
-    const key = `${rows[i]?.shape}/${rows[i]?.targetEvents}`;
-    if (prev && key !== prev) out.push("");
-    prev = key;
-    out.push(line(b));
-  }
-  return out.join("\n");
+  return textTable(
+    head,
+    body,
+    new Set([0, 4]),
+    rows.map((r) => `${r.shape}/${r.targetEvents}`),
+  );
 }
 
 /** Above this 1-minute load average other processes are competing with the benchmark. */
 const BUSY_LOAD = availableParallelism() * 0.75;
 
-function main(): void {
-  const began = performance.now();
-  const cpu = cpus()[0]?.model ?? "?";
-  log(
-    `yieldflow replay bench: node ${process.version}, ${platform()} ${arch()}, ${availableParallelism()} CPUs (${cpu})` +
-      `${gc ? "" : "; no --expose-gc: memory is not measured"}`,
-  );
+function replaySuite(): Row[] {
   log(`generating histories (${shapes.join(", ")} × ${sizes.join(", ")} events; not timed)…`);
   const t = performance.now();
   const hs = shapes.flatMap((s) => sizes.map((n) => history(s, n)));
@@ -376,27 +358,66 @@ function main(): void {
       `  ${h.shape} ${h.events.length} events: ${m.map((r) => `${r.case} ${fmt(r.medianMs)} ms`).join(", ")} (${m[0]?.samples} rounds)`,
     );
   }
+  return rows;
+}
+
+async function runnerSuite(): Promise<ThroughputRow[]> {
+  log(`local-runner throughput: ${workflowCounts.join(", ")} executions of a 10-activity workflow at once…`);
+  // warm the runner's code paths on a small batch first (the first measured count has its own warm-up rounds too)
+  await measureThroughput(20, { warmup: 0, min: 3, max: 3, budgetMs: 0 }, gc);
+  const rows: ThroughputRow[] = [];
+  for (const n of workflowCounts) {
+    const m = await measureThroughput(n, plan, gc);
+    rows.push(...m);
+    const r = m.find((x) => x.case === "runner") as ThroughputRow;
+    log(
+      `  ${n} workflows: runner ${fmt(r.medianMs)} ms (${r.workflowsPerSecond} workflows/s), plain loop ${fmt(r.medianMs / r.ratioToBaseline)} ms, ${r.ratioToBaseline.toFixed(0)}× (${r.samples} rounds)`,
+    );
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const began = performance.now();
+  const cpu = cpus()[0]?.model ?? "?";
+  log(
+    `yieldflow bench (${suites.join(", ")}): node ${process.version}, ${platform()} ${arch()}, ${availableParallelism()} CPUs (${cpu})` +
+      `${gc ? "" : "; no --expose-gc: memory is not measured and no GC is forced between samples"}`,
+  );
+  const rows = suites.includes("replay") ? replaySuite() : [];
+  const runnerRows = suites.includes("runner") ? await runnerSuite() : [];
   const vs = verdicts(rows);
   const seconds = ((performance.now() - began) / 1000).toFixed(1);
   if (json) {
-    for (const r of rows) console.log(JSON.stringify(r));
+    for (const r of [...rows, ...runnerRows]) console.log(JSON.stringify(r));
     log(`done in ${seconds} s`);
     return;
   }
-  console.log(
-    `\nyieldflow replay benchmark — node ${process.version}, ${availableParallelism()} CPUs; median and p90 of the` +
-      ` measured rounds; fan-out batches of ${FAN_OUT_WIDTH}\n`,
-  );
-  console.log(table(rows));
-  const busiest = Math.max(...rows.map((r) => r.loadAvg));
+  if (rows.length > 0) {
+    console.log(
+      `\nyieldflow replay benchmark — node ${process.version}, ${availableParallelism()} CPUs; median and p90 of the` +
+        ` measured rounds; fan-out batches of ${FAN_OUT_WIDTH}\n`,
+    );
+    console.log(table(rows));
+    console.log("\ntargets");
+    for (const v of vs)
+      console.log(`  ${v.met ? "MET   " : "MISSED"}  ${v.shape.padEnd(8)}  ${v.target}: ${v.measured}`);
+  }
+  if (runnerRows.length > 0) {
+    console.log(
+      "\nlocal-runner throughput — N executions of benchTenSteps (4 sequential activities, all() of 3, 3 sequential)" +
+        " started at once, virtual clock, default options (maxConcurrentActivities 10); plain loop = the same" +
+        " activity functions awaited one by one, N × 10 calls\n",
+    );
+    console.log(throughputTable(runnerRows));
+  }
+  const busiest = Math.max(...[...rows, ...runnerRows].map((r) => r.loadAvg));
   if (busiest > BUSY_LOAD)
     console.log(
       `\nwarning: the 1-minute load average reached ${busiest.toFixed(1)} on ${availableParallelism()} CPUs while measuring;` +
         " other processes competed for the CPU, so medians (and p90s even more) are inflated. Re-run on an idle machine.",
     );
-  console.log("\ntargets");
-  for (const v of vs) console.log(`  ${v.met ? "MET   " : "MISSED"}  ${v.shape.padEnd(8)}  ${v.target}: ${v.measured}`);
   console.log(`\n(${seconds} s)`);
 }
 
-main();
+await main();
