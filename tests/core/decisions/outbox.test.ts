@@ -108,37 +108,46 @@ o("the closing decision never goes out while commands wait: it follows the last 
   assert.equal(d.last?.status, { status: "completed", result: "launched" });
 });
 
-o("markers go out first but within the cap; the rest follow after a wake-up, values unchanged", () => {
+o("markers are not held back by the decision cap (only by the byte budget); the other commands are", () => {
   const wf = defineWorkflow({ name: "markers", version: "1" }, function* () {
     const values: number[] = [];
     for (let i = 0; i < 5; i++) values.push(yield* sideEffect(() => i * 10));
     yield* start(activity(act, 1));
     yield* start(activity(act, 2));
+    yield* start(activity(act, 3));
     yield* signal("never");
     return values;
   });
   const d = new Driver(wf, undefined, { maxDecisionsPerResponse: 3 });
-  let r = d.decide();
-  assert.equal(
-    types(r.decisions),
-    ["RecordMarker", "RecordMarker", "StartTimer"],
-    "2 markers and a wake-up: the cap holds",
-  );
-  const seen = [...r.decisions];
-  for (let i = 0; i < 5 && r.decisions.at(-1)?.decisionType === "StartTimer"; i++) {
-    d.b.timerFired(attrs(r.decisions.at(-1)).timerId as string);
-    r = d.decide();
-    assert.ok(r.decisions.length <= 3);
-    seen.push(...r.decisions);
-  }
-  assert.equal(
-    types(seen).filter((t) => t !== "StartTimer"),
-    [...Array(5).fill("RecordMarker"), "ScheduleActivityTask", "ScheduleActivityTask"],
-  );
+  const r = d.decide();
+  assert.equal(types(r.decisions), [
+    ...Array(5).fill("RecordMarker"),
+    "ScheduleActivityTask",
+    "ScheduleActivityTask",
+    "StartTimer",
+  ]);
   const details = d.b.events.flatMap((e) =>
     e.markerRecordedEventAttributes ? [e.markerRecordedEventAttributes.details] : [],
   );
   assert.equal(details, ["0", "10", "20", "30", "40"]);
+});
+
+o("the byte budget holds markers back too: 40 markers of 30,000 characters go out in two responses", () => {
+  const big = "x".repeat(30_000);
+  const wf = defineWorkflow({ name: "big-markers", version: "1" }, function* () {
+    for (let i = 0; i < 40; i++) yield* sideEffect(() => `${i}${big}`);
+    yield* signal("never");
+  });
+  const d = new Driver(wf);
+  const r1 = d.decide();
+  const size = (ds: typeof r1.decisions) => JSON.stringify(ds).length;
+  assert.ok(size(r1.decisions) < 1_000_000, `${size(r1.decisions)} bytes`);
+  assert.is(r1.decisions.at(-1)?.decisionType, "StartTimer");
+  const markers1 = r1.decisions.filter((x) => x.decisionType === "RecordMarker").length;
+  assert.ok(markers1 > 20 && markers1 < 40, `${markers1}`);
+  d.b.timerFired(attrs(r1.decisions.at(-1)).timerId as string);
+  const r2 = d.decide();
+  assert.is(r2.decisions.filter((x) => x.decisionType === "RecordMarker").length, 40 - markers1);
 });
 
 o.run();

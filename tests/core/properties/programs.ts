@@ -11,6 +11,8 @@ import {
   ApplicationFailure,
   activity,
   all,
+  any,
+  cancel,
   childWorkflow,
   defineActivity,
   defineWorkflow,
@@ -19,10 +21,12 @@ import {
   Failure,
   patched,
   race,
+  retry,
   sideEffect,
   signal,
   signalExternal,
   sleep,
+  start,
 } from "@yieldflow/core";
 import type { Happening, HistoryBuilder } from "@yieldflow/core/testing";
 import { nextTimer } from "@yieldflow/core/testing";
@@ -39,7 +43,10 @@ export type Step =
   | { t: "child"; name: string }
   | { t: "signalExt"; name: string }
   | { t: "patch"; id: string; yes: Step[]; no: Step[] }
-  | { t: "deprecate"; id: string };
+  | { t: "deprecate"; id: string }
+  | { t: "any"; branches: Step[][] }
+  | { t: "handle"; body: Step[]; cancel: boolean }
+  | { t: "retry"; name: string };
 
 /** Runs from the environment: YIELDFLOW_PROP_RUNS raises the count for deep runs. */
 export const RUNS = Number(process.env.YIELDFLOW_PROP_RUNS ?? 60);
@@ -57,6 +64,22 @@ export const programArb: fc.Arbitrary<Step[]> = fc
       { arbitrary: fc.constant<Step>({ t: "side", value: 0 }), weight: 1 },
       { arbitrary: fc.constant<Step>({ t: "child", name: "" }), weight: 1 },
       { arbitrary: fc.constant<Step>({ t: "signalExt", name: "" }), weight: 1 },
+      { arbitrary: fc.constant<Step>({ t: "retry", name: "" }), weight: 1 },
+      {
+        arbitrary: fc.record({
+          t: fc.constant("any" as const),
+          branches: fc.array(tie("steps") as fc.Arbitrary<Step[]>, { minLength: 1, maxLength: 3 }),
+        }),
+        weight: 1,
+      },
+      {
+        arbitrary: fc.record({
+          t: fc.constant("handle" as const),
+          body: tie("steps") as fc.Arbitrary<Step[]>,
+          cancel: fc.boolean(),
+        }),
+        weight: 1,
+      },
       {
         arbitrary: fc.record({
           t: fc.constant("signal" as const),
@@ -110,6 +133,12 @@ export function number(steps: Step[]): Step[] {
           return { t: "child", name: `c${++n}` };
         case "signalExt":
           return { t: "signalExt", name: `x${++n}` };
+        case "retry":
+          return { t: "retry", name: `r${++n}` };
+        case "any":
+          return { t: "any", branches: s.branches.map(walk) };
+        case "handle":
+          return { t: "handle", body: walk(s.body), cancel: s.cancel };
         case "patch":
           return { t: "patch", id: s.id, yes: walk(s.yes), no: walk(s.no) };
         case "all":
@@ -181,6 +210,38 @@ function* run(steps: readonly Step[]): Generator<EffectRequest, unknown[], unkno
       case "deprecate":
         yield* deprecatePatch(s.id);
         break;
+      case "retry":
+        try {
+          out.push(yield* retry(activity(def(s.name), s.name), { maximumAttempts: 3, initialInterval: 1 }));
+        } catch (err) {
+          if (!(err instanceof Failure) || err.code === "YF_CANCELLED") throw err;
+          out.push("gave up");
+        }
+        break;
+      case "any":
+        try {
+          out.push(yield* any(s.branches.map((b) => run(b))));
+        } catch (err) {
+          if (!(err instanceof Failure) || err.code !== "YF_ALL_FAILED") throw err;
+          out.push("all failed");
+        }
+        break;
+      case "handle": {
+        const h = yield* start(run(s.body));
+        if (s.cancel) {
+          yield* sleep(1);
+          yield* cancel(h);
+        }
+        try {
+          out.push(yield* h);
+        } catch (err) {
+          if (!(err instanceof Failure)) throw err;
+          // a cancellation of the workflow itself must propagate; the handle's own cancellation or failure is data
+          if (err.code === "YF_CANCELLED" && (err as { target?: string }).target === "workflow") throw err;
+          out.push(err.code);
+        }
+        break;
+      }
     }
   }
   return out;

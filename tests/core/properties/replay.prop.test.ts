@@ -44,7 +44,9 @@ function assertValidForSwf(decisions: readonly { decisionType: string; [k: strin
       if (v !== undefined) assert.ok(typeof v === "string" && v.length <= 32_768, `${d.decisionType}.${field} size`);
     }
   });
-  assert.ok(decisions.length <= 100, `at most 100 decisions per response, got ${decisions.length}`);
+  const counted = decisions.filter((d) => d.decisionType !== "RecordMarker").length;
+  assert.ok(counted <= 100, `at most 100 decisions (markers not counted) per response, got ${counted}`);
+  assert.ok(JSON.stringify(decisions).length < 1_000_000, "a response stays under SWF's 1 MB request limit");
 }
 
 function simulateProgram(steps: Step[], schedule: readonly Choice[], allowCancel = true) {

@@ -3,9 +3,9 @@
  * decisions of one RespondDecisionTaskCompleted, honouring SWF's rules:
  * - at most `maxOpenActivities` / `maxOpenTimers` / `maxOpenChildren` open at once: further commands of a full kind
  *   wait here, in order, and go out as slots free up (other kinds are not held back);
- * - at most `maxPerResponse` decisions and about 900 kB per response (SWF's request limit is 1 MB); when more are
- *   ready, the rest wait and a zero-second wake-up timer makes SWF schedule another decision task at once. Markers
- *   go first: the workflow already uses their values;
+ * - at most `maxPerResponse` decisions (markers not counted) and about 900 kB per response (SWF's request limit is
+ *   1 MB); when more are ready, the rest wait, in order, and a zero-second wake-up timer makes SWF schedule another
+ *   decision task at once;
  * - exactly one closing decision, always last, and only when nothing else is waiting.
  * Everything is deterministic: the same commands in the same order give the same decisions.
  */
@@ -14,7 +14,7 @@ import { makeDecision } from "../history/events.js";
 import { SWF_LIMITS } from "./limits.js";
 import { validateDecision } from "./validate.js";
 
-/** Which open-item limit a command counts against (`marker`: none; markers go out first). */
+/** Which open-item limit a command counts against (`marker`: none). */
 export type LimitKind = "activity" | "timer" | "child" | "marker";
 
 /** A decision waiting to go out. `id` lets its effect withdraw it if it is cancelled before it goes out. */
@@ -85,19 +85,20 @@ export class Outbox {
     let deferred = false;
     let bytes = 0;
     const budget = this.maxPerResponse - 1; // keep room for a wake-up timer or the closing decision
-    const fits = (d: Decision): boolean => {
+    let counted = 0;
+    // Markers do not count toward the decision cap (a convention, not an SWF limit), only toward the byte budget:
+    // the workflow already used their values, and a marker recorded later could be recomputed by a replay before it.
+    const fits = (d: Decision, counts: boolean): boolean => {
       const size = approximateSize(d);
-      if (out.length >= budget || bytes + size > SWF_LIMITS.responseBytesBudget) return false;
+      if ((counts && counted >= budget) || bytes + size > SWF_LIMITS.responseBytesBudget) return false;
       bytes += size;
+      if (counts) counted++;
       return true;
     };
-    // markers first: the workflow already uses their values, so they should be recorded as soon as possible
-    const markers = this.queue.filter((c) => c.limit === "marker");
-    const others = this.queue.filter((c) => c.limit !== "marker");
-    for (const cmd of [...markers, ...others]) {
+    for (const cmd of this.queue) {
       const kind = cmd.limit;
       if (kind !== undefined && kind !== "marker" && this.open[kind] >= LIMITS[kind]) continue; // waits for a slot
-      if (!fits(cmd.decision)) {
+      if (!fits(cmd.decision, kind !== "marker")) {
         deferred = true;
         continue;
       }
@@ -108,7 +109,7 @@ export class Outbox {
     }
     this.queue = this.queue.filter((c) => !emitted.has(c));
     if (!deferred && this.close && this.queue.length === 0) {
-      if (fits(this.close)) {
+      if (fits(this.close, true)) {
         out.push(this.close);
         this.close = undefined;
       } else deferred = true;
