@@ -333,9 +333,15 @@ export class WorkflowService implements ActivityTaskService {
           event.activityTaskCanceledEventAttributes;
         const scheduledEventId = attrs?.scheduledEventId as number;
         const activityId = b.events[scheduledEventId - 1]?.activityTaskScheduledEventAttributes?.activityId as string;
-        this.timers.disarmPrefix(`${runId}|activity|${activityId}|`);
-        const i = this.activityQueue.findIndex((q) => q.runId === runId && q.scheduledEventId === scheduledEventId);
-        if (i >= 0) this.activityQueue.splice(i, 1);
+        for (const timeoutType of ["SCHEDULE_TO_START", "START_TO_CLOSE", "SCHEDULE_TO_CLOSE", "HEARTBEAT"] as const)
+          this.timers.disarm(
+            deadlineKey(runId, { kind: "activityTimeout", activityId, scheduledEventId, timeoutType }),
+          );
+        // a started task left the queue when it was polled
+        if (!attrs?.startedEventId) {
+          const i = this.activityQueue.findIndex((q) => q.runId === runId && q.scheduledEventId === scheduledEventId);
+          if (i >= 0) this.activityQueue.splice(i, 1);
+        }
         const token = activityToken(runId, scheduledEventId, activityId);
         this.hooks.activityClosed(token, `activity ${activityId} closed (${event.eventType})`);
         this.lastHeartbeat.delete(token);

@@ -48,6 +48,7 @@ export function deadlineKey(runId: string, d: DeadlineKind): string {
 export class TimerQueue {
   private readonly sorted: Deadline[] = [];
   private readonly byKey = new Map<string, Deadline>();
+  private readonly byRun = new Map<string, Set<string>>();
   private seq = 0;
 
   get size(): number {
@@ -69,6 +70,12 @@ export class TimerQueue {
     }
     this.sorted.splice(lo, 0, entry);
     this.byKey.set(key, entry);
+    let keys = this.byRun.get(runId);
+    if (!keys) {
+      keys = new Set();
+      this.byRun.set(runId, keys);
+    }
+    keys.add(key);
   }
 
   /** True when a deadline with `key` is armed. */
@@ -81,12 +88,22 @@ export class TimerQueue {
     const entry = this.byKey.get(key);
     if (!entry) return;
     this.byKey.delete(key);
-    this.sorted.splice(this.sorted.indexOf(entry), 1);
+    this.byRun.get(entry.runId)?.delete(key);
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const m = this.sorted[mid] as Deadline;
+      if (m.at < entry.at || (m.at === entry.at && m.seq < entry.seq)) lo = mid + 1;
+      else hi = mid;
+    }
+    this.sorted.splice(lo, 1);
   }
 
   /** Removes every deadline of a run. */
   disarmRun(runId: string): void {
-    for (const entry of [...this.sorted]) if (entry.runId === runId) this.disarm(entry.key);
+    for (const key of [...(this.byRun.get(runId) ?? [])]) this.disarm(key);
+    this.byRun.delete(runId);
   }
 
   /** Removes the deadlines whose key starts with `prefix`. */
@@ -105,6 +122,7 @@ export class TimerQueue {
     if (!first || first.at > now) return undefined;
     this.sorted.shift();
     this.byKey.delete(first.key);
+    this.byRun.get(first.runId)?.delete(first.key);
     return first;
   }
 
