@@ -49,6 +49,8 @@ import type { DecisionTask, HistoryState, Input } from "../history/fold.js";
 import type { EventType } from "../history/swf-types.js";
 import { PayloadError, type Serializer } from "../payload/serializer.js";
 import type { WorkflowDefinition } from "../workflow.js";
+import { Op } from "./ops.js";
+import { SignalMailbox } from "./signals.js";
 
 /** How a workflow execution stands after a decision task. */
 export type WorkflowStatus =
@@ -75,43 +77,6 @@ export interface EngineContext {
   maxDecisionsPerResponse: number;
 }
 
-type OpState = "pending" | "ok" | "failed";
-
-/** A running operation: a scheduled activity, a timer, a branch, a combinator. Settles once. */
-class Op {
-  state: OpState = "pending";
-  value: unknown = undefined;
-  private listeners: ((op: Op) => void)[] = [];
-  /** How to cancel this op while it is pending; set by the effect that made it. */
-  onCancel: ((failure: CancelledFailure) => void) | undefined = undefined;
-  /** Pending ops started by this op's fiber (for branch ops), cancelled with it; settled ops leave the set. */
-  readonly owned = new Set<Op>();
-  /** The branch op whose fiber started this op. */
-  owner: Op | undefined = undefined;
-  /** Set once someone waited on this op or combined it, so its failure was seen. */
-  observed = false;
-  /** For a signal wait that took a buffered signal: puts it back if the wait's result is discarded unread. */
-  giveBack: (() => void) | undefined = undefined;
-  constructor(
-    readonly kind: string,
-    readonly id: string,
-  ) {}
-  listen(fn: (op: Op) => void): void {
-    if (this.state === "pending") this.listeners.push(fn);
-    else fn(this);
-  }
-  settle(state: "ok" | "failed", value: unknown): void {
-    if (this.state !== "pending") return;
-    this.state = state;
-    this.value = value;
-    this.onCancel = undefined;
-    this.owner?.owned.delete(this);
-    const listeners = this.listeners;
-    this.listeners = [];
-    for (const fn of listeners) fn(this);
-  }
-}
-
 /** A generator being driven: the workflow body, or a branch passed to all/race/any/start. */
 interface Fiber {
   gen: Generator<unknown, unknown, unknown>;
@@ -130,9 +95,6 @@ interface Pending {
   kind: "activity" | "timer" | "child" | "external";
   descriptor?: ActivityDescriptor | ChildDescriptor;
   childRunId?: string;
-  /** For a signal wait with a timeout: the op waiting for the signal. */
-  signalOp?: Op;
-  signalName?: string;
 }
 
 /**
@@ -157,8 +119,7 @@ export class Engine {
   private readonly runQueue: { fiber: Fiber; ok: boolean; value: unknown }[] = [];
   /** effect id → what waits on SWF for it. */
   private readonly pending = new Map<string, Pending>();
-  private readonly signalBuffer = new Map<string, unknown[]>();
-  private readonly signalWaiters = new Map<string, Op[]>();
+  private readonly signals = new SignalMailbox();
   private readonly patches = new Map<string, boolean>();
   /** Marker names used by side effects so far: a marker name records one value. */
   private readonly markerNames = new Set<string>();
@@ -263,7 +224,6 @@ export class Engine {
       case "timerFired":
         return this.resolve("timer", input.id, (p) => {
           p.op.settle("ok", undefined);
-          if (p.signalOp) this.timeoutSignal(p);
         });
       case "childStarted": {
         const p = this.pending.get(keyOf("child", input.id));
@@ -305,7 +265,6 @@ export class Engine {
         if (kind === undefined) throw new YieldflowError("YF_INTERNAL", `unexpected refusal ${input.eventType}`);
         return this.resolve(kind, input.id, (p) => {
           p.op.settle("failed", new ScheduleFailure(input.eventType, input.id, input.cause));
-          if (p.signalOp) this.failSignal(p, new ScheduleFailure(input.eventType, input.id, input.cause));
         });
       }
       case "cancelRequested":
@@ -368,55 +327,16 @@ export class Engine {
   }
 
   private deliverSignal(name: string, data: string | undefined): undefined {
-    const waiters = this.signalWaiters.get(name);
-    const waiter = waiters?.shift();
-    const value = this.decode(data, `signal ${name}`);
-    if (waiter) {
-      waiter.settle("ok", value);
-      return;
-    }
-    let buffer = this.signalBuffer.get(name);
-    if (!buffer) {
-      buffer = [];
-      this.signalBuffer.set(name, buffer);
-    }
-    buffer.push(value);
+    this.signals.deliver(name, this.decode(data, `signal ${name}`));
   }
 
   /** Signals are never dropped silently: the ones the workflow finished without reading are reported. */
   private warnUnconsumedSignals(): void {
-    for (const [name, signals] of this.signalBuffer) {
-      if (signals.length === 0) continue;
+    for (const { name, values } of this.signals.drainUnread()) {
       this.warnings.push(
-        `${signals.length} signal(s) "${name}" were never consumed: the workflow finished without waiting for them (inputs: ${JSON.stringify(signals).slice(0, 200)})`,
+        `${values.length} signal(s) "${name}" were never consumed: the workflow finished without waiting for them (inputs: ${JSON.stringify(values).slice(0, 200)})`,
       );
-      signals.length = 0;
     }
-  }
-
-  private removeSignalWaiter(name: string, op: Op): void {
-    const waiters = this.signalWaiters.get(name);
-    const i = waiters?.indexOf(op) ?? -1;
-    if (waiters && i >= 0) waiters.splice(i, 1);
-  }
-
-  private timeoutSignal(timer: Pending): void {
-    const op = timer.signalOp as Op;
-    this.removeSignalWaiter(timer.signalName as string, op);
-    op.settle(
-      "failed",
-      new TimeoutFailure(
-        { kind: "signal", id: timer.op.id },
-        "SIGNAL",
-        `no signal "${timer.signalName}" arrived before the timeout`,
-      ),
-    );
-  }
-
-  private failSignal(timer: Pending, failure: Failure): void {
-    const op = timer.signalOp as Op;
-    this.removeSignalWaiter(timer.signalName as string, op);
-    op.settle("failed", failure);
   }
 
   // ─── running fibers ─────────────────────────────────────────────────────────────────────────────────────────
@@ -862,34 +782,37 @@ export class Engine {
   }
 
   private waitSignal(name: string, timeoutSeconds: number | undefined, fiber: Fiber): Op {
-    const buffered = this.signalBuffer.get(name);
-    if (buffered && buffered.length > 0) {
-      const value = buffered.shift();
-      const op = this.settled("signal", "ok", value, `signal:${name}`);
-      // if a race or any() settles without this wait, the signal goes back where it was: it was never read
-      op.giveBack = () => buffered.unshift(value);
+    const taken = this.signals.take(name);
+    if (taken) {
+      const op = this.settled("signal", "ok", taken.value, `signal:${name}`);
+      op.giveBack = taken.giveBack; // a race or any() that settles without this wait puts the signal back
       return op;
     }
     const op = this.own(fiber, new Op("signal", `signal:${name}`));
-    let waiters = this.signalWaiters.get(name);
-    if (!waiters) {
-      waiters = [];
-      this.signalWaiters.set(name, waiters);
-    }
-    waiters.push(op);
+    this.signals.wait(name, op);
     let timer: Op | undefined;
+    let cancelling = false;
     if (timeoutSeconds !== undefined) {
       const timerId = `timeout-${++this.seq}`;
       timer = this.startTimer(timerId, timeoutSeconds, fiber);
-      const p = this.pending.get(keyOf("timer", timerId)) as Pending;
-      p.signalOp = op;
-      p.signalName = name;
+      // the timer decides the wait if it settles first: fired → timed out; refused by SWF → that failure
+      timer.listen((t) => {
+        if (op.state !== "pending" || cancelling) return;
+        this.signals.remove(name, op);
+        const timeout = new TimeoutFailure(
+          { kind: "signal", id: timerId },
+          "SIGNAL",
+          `no signal "${name}" arrived before the timeout`,
+        );
+        op.settle("failed", t.state === "ok" ? timeout : t.value);
+      });
       op.listen(() => {
         if (timer?.state === "pending") this.cancelOp(timer, new CancelledFailure(timerId));
       });
     }
     op.onCancel = () => {
-      this.removeSignalWaiter(name, op);
+      cancelling = true;
+      this.signals.remove(name, op);
       if (timer?.state === "pending") this.cancelOp(timer, new CancelledFailure(timer.id));
     };
     return op;
