@@ -71,7 +71,8 @@ export {
 export type * from "./history/swf-types.js";
 export { DecisionTypeValues, EventTypeValues } from "./history/swf-types.js";
 export { jsonSerializer, PayloadError, type Serializer } from "./payload/serializer.js";
-export { childWorkflowId, type LogEntry, type WorkflowStatus } from "./replay/engine.js";
+export type { LogEntry, WorkflowStatus } from "./replay/engine.js";
+export { childWorkflowId } from "./replay/ids.js";
 export { describeSignature, matchDecisions, type Signature, signatureOf } from "./replay/match.js";
 export { type DecideOptions, type DecideResult, decide, Replayer } from "./replay/replayer.js";
 export {

@@ -11,11 +11,11 @@
  * - nothing is dropped: a signal nobody waits for is buffered, a result nobody awaited is kept on its handle.
  */
 
-import { SWF_LIMITS } from "../decisions/limits.js";
+import { compact, swfSeconds } from "../decisions/build.js";
+import { workflowFailure } from "../decisions/failure.js";
 import { Outbox } from "../decisions/outbox.js";
-import { checkSwfId, swfIdProblem } from "../decisions/validate.js";
+import { swfIdProblem } from "../decisions/validate.js";
 import { createRandom, type DeterministicRandom } from "../determinism/random.js";
-import { toSwfDuration } from "../duration.js";
 import {
   type ActivityDescriptor,
   type Branch,
@@ -34,7 +34,6 @@ import {
   CancelledFailure,
   ChildWorkflowFailure,
   decodeRemoteError,
-  encodeRemoteError,
   Failure,
   InvalidArgumentError,
   InvalidYieldError,
@@ -49,6 +48,7 @@ import type { DecisionTask, HistoryState, Input } from "../history/fold.js";
 import type { EventType } from "../history/swf-types.js";
 import { PayloadError, type Serializer } from "../payload/serializer.js";
 import type { WorkflowDefinition } from "../workflow.js";
+import { childWorkflowId } from "./ids.js";
 import { Op } from "./ops.js";
 import { SignalMailbox } from "./signals.js";
 
@@ -435,39 +435,12 @@ export class Engine {
       this.closing = makeDecision("CancelWorkflowExecution", compact({ details }));
       this.statusValue = { status: "canceled", details };
     } else {
-      const { reason, details } = this.fitFailureDetails(encodeRemoteError(value, { stack: false }));
-      this.closing = makeDecision("FailWorkflowExecution", { reason: truncateReason(reason), details });
-      this.statusValue = { status: "failed", reason: truncateReason(reason), details, error: value };
+      const { reason, details, shortened } = workflowFailure(value);
+      if (shortened) this.warnings.push(shortened);
+      this.closing = makeDecision("FailWorkflowExecution", { reason, details });
+      this.statusValue = { status: "failed", reason, details, error: value };
     }
     this.outbox.queueClose(this.closing);
-  }
-
-  /**
-   * A workflow failure must be recordable, or the execution could never close. When the details (usually the
-   * cause's message and stack, copied from the activity's failure event, where they stay in full) exceed SWF's data
-   * limit, the cause is summarised and the details say so; the warning says so too.
-   */
-  private fitFailureDetails(f: { reason: string; details: string }): { reason: string; details: string } {
-    if (f.details.length <= SWF_LIMITS.dataChars) return f;
-    const body = JSON.parse(f.details) as {
-      name: string;
-      message: string;
-      details?: unknown;
-      cause?: { name?: string; message?: string };
-    };
-    const cut = (text: string | undefined, max: number) =>
-      text === undefined || text.length <= max
-        ? text
-        : `${text.slice(0, max)}… (${text.length - max} more characters not shown)`;
-    const fitted = {
-      name: body.name,
-      message: cut(body.message, 4_000),
-      cause: body.cause ? { name: body.cause.name, message: cut(body.cause.message, 4_000) } : undefined,
-      shortened: `the failure details were ${f.details.length} characters, over SWF's limit of ${SWF_LIMITS.dataChars}; the full cause is in the history event that reported it`,
-      details: JSON.stringify(body.details ?? null).length <= 16_000 ? body.details : undefined,
-    };
-    this.warnings.push(fitted.shortened);
-    return { reason: f.reason, details: JSON.stringify(fitted) };
   }
 
   /**
@@ -611,8 +584,8 @@ export class Engine {
             input: this.encode(effect.input, "continueAsNew input"),
             workflowTypeVersion: effect.workflowTypeVersion,
             taskList: effect.taskList === undefined ? undefined : { name: effect.taskList },
-            executionStartToCloseTimeout: seconds(effect.executionStartToClose),
-            taskStartToCloseTimeout: seconds(effect.taskStartToClose),
+            executionStartToCloseTimeout: swfSeconds(effect.executionStartToClose),
+            taskStartToCloseTimeout: swfSeconds(effect.taskStartToClose),
             childPolicy: effect.childPolicy,
             tagList: effect.tagList ? [...effect.tagList] : undefined,
           }),
@@ -645,10 +618,10 @@ export class Engine {
         control: effect.attempt === undefined ? undefined : JSON.stringify({ attempt: effect.attempt }),
         taskList: s.taskList === undefined ? undefined : { name: s.taskList },
         taskPriority: s.taskPriority === undefined ? undefined : String(s.taskPriority),
-        scheduleToStartTimeout: seconds(s.scheduleToStart),
-        startToCloseTimeout: seconds(s.startToClose),
-        scheduleToCloseTimeout: seconds(s.scheduleToClose),
-        heartbeatTimeout: seconds(s.heartbeat),
+        scheduleToStartTimeout: swfSeconds(s.scheduleToStart),
+        startToCloseTimeout: swfSeconds(s.startToClose),
+        scheduleToCloseTimeout: swfSeconds(s.scheduleToClose),
+        heartbeatTimeout: swfSeconds(s.heartbeat),
       }),
     );
     this.pending.set(keyOf("activity", id), { op, kind: "activity", descriptor: effect });
@@ -683,8 +656,8 @@ export class Engine {
         workflowId: id,
         input: this.encode(effect.input, `child ${effect.workflow.name} input`),
         taskList: effect.taskList === undefined ? undefined : { name: effect.taskList },
-        executionStartToCloseTimeout: seconds(effect.executionStartToClose),
-        taskStartToCloseTimeout: seconds(effect.taskStartToClose),
+        executionStartToCloseTimeout: swfSeconds(effect.executionStartToClose),
+        taskStartToCloseTimeout: swfSeconds(effect.taskStartToClose),
         childPolicy: effect.childPolicy,
         tagList: effect.tagList ? [...effect.tagList] : undefined,
       }),
@@ -965,38 +938,8 @@ const REFUSED_KIND = {
   RecordMarkerFailed: undefined,
 } as const satisfies Partial<Record<EventType, Pending["kind"] | undefined>>;
 
-/** A copy without the undefined fields (SWF's shapes omit absent fields). Copies rather than deletes: faster. */
-function compact<T extends object>(o: T): T {
-  const out = {} as T;
-  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
-  return out;
-}
-
-function seconds(s: number | undefined): string | undefined {
-  return s === undefined ? undefined : toSwfDuration(s);
-}
-
-function truncateReason(reason: string): string {
-  // The reason is a label (the error's name); the full error is in the details, which are never cut.
-  return reason.length <= 256 ? reason : `${reason.slice(0, 255)}…`;
-}
-
 function describeValue(value: unknown): string {
   if (value === undefined) return "undefined (a bare `yield;`)";
   if (typeof value === "object" && value !== null) return `an object (${Object.prototype.toString.call(value)})`;
   return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-/** 32-bit FNV-1a as 8 hex digits. */
-function hash8(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, "0");
-}
-
-/** The default id of a child workflow: readable, unique across runs, valid for SWF. */
-export function childWorkflowId(parentWorkflowId: string, runId: string, seq: number): string {
-  const id = `${parentWorkflowId.slice(0, 200)}-child-${seq}-${hash8(runId)}`;
-  checkSwfId(id, "child workflowId");
-  return id;
 }
