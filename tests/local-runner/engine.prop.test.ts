@@ -3,7 +3,7 @@
  * parallel branches, races, try/catch, signals arriving at random times, activities taking random real time):
  * - every execution ends (completes or fails) and never gets stuck: the engine feeds core only valid histories;
  * - the exported history is GetWorkflowExecutionHistory JSON that core's `decide` replays to the same outcome;
- * - every prefix ending at a DecisionTaskStarted replays to the decisions that were recorded after it;
+ * - every prefix ending at a DecisionTaskStarted replays to exactly the decisions the runner made there (checkReplay);
  * - on the virtual clock, the same program with the same outcomes records the same history twice.
  */
 import {
@@ -15,11 +15,13 @@ import {
   defineWorkflow,
   type EffectRequest,
   Failure,
+  type HistoryEvent,
   implement,
   race,
   signal,
   sleep,
 } from "@yieldflow/core";
+import { checkReplay, type DecidedTask } from "@yieldflow/core/testing";
 import { LocalRunner, WorkflowExecutionError } from "@yieldflow/local-runner";
 import fc from "fast-check";
 import { test } from "uvu";
@@ -135,6 +137,12 @@ async function execute(steps: Step[], signals: number[]) {
     return yield* run(steps);
   });
   const runner = new LocalRunner({ workflows: [wf], activities: [workImpl], activityTaskLists: ["default"] });
+  // the decisions each decision task made, as the runner's decider made them live
+  const tasks: DecidedTask[] = [];
+  runner.onEvent((e) => {
+    if (e.kind === "decided")
+      tasks.push({ startedEventId: e.startedEventId, historyLength: e.historyLength, decisions: e.decisions });
+  });
   const h = await runner.start(wf, undefined, { workflowId: "prop" });
   for (const at of signals) {
     await runner.advance(at);
@@ -148,7 +156,7 @@ async function execute(steps: Step[], signals: number[]) {
     assert.instance(err, WorkflowExecutionError, `the run ended with ${String(err)}`);
     outcome = `failed ${(err as WorkflowExecutionError).reason}`;
   }
-  return { wf, h, outcome };
+  return { wf, h, outcome, tasks };
 }
 
 test("random programs: executions end, and their histories replay (whole and every prefix)", async () => {
@@ -157,26 +165,14 @@ test("random programs: executions end, and their histories replay (whole and eve
       stepsArb,
       fc.array(fc.integer({ min: 0, max: 120_000 }), { maxLength: 3 }),
       async (steps, signals) => {
-        const { wf, h, outcome } = await execute(steps, signals);
-        const events = (JSON.parse(h.exportHistory()) as { events: Record<string, unknown>[] }).events;
+        const { wf, h, outcome, tasks } = await execute(steps, signals);
+        const events = (JSON.parse(h.exportHistory()) as { events: HistoryEvent[] }).events;
         const ids = { workflowId: "prop", runId: h.runId };
         const full = decide(wf, events, ids);
         assert.is(full.status.status, outcome.split(" ")[0]);
-        for (let i = 0; i < events.length; i++) {
-          if (events[i]?.eventType !== "DecisionTaskStarted") continue;
-          const next = events[i + 1];
-          if (next?.eventType !== "DecisionTaskCompleted") continue;
-          const { decisions } = decide(wf, events.slice(0, i + 1), ids);
-          const recorded = events.filter(
-            (e) =>
-              (
-                Object.values(e).find((v) => typeof v === "object") as
-                  | { decisionTaskCompletedEventId?: number }
-                  | undefined
-              )?.decisionTaskCompletedEventId === next.eventId,
-          );
-          assert.is(decisions.length, recorded.length, `decision task at event ${i + 1}`);
-        }
+        // every prefix ending at a decision task replays to exactly what was decided live there; incremental
+        // replay agrees; no id twice; every decision valid for SWF
+        checkReplay(wf, { events, tasks }, ids);
       },
     ),
     { numRuns: Number(process.env.YIELDFLOW_PROP_RUNS ?? 40) },
