@@ -12,6 +12,7 @@ import {
   defineActivity,
   defineWorkflow,
   foldHistory,
+  type Handle,
   HistoryError,
   now,
   Replayer,
@@ -20,6 +21,7 @@ import {
   signal,
   sleep,
   start,
+  uuid,
   type WorkflowDefinition,
 } from "@yieldflow/core";
 import { checkReplay, findDuplicateIds, HistoryBuilder, simulate } from "@yieldflow/core/testing";
@@ -223,6 +225,157 @@ test("a Replayer given a history of another workflow type refuses to go on", () 
     () => r.advance([]),
     (e: unknown) => (e as { code?: string }).code === "YF_REPLAYER_POISONED",
   );
+});
+
+// ─── second review ──────────────────────────────────────────────────────────────────────────────────────────
+
+test("a cancelled saga branch gets its compensation's result (a fiber is cancelled once)", () => {
+  const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+    let saga = "not compensated";
+    try {
+      yield* all([
+        (function* () {
+          try {
+            return yield* activity(act, 1);
+          } catch {
+            saga = `compensated: ${yield* activity(act, 2)}`;
+            return saga;
+          }
+        })(),
+        sleep(100),
+      ]);
+    } catch (err) {
+      return `${saga} (${(err as Error).name})`;
+    }
+    return saga;
+  });
+  const d = driver(wf);
+  d.step();
+  d.b.cancelRequested();
+  const r2 = d.step();
+  assert.equal(types(r2.decisions), ["RequestCancelActivityTask", "CancelTimer", "ScheduleActivityTask"]);
+  d.b.activityCompleted("activity-3", "20");
+  assert.equal(d.step().status, { status: "completed", result: "compensated: 20 (CancelledFailure)" });
+});
+
+test("a branch cancelled by a sibling while it is runnable sees the cancellation at its next wait", () => {
+  const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+    const h = yield* start(activity(act, 1));
+    let hA: Handle<string> | undefined;
+    const hB = yield* start(
+      (function* () {
+        try {
+          yield* h;
+        } catch {}
+        yield* cancel(hA as Handle<string>);
+        return "B";
+      })(),
+    );
+    hA = yield* start(
+      (function* () {
+        try {
+          yield* h;
+        } catch {}
+        yield* signal("never");
+        return "A finished";
+      })(),
+    );
+    yield* hB;
+    try {
+      return yield* hA;
+    } catch (err) {
+      return `A: ${(err as Error).name}`;
+    }
+  });
+  const d = driver(wf);
+  d.step();
+  d.b.activityFailed("activity-1", "boom");
+  assert.equal(d.step().status, { status: "completed", result: "A: CancelledFailure" });
+});
+
+test("a signal read through a handle is not given back when the handle loses a race", () => {
+  const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+    yield* sleep(10);
+    const h = yield* start(signal<string>("a"));
+    yield* race([sideEffect(() => "x"), h]);
+    const first = yield* h;
+    const second = yield* race([signal<string>("a"), sleep(3600)]);
+    return { first, second: second ?? "(none)" };
+  });
+  const d = driver(wf);
+  d.step();
+  d.b.signal("a", '"A"');
+  d.b.timerFired("timer-1");
+  const r = d.step();
+  assert.is(r.status.status, "running", "only one signal was sent: the second race waits");
+  d.b.timerFired([...d.b.timers.keys()][0] as string);
+  assert.equal(d.step().status, { status: "completed", result: { first: "A", second: "(none)" } });
+});
+
+test("a buffered signal taken inside an all() that loses a race goes back to the mailbox", () => {
+  const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+    yield* sleep(10);
+    const r = yield* race([all([signal<string>("approve"), activity(act, 1)]), sleep(3600)]);
+    if (r !== undefined) return "approved together";
+    return yield* signal<string>("approve", { timeout: 60 });
+  });
+  const d = driver(wf);
+  d.step();
+  d.b.signal("approve", '"yes"');
+  d.b.timerFired("timer-1");
+  d.step();
+  d.b.timerFired([...d.b.timers.keys()].find((t) => t.startsWith("timer-")) as string);
+  assert.equal(d.step().status, { status: "completed", result: "yes" });
+});
+
+test("a marker held back by the byte budget holds back everything after it", () => {
+  let calls = 0;
+  const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+    let last = "";
+    for (let i = 0; i < 30; i++) last = yield* sideEffect(() => `${calls++}:`.padEnd(30_000, "x"));
+    yield* sleep(5, { id: `after-${last.split(":")[0]}` });
+    return last.split(":")[0];
+  });
+  const b = new HistoryBuilder({ workflowType: { name: "w", version: "1" } });
+  b.scheduleDecisionTask();
+  const started = b.startDecisionTask();
+  const r1 = decide(wf, b.events, opts);
+  assert.equal(
+    r1.decisions
+      .filter((x) => x.decisionType !== "RecordMarker")
+      .map((x) => (x as { startTimerDecisionAttributes?: { timerId: string } }).startTimerDecisionAttributes?.timerId),
+    [`wakeup-${started}`],
+  );
+  b.completeDecisionTask(r1.decisions);
+  b.timerFired(`wakeup-${started}`);
+  b.startDecisionTask();
+  const r2 = decide(wf, b.events, opts); // a fresh replay: the 30th value is recomputed, nothing used the old one
+  assert.equal(types(r2.decisions), ["RecordMarker", "StartTimer"]);
+});
+
+test("the response budget counts UTF-8 bytes of the JSON, not characters", () => {
+  const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+    for (let i = 0; i < 27; i++) yield* sideEffect(() => "€".repeat(32_000));
+    return "done";
+  });
+  const b = new HistoryBuilder({ workflowType: { name: "w", version: "1" } });
+  b.decisionTask();
+  const r = decide(wf, b.events, opts);
+  assert.ok(Buffer.byteLength(JSON.stringify({ decisions: r.decisions }), "utf8") < 1_000_000);
+  assert.is(r.decisions.at(-1)?.decisionType, "StartTimer");
+});
+
+test("a Replayer advanced with nothing first still derives the run id from the start event", () => {
+  const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+    const id = yield* uuid();
+    yield* sleep(1, { id: `t-${id.slice(0, 8)}` });
+    return id;
+  });
+  const b = new HistoryBuilder({ workflowType: { name: "w", version: "1" } });
+  b.decisionTask();
+  const replayer = new Replayer(wf);
+  assert.equal(replayer.advance([]).decisions, []);
+  assert.equal(replayer.advance(b.events).decisions, decide(wf, b.events).decisions);
 });
 
 test.run();

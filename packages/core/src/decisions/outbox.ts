@@ -99,8 +99,9 @@ export class Outbox {
       const kind = cmd.limit;
       if (kind !== undefined && kind !== "marker" && this.open[kind] >= LIMITS[kind]) continue; // waits for a slot
       if (!fits(cmd.decision, kind !== "marker")) {
+        // everything after it waits too: later decisions may carry values (a marker's) that must be recorded first
         deferred = true;
-        continue;
+        break;
       }
       if (kind !== undefined && kind !== "marker") this.open[kind]++;
       out.push(cmd.decision);
@@ -122,12 +123,31 @@ export class Outbox {
 
 /**
  * A decision's size in the request, closely enough: its data fields (the only large parts, up to 32,768 characters
- * each) plus a fixed allowance for names, ids and JSON punctuation. Cheap and deterministic, so replay defers
+ * each) as UTF-8 JSON, plus a fixed allowance for names, ids and punctuation. Deterministic, so replay defers
  * exactly what the live decision deferred.
  */
 function approximateSize(d: Decision): number {
   let size = 400;
   const attrs = Object.values(d)[1] as Record<string, unknown> | undefined;
-  if (attrs) for (const v of Object.values(attrs)) if (typeof v === "string") size += v.length;
+  if (attrs) for (const v of Object.values(attrs)) if (typeof v === "string") size += jsonUtf8Length(v);
   return size;
+}
+
+/** The UTF-8 byte length of `text` as a JSON string (escapes included), without building it. */
+export function jsonUtf8Length(text: string): number {
+  let n = 2;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 || c === 0x5c)
+      n += 2; // \" and \\
+    else if (c < 0x20)
+      n += 6; // \u00XX (a few have two-character forms; this errs on the safe side)
+    else if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4; // a surrogate pair is one 4-byte character
+      i++;
+    } else n += 3;
+  }
+  return n;
 }

@@ -87,6 +87,8 @@ interface Fiber {
   pendingCancel: CancelledFailure | undefined;
   /** The cancellation of this fiber, shown to it instead of the failure of the op it waits on (cancelled with it). */
   cancelledWith?: CancelledFailure | undefined;
+  /** Set once the fiber was cancelled (it may go on running its cleanup). */
+  cancelled?: boolean;
 }
 
 /** Where every command-producing effect records what it is waiting for. */
@@ -116,7 +118,8 @@ export class Engine {
   private taskStartedEventId = 0;
   private historyLength = 0;
   private root: Fiber | undefined;
-  private readonly runQueue: { fiber: Fiber; ok: boolean; value: unknown }[] = [];
+  /** Fibers ready to run, FIFO. `byCancel` marks an entry that delivers the fiber's own cancellation. */
+  private readonly runQueue: { fiber: Fiber; ok: boolean; value: unknown; byCancel?: boolean }[] = [];
   /** effect id → what waits on SWF for it. */
   private readonly pending = new Map<string, Pending>();
   private readonly signals = new SignalMailbox();
@@ -357,7 +360,8 @@ export class Engine {
     // that op's outcome (a branch may catch its cancellation and return a value).
     const cancelled = fiber.cancelledWith;
     fiber.cancelledWith = undefined;
-    if (cancelled) this.runQueue.push({ fiber, ok: false, value: cancelled });
+    op.giveBack = undefined; // its value reached code
+    if (cancelled) this.runQueue.push({ fiber, ok: false, value: cancelled, byCancel: true });
     else this.runQueue.push({ fiber, ok: op.state === "ok", value: op.value });
   }
 
@@ -400,6 +404,7 @@ export class Engine {
         return;
       }
       op.observed = true;
+      op.giveBack = undefined; // its value reached code
       ok = op.state === "ok";
       value = op.value;
     }
@@ -567,6 +572,7 @@ export class Engine {
         return this.combine(effect.kind, effect.branches, fiber);
       case "start": {
         const op = this.startBranch(effect.branch, fiber);
+        op.giveBack = undefined; // the value stays reachable through the handle
         this.handles.push(op);
         return this.settled("start", "ok", this.handle(op));
       }
@@ -801,18 +807,29 @@ export class Engine {
     const children = branches.map((b) => this.startBranch(b, fiber));
     let outcome: { state: "ok" | "failed"; value: unknown } | undefined;
     let remaining = children.length;
-    const conclude = (state: "ok" | "failed", value: unknown, why: string, winner?: Op) => {
+    let winner: Op | undefined;
+    const conclude = (state: "ok" | "failed", value: unknown, why: string, by?: Op) => {
       if (outcome) return;
       outcome = { state, value };
+      winner = by;
       for (const c of children)
         if (c.state === "pending") this.cancelOp(c, new CancelledFailure(c.id, `${c.id} was cancelled: ${why}`));
-      if (kind !== "all") {
-        // losers that had already taken a buffered signal give it back (last first, to keep arrival order)
-        for (const c of [...children].reverse()) if (c !== winner && c.state === "ok") c.giveBack?.();
+      // values that will never reach code (race/any losers, every branch of an all() that fails) give back the
+      // buffered signals they had taken, last first to keep arrival order
+      for (const c of [...children].reverse()) {
+        if (c.state === "ok" && c !== by && (kind !== "all" || state === "failed")) c.giveBack?.();
       }
     };
     const finish = () => {
-      if (remaining === 0 && outcome) op.settle(outcome.state, outcome.value);
+      if (remaining !== 0 || !outcome) return;
+      op.settle(outcome.state, outcome.value);
+      if (outcome.state === "ok") {
+        // if this combinator's own result is discarded, what it carries goes back too
+        const carried = kind === "all" ? [...children].reverse() : winner ? [winner] : [];
+        op.giveBack = () => {
+          for (const c of carried) c.giveBack?.();
+        };
+      }
     };
     op.onCancel = (failure) => {
       conclude("failed", failure, `${kind}() was cancelled`);
@@ -862,7 +879,9 @@ export class Engine {
   }
 
   private cancelFiber(fiber: Fiber, failure: CancelledFailure): void {
-    if (fiber.op.state !== "pending") return;
+    // once: a fiber owned twice over (by its starter and by a combinator) is cancelled by the first to ask
+    if (fiber.op.state !== "pending" || fiber.cancelled) return;
+    fiber.cancelled = true;
     // what the fiber waits on fails because of this cancellation: the fiber sees this failure, not the op's
     fiber.cancelledWith = failure;
     for (const owned of [...fiber.op.owned]) {
@@ -873,14 +892,11 @@ export class Engine {
       // it waits on something it does not own (a handle passed in): wake it now
       fiber.waitingOn = undefined;
       fiber.cancelledWith = undefined;
-      this.runQueue.push({ fiber, ok: false, value: failure });
+      this.runQueue.push({ fiber, ok: false, value: failure, byCancel: true });
     } else if (!waiting) {
       // runnable: unless it was just woken by this cancellation, it sees it at its next wait
-      const queued = this.runQueue.find((q) => q.fiber === fiber);
-      if (!queued || queued.ok) {
-        fiber.pendingCancel = failure;
-        fiber.cancelledWith = undefined;
-      }
+      fiber.cancelledWith = undefined;
+      if (!this.runQueue.some((q) => q.fiber === fiber && q.byCancel)) fiber.pendingCancel = failure;
     }
   }
 

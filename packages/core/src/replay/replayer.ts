@@ -153,6 +153,17 @@ export class Replayer {
       // The task we decided timed out (or another history was passed): start over from the folded history.
       if (next?.startedEventId !== this.decidedOpen.startedEventId) this.reset();
     }
+    if (this.state.started === null) {
+      // nothing to run yet; the engine is made once the start event (which may seed the run id) is known
+      return {
+        decisions: [],
+        status: { status: "running" },
+        historyLength: this.state.lastEventId,
+        logs: [],
+        warnings: [],
+        decisionTaskStartedEventId: undefined,
+      };
+    }
     this.engine ??= this.newEngine();
     const engine = this.engine;
     const historyLength = this.state.lastEventId;
