@@ -298,13 +298,7 @@ export class Engine {
         this.warnings.push(
           `SWF refused ${input.eventType.replace(/Failed$/, "")} with ${input.cause}; the workflow tries again in ${CLOSE_RETRY_SECONDS} s`,
         );
-        const op = new Op("timer", timerId);
-        this.pending.set(keyOf("timer", timerId), { op, kind: "timer" });
-        this.outbox.push({
-          decision: makeDecision("StartTimer", { timerId, startToFireTimeout: String(CLOSE_RETRY_SECONDS) }),
-          limit: "timer",
-          id: keyOf("timer", timerId),
-        });
+        const op = this.startTimer(timerId, CLOSE_RETRY_SECONDS, this.root as Fiber);
         op.listen(() => {
           if (this.closing) this.outbox.queueClose(this.closing);
         });
@@ -610,10 +604,30 @@ export class Engine {
     }
   }
 
+  /**
+   * Opens a command SWF tracks until it closes (an activity, a timer, a child): its op, its pending entry, its
+   * decision in the outbox, and how to cancel it.
+   */
+  private openCommand(
+    kind: "activity" | "timer" | "child",
+    id: string,
+    fiber: Fiber,
+    decision: Decision,
+    cancelDecision: (p: Pending) => Decision,
+    descriptor?: ActivityDescriptor | ChildDescriptor,
+  ): Op {
+    const op = this.own(fiber, new Op(kind, id));
+    const key = keyOf(kind, id);
+    const p: Pending = { op, kind, ...(descriptor && { descriptor }) };
+    this.pending.set(key, p);
+    this.outbox.push({ decision, limit: kind, id: key });
+    op.onCancel = () => this.cancelScheduled(kind, id, () => cancelDecision(p));
+    return op;
+  }
+
   private startActivity(effect: ActivityDescriptor, fiber: Fiber): Op {
     const id = this.nextId("activity", effect.id);
     this.checkUnused("activity", id, "activity id");
-    const op = this.own(fiber, new Op("activity", id));
     const s = effect.scheduling;
     const decision = makeDecision(
       "ScheduleActivityTask",
@@ -630,31 +644,20 @@ export class Engine {
         heartbeatTimeout: swfSeconds(s.heartbeat),
       }),
     );
-    this.pending.set(keyOf("activity", id), { op, kind: "activity", descriptor: effect });
-    this.outbox.push({ decision, limit: "activity", id: keyOf("activity", id) });
-    op.onCancel = () =>
-      this.cancelScheduled("activity", id, () => makeDecision("RequestCancelActivityTask", { activityId: id }));
-    return op;
+    const cancel = () => makeDecision("RequestCancelActivityTask", { activityId: id });
+    return this.openCommand("activity", id, fiber, decision, cancel, effect);
   }
 
   private startTimer(id: string, secs: number, fiber: Fiber): Op {
     this.checkUnused("timer", id, "timer id");
-    const op = this.own(fiber, new Op("timer", id));
-    this.pending.set(keyOf("timer", id), { op, kind: "timer" });
-    this.outbox.push({
-      decision: makeDecision("StartTimer", { timerId: id, startToFireTimeout: String(secs) }),
-      limit: "timer",
-      id: keyOf("timer", id),
-    });
-    op.onCancel = () => this.cancelScheduled("timer", id, () => makeDecision("CancelTimer", { timerId: id }));
-    return op;
+    const decision = makeDecision("StartTimer", { timerId: id, startToFireTimeout: String(secs) });
+    return this.openCommand("timer", id, fiber, decision, () => makeDecision("CancelTimer", { timerId: id }));
   }
 
   private startChild(effect: ChildDescriptor, fiber: Fiber): Op {
     const n = ++this.seq;
     const id = effect.workflowId ?? childWorkflowId(this.ctx.workflowId || this.workflow.name, this.ctx.runId, n);
     this.checkUnused("child", id, "child workflowId");
-    const op = this.own(fiber, new Op("child", id));
     const decision = makeDecision(
       "StartChildWorkflowExecution",
       compact({
@@ -668,17 +671,12 @@ export class Engine {
         tagList: effect.tagList ? [...effect.tagList] : undefined,
       }),
     );
-    const p: Pending = { op, kind: "child", descriptor: effect };
-    this.pending.set(keyOf("child", id), p);
-    this.outbox.push({ decision, limit: "child", id: keyOf("child", id) });
-    op.onCancel = () =>
-      this.cancelScheduled("child", id, () =>
-        makeDecision(
-          "RequestCancelExternalWorkflowExecution",
-          compact({ workflowId: id, runId: p.childRunId, control: `cancel-${n}` }),
-        ),
+    const cancel = (p: Pending) =>
+      makeDecision(
+        "RequestCancelExternalWorkflowExecution",
+        compact({ workflowId: id, runId: p.childRunId, control: `cancel-${n}` }),
       );
-    return op;
+    return this.openCommand("child", id, fiber, decision, cancel, effect);
   }
 
   /**
