@@ -33,6 +33,48 @@ function rowLabel(s: Span): string {
   }
 }
 
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** Tick spacings, smallest first. */
+const TICK_STEPS = [
+  1,
+  2,
+  5,
+  10,
+  20,
+  50,
+  100,
+  200,
+  500,
+  SECOND,
+  2 * SECOND,
+  5 * SECOND,
+  10 * SECOND,
+  15 * SECOND,
+  30 * SECOND,
+  MINUTE,
+  2 * MINUTE,
+  5 * MINUTE,
+  10 * MINUTE,
+  15 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  2 * HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  DAY,
+  2 * DAY,
+  7 * DAY,
+  14 * DAY,
+  30 * DAY,
+  90 * DAY,
+  180 * DAY,
+  365 * DAY,
+];
+
 /** Renders `t` as a standalone HTML page. */
 export function renderHtml(t: Timeline, source: string): string {
   const spans = t.spans.filter((s) => s.kind !== "decision");
@@ -46,13 +88,13 @@ export function renderHtml(t: Timeline, source: string): string {
   const rows = spans.length + 1;
   const height = top + rows * rowH + 30;
   const parts: string[] = [];
-  // time axis
-  for (let i = 0; i <= 5; i++) {
-    const time = t.start + (total * i) / 5;
-    const px = x(time);
+  // time axis: round steps (1s, 2s, 5s, … 1h, 6h, 1d …) so that every tick reads differently
+  const step = TICK_STEPS.find((ms) => total / ms <= 5) ?? total / 5;
+  for (let offset = 0; offset <= total + 1e-9; offset += step) {
+    const px = x(t.start + offset);
     parts.push(
       `<line x1="${px}" y1="${top - 6}" x2="${px}" y2="${height - 24}" class="grid"/>`,
-      `<text x="${px}" y="${top - 10}" class="tick">${esc(formatOffset(time - t.start))}</text>`,
+      `<text x="${px}" y="${top - 10}" class="tick">${esc(formatOffset(offset, step < 1000))}</text>`,
     );
   }
   spans.forEach((s, i) => {
@@ -111,7 +153,7 @@ export function renderHtml(t: Timeline, source: string): string {
 <body>
 <h1>${esc(t.workflowType)}: ${esc(t.status)}</h1>
 <div class="meta">${esc(source)} · ${t.eventCount} events · ${decisions.length} decision tasks · ${esc(formatDuration(t.end - t.start))} of workflow time${t.detail ? ` · ${esc(t.detail)}` : ""}</div>
-<svg xmlns="http://www.w3.org/2000/svg" width="${labelW + plotW + 40}" height="${height}" role="img" aria-label="timeline">
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${labelW + plotW + 40} ${height}" style="width: 100%; max-width: ${labelW + plotW + 40}px; height: auto" role="img" aria-label="timeline">
 ${parts.join("\n")}
 </svg>
 <table>
