@@ -5,7 +5,7 @@
  */
 import { encodeRemoteError } from "../errors.js";
 import type { Decision, HistoryEvent } from "../history/events.js";
-import { jsonSerializer } from "../payload/serializer.js";
+import { jsonSerializer, type Serializer } from "../payload/serializer.js";
 import type { WorkflowStatus } from "../replay/engine.js";
 import { type DecideOptions, decide, Replayer } from "../replay/replayer.js";
 import type { WorkflowDefinition } from "../workflow.js";
@@ -88,9 +88,8 @@ export function nextTimer(b: HistoryBuilder): string | undefined {
   return best?.timerId;
 }
 
-/** Applies one happening to the builder. */
-export function applyHappening(b: HistoryBuilder, h: Happening): void {
-  const ser = jsonSerializer;
+/** Applies one happening to the builder; payloads go through `ser` (default JSON), as a worker's would. */
+export function applyHappening(b: HistoryBuilder, h: Happening, ser: Serializer = jsonSerializer): void {
   switch (h.kind) {
     case "activityCompleted":
       b.activityCompleted(h.activityId, ser.serialize(h.result));
@@ -138,7 +137,7 @@ export function applyHappening(b: HistoryBuilder, h: Happening): void {
 export function simulate<I>(workflow: WorkflowDefinition<I, unknown>, options: SimulateOptions = {}): Simulation {
   const b = new HistoryBuilder({
     workflowType: { name: workflow.name, version: workflow.version },
-    ...(options.input !== undefined && { input: jsonSerializer.serialize(options.input) }),
+    ...(options.input !== undefined && { input: (options.serializer ?? jsonSerializer).serialize(options.input) }),
   });
   b.scheduleDecisionTask();
   const next = options.next ?? inOrder;
@@ -169,7 +168,7 @@ export function simulate<I>(workflow: WorkflowDefinition<I, unknown>, options: S
     if (happenings.length === 0) return { events: b.events, tasks, status, ended: "stuck", builder: b };
     for (const h of happenings) {
       if (h.kind === "decisionTaskTimedOut") timeOutNext = true;
-      else applyHappening(b, h);
+      else applyHappening(b, h, options.serializer);
     }
   }
 }
