@@ -170,19 +170,9 @@ export class WorkflowService implements ActivityTaskService {
       .slice(0, 32);
   }
 
-  private createRun(o: {
-    workflow: AnyWorkflow;
-    workflowId: string;
-    runId: string;
-    input: string | undefined;
-    taskList: string | undefined;
-    executionStartToCloseTimeout: string | undefined;
-    taskStartToCloseTimeout: string | undefined;
-    childPolicy: ChildPolicy | undefined;
-    tagList: string[] | undefined;
-    parent?: ExecutionRecord["parent"];
-    previousRunId?: string;
-  }): ExecutionRecord {
+  private createRun(
+    o: RunStart & { runId: string; parent?: ExecutionRecord["parent"]; previousRunId?: string },
+  ): ExecutionRecord {
     const builder = new HistoryBuilder({
       workflowType: { name: o.workflow.name, version: o.workflow.version },
       startTime: this.clock.now(),
