@@ -172,6 +172,11 @@ export class HistoryBuilder {
     return this.openDecision !== undefined;
   }
 
+  /** The DecisionTaskStarted event id of the started (not yet completed) decision task, if any. */
+  get startedDecisionTaskId(): number | undefined {
+    return this.openDecision?.startedEventId;
+  }
+
   /** True when a decision task is scheduled and not started. */
   get decisionTaskScheduled(): boolean {
     return this.openDecision !== undefined && this.openDecision.startedEventId === undefined;
@@ -250,7 +255,8 @@ export class HistoryBuilder {
     // what follows from the decisions (a never-started activity cancelled at once) is recorded after them
     for (const record of this.consequences) record();
     this.consequences = [];
-    if (needsDecision && !this.closedBy) this.scheduleDecisionTask();
+    // SWF schedules another decision task when a decision was refused, or when events came in while deciding
+    if ((needsDecision || unhandled) && !this.closedBy) this.scheduleDecisionTask();
     return completedId;
   }
 

@@ -514,6 +514,11 @@ export class WorkflowService implements ActivityTaskService {
       this.mutate(exec, (b) => {
         startedEventId = b.startDecisionTask(identity);
       });
+      // unanswered within taskStartToCloseTimeout, the task times out and another is scheduled (as on SWF)
+      this.timers.arm(runId, this.clock.now() + this.taskTimeoutSeconds(exec) * 1000, {
+        kind: "decisionTimeout",
+        startedEventId,
+      });
       return {
         taskToken: `${runId}|${startedEventId}`,
         startedEventId,
@@ -527,6 +532,7 @@ export class WorkflowService implements ActivityTaskService {
   /** RespondDecisionTaskCompleted: records the decisions as SWF would (including SWF's …Failed events). */
   respondDecisionTaskCompleted(taskToken: string, decisions: readonly Decision[]): void {
     const exec = this.startedDecisionTask(taskToken);
+    this.timers.disarm(deadlineKey(exec.runId, { kind: "decisionTimeout", startedEventId: 0 }));
     this.mutate(exec, (b) => b.completeDecisionTask(decisions, this.recordOptions(exec)));
     exec.decisionFailures = 0;
   }
@@ -546,9 +552,9 @@ export class WorkflowService implements ActivityTaskService {
     // The task may already be gone (the run closed meanwhile, or recording its decisions failed half-way).
     const open = b.decisionTaskOpen && !b.decisionTaskScheduled && !exec.closeStatus;
     const willRetry = open && attempt < maxAttempts;
+    this.timers.disarm(deadlineKey(exec.runId, { kind: "decisionTimeout", startedEventId: 0 }));
     if (willRetry) {
-      const timeout = Number(b.events[0]?.workflowExecutionStartedEventAttributes?.taskStartToCloseTimeout ?? "30");
-      this.timers.arm(exec.runId, this.clock.now() + (Number.isFinite(timeout) ? timeout : 30) * 1000, {
+      this.timers.arm(exec.runId, this.clock.now() + this.taskTimeoutSeconds(exec) * 1000, {
         kind: "decisionRetry",
       });
     } else if (!exec.closeStatus) {
@@ -559,18 +565,19 @@ export class WorkflowService implements ActivityTaskService {
     return { attempt, willRetry };
   }
 
+  /** The run whose started decision task `taskToken` names (events may have arrived since it started). */
   private startedDecisionTask(taskToken: string): ExecutionRecord {
     const sep = taskToken.lastIndexOf("|");
     const exec = this.runs.get(taskToken.slice(0, sep));
-    const open = exec?.builder.events.at(-1);
-    if (
-      !exec ||
-      exec.closeStatus ||
-      open?.eventType !== "DecisionTaskStarted" ||
-      open.eventId !== Number(taskToken.slice(sep + 1))
-    )
+    if (!exec || exec.closeStatus || exec.builder.startedDecisionTaskId !== Number(taskToken.slice(sep + 1)))
       throw new UnknownResourceError(`decision task ${taskToken} is not open (it timed out, or the run closed)`);
     return exec;
+  }
+
+  /** The run's decision task start-to-close timeout, in seconds (SWF's default here: 30). */
+  private taskTimeoutSeconds(exec: ExecutionRecord): number {
+    const t = Number(exec.builder.events[0]?.workflowExecutionStartedEventAttributes?.taskStartToCloseTimeout ?? "30");
+    return Number.isFinite(t) ? t : 30;
   }
 
   // ─── activity tasks (what an activity worker calls) ──────────────────────────────────────────────────────────
@@ -687,6 +694,10 @@ export class WorkflowService implements ActivityTaskService {
           this.decisionQueue.push(exec.runId);
           this.hooks.changed();
         }
+        return;
+      case "decisionTimeout":
+        // the decider never answered: DecisionTaskTimedOut, and a new decision task for whoever polls next
+        if (b.startedDecisionTaskId === d.startedEventId) this.mutate(exec, (h) => h.timeOutDecisionTask());
         return;
       default: {
         const unreachable: never = d;

@@ -14,7 +14,9 @@ export type DeadlineKind =
       timeoutType: "SCHEDULE_TO_START" | "START_TO_CLOSE" | "SCHEDULE_TO_CLOSE" | "HEARTBEAT";
     }
   | { kind: "workflowTimeout" }
-  | { kind: "decisionRetry" };
+  | { kind: "decisionRetry" }
+  /** A started decision task not answered within taskStartToCloseTimeout. */
+  | { kind: "decisionTimeout"; startedEventId: number };
 
 /** One armed deadline. */
 export type Deadline = DeadlineKind & {
@@ -37,6 +39,8 @@ export function deadlineKey(runId: string, d: DeadlineKind): string {
       return `${runId}|workflow`;
     case "decisionRetry":
       return `${runId}|decision`;
+    case "decisionTimeout":
+      return `${runId}|decision-timeout`;
     default: {
       const unreachable: never = d;
       return unreachable;

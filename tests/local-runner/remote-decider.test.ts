@@ -1,0 +1,71 @@
+/**
+ * The runner's SWF-style service driven the way a decider in another process drives it (the foundation of the dev
+ * server): events that arrive while a decision task is open make a close fail with UNHANDLED_DECISION and a new task
+ * follow; a decider that never answers has its task time out and another one offered.
+ */
+import { decide, defineWorkflow, type HistoryEvent, signal } from "@yieldflow/core";
+import { VirtualClock, WorkflowService } from "@yieldflow/local-runner";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { Registry } from "../../packages/local-runner/src/engine/registry.ts";
+
+const collect = defineWorkflow({ name: "collect", version: "1", timeouts: { taskStartToClose: "10s" } }, function* () {
+  return yield* signal<string>("item");
+});
+
+function service() {
+  const clock = new VirtualClock();
+  const svc = new WorkflowService(clock, new Registry({ workflows: [collect] }), {
+    changed: () => {},
+    activityCancelRequested: () => {},
+    activityClosed: () => {},
+    runChanged: () => {},
+    emit: () => {},
+  });
+  const run = svc.startWorkflowExecution({
+    workflow: collect,
+    workflowId: "c-1",
+    input: undefined,
+    taskList: undefined,
+    executionStartToCloseTimeout: undefined,
+    taskStartToCloseTimeout: "10",
+    childPolicy: undefined,
+    tagList: undefined,
+  });
+  return { clock, svc, run };
+}
+
+const types = (events: readonly HistoryEvent[]) => events.map((e) => e.eventType);
+const ids = (runId: string) => ({ workflowId: "c-1", runId });
+
+test("a signal that arrives while the close is decided: UNHANDLED_DECISION, a new task, and the close decided again", () => {
+  const { svc, run } = service();
+  svc.signalWorkflowExecution("c-1", "item", '"first"');
+  const task = svc.pollForDecisionTask("remote") ?? assert.unreachable("a decision task");
+  const decisions = decide(collect, task.events, ids(run.runId)).decisions;
+  assert.is(decisions.at(-1)?.decisionType, "CompleteWorkflowExecution");
+  svc.signalWorkflowExecution("c-1", "item", '"late"'); // arrives while the decider works
+  svc.respondDecisionTaskCompleted(task.taskToken, decisions);
+  const events = svc.run("c-1").builder.events;
+  assert.equal(types(events).slice(-3), ["DecisionTaskCompleted", "CompleteWorkflowExecutionFailed", "DecisionTaskScheduled"]);
+  const again = svc.pollForDecisionTask("remote") ?? assert.unreachable("a new decision task");
+  const r = decide(collect, again.events, ids(run.runId));
+  assert.equal(r.decisions.map((d) => d.decisionType), ["CompleteWorkflowExecution"]);
+  assert.ok(r.warnings.some((w) => w.includes('"item"')), "the late signal is reported, not dropped silently");
+  svc.respondDecisionTaskCompleted(again.taskToken, r.decisions);
+  assert.is(types(svc.run("c-1").builder.events).at(-1), "WorkflowExecutionCompleted");
+});
+
+test("a decision task nobody answers times out after taskStartToClose and another is offered", () => {
+  const { clock, svc } = service();
+  const task = svc.pollForDecisionTask("silent") ?? assert.unreachable("a decision task");
+  clock.advance(9_000);
+  assert.not.ok(svc.fireDue(clock.now()), "not yet");
+  clock.advance(1_000);
+  assert.ok(svc.fireDue(clock.now()));
+  assert.equal(types(svc.run("c-1").builder.events).slice(-2), ["DecisionTaskTimedOut", "DecisionTaskScheduled"]);
+  assert.throws(() => svc.respondDecisionTaskCompleted(task.taskToken, []), /not open/);
+  assert.ok(svc.pollForDecisionTask("next"), "the next poll gets the new task");
+});
+
+test.run();
