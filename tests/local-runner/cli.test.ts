@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,6 +52,17 @@ function assertUsageError(r: Run, mentions: string): void {
   assert.ok(r.stderr.includes(mentions), r.stderr);
 }
 
+/** Runs `fn` with a module that does not parse, written next to the fixtures (so it is inside the ESM package). */
+async function withBrokenModule(fn: (name: string) => Promise<Run>): Promise<Run> {
+  const name = `syntax-error-${process.pid}.ts`;
+  writeFileSync(join(fixtures, name), "// deliberately broken\nexport const x = ;\n");
+  try {
+    return await fn(name);
+  } finally {
+    rmSync(join(fixtures, name), { force: true });
+  }
+}
+
 const historyFile = join(tmp, "greet.history.json");
 // The CLI runs are independent processes: start them all at once to keep the suite fast.
 const runs = {
@@ -62,6 +73,8 @@ const runs = {
   missing: cli("run", "nope.ts"),
   badJson: cli("run", "greet.ts", "-w", "greet", "--input", "{name:"),
   help: cli("--help"),
+  syntax: withBrokenModule((name) => cli("run", name)),
+  badId: cli("run", "greet.ts", "-w", "greet", "--workflow-id", "a:b"),
 };
 const htmlFile = join(tmp, "timeline.html");
 // these need the history written by the first run
@@ -262,6 +275,16 @@ test("--help for every command, --version, unknown command", async () => {
   assert.match(none.stderr, /Usage: yieldflow/);
   const unknown = await inProcess("frob");
   assertUsageError(unknown, "frob");
+});
+
+test("a module with a syntax error: one line with the file, line, column and what esbuild found", async () => {
+  const r = await runs.syntax;
+  assertUsageError(r, ".ts:2:17");
+  assert.match(r.stderr, "Unexpected");
+});
+
+test("a workflow id SWF would refuse is a usage error", async () => {
+  assertUsageError(await runs.badId, "--workflow-id");
 });
 
 test.run();

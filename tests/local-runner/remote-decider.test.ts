@@ -35,30 +35,45 @@ function service() {
   return { clock, svc, run };
 }
 
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error("expected a decision task");
+  return value;
+}
+
 const types = (events: readonly HistoryEvent[]) => events.map((e) => e.eventType);
 const ids = (runId: string) => ({ workflowId: "c-1", runId });
 
 test("a signal that arrives while the close is decided: UNHANDLED_DECISION, a new task, and the close decided again", () => {
   const { svc, run } = service();
   svc.signalWorkflowExecution("c-1", "item", '"first"');
-  const task = svc.pollForDecisionTask("remote") ?? assert.unreachable("a decision task");
+  const task = must(svc.pollForDecisionTask("remote"));
   const decisions = decide(collect, task.events, ids(run.runId)).decisions;
   assert.is(decisions.at(-1)?.decisionType, "CompleteWorkflowExecution");
   svc.signalWorkflowExecution("c-1", "item", '"late"'); // arrives while the decider works
   svc.respondDecisionTaskCompleted(task.taskToken, decisions);
   const events = svc.run("c-1").builder.events;
-  assert.equal(types(events).slice(-3), ["DecisionTaskCompleted", "CompleteWorkflowExecutionFailed", "DecisionTaskScheduled"]);
-  const again = svc.pollForDecisionTask("remote") ?? assert.unreachable("a new decision task");
+  assert.equal(types(events).slice(-3), [
+    "DecisionTaskCompleted",
+    "CompleteWorkflowExecutionFailed",
+    "DecisionTaskScheduled",
+  ]);
+  const again = must(svc.pollForDecisionTask("remote"));
   const r = decide(collect, again.events, ids(run.runId));
-  assert.equal(r.decisions.map((d) => d.decisionType), ["CompleteWorkflowExecution"]);
-  assert.ok(r.warnings.some((w) => w.includes('"item"')), "the late signal is reported, not dropped silently");
+  assert.equal(
+    r.decisions.map((d) => d.decisionType),
+    ["CompleteWorkflowExecution"],
+  );
+  assert.ok(
+    r.warnings.some((w) => w.includes('"item"')),
+    "the late signal is reported, not dropped silently",
+  );
   svc.respondDecisionTaskCompleted(again.taskToken, r.decisions);
   assert.is(types(svc.run("c-1").builder.events).at(-1), "WorkflowExecutionCompleted");
 });
 
 test("a decision task nobody answers times out after taskStartToClose and another is offered", () => {
   const { clock, svc } = service();
-  const task = svc.pollForDecisionTask("silent") ?? assert.unreachable("a decision task");
+  const task = must(svc.pollForDecisionTask("silent"));
   clock.advance(9_000);
   assert.not.ok(svc.fireDue(clock.now()), "not yet");
   clock.advance(1_000);

@@ -33,6 +33,13 @@ function isActivityImplementation(v: unknown): v is AnyActivity {
   return typeof v === "object" && v !== null && d?.kind === "activity" && typeof (v as AnyActivity).run === "function";
 }
 
+/** What went wrong loading a module, in one line: for a syntax error, esbuild's line with where and what. */
+function loadError(err: unknown): string {
+  const lines = (err instanceof Error ? err.message : String(err)).split("\n");
+  if (lines[0]?.startsWith("Transform failed") && lines[1]) return lines[1].trim();
+  return firstLine(err);
+}
+
 /** Imports `path` (relative to `cwd`) and collects its workflows and activity implementations. */
 export async function loadModule(path: string, cwd: string): Promise<LoadedModule> {
   const abs = resolve(cwd, path);
@@ -41,7 +48,7 @@ export async function loadModule(path: string, cwd: string): Promise<LoadedModul
   try {
     mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
   } catch (err) {
-    throw new UsageError(`cannot load ${path}: ${firstLine(err)}`);
+    throw new UsageError(`cannot load ${path}: ${loadError(err)}`);
   }
   const workflows: LoadedModule["workflows"] = [];
   const activities: AnyActivity[] = [];

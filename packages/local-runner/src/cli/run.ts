@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { toSeconds } from "@yieldflow/core";
+import { swfIdProblem, toSeconds } from "@yieldflow/core";
 import { LocalRunner } from "../engine/engine.js";
 import { WorkflowExecutionError } from "../engine/errors.js";
 import type { ExecutionHandle } from "../engine/handle.js";
@@ -64,6 +64,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     clock: values["real-time"] ? "real" : "virtual",
   });
   const workflowId = values["workflow-id"] ?? `${workflow.name}-1`;
+  const idProblem = swfIdProblem(workflowId);
+  if (idProblem) throw new UsageError(`--workflow-id ${idProblem}`, "run");
   if (!values.quiet) {
     const progress = new ProgressPrinter(io.err, workflowId);
     runner.onEvent((e) => progress.handle(e));

@@ -48,6 +48,8 @@ interface Running {
 /** Runs activity functions with bounded concurrency. */
 export class ActivityRunner {
   private readonly running = new Map<string, Running>();
+  /** Entries closed by the engine whose functions are still running (they hold a slot, not the clock). */
+  private abandoned = 0;
 
   constructor(
     private readonly service: ActivityTaskService,
@@ -56,9 +58,9 @@ export class ActivityRunner {
     private readonly onSettled: () => void,
   ) {}
 
-  /** Tasks running now. */
+  /** Tasks running now that the engine still waits for (abandoned ones excluded). */
   get size(): number {
-    return this.running.size;
+    return this.running.size - this.abandoned;
   }
 
   /** True when another task may start. */
@@ -100,12 +102,15 @@ export class ActivityRunner {
     entry.controller.abort(new Error(`activity ${entry.task.activityId} was asked to cancel`));
   }
 
-  /** The engine closed the task (timed out, execution closed): abort it and forget its outcome. */
+  /**
+   * The engine closed the task (timed out, execution closed): abort it and forget its outcome. A function that
+   * keeps running still holds its slot (the concurrency limit counts what really runs) until it settles.
+   */
   close(taskToken: string, reason: string): void {
     const entry = this.running.get(taskToken);
-    if (!entry) return;
+    if (!entry || entry.closed) return;
     entry.closed = true;
-    this.running.delete(taskToken);
+    this.abandoned++;
     entry.controller.abort(new Error(reason));
   }
 
@@ -115,9 +120,14 @@ export class ActivityRunner {
   }
 
   private settle(entry: Running, outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): void {
-    if (entry.closed) return;
-    entry.closed = true;
     this.running.delete(entry.task.taskToken);
+    if (entry.closed) {
+      // an abandoned function finally ended: its slot is free again, its outcome is not reported
+      this.abandoned--;
+      this.onSettled();
+      return;
+    }
+    entry.closed = true;
     const token = entry.task.taskToken;
     try {
       if (entry.cancelRequested) {

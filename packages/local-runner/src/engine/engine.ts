@@ -14,6 +14,7 @@
 import {
   type ActivityDefinition,
   type ChildPolicy,
+  checkSwfId,
   type Duration,
   type HistoryEvent,
   InvalidArgumentError,
@@ -22,6 +23,7 @@ import {
   SWF_LIMITS,
   toSeconds,
   type WorkflowDefinition,
+  YieldflowError,
 } from "@yieldflow/core";
 import { ActivityRunner } from "./activity-runner.js";
 import { type Clock, RealClock, VirtualClock } from "./clock.js";
@@ -172,6 +174,7 @@ export class LocalRunner {
     if (this.closed) throw new InvalidArgumentError("this LocalRunner was closed");
     this.registerWorkflow(workflow as AnyWorkflow);
     const workflowId = options.workflowId ?? `${workflow.name}-${++this.workflowSeq}`;
+    checkSwfId(workflowId, "workflowId"); // 1–256 characters, no ':' '/' '|' or control characters, not "arn"
     if (this.service.isOpen(workflowId)) throw new WorkflowAlreadyStartedError(workflowId);
     const data = this.serializer.serialize(input);
     if (data !== undefined && data.length > SWF_LIMITS.dataChars)
@@ -260,6 +263,9 @@ export class LocalRunner {
       let id = runId;
       for (;;) {
         if (this.fatalError !== undefined) throw this.fatalError;
+        if (this.closed) {
+          throw new YieldflowError("YF_RUNNER_CLOSED", `the runner was closed before run ${id} finished`);
+        }
         const exec = this.service.runById(id);
         if (!exec) throw new UnknownResourceError(`no run ${id}`);
         if (!exec.closeStatus && !exec.stuck) {
@@ -326,10 +332,14 @@ export class LocalRunner {
 
   /** Stops the runner: aborts running activities and clears its wake-up timer. Open executions stay as they are. */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
     this.activityRunner.closeAll("the runner was closed");
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
+    // nobody is left waiting for ever: pending result() calls reject, settle() calls resolve
+    for (const runId of [...this.runWaiters.keys()]) this.runChanged(runId);
+    for (const w of this.settleWaiters.splice(0)) w.resolve();
   }
 
   // ─── notifications ───────────────────────────────────────────────────────────────────────────────────────────
@@ -379,8 +389,6 @@ export class LocalRunner {
       { cause: err },
     );
     this.close();
-    for (const runId of [...this.runWaiters.keys()]) this.runChanged(runId);
-    for (const w of this.settleWaiters.splice(0)) w.resolve();
   }
 
   private pumpBatch(): void {
