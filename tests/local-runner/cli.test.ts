@@ -75,6 +75,7 @@ const runs = {
   help: cli("--help"),
   syntax: withBrokenModule((name) => cli("run", name)),
   badId: cli("run", "greet.ts", "-w", "greet", "--workflow-id", "a:b"),
+  stuckChild: cli("run", "stuck-child.ts", "-w", "parentOfBuggy"),
 };
 const htmlFile = join(tmp, "timeline.html");
 // these need the history written by the first run
@@ -285,6 +286,13 @@ test("a module with a syntax error: one line with the file, line, column and wha
 
 test("a workflow id SWF would refuse is a usage error", async () => {
   assertUsageError(await runs.badId, "--workflow-id");
+});
+
+test("a parent blocked on a stuck child says which child and why", async () => {
+  const r = await runs.stuckChild;
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /child workflow parentOfBuggy-1-child-1-\w+ is stuck/);
+  assert.match(r.stderr, "TypeError");
 });
 
 test.run();

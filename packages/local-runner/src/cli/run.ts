@@ -92,9 +92,12 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   if (outcome === undefined) {
     const status = h.status();
     if (status.status === "OPEN" && !status.stuck) {
+      const stuck = stuckDescendant(runner, h.runId);
       io.err(
-        `✗ the workflow is blocked: nothing is running and no timer is pending (${describeOpen(status.open)}); ` +
-          "it is waiting for something this run cannot provide, such as a signal",
+        stuck
+          ? `✗ the workflow is blocked: its child workflow ${stuck.workflowId} is stuck (its decision tasks keep failing): ${stuck.message}`
+          : `✗ the workflow is blocked: nothing is running and no timer is pending (${describeOpen(status.open)}); ` +
+              "it is waiting for something this run cannot provide, such as a signal",
       );
       writeHistory(values.history, h, io);
       runner.close();
@@ -202,4 +205,20 @@ function writeHistory(path: string | undefined, h: ExecutionHandle<unknown>, io:
   io.err(
     `history written to ${path} (${h.history().length} events); replay it with: yieldflow replay <module> ${path} --workflow-id ${h.workflowId} --run-id ${h.currentRunId}`,
   );
+}
+
+/** The first open child (or grandchild …) of `runId` whose decision tasks failed for good, if any. */
+function stuckDescendant(runner: LocalRunner, runId: string): { workflowId: string; message: string } | undefined {
+  const exec = runner.service.runById(runId);
+  for (const child of exec?.builder.children.values() ?? []) {
+    if (!child.runId) continue;
+    const c = runner.service.runById(child.runId);
+    if (c?.stuck) {
+      const message = c.stuck.error instanceof Error ? c.stuck.error.message.split("\n")[0] : String(c.stuck.error);
+      return { workflowId: child.workflowId, message: message ?? "" };
+    }
+    const deeper = stuckDescendant(runner, child.runId);
+    if (deeper) return deeper;
+  }
+  return undefined;
 }
