@@ -59,4 +59,48 @@ test("close() settles what waits: result() rejects with YF_RUNNER_CLOSED, settle
   await settled;
 });
 
+test("a busy activity (heartbeating) still times out at its start-to-close deadline on the virtual clock", async () => {
+  const busy = defineActivity<void, string>({
+    name: "busy",
+    version: "1",
+    timeouts: { startToClose: "1s", heartbeat: "1s" },
+  });
+  const impl = implement(busy, async (_input, ctx) => {
+    for (let i = 0; i < 15; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      await ctx.heartbeat(i);
+    }
+    return "finished";
+  });
+  const wf = defineWorkflow({ name: "busy-wf", version: "1" }, function* () {
+    try {
+      return yield* activity(busy, undefined);
+    } catch (err) {
+      return `${(err as Error).name}: ${(err as { timeoutType?: string }).timeoutType}`;
+    }
+  });
+  const runner = new LocalRunner({ workflows: [wf], activities: [impl] });
+  const started = performance.now();
+  const h = await runner.start(wf, undefined);
+  assert.is(await h.result(), "TimeoutFailure: START_TO_CLOSE");
+  assert.ok(performance.now() - started < 2_500, `timed out after ${Math.round(performance.now() - started)} ms`);
+  runner.close();
+});
+
+test("advance() lets a running activity finish before it fires that activity's deadline", async () => {
+  const quick = defineActivity<void, string>({ name: "quick", version: "1", timeouts: { startToClose: "1m" } });
+  const impl = implement(quick, async () => {
+    await new Promise((r) => setTimeout(r, 20));
+    return "done";
+  });
+  const wf = defineWorkflow({ name: "quick-wf", version: "1" }, function* () {
+    return yield* activity(quick, undefined);
+  });
+  const runner = new LocalRunner({ workflows: [wf], activities: [impl] });
+  const h = await runner.start(wf, undefined);
+  await runner.advance(3_600_000);
+  assert.is(await h.result(), "done");
+  runner.close();
+});
+
 test.run();

@@ -108,6 +108,8 @@ export class LocalRunner {
   private readonly runWaiters = new Map<string, (() => void)[]>();
   private readonly settleWaiters: Waiter[] = [];
   private pumpPending = false;
+  /** The deadline the wake timer counts down to. */
+  private wakeFor: number | undefined;
   private wakeTimer: ReturnType<typeof setTimeout> | undefined;
   /** How many `result()` calls are waiting: while any is, the virtual clock skips idle time. */
   private awaitingResults = 0;
@@ -300,6 +302,12 @@ export class LocalRunner {
     for (;;) {
       const next = this.service.nextDeadline();
       if (next === undefined || next > target) break;
+      if (this.activityRunner.size > 0) {
+        // running activities take real time: they get until the deadline (at the wall clock's pace) before it fires
+        await this.waitForActivities(next - this.clock.now());
+        await this.quiesce();
+        if (this.service.nextDeadline() !== next) continue; // they changed what comes next
+      }
       this.clock.advanceTo(next);
       this.schedulePump();
       await this.quiesce();
@@ -337,6 +345,7 @@ export class LocalRunner {
     this.activityRunner.closeAll("the runner was closed");
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
+    this.wakeFor = undefined;
     // nobody is left waiting for ever: pending result() calls reject, settle() calls resolve
     for (const runId of [...this.runWaiters.keys()]) this.runChanged(runId);
     for (const w of this.settleWaiters.splice(0)) w.resolve();
@@ -439,18 +448,32 @@ export class LocalRunner {
 
   /** Arms a wall-clock wake-up for the next deadline when time has to pass for real (real clock, or activities running). */
   private armWake(): void {
+    const next = this.service.nextDeadline();
+    const wanted =
+      next === undefined || (this.clock.kind === "virtual" && this.activityRunner.size === 0) ? undefined : next;
+    // already counting down to that deadline: keep the countdown (restarting it on every pump would let a busy
+    // runner postpone a hung activity's timeout for ever)
+    if (wanted !== undefined && this.wakeTimer && this.wakeFor === wanted) return;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
-    const next = this.service.nextDeadline();
-    if (next === undefined) return;
-    if (this.clock.kind === "virtual" && this.activityRunner.size === 0) return;
-    const delay = Math.min(Math.max(0, next - this.clock.now()), 2_147_483_647);
+    this.wakeFor = wanted;
+    if (wanted === undefined) return;
+    const delay = Math.min(Math.max(0, wanted - this.clock.now()), 2_147_483_647);
     this.wakeTimer = setTimeout(() => {
       this.wakeTimer = undefined;
+      this.wakeFor = undefined;
       // on the virtual clock, a running activity lets time pass at the wall clock's pace until its deadline
-      if (this.clock.kind === "virtual" && this.activityRunner.size > 0) this.clock.advanceTo(next);
+      if (this.clock.kind === "virtual" && this.activityRunner.size > 0) this.clock.advanceTo(wanted);
       this.schedulePump();
     }, delay);
+  }
+
+  /** Waits (wall clock) until no activity runs, or `maxMs` have passed. */
+  private async waitForActivities(maxMs: number): Promise<void> {
+    const until = performance.now() + Math.max(0, maxMs);
+    while (this.activityRunner.size > 0 && performance.now() < until && !this.closed) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(5, Math.max(1, until - performance.now()))));
+    }
   }
 
   /** Lets microtasks and immediates run until the pump has nothing left to do (running activities may remain). */
