@@ -37,6 +37,9 @@ function isActivityImplementation(v: unknown): v is AnyActivity {
 function loadError(err: unknown): string {
   const lines = (err instanceof Error ? err.message : String(err)).split("\n");
   if (lines[0]?.startsWith("Transform failed") && lines[1]) return lines[1].trim();
+  if (/require\(\) ES Module|outside a module/.test(lines[0] ?? "")) {
+    return 'it was loaded as CommonJS, but workflow modules are ES modules: put it under a package.json that says "type": "module", or name it .mts';
+  }
   return firstLine(err);
 }
 
