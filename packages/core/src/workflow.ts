@@ -90,7 +90,7 @@ export interface ActivityContext {
   readonly activityId: string;
   readonly activityType: { readonly name: string; readonly version: string };
   readonly workflowExecution: { readonly workflowId: string; readonly runId: string };
-  /** Aborted when the workflow requests cancellation (seen on the next heartbeat) or the task times out. */
+  /** Aborted when the workflow requests cancellation (on SWF, learned at the next heartbeat) or the task closes. */
   readonly signal: AbortSignal;
   /** Records a heartbeat (resets the heartbeat timeout). Resolves to true when cancellation was requested. */
   heartbeat(details?: unknown): Promise<boolean>;

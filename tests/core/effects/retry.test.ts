@@ -8,7 +8,9 @@ import {
   ChildWorkflowFailure,
   defineActivity,
   defineWorkflow,
+  type EffectRequest,
   encodeRemoteError,
+  InvalidArgumentError,
   isRetryable,
   retry,
   ScheduleFailure,
@@ -188,3 +190,19 @@ h("retry(make) of a signal with a timeout: each attempt waits longer", () => {
 });
 
 h.run();
+
+const g = suite("retry arguments");
+
+g("retry(started generator) is refused: a generator cannot be run again, a factory can", () => {
+  const one = defineActivity<number, number>({ name: "one", version: "1" });
+  function* step(): Generator<EffectRequest, number, unknown> {
+    return yield* activity(one, 1);
+  }
+  const it = retry(step() as never);
+  assert.throws(
+    () => it.next(),
+    (err: unknown) => err instanceof InvalidArgumentError && /factory/.test((err as Error).message),
+  );
+});
+
+g.run();

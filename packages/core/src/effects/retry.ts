@@ -119,6 +119,11 @@ export function* retry<T>(
       ? (branch as unknown as { activity: { retry?: RetryPolicy } }).activity.retry
       : undefined) ??
     {};
+  if (typeof branch !== "function" && !isEffect(branch)) {
+    throw new InvalidArgumentError(
+      "retry(branch): a started generator cannot be run again; pass a factory instead: retry((attempt) => myStep())",
+    );
+  }
   checkPolicy(effective);
   const maxAttempts = effective.maximumAttempts ?? 3;
   for (let attempt = 1; ; attempt++) {
