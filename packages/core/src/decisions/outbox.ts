@@ -65,16 +65,6 @@ export class Outbox {
     this.open[kind] = Math.max(0, this.open[kind] - 1);
   }
 
-  /** Open counts, for tests and diagnostics. */
-  openCounts(): Readonly<{ activity: number; timer: number; child: number }> {
-    return { ...this.open };
-  }
-
-  /** The number of commands still waiting. */
-  get waiting(): number {
-    return this.queue.length;
-  }
-
   /**
    * The decisions of one response. With `validate`, each is checked against SWF's rules first (the decisions of
    * the open task are about to leave the process; those of replayed tasks are only compared with the history).
@@ -134,7 +124,7 @@ function approximateSize(d: Decision): number {
 }
 
 /** The UTF-8 byte length of `text` as a JSON string (escapes included), without building it. */
-export function jsonUtf8Length(text: string): number {
+function jsonUtf8Length(text: string): number {
   let n = 2;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

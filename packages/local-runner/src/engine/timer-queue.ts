@@ -110,11 +110,6 @@ export class TimerQueue {
     this.byRun.delete(runId);
   }
 
-  /** Removes the deadlines whose key starts with `prefix`. */
-  disarmPrefix(prefix: string): void {
-    for (const entry of [...this.sorted]) if (entry.key.startsWith(prefix)) this.disarm(entry.key);
-  }
-
   /** The earliest deadline. */
   peek(): Deadline | undefined {
     return this.sorted[0];
