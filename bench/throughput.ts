@@ -87,7 +87,7 @@ export async function runnerSample(
   let decisionTasks = 0;
   for (const h of handles) {
     // the runner's own record (not a copy): read after the clock stopped
-    const history: readonly HistoryEvent[] = runner.service.runById(h.runId)?.builder.events ?? [];
+    const history: readonly HistoryEvent[] = runner.service.runById(h.runId)?.recorder.events ?? [];
     events += history.length;
     for (const e of history) if (e.eventType === "DecisionTaskCompleted") decisionTasks++;
   }

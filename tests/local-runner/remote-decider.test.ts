@@ -51,7 +51,7 @@ test("a signal that arrives while the close is decided: UNHANDLED_DECISION, a ne
   assert.is(decisions.at(-1)?.decisionType, "CompleteWorkflowExecution");
   svc.signalWorkflowExecution("c-1", "item", '"late"'); // arrives while the decider works
   svc.respondDecisionTaskCompleted(task.taskToken, decisions);
-  const events = svc.run("c-1").builder.events;
+  const events = svc.run("c-1").recorder.events;
   assert.equal(types(events).slice(-3), [
     "DecisionTaskCompleted",
     "CompleteWorkflowExecutionFailed",
@@ -68,7 +68,7 @@ test("a signal that arrives while the close is decided: UNHANDLED_DECISION, a ne
     "the late signal is reported, not dropped silently",
   );
   svc.respondDecisionTaskCompleted(again.taskToken, r.decisions);
-  assert.is(types(svc.run("c-1").builder.events).at(-1), "WorkflowExecutionCompleted");
+  assert.is(types(svc.run("c-1").recorder.events).at(-1), "WorkflowExecutionCompleted");
 });
 
 test("a decision task nobody answers times out after taskStartToClose and another is offered", () => {
@@ -78,7 +78,7 @@ test("a decision task nobody answers times out after taskStartToClose and anothe
   assert.not.ok(svc.fireDue(clock.now()), "not yet");
   clock.advance(1_000);
   assert.ok(svc.fireDue(clock.now()));
-  assert.equal(types(svc.run("c-1").builder.events).slice(-2), ["DecisionTaskTimedOut", "DecisionTaskScheduled"]);
+  assert.equal(types(svc.run("c-1").recorder.events).slice(-2), ["DecisionTaskTimedOut", "DecisionTaskScheduled"]);
   assert.throws(() => svc.respondDecisionTaskCompleted(task.taskToken, []), /not open/);
   assert.ok(svc.pollForDecisionTask("next"), "the next poll gets the new task");
 });

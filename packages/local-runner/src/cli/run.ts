@@ -210,7 +210,7 @@ function writeHistory(path: string | undefined, h: ExecutionHandle<unknown>, io:
 /** The first open child (or grandchild …) of `runId` whose decision tasks failed for good, if any. */
 function stuckDescendant(runner: LocalRunner, runId: string): { workflowId: string; message: string } | undefined {
   const exec = runner.service.runById(runId);
-  for (const child of exec?.builder.children.values() ?? []) {
+  for (const child of exec?.recorder.children.values() ?? []) {
     if (!child.runId) continue;
     const c = runner.service.runById(child.runId);
     if (c?.stuck) {

@@ -21,7 +21,7 @@ export interface Clock {
 export class VirtualClock implements Clock {
   readonly kind = "virtual" as const;
   private time: number;
-  /** @param start epoch ms; default 2026-01-01T00:00:00Z, the same start as core's HistoryBuilder. */
+  /** @param start epoch ms; default 2026-01-01T00:00:00Z, the same start as core's HistoryRecorder. */
   constructor(start = Date.UTC(2026, 0, 1)) {
     this.time = start;
   }

@@ -228,7 +228,7 @@ export class LocalRunner {
 
   /** A copy of a run's history events (SWF wire form). Default: the latest run of `workflowId`. */
   getWorkflowExecutionHistory(workflowId: string, runId?: string): HistoryEvent[] {
-    return structuredClone(this.service.run(workflowId, runId).builder.events);
+    return structuredClone(this.service.run(workflowId, runId).recorder.events);
   }
 
   /** How a run stands. Default: the latest run of `workflowId`. */

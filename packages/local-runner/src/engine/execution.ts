@@ -1,10 +1,10 @@
 /**
- * One workflow execution run as the engine keeps it: plain data around core's `HistoryBuilder`, which is the one
+ * One workflow execution run as the engine keeps it: plain data around core's `HistoryRecorder`, which is the one
  * recorder of events (the engine never writes events any other way). Everything here can be rebuilt from the
  * history, which is what lets a later dev server persist or serve it.
  */
 import type { HistoryEvent, Serializer } from "@yieldflow/core";
-import type { HistoryBuilder } from "@yieldflow/core/testing";
+import type { HistoryRecorder } from "@yieldflow/core/service";
 import { WorkflowExecutionError } from "./errors.js";
 
 /** SWF's close statuses. */
@@ -16,8 +16,8 @@ export interface ExecutionRecord {
   readonly runId: string;
   readonly workflowType: { readonly name: string; readonly version: string };
   /** The recorder of this run's history. */
-  readonly builder: HistoryBuilder;
-  /** How many of the builder's events the engine has processed (progress, timers, tasks, deliveries). */
+  readonly recorder: HistoryRecorder;
+  /** How many of the recorder's events the engine has processed (progress, timers, tasks, deliveries). */
   processed: number;
   /** The run that started this one by continue-as-new, and the run this one continued as. */
   readonly previousRunId: string | undefined;
@@ -64,7 +64,7 @@ export const CLOSE_STATUS_OF: Readonly<Record<string, CloseStatus>> = {
 
 /** Describes a run. */
 export function describeExecution(x: ExecutionRecord): ExecutionStatus {
-  const b = x.builder;
+  const b = x.recorder;
   return {
     workflowId: x.workflowId,
     runId: x.runId,
@@ -91,7 +91,7 @@ export function describeExecution(x: ExecutionRecord): ExecutionStatus {
  * `WorkflowExecutionError` carrying the recorded reason and details (FAILED, CANCELED, TERMINATED, TIMED_OUT).
  */
 export function outcomeOf(exec: ExecutionRecord, serializer: Serializer): { value: unknown } | { continuedAs: string } {
-  const close = exec.builder.events[exec.builder.events.length - 1] as HistoryEvent;
+  const close = exec.recorder.events[exec.recorder.events.length - 1] as HistoryEvent;
   switch (exec.closeStatus) {
     case "CONTINUED_AS_NEW":
       return { continuedAs: exec.nextRunId as string };

@@ -1,20 +1,20 @@
 /**
- * The SWF service in miniature: executions and their histories (recorded with core's `HistoryBuilder`, the only
+ * The SWF service in miniature: executions and their histories (recorded with core's `HistoryRecorder`, the only
  * recorder), decision and activity task lists, deadlines (timers and timeouts), signals, cancel requests, child
  * workflows, continue-as-new. It does no work itself: deciders and activity workers poll it for tasks and respond,
  * exactly as they would call SWF, so in-process workers (the `LocalRunner`) and, later, workers in other processes
  * (a dev server speaking SWF's wire protocol) drive the same state.
  *
  * Invariants:
- * - every history is a real SWF history: events are only recorded by the builder, at the clock's time;
- * - at most one decision task per run is open (the builder enforces it);
+ * - every history is a real SWF history: events are only recorded by the recorder, at the clock's time;
+ * - at most one decision task per run is open (the recorder enforces it);
  * - every recorded event is processed exactly once, in order (`react`), which is where deadlines are armed and
  *   disarmed, tasks queued, children started and external requests delivered;
  * - deadlines with equal times fire in the order they were armed.
  */
 import { createHash } from "node:crypto";
 import { type ChildPolicy, type Decision, type HistoryEvent, SWF_LIMITS } from "@yieldflow/core";
-import { HistoryBuilder, type OpenChild, type RecordOptions } from "@yieldflow/core/testing";
+import { HistoryRecorder, type OpenChild, type RecordOptions } from "@yieldflow/core/service";
 import type { ActivityTask, ActivityTaskService } from "./activity-runner.js";
 import type { Clock } from "./clock.js";
 import type { DecisionTask } from "./decider.js";
@@ -173,7 +173,7 @@ export class WorkflowService implements ActivityTaskService {
   private createRun(
     o: RunStart & { runId: string; parent?: ExecutionRecord["parent"]; previousRunId?: string },
   ): ExecutionRecord {
-    const builder = new HistoryBuilder({
+    const recorder = new HistoryRecorder({
       workflowType: { name: o.workflow.name, version: o.workflow.version },
       startTime: this.clock.now(),
       ...(o.input !== undefined && { input: o.input }),
@@ -191,7 +191,7 @@ export class WorkflowService implements ActivityTaskService {
       workflowId: o.workflowId,
       runId: o.runId,
       workflowType: { name: o.workflow.name, version: o.workflow.version },
-      builder,
+      recorder,
       processed: 0,
       previousRunId: o.previousRunId,
       nextRunId: undefined,
@@ -209,13 +209,13 @@ export class WorkflowService implements ActivityTaskService {
   // ─── recording and reacting ──────────────────────────────────────────────────────────────────────────────────
 
   /** Records something in a run's history at the clock's time, then reacts to what was recorded. */
-  private mutate(exec: ExecutionRecord, record: (b: HistoryBuilder) => unknown): void {
-    exec.builder.at(this.clock.now());
+  private mutate(exec: ExecutionRecord, record: (r: HistoryRecorder) => unknown): void {
+    exec.recorder.at(this.clock.now());
     try {
-      record(exec.builder);
+      record(exec.recorder);
     } finally {
       // even a recording that threw half-way may have appended events: they must be processed
-      this.recorded.push({ exec, upTo: exec.builder.events.length });
+      this.recorded.push({ exec, upTo: exec.recorder.events.length });
       this.flush();
       this.hooks.changed();
     }
@@ -229,7 +229,7 @@ export class WorkflowService implements ActivityTaskService {
       // events are processed (and listeners told) in the order they were recorded, across runs
       for (let next = this.recorded.shift(); next; next = this.recorded.shift()) {
         const { exec, upTo } = next;
-        const events = exec.builder.events;
+        const events = exec.recorder.events;
         while (exec.processed < upTo) {
           const event = events[exec.processed++] as HistoryEvent;
           this.hooks.emit({
@@ -252,7 +252,7 @@ export class WorkflowService implements ActivityTaskService {
 
   /** What the engine does when an event is recorded. One case per event that needs something done. */
   private react(exec: ExecutionRecord, event: HistoryEvent): void {
-    const b = exec.builder;
+    const b = exec.recorder;
     const runId = exec.runId;
     switch (event.eventType) {
       case "WorkflowExecutionStarted": {
@@ -372,7 +372,7 @@ export class WorkflowService implements ActivityTaskService {
   }
 
   private activityByScheduledId(exec: ExecutionRecord, scheduledEventId: number | undefined) {
-    for (const act of exec.builder.activities.values()) if (act.scheduledEventId === scheduledEventId) return act;
+    for (const act of exec.recorder.activities.values()) if (act.scheduledEventId === scheduledEventId) return act;
     return undefined;
   }
 
@@ -397,13 +397,13 @@ export class WorkflowService implements ActivityTaskService {
   }
 
   private deliverExternal(source: ExecutionRecord, initiatedEventId: number): void {
-    const x = source.builder.externals.get(initiatedEventId);
+    const x = source.recorder.externals.get(initiatedEventId);
     if (!x) return;
     const latest = this.latestRun.get(x.workflowId);
     const target = latest === undefined ? undefined : this.runs.get(x.runId ?? latest);
     // The decision task that initiated the request may also have closed the source (a cancelled branch's child and
     // the closing decision go out together): SWF still delivers the request, but records nothing more in its history.
-    const sourceOpen = source.builder.closedBy === undefined;
+    const sourceOpen = source.recorder.closedBy === undefined;
     if (!target || target.workflowId !== x.workflowId || target.closeStatus) {
       if (sourceOpen)
         this.mutate(source, (b) =>
@@ -429,7 +429,7 @@ export class WorkflowService implements ActivityTaskService {
     this.timers.disarmRun(runId);
     for (let i = this.activityQueue.length - 1; i >= 0; i--)
       if (this.activityQueue[i]?.runId === runId) this.activityQueue.splice(i, 1);
-    for (const act of exec.builder.activities.values()) {
+    for (const act of exec.recorder.activities.values()) {
       const token = activityToken(runId, act.scheduledEventId, act.activityId);
       this.hooks.activityClosed(token, `the workflow execution closed (${status})`);
       this.lastHeartbeat.delete(token);
@@ -466,7 +466,7 @@ export class WorkflowService implements ActivityTaskService {
       event.workflowExecutionTimedOutEventAttributes?.childPolicy ??
       "TERMINATE";
     if (policy === "ABANDON") return;
-    for (const child of [...exec.builder.children.values()]) {
+    for (const child of [...exec.recorder.children.values()]) {
       const latest = this.latestRun.get(child.workflowId);
       const target = latest === undefined ? undefined : this.runs.get(latest);
       if (!target || target.closeStatus) continue;
@@ -484,7 +484,7 @@ export class WorkflowService implements ActivityTaskService {
     event: HistoryEvent,
   ): void {
     const parent = this.runs.get(exec.parent?.runId as string);
-    if (!parent || parent.closeStatus || !parent.builder.children.has(exec.workflowId)) return;
+    if (!parent || parent.closeStatus || !parent.recorder.children.has(exec.workflowId)) return;
     const data = {
       result: event.workflowExecutionCompletedEventAttributes?.result,
       reason: event.workflowExecutionFailedEventAttributes?.reason,
@@ -508,7 +508,7 @@ export class WorkflowService implements ActivityTaskService {
       const runId = this.decisionQueue.shift();
       if (runId === undefined) return undefined;
       const exec = this.runs.get(runId);
-      if (!exec || exec.closeStatus || exec.stuck || !exec.builder.decisionTaskScheduled) continue;
+      if (!exec || exec.closeStatus || exec.stuck || !exec.recorder.decisionTaskScheduled) continue;
       if (this.timers.has(deadlineKey(runId, { kind: "decisionRetry" }))) continue;
       let startedEventId = 0;
       this.mutate(exec, (b) => {
@@ -524,7 +524,7 @@ export class WorkflowService implements ActivityTaskService {
         startedEventId,
         workflowExecution: { workflowId: exec.workflowId, runId },
         workflowType: { ...exec.workflowType },
-        events: exec.builder.events,
+        events: exec.recorder.events,
       };
     }
   }
@@ -548,7 +548,7 @@ export class WorkflowService implements ActivityTaskService {
     if (!exec) throw new UnknownResourceError(`decision task ${taskToken} is unknown`);
     exec.decisionFailures++;
     const attempt = exec.decisionFailures;
-    const b = exec.builder;
+    const b = exec.recorder;
     // The task may already be gone (the run closed meanwhile, or recording its decisions failed half-way).
     const open = b.decisionTaskOpen && !b.decisionTaskScheduled && !exec.closeStatus;
     const willRetry = open && attempt < maxAttempts;
@@ -569,14 +569,14 @@ export class WorkflowService implements ActivityTaskService {
   private startedDecisionTask(taskToken: string): ExecutionRecord {
     const sep = taskToken.lastIndexOf("|");
     const exec = this.runs.get(taskToken.slice(0, sep));
-    if (!exec || exec.closeStatus || exec.builder.startedDecisionTaskId !== Number(taskToken.slice(sep + 1)))
+    if (!exec || exec.closeStatus || exec.recorder.startedDecisionTaskId !== Number(taskToken.slice(sep + 1)))
       throw new UnknownResourceError(`decision task ${taskToken} is not open (it timed out, or the run closed)`);
     return exec;
   }
 
   /** The run's decision task start-to-close timeout, in seconds (SWF's default here: 30). */
   private taskTimeoutSeconds(exec: ExecutionRecord): number {
-    const t = Number(exec.builder.events[0]?.workflowExecutionStartedEventAttributes?.taskStartToCloseTimeout ?? "30");
+    const t = Number(exec.recorder.events[0]?.workflowExecutionStartedEventAttributes?.taskStartToCloseTimeout ?? "30");
     return Number.isFinite(t) ? t : 30;
   }
 
@@ -594,7 +594,7 @@ export class WorkflowService implements ActivityTaskService {
       if (i < 0) return undefined;
       const q = this.activityQueue.splice(i, 1)[0] as QueuedActivity;
       const exec = this.runs.get(q.runId);
-      const act = exec?.builder.activities.get(q.activityId);
+      const act = exec?.recorder.activities.get(q.activityId);
       if (!exec || exec.closeStatus || !act || act.scheduledEventId !== q.scheduledEventId) continue;
       if (act.startedEventId !== undefined) continue;
       this.mutate(exec, (b) => b.activityStarted(q.activityId, identity));
@@ -633,7 +633,7 @@ export class WorkflowService implements ActivityTaskService {
   recordActivityTaskHeartbeat(taskToken: string, details?: string): { cancelRequested: boolean } {
     const t = this.resolveToken(taskToken);
     if (!t) return { cancelRequested: true };
-    const act = t.exec.builder.activities.get(t.activityId);
+    const act = t.exec.recorder.activities.get(t.activityId);
     this.lastHeartbeat.set(taskToken, details);
     if (act?.timeouts.heartbeat !== undefined) {
       this.timers.arm(t.exec.runId, this.clock.now() + act.timeouts.heartbeat * 1000, {
@@ -670,7 +670,7 @@ export class WorkflowService implements ActivityTaskService {
   private fire(d: Deadline): void {
     const exec = this.runs.get(d.runId);
     if (!exec || exec.closeStatus) return;
-    const b = exec.builder;
+    const b = exec.recorder;
     switch (d.kind) {
       case "timer":
         if (b.timers.has(d.timerId)) this.mutate(exec, (h) => h.timerFired(d.timerId));
@@ -720,7 +720,7 @@ export class WorkflowService implements ActivityTaskService {
     const activityId = rest.join("|");
     const exec = this.runs.get(runId as string);
     if (!exec || exec.closeStatus) return undefined;
-    const act = exec.builder.activities.get(activityId);
+    const act = exec.recorder.activities.get(activityId);
     if (!act || act.scheduledEventId !== Number(scheduled) || act.startedEventId === undefined) return undefined;
     return { exec, activityId };
   }

@@ -249,7 +249,7 @@ export async function runScenario<I, O>(
 
     const answer = async (q: QueuedActivity, outcome: StepOutcome, pick: number): Promise<void> => {
       if (outcome === "timeout") {
-        const open = service.runById(q.runId)?.builder.activities.get(q.activityId);
+        const open = service.runById(q.runId)?.recorder.activities.get(q.activityId);
         const t = open?.timeouts ?? {};
         const choices: { secs: number; start: boolean }[] = [];
         // SCHEDULE_TO_START and SCHEDULE_TO_CLOSE: never polled; START_TO_CLOSE and HEARTBEAT: polled, never answered
@@ -329,7 +329,7 @@ export async function runScenario<I, O>(
         const exec = service.runById(extraRunId);
         if (exec) {
           const t = `${exec.workflowType.name}@${exec.workflowType.version}`;
-          text += `\n  in ${t} (workflow id ${exec.workflowId}, run ${exec.runId}):\n${formatStory(storyOf(exec.builder.events), "    ")}`;
+          text += `\n  in ${t} (workflow id ${exec.workflowId}, run ${exec.runId}):\n${formatStory(storyOf(exec.recorder.events), "    ")}`;
         }
       }
       return text;
@@ -361,7 +361,7 @@ export async function runScenario<I, O>(
         );
       case "waits": {
         const exec = main();
-        const children = exec?.builder.children.size ?? 0;
+        const children = exec?.recorder.children.size ?? 0;
         throw failure(
           "terminates",
           `the execution waits for ever: at +${elapsed()} nothing is left that could wake it (no activity task or timer is open${children ? `; ${children} child workflow(s) are open and wait too` : ""}, no signal or cancel request is left to arrive). If it waits for a signal, declare the signal with count: { min: 1 }, or give the wait a timeout`,
@@ -379,7 +379,7 @@ export async function runScenario<I, O>(
       const def = workflows.find((w) => w.name === exec.workflowType.name && w.version === exec.workflowType.version);
       if (!def) continue;
       try {
-        checkReplay(def, { events: exec.builder.events, tasks }, { workflowId: exec.workflowId, runId: exec.runId });
+        checkReplay(def, { events: exec.recorder.events, tasks }, { workflowId: exec.workflowId, runId: exec.runId });
       } catch (err) {
         const ids = { workflowId: exec.workflowId, runId: exec.runId };
         const incremental = err instanceof ReplayCheckError && err.property === "incremental-equals-full";
@@ -389,7 +389,7 @@ export async function runScenario<I, O>(
           explained =
             err instanceof ReplayCheckError && !incremental && err.property !== "prefix-replay"
               ? undefined
-              : explainReplay(incremental ? "incremental" : "prefix", def, exec.builder.events, tasks, ids);
+              : explainReplay(incremental ? "incremental" : "prefix", def, exec.recorder.events, tasks, ids);
         if (explained) throw failure(incremental ? "incremental-equals-full" : "prefix-replay", explained, err, id);
         if (err instanceof ReplayCheckError) {
           const hint =
