@@ -18,7 +18,7 @@ import type {
   EventType,
   WorkflowExecutionTimeoutType,
 } from "../history/swf-types.js";
-import { pick } from "./objects.js";
+import { pick } from "../objects.js";
 import { recordDecision } from "./record-decision.js";
 import { recordRefusal } from "./refusal.js";
 import {

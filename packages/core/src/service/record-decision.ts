@@ -6,8 +6,8 @@
 import { SWF_LIMITS } from "../decisions/limits.js";
 import { InvalidArgumentError } from "../errors.js";
 import { type Decision, decisionAttributes } from "../history/events.js";
+import { compact, pick } from "../objects.js";
 import type { HistoryRecorder } from "./history-recorder.js";
-import { dropUndefined, pick } from "./objects.js";
 import { type RefusalCause, recordRefusal } from "./refusal.js";
 import type { RecordOptions } from "./types.js";
 
@@ -66,7 +66,7 @@ export function recordDecision(r: HistoryRecorder, d: Decision, ctx: DecisionCon
         scheduledAt: r.time,
         startedAt: undefined,
         cancelRequested: false,
-        timeouts: dropUndefined({
+        timeouts: compact({
           scheduleToStart: num(a.scheduleToStartTimeout),
           startToClose: num(a.startToCloseTimeout),
           scheduleToClose: num(a.scheduleToCloseTimeout),

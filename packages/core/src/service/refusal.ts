@@ -7,7 +7,7 @@
 import { InvalidArgumentError } from "../errors.js";
 import { type Decision, decisionAttributes } from "../history/events.js";
 import type { EventAttributesMap, EventType } from "../history/swf-types.js";
-import { pick } from "./objects.js";
+import { pick } from "../objects.js";
 
 /** An SWF cause; each `…Failed` event takes its own enum of them, and the caller chose one. */
 export type RefusalCause = string;

@@ -8,81 +8,76 @@
  * Invariants:
  * - every history is a real SWF history: events are only recorded by the recorder, at the clock's time;
  * - at most one decision task per run is open (the recorder enforces it);
- * - every recorded event is processed exactly once, in order (`react`), which is where deadlines are armed and
- *   disarmed, tasks queued, children started and external requests delivered;
- * - deadlines with equal times fire in the order they were armed.
+ * - every recorded event is processed exactly once, in order (`react`, in `reactions.ts`), which is where deadlines
+ *   are armed and disarmed, tasks queued, children started and external requests delivered;
+ * - deadlines with equal times fire in the order they were armed (`deadlines.ts`).
+ *
+ * This file is the service's API (what SWF's API calls would be) and its recording loop; task tokens are in
+ * `task-tokens.ts`, the shared state in `service-state.ts`.
  */
 import { createHash } from "node:crypto";
-import { type ChildPolicy, type Decision, type HistoryEvent, SWF_LIMITS } from "@yieldflow/core";
-import { HistoryRecorder, type OpenChild, type RecordOptions } from "@yieldflow/core/service";
+import type { Decision, HistoryEvent } from "@yieldflow/core";
+import { SWF_LIMITS } from "@yieldflow/core";
+import { HistoryRecorder, type RecordOptions } from "@yieldflow/core/service";
 import type { ActivityTask, ActivityTaskService } from "./activity-runner.js";
 import type { Clock } from "./clock.js";
-import type { DecisionTask } from "./decider.js";
+import { DeadlineQueue, deadlineKey, fireDeadline } from "./deadlines.js";
 import { UnknownResourceError } from "./errors.js";
-import type { RunnerEvent } from "./events.js";
-import { CLOSE_STATUS_OF, type ExecutionRecord } from "./execution.js";
-import type { AnyWorkflow, Registry } from "./registry.js";
-import { type Deadline, deadlineKey, TimerQueue } from "./timer-queue.js";
+import type { ExecutionRecord } from "./execution.js";
+import { react } from "./reactions.js";
+import type { Registry } from "./registry.js";
+import type {
+  PolledDecisionTask,
+  QueuedActivity,
+  RunCreation,
+  RunStart,
+  ServiceHooks,
+  ServiceState,
+} from "./service-state.js";
+import { activityToken, decisionToken, parseActivityToken, parseDecisionToken } from "./task-tokens.js";
 
-/** An activity task waiting in its task list. Plain data. */
-export interface QueuedActivity {
-  runId: string;
-  activityId: string;
-  scheduledEventId: number;
-  taskList: string;
-  activityType: { name: string; version: string };
-}
+export type { PolledDecisionTask, QueuedActivity, RunStart, ServiceHooks } from "./service-state.js";
 
-/** What the service tells whoever drives it. */
-export interface ServiceHooks {
-  /** Something changed: there may be tasks to poll or deadlines to wait for. */
-  changed(): void;
-  /** The workflow asked to cancel a started activity task (a worker learns it on its next heartbeat anyway). */
-  activityCancelRequested(taskToken: string): void;
-  /** A started activity task closed without its worker (timeout, the run closed): the worker can stop. */
-  activityClosed(taskToken: string, reason: string): void;
-  /** A run closed, or its decision tasks failed for good. */
-  runChanged(runId: string): void;
-  /** A notification for listeners. */
-  emit(event: RunnerEvent): void;
-}
-
-/** What starting a run takes (serialized input, SWF duration strings). */
-export interface RunStart {
-  workflow: AnyWorkflow;
-  workflowId: string;
-  input: string | undefined;
-  taskList: string | undefined;
-  executionStartToCloseTimeout: string | undefined;
-  taskStartToCloseTimeout: string | undefined;
-  childPolicy: ChildPolicy | undefined;
-  tagList: string[] | undefined;
-}
-
-/** A decision task handed to a decider. */
-export interface PolledDecisionTask extends DecisionTask {
-  taskToken: string;
-  startedEventId: number;
-}
-
+/**
+ * The SWF service in miniature (see the file's header). Drivers call it as they would call SWF: start, signal,
+ * cancel and terminate executions; poll for and respond to decision and activity tasks; and the driver that owns
+ * the clock fires due deadlines (`fireDue`).
+ */
 export class WorkflowService implements ActivityTaskService {
   private readonly runs = new Map<string, ExecutionRecord>();
   /** workflowId → its latest run. */
   private readonly latestRun = new Map<string, string>();
   private readonly decisionQueue: string[] = [];
   private readonly activityQueue: QueuedActivity[] = [];
-  private readonly timers = new TimerQueue();
+  private readonly deadlines = new DeadlineQueue();
   private readonly lastHeartbeat = new Map<string, string | undefined>();
   /** Runs with newly recorded events, in recording order, and how far each recording went. */
   private readonly recorded: { exec: ExecutionRecord; upTo: number }[] = [];
   private flushing = false;
   private runSeq = 0;
+  /** What the reactions and deadlines work on: this service's own maps and queues, and three of its methods. */
+  private readonly state: ServiceState;
 
   constructor(
     private readonly clock: Clock,
     readonly registry: Registry,
     private readonly hooks: ServiceHooks,
-  ) {}
+  ) {
+    this.state = {
+      clock,
+      registry,
+      hooks,
+      runs: this.runs,
+      latestRun: this.latestRun,
+      decisionQueue: this.decisionQueue,
+      activityQueue: this.activityQueue,
+      deadlines: this.deadlines,
+      lastHeartbeat: this.lastHeartbeat,
+      mutate: (exec, record) => this.mutate(exec, record),
+      createRun: (o) => this.createRun(o),
+      newRunId: (workflowId) => this.newRunId(workflowId),
+    };
+  }
 
   // ─── executions ──────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -170,9 +165,7 @@ export class WorkflowService implements ActivityTaskService {
       .slice(0, 32);
   }
 
-  private createRun(
-    o: RunStart & { runId: string; parent?: ExecutionRecord["parent"]; previousRunId?: string },
-  ): ExecutionRecord {
+  private createRun(o: RunCreation): ExecutionRecord {
     const recorder = new HistoryRecorder({
       workflowType: { name: o.workflow.name, version: o.workflow.version },
       startTime: this.clock.now(),
@@ -242,257 +235,12 @@ export class WorkflowService implements ActivityTaskService {
             eventId: event.eventId as number,
             time: Math.round((event.eventTimestamp as number) * 1000),
           });
-          this.react(exec, event);
+          react(this.state, exec, event);
         }
       }
     } finally {
       this.flushing = false;
     }
-  }
-
-  /** What the engine does when an event is recorded. One case per event that needs something done. */
-  private react(exec: ExecutionRecord, event: HistoryEvent): void {
-    const b = exec.recorder;
-    const runId = exec.runId;
-    switch (event.eventType) {
-      case "WorkflowExecutionStarted": {
-        const timeout = event.workflowExecutionStartedEventAttributes?.executionStartToCloseTimeout;
-        if (timeout !== undefined && timeout !== "NONE")
-          this.timers.arm(runId, this.clock.now() + Number(timeout) * 1000, { kind: "workflowTimeout" });
-        return;
-      }
-      case "DecisionTaskScheduled":
-        this.decisionQueue.push(runId);
-        return;
-      case "ActivityTaskScheduled": {
-        const a = event.activityTaskScheduledEventAttributes;
-        const act = a?.activityId === undefined ? undefined : b.activities.get(a.activityId);
-        if (!act || act.scheduledEventId !== event.eventId) return;
-        this.activityQueue.push({
-          runId,
-          activityId: act.activityId,
-          scheduledEventId: act.scheduledEventId,
-          taskList: act.taskList,
-          activityType: { ...act.activityType },
-        });
-        const { scheduleToStart, scheduleToClose } = act.timeouts;
-        const base = { kind: "activityTimeout", activityId: act.activityId, scheduledEventId: act.scheduledEventId };
-        if (scheduleToStart !== undefined)
-          this.timers.arm(runId, act.scheduledAt + scheduleToStart * 1000, {
-            ...base,
-            kind: "activityTimeout",
-            timeoutType: "SCHEDULE_TO_START",
-          });
-        if (scheduleToClose !== undefined)
-          this.timers.arm(runId, act.scheduledAt + scheduleToClose * 1000, {
-            ...base,
-            kind: "activityTimeout",
-            timeoutType: "SCHEDULE_TO_CLOSE",
-          });
-        return;
-      }
-      case "ActivityTaskStarted": {
-        const act = this.activityByScheduledId(exec, event.activityTaskStartedEventAttributes?.scheduledEventId);
-        if (!act) return;
-        const base = {
-          kind: "activityTimeout",
-          activityId: act.activityId,
-          scheduledEventId: act.scheduledEventId,
-        } as const;
-        this.timers.disarm(deadlineKey(runId, { ...base, timeoutType: "SCHEDULE_TO_START" }));
-        const at = act.startedAt ?? this.clock.now();
-        if (act.timeouts.startToClose !== undefined)
-          this.timers.arm(runId, at + act.timeouts.startToClose * 1000, { ...base, timeoutType: "START_TO_CLOSE" });
-        if (act.timeouts.heartbeat !== undefined)
-          this.timers.arm(runId, at + act.timeouts.heartbeat * 1000, { ...base, timeoutType: "HEARTBEAT" });
-        return;
-      }
-      case "ActivityTaskCancelRequested": {
-        const act = b.activities.get(event.activityTaskCancelRequestedEventAttributes?.activityId as string);
-        if (act) this.hooks.activityCancelRequested(activityToken(runId, act.scheduledEventId, act.activityId));
-        return;
-      }
-      case "ActivityTaskCompleted":
-      case "ActivityTaskFailed":
-      case "ActivityTaskTimedOut":
-      case "ActivityTaskCanceled": {
-        const attrs =
-          event.activityTaskCompletedEventAttributes ??
-          event.activityTaskFailedEventAttributes ??
-          event.activityTaskTimedOutEventAttributes ??
-          event.activityTaskCanceledEventAttributes;
-        const scheduledEventId = attrs?.scheduledEventId as number;
-        const activityId = b.events[scheduledEventId - 1]?.activityTaskScheduledEventAttributes?.activityId as string;
-        for (const timeoutType of ["SCHEDULE_TO_START", "START_TO_CLOSE", "SCHEDULE_TO_CLOSE", "HEARTBEAT"] as const)
-          this.timers.disarm(
-            deadlineKey(runId, { kind: "activityTimeout", activityId, scheduledEventId, timeoutType }),
-          );
-        // a started task left the queue when it was polled
-        if (!attrs?.startedEventId) {
-          const i = this.activityQueue.findIndex((q) => q.runId === runId && q.scheduledEventId === scheduledEventId);
-          if (i >= 0) this.activityQueue.splice(i, 1);
-        }
-        const token = activityToken(runId, scheduledEventId, activityId);
-        this.hooks.activityClosed(token, `activity ${activityId} closed (${event.eventType})`);
-        this.lastHeartbeat.delete(token);
-        return;
-      }
-      case "TimerStarted": {
-        const timerId = event.timerStartedEventAttributes?.timerId as string;
-        const timer = b.timers.get(timerId);
-        if (timer && timer.startedEventId === event.eventId)
-          this.timers.arm(runId, timer.fireAt, { kind: "timer", timerId });
-        return;
-      }
-      case "TimerCanceled":
-        this.timers.disarm(
-          deadlineKey(runId, { kind: "timer", timerId: event.timerCanceledEventAttributes?.timerId as string }),
-        );
-        return;
-      case "StartChildWorkflowExecutionInitiated": {
-        const child = b.children.get(event.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId as string);
-        if (child && child.initiatedEventId === event.eventId) this.startChild(exec, child, event);
-        return;
-      }
-      case "SignalExternalWorkflowExecutionInitiated":
-      case "RequestCancelExternalWorkflowExecutionInitiated":
-        this.deliverExternal(exec, event.eventId as number);
-        return;
-      case "WorkflowExecutionCompleted":
-      case "WorkflowExecutionFailed":
-      case "WorkflowExecutionCanceled":
-      case "WorkflowExecutionTerminated":
-      case "WorkflowExecutionContinuedAsNew":
-      case "WorkflowExecutionTimedOut":
-        this.closeRun(exec, event);
-        return;
-      default:
-        return;
-    }
-  }
-
-  private activityByScheduledId(exec: ExecutionRecord, scheduledEventId: number | undefined) {
-    for (const act of exec.recorder.activities.values()) if (act.scheduledEventId === scheduledEventId) return act;
-    return undefined;
-  }
-
-  private startChild(parent: ExecutionRecord, child: OpenChild, event: HistoryEvent): void {
-    const a = event.startChildWorkflowExecutionInitiatedEventAttributes;
-    const workflow = this.registry.workflow(child.workflowType) as AnyWorkflow;
-    const runId = this.newRunId(child.workflowId);
-    this.createRun({
-      workflow,
-      workflowId: child.workflowId,
-      runId,
-      input: child.input,
-      taskList: a?.taskList?.name ?? workflow.taskList,
-      executionStartToCloseTimeout:
-        a?.executionStartToCloseTimeout ?? optionalSeconds(workflow.timeouts.executionStartToClose),
-      taskStartToCloseTimeout: a?.taskStartToCloseTimeout ?? optionalSeconds(workflow.timeouts.taskStartToClose),
-      childPolicy: (a?.childPolicy as ChildPolicy | undefined) ?? workflow.childPolicy,
-      tagList: a?.tagList as string[] | undefined,
-      parent: { workflowId: parent.workflowId, runId: parent.runId, initiatedEventId: child.initiatedEventId },
-    });
-    this.mutate(parent, (b) => b.childStarted(child.workflowId, runId));
-  }
-
-  private deliverExternal(source: ExecutionRecord, initiatedEventId: number): void {
-    const x = source.recorder.externals.get(initiatedEventId);
-    if (!x) return;
-    const latest = this.latestRun.get(x.workflowId);
-    const target = latest === undefined ? undefined : this.runs.get(x.runId ?? latest);
-    // The decision task that initiated the request may also have closed the source (a cancelled branch's child and
-    // the closing decision go out together): SWF still delivers the request, but records nothing more in its history.
-    const sourceOpen = source.recorder.closedBy === undefined;
-    if (!target || target.workflowId !== x.workflowId || target.closeStatus) {
-      if (sourceOpen)
-        this.mutate(source, (b) =>
-          b.externalDelivered(initiatedEventId, x.runId, "UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION"),
-        );
-      return;
-    }
-    if (x.kind === "signal") {
-      const from = { workflowId: source.workflowId, runId: source.runId, initiatedEventId };
-      this.mutate(target, (b) => b.signal(x.signalName as string, x.input, from));
-    } else {
-      this.mutate(target, (b) =>
-        b.cancelRequested({ workflowId: source.workflowId, runId: source.runId, initiatedEventId }),
-      );
-    }
-    if (sourceOpen) this.mutate(source, (b) => b.externalDelivered(initiatedEventId, target.runId));
-  }
-
-  private closeRun(exec: ExecutionRecord, event: HistoryEvent): void {
-    const status = CLOSE_STATUS_OF[event.eventType as string];
-    exec.closeStatus = status;
-    const runId = exec.runId;
-    this.timers.disarmRun(runId);
-    for (let i = this.activityQueue.length - 1; i >= 0; i--)
-      if (this.activityQueue[i]?.runId === runId) this.activityQueue.splice(i, 1);
-    for (const act of exec.recorder.activities.values()) {
-      const token = activityToken(runId, act.scheduledEventId, act.activityId);
-      this.hooks.activityClosed(token, `the workflow execution closed (${status})`);
-      this.lastHeartbeat.delete(token);
-    }
-    if (status === "TERMINATED" || status === "TIMED_OUT") this.applyChildPolicy(exec, event);
-    if (status === "CONTINUED_AS_NEW") {
-      const a = event.workflowExecutionContinuedAsNewEventAttributes;
-      const type = { name: a?.workflowType?.name as string, version: a?.workflowType?.version as string };
-      const workflow = this.registry.workflow(type);
-      const next = this.createRun({
-        // an unregistered version gets a run whose decision tasks fail with a clear error
-        workflow: workflow ?? { ...(this.registry.workflow(exec.workflowType) as AnyWorkflow), ...type },
-        workflowId: exec.workflowId,
-        runId: a?.newExecutionRunId as string,
-        input: a?.input,
-        taskList: a?.taskList?.name,
-        executionStartToCloseTimeout: a?.executionStartToCloseTimeout,
-        taskStartToCloseTimeout: a?.taskStartToCloseTimeout,
-        childPolicy: a?.childPolicy as ChildPolicy | undefined,
-        tagList: a?.tagList as string[] | undefined,
-        previousRunId: runId,
-        ...(exec.parent && { parent: exec.parent }),
-      });
-      exec.nextRunId = next.runId;
-    } else if (exec.parent) {
-      this.notifyParent(exec, status as Exclude<typeof status, "CONTINUED_AS_NEW" | undefined>, event);
-    }
-    this.hooks.runChanged(runId);
-  }
-
-  private applyChildPolicy(exec: ExecutionRecord, event: HistoryEvent): void {
-    const policy =
-      event.workflowExecutionTerminatedEventAttributes?.childPolicy ??
-      event.workflowExecutionTimedOutEventAttributes?.childPolicy ??
-      "TERMINATE";
-    if (policy === "ABANDON") return;
-    for (const child of [...exec.recorder.children.values()]) {
-      const latest = this.latestRun.get(child.workflowId);
-      const target = latest === undefined ? undefined : this.runs.get(latest);
-      if (!target || target.closeStatus) continue;
-      if (policy === "TERMINATE")
-        this.mutate(target, (b) =>
-          b.terminated(`parent ${exec.workflowId} closed; child policy TERMINATE`, "CHILD_POLICY_APPLIED"),
-        );
-      else this.mutate(target, (b) => b.cancelRequested(undefined, "CHILD_POLICY_APPLIED"));
-    }
-  }
-
-  private notifyParent(
-    exec: ExecutionRecord,
-    status: "COMPLETED" | "FAILED" | "CANCELED" | "TERMINATED" | "TIMED_OUT",
-    event: HistoryEvent,
-  ): void {
-    const parent = this.runs.get(exec.parent?.runId as string);
-    if (!parent || parent.closeStatus || !parent.recorder.children.has(exec.workflowId)) return;
-    const data = {
-      result: event.workflowExecutionCompletedEventAttributes?.result,
-      reason: event.workflowExecutionFailedEventAttributes?.reason,
-      details:
-        event.workflowExecutionFailedEventAttributes?.details ??
-        event.workflowExecutionCanceledEventAttributes?.details,
-    };
-    this.mutate(parent, (b) => b.childClosed(exec.workflowId, status, dropUndefined(data)));
   }
 
   // ─── decision tasks (what a decider calls) ────────────────────────────────────────────────────────────────────
@@ -509,18 +257,18 @@ export class WorkflowService implements ActivityTaskService {
       if (runId === undefined) return undefined;
       const exec = this.runs.get(runId);
       if (!exec || exec.closeStatus || exec.stuck || !exec.recorder.decisionTaskScheduled) continue;
-      if (this.timers.has(deadlineKey(runId, { kind: "decisionRetry" }))) continue;
+      if (this.deadlines.has(deadlineKey(runId, { kind: "decisionRetry" }))) continue;
       let startedEventId = 0;
       this.mutate(exec, (b) => {
         startedEventId = b.startDecisionTask(identity);
       });
       // unanswered within taskStartToCloseTimeout, the task times out and another is scheduled (as on SWF)
-      this.timers.arm(runId, this.clock.now() + this.taskTimeoutSeconds(exec) * 1000, {
+      this.deadlines.arm(runId, this.clock.now() + this.taskTimeoutSeconds(exec) * 1000, {
         kind: "decisionTimeout",
         startedEventId,
       });
       return {
-        taskToken: `${runId}|${startedEventId}`,
+        taskToken: decisionToken(runId, startedEventId),
         startedEventId,
         workflowExecution: { workflowId: exec.workflowId, runId },
         workflowType: { ...exec.workflowType },
@@ -532,7 +280,7 @@ export class WorkflowService implements ActivityTaskService {
   /** RespondDecisionTaskCompleted: records the decisions as SWF would (including SWF's …Failed events). */
   respondDecisionTaskCompleted(taskToken: string, decisions: readonly Decision[]): void {
     const exec = this.startedDecisionTask(taskToken);
-    this.timers.disarm(deadlineKey(exec.runId, { kind: "decisionTimeout", startedEventId: 0 }));
+    this.deadlines.disarm(deadlineKey(exec.runId, { kind: "decisionTimeout", startedEventId: 0 }));
     this.mutate(exec, (b) => b.completeDecisionTask(decisions, this.recordOptions(exec)));
     exec.decisionFailures = 0;
   }
@@ -544,7 +292,7 @@ export class WorkflowService implements ActivityTaskService {
    * and stuck (no more decision tasks) with `error`.
    */
   failDecisionTask(taskToken: string, error: unknown, maxAttempts: number): { attempt: number; willRetry: boolean } {
-    const exec = this.runs.get(taskToken.slice(0, taskToken.lastIndexOf("|")));
+    const exec = this.runs.get(parseDecisionToken(taskToken).runId);
     if (!exec) throw new UnknownResourceError(`decision task ${taskToken} is unknown`);
     exec.decisionFailures++;
     const attempt = exec.decisionFailures;
@@ -552,9 +300,9 @@ export class WorkflowService implements ActivityTaskService {
     // The task may already be gone (the run closed meanwhile, or recording its decisions failed half-way).
     const open = b.decisionTaskOpen && !b.decisionTaskScheduled && !exec.closeStatus;
     const willRetry = open && attempt < maxAttempts;
-    this.timers.disarm(deadlineKey(exec.runId, { kind: "decisionTimeout", startedEventId: 0 }));
+    this.deadlines.disarm(deadlineKey(exec.runId, { kind: "decisionTimeout", startedEventId: 0 }));
     if (willRetry) {
-      this.timers.arm(exec.runId, this.clock.now() + this.taskTimeoutSeconds(exec) * 1000, {
+      this.deadlines.arm(exec.runId, this.clock.now() + this.taskTimeoutSeconds(exec) * 1000, {
         kind: "decisionRetry",
       });
     } else if (!exec.closeStatus) {
@@ -567,9 +315,9 @@ export class WorkflowService implements ActivityTaskService {
 
   /** The run whose started decision task `taskToken` names (events may have arrived since it started). */
   private startedDecisionTask(taskToken: string): ExecutionRecord {
-    const sep = taskToken.lastIndexOf("|");
-    const exec = this.runs.get(taskToken.slice(0, sep));
-    if (!exec || exec.closeStatus || exec.recorder.startedDecisionTaskId !== Number(taskToken.slice(sep + 1)))
+    const { runId, startedEventId } = parseDecisionToken(taskToken);
+    const exec = this.runs.get(runId);
+    if (!exec || exec.closeStatus || exec.recorder.startedDecisionTaskId !== startedEventId)
       throw new UnknownResourceError(`decision task ${taskToken} is not open (it timed out, or the run closed)`);
     return exec;
   }
@@ -636,7 +384,7 @@ export class WorkflowService implements ActivityTaskService {
     const act = t.exec.recorder.activities.get(t.activityId);
     this.lastHeartbeat.set(taskToken, details);
     if (act?.timeouts.heartbeat !== undefined) {
-      this.timers.arm(t.exec.runId, this.clock.now() + act.timeouts.heartbeat * 1000, {
+      this.deadlines.arm(t.exec.runId, this.clock.now() + act.timeouts.heartbeat * 1000, {
         kind: "activityTimeout",
         activityId: t.activityId,
         scheduledEventId: act.scheduledEventId,
@@ -651,59 +399,20 @@ export class WorkflowService implements ActivityTaskService {
 
   /** The earliest armed deadline, epoch ms. */
   nextDeadline(): number | undefined {
-    return this.timers.peek()?.at;
+    return this.deadlines.peek()?.at;
   }
 
   /** True when any deadline is armed. */
   get hasDeadlines(): boolean {
-    return this.timers.size > 0;
+    return this.deadlines.size > 0;
   }
 
   /** Fires the earliest deadline if it is due at `now`; returns false when none is. */
   fireDue(now: number): boolean {
-    const due = this.timers.takeDue(now);
+    const due = this.deadlines.takeDue(now);
     if (!due) return false;
-    this.fire(due);
+    fireDeadline(this.state, due);
     return true;
-  }
-
-  private fire(d: Deadline): void {
-    const exec = this.runs.get(d.runId);
-    if (!exec || exec.closeStatus) return;
-    const b = exec.recorder;
-    switch (d.kind) {
-      case "timer":
-        if (b.timers.has(d.timerId)) this.mutate(exec, (h) => h.timerFired(d.timerId));
-        return;
-      case "activityTimeout": {
-        const act = b.activities.get(d.activityId);
-        if (!act || act.scheduledEventId !== d.scheduledEventId) return;
-        const started = act.startedEventId !== undefined;
-        if (d.timeoutType === "SCHEDULE_TO_START" && started) return;
-        if ((d.timeoutType === "START_TO_CLOSE" || d.timeoutType === "HEARTBEAT") && !started) return;
-        const token = activityToken(exec.runId, act.scheduledEventId, act.activityId);
-        const details = this.lastHeartbeat.get(token);
-        this.mutate(exec, (h) => h.activityTimedOut(d.activityId, d.timeoutType, details));
-        return;
-      }
-      case "workflowTimeout":
-        this.mutate(exec, (h) => h.timedOut());
-        return;
-      case "decisionRetry":
-        if (b.decisionTaskScheduled) {
-          this.decisionQueue.push(exec.runId);
-          this.hooks.changed();
-        }
-        return;
-      case "decisionTimeout":
-        // the decider never answered: DecisionTaskTimedOut, and a new decision task for whoever polls next
-        if (b.startedDecisionTaskId === d.startedEventId) this.mutate(exec, (h) => h.timeOutDecisionTask());
-        return;
-      default: {
-        const unreachable: never = d;
-        throw new Error(`unknown deadline ${JSON.stringify(unreachable)}`);
-      }
-    }
   }
 
   private recordOptions(exec: ExecutionRecord): RecordOptions {
@@ -715,26 +424,13 @@ export class WorkflowService implements ActivityTaskService {
     };
   }
 
+  /** The open run and started activity an activity task token names, if it still names one. */
   private resolveToken(taskToken: string): { exec: ExecutionRecord; activityId: string } | undefined {
-    const [runId, scheduled, ...rest] = taskToken.split("|");
-    const activityId = rest.join("|");
-    const exec = this.runs.get(runId as string);
+    const { runId, scheduledEventId, activityId } = parseActivityToken(taskToken);
+    const exec = this.runs.get(runId);
     if (!exec || exec.closeStatus) return undefined;
     const act = exec.recorder.activities.get(activityId);
-    if (!act || act.scheduledEventId !== Number(scheduled) || act.startedEventId === undefined) return undefined;
+    if (!act || act.scheduledEventId !== scheduledEventId || act.startedEventId === undefined) return undefined;
     return { exec, activityId };
   }
-}
-
-function activityToken(runId: string, scheduledEventId: number, activityId: string): string {
-  return `${runId}|${scheduledEventId}|${activityId}`;
-}
-
-function optionalSeconds(s: number | undefined): string | undefined {
-  return s === undefined ? undefined : String(s);
-}
-
-function dropUndefined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
 }

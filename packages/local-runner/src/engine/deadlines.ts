@@ -1,8 +1,11 @@
 /**
  * The deadlines the engine waits for: workflow timers, activity timeouts, workflow execution timeouts, decision
- * task retries. Plain data, ordered by deadline and then by the order they were armed, so timers with equal
- * deadlines always fire in the order they were started.
+ * task timeouts and retries. `DeadlineQueue` keeps them as plain data, ordered by deadline and then by the order
+ * they were armed, so timers with equal deadlines always fire in the order they were started; `fireDeadline`
+ * records what reaching one means.
  */
+import type { ServiceState } from "./service-state.js";
+import { activityToken } from "./task-tokens.js";
 
 /** What a deadline does when it is reached. */
 export type DeadlineKind =
@@ -49,7 +52,7 @@ export function deadlineKey(runId: string, d: DeadlineKind): string {
 }
 
 /** A priority queue of deadlines by (at, seq). Small and simple: a sorted array with binary-search insertion. */
-export class TimerQueue {
+export class DeadlineQueue {
   private readonly sorted: Deadline[] = [];
   private readonly byKey = new Map<string, Deadline>();
   private readonly byRun = new Map<string, Set<string>>();
@@ -124,9 +127,44 @@ export class TimerQueue {
     this.byRun.get(first.runId)?.delete(first.key);
     return first;
   }
+}
 
-  /** A copy of the armed deadlines, in firing order (plain data). */
-  snapshot(): Deadline[] {
-    return this.sorted.map((d) => ({ ...d }));
+/** Fires deadline `d`: records what reaching it means in its run's history, if it still applies. */
+export function fireDeadline(s: ServiceState, d: Deadline): void {
+  const exec = s.runs.get(d.runId);
+  if (!exec || exec.closeStatus) return;
+  const b = exec.recorder;
+  switch (d.kind) {
+    case "timer":
+      if (b.timers.has(d.timerId)) s.mutate(exec, (h) => h.timerFired(d.timerId));
+      return;
+    case "activityTimeout": {
+      const act = b.activities.get(d.activityId);
+      if (!act || act.scheduledEventId !== d.scheduledEventId) return;
+      const started = act.startedEventId !== undefined;
+      if (d.timeoutType === "SCHEDULE_TO_START" && started) return;
+      if ((d.timeoutType === "START_TO_CLOSE" || d.timeoutType === "HEARTBEAT") && !started) return;
+      const token = activityToken(exec.runId, act.scheduledEventId, act.activityId);
+      const details = s.lastHeartbeat.get(token);
+      s.mutate(exec, (h) => h.activityTimedOut(d.activityId, d.timeoutType, details));
+      return;
+    }
+    case "workflowTimeout":
+      s.mutate(exec, (h) => h.timedOut());
+      return;
+    case "decisionRetry":
+      if (b.decisionTaskScheduled) {
+        s.decisionQueue.push(exec.runId);
+        s.hooks.changed();
+      }
+      return;
+    case "decisionTimeout":
+      // the decider never answered: DecisionTaskTimedOut, and a new decision task for whoever polls next
+      if (b.startedDecisionTaskId === d.startedEventId) s.mutate(exec, (h) => h.timeOutDecisionTask());
+      return;
+    default: {
+      const unreachable: never = d;
+      throw new Error(`unknown deadline ${JSON.stringify(unreachable)}`);
+    }
   }
 }

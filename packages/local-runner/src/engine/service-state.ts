@@ -1,0 +1,82 @@
+/**
+ * What the parts of the local SWF service share: the runs and their histories' recorders, the task lists, the
+ * deadlines, and the few operations every part needs (record and react, start a run). The service
+ * (`service.ts`) owns it; the reactions to recorded events (`reactions.ts`) and the firing of deadlines
+ * (`deadlines.ts`) work on it.
+ */
+import type { ChildPolicy } from "@yieldflow/core";
+import type { HistoryRecorder } from "@yieldflow/core/service";
+import type { Clock } from "./clock.js";
+import type { DeadlineQueue } from "./deadlines.js";
+import type { DecisionTask } from "./decider.js";
+import type { RunnerEvent } from "./events.js";
+import type { ExecutionRecord } from "./execution.js";
+import type { AnyWorkflow, Registry } from "./registry.js";
+
+/** An activity task waiting in its task list. Plain data. */
+export interface QueuedActivity {
+  runId: string;
+  activityId: string;
+  scheduledEventId: number;
+  taskList: string;
+  activityType: { name: string; version: string };
+}
+
+/** What the service tells whoever drives it. */
+export interface ServiceHooks {
+  /** Something changed: there may be tasks to poll or deadlines to wait for. */
+  changed(): void;
+  /** The workflow asked to cancel a started activity task (a worker learns it on its next heartbeat anyway). */
+  activityCancelRequested(taskToken: string): void;
+  /** A started activity task closed without its worker (timeout, the run closed): the worker can stop. */
+  activityClosed(taskToken: string, reason: string): void;
+  /** A run closed, or its decision tasks failed for good. */
+  runChanged(runId: string): void;
+  /** A notification for listeners. */
+  emit(event: RunnerEvent): void;
+}
+
+/** What starting a run takes (serialized input, SWF duration strings). */
+export interface RunStart {
+  workflow: AnyWorkflow;
+  workflowId: string;
+  input: string | undefined;
+  taskList: string | undefined;
+  executionStartToCloseTimeout: string | undefined;
+  taskStartToCloseTimeout: string | undefined;
+  childPolicy: ChildPolicy | undefined;
+  tagList: string[] | undefined;
+}
+
+/** A decision task handed to a decider. */
+export interface PolledDecisionTask extends DecisionTask {
+  taskToken: string;
+  startedEventId: number;
+}
+
+/** How a run is created: a start, a child start, or a continue-as-new. */
+export type RunCreation = RunStart & { runId: string; parent?: ExecutionRecord["parent"]; previousRunId?: string };
+
+/** The service's state and the operations its parts share. */
+export interface ServiceState {
+  readonly clock: Clock;
+  readonly registry: Registry;
+  readonly hooks: ServiceHooks;
+  /** Every run, by run id. */
+  readonly runs: Map<string, ExecutionRecord>;
+  /** workflowId → its latest run. */
+  readonly latestRun: Map<string, string>;
+  /** Runs with a decision task scheduled, in order. */
+  readonly decisionQueue: string[];
+  /** Activity tasks not yet started, in order. */
+  readonly activityQueue: QueuedActivity[];
+  readonly deadlines: DeadlineQueue;
+  /** The details of each started activity task's last heartbeat, by task token. */
+  readonly lastHeartbeat: Map<string, string | undefined>;
+  /** Records something in a run's history at the clock's time, then reacts to what was recorded. */
+  mutate(exec: ExecutionRecord, record: (r: HistoryRecorder) => unknown): void;
+  /** Creates a run and schedules its first decision task. */
+  createRun(o: RunCreation): ExecutionRecord;
+  /** A fresh run id for an execution of `workflowId`. */
+  newRunId(workflowId: string): string;
+}
