@@ -42,9 +42,31 @@ export type Input =
     }
   | { type: "signal"; eventId: number; name: string; input: string | undefined }
   | { type: "externalDone"; eventId: number; id: string }
-  | { type: "commandFailed"; eventId: number; id: string; eventType: EventType; cause: string }
+  | {
+      type: "commandFailed";
+      eventId: number;
+      id: string;
+      /** What SWF refused (so the engine never reads event types). */
+      command: RefusedCommand;
+      eventType: EventType;
+      cause: string;
+    }
   | { type: "cancelRequested"; eventId: number }
-  | { type: "closeFailed"; eventId: number; eventType: EventType; cause: string };
+  | {
+      type: "closeFailed";
+      eventId: number;
+      command: RefusedClose;
+      /** The refused decision's type, for messages. */
+      decisionType: DecisionType;
+      eventType: EventType;
+      cause: string;
+    };
+
+/** The command a `…Failed` event refused: SWF's id namespaces, and markers. */
+export type RefusedCommand = "activity" | "timer" | "child" | "external" | "marker";
+
+/** The closing decision a `…Failed` event refused. */
+export type RefusedClose = "complete" | "fail" | "cancel" | "continueAsNew";
 
 /** An event recorded because of a decision; replay checks it against what the code decides now. */
 export interface Recorded {
@@ -370,6 +392,7 @@ function applyEvent(draft: Draft<HistoryState>, e: Event): void {
         type: "commandFailed",
         eventId: id,
         id: a.activityId,
+        command: "activity",
         eventType: e.eventType,
         cause: a.cause,
       });
@@ -441,6 +464,7 @@ function applyEvent(draft: Draft<HistoryState>, e: Event): void {
         type: "commandFailed",
         eventId: id,
         id: e.attributes.timerId,
+        command: "timer",
         eventType: e.eventType,
         cause: e.attributes.cause,
       });
@@ -483,6 +507,7 @@ function applyEvent(draft: Draft<HistoryState>, e: Event): void {
         type: "commandFailed",
         eventId: id,
         id: e.attributes.markerName,
+        command: "marker",
         eventType: e.eventType,
         cause: e.attributes.cause,
       });
@@ -514,6 +539,7 @@ function applyEvent(draft: Draft<HistoryState>, e: Event): void {
         type: "commandFailed",
         eventId: id,
         id: a.workflowId,
+        command: "child",
         eventType: e.eventType,
         cause: a.cause,
       });
@@ -603,7 +629,14 @@ function applyEvent(draft: Draft<HistoryState>, e: Event): void {
           version: undefined,
         });
       }
-      draft.pending.push({ type: "commandFailed", eventId: id, id: ref, eventType: e.eventType, cause: a.cause });
+      draft.pending.push({
+        type: "commandFailed",
+        eventId: id,
+        id: ref,
+        command: "external",
+        eventType: e.eventType,
+        cause: a.cause,
+      });
       return;
     }
     case "ExternalWorkflowExecutionSignaled":
@@ -662,7 +695,22 @@ function applyEvent(draft: Draft<HistoryState>, e: Event): void {
         name: undefined,
         version: undefined,
       });
-      draft.pending.push({ type: "closeFailed", eventId: id, eventType: e.eventType, cause: e.attributes.cause });
+      const command = (
+        {
+          CompleteWorkflowExecutionFailed: "complete",
+          FailWorkflowExecutionFailed: "fail",
+          CancelWorkflowExecutionFailed: "cancel",
+          ContinueAsNewWorkflowExecutionFailed: "continueAsNew",
+        } as const
+      )[e.eventType];
+      draft.pending.push({
+        type: "closeFailed",
+        eventId: id,
+        decisionType,
+        command,
+        eventType: e.eventType,
+        cause: e.attributes.cause,
+      });
       return;
     }
     case "WorkflowExecutionTerminated":

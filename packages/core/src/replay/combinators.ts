@@ -1,0 +1,101 @@
+/**
+ * The combinators' handlers: `all`, `race`, `any` (structured concurrency over branches), `start` (a branch behind
+ * a handle), waiting on a handle, and `cancel`. SWF never sees them: they number their ops from the engine's
+ * internal sequence, so wrapping effects in them does not shift the ids of the effects after them.
+ */
+import type { CancelDescriptor, CombinatorDescriptor, StartDescriptor, WaitDescriptor } from "../effects/effect.js";
+import { makeEffect } from "../effects/effect.js";
+import type { Handle } from "../effects/handle.js";
+import { AllFailedFailure, CancelledFailure } from "../errors.js";
+import { cancelOp } from "./cancellation.js";
+import type { Engine } from "./engine.js";
+import type { Fiber } from "./fiber.js";
+import { Op } from "./ops.js";
+
+/**
+ * all / race / any, with structured concurrency: once the outcome is known the branches still running are
+ * cancelled, and the combinator settles only when every branch has finished (so a cancelled branch's cleanup, a
+ * saga's compensation in its `finally`, runs before the code after the combinator does).
+ */
+export function combine(e: Engine, effect: CombinatorDescriptor, fiber: Fiber): Op {
+  const kind = effect.kind;
+  const op = e.own(fiber, new Op(kind, `${kind}-${++e.internalSeq}`));
+  const children = effect.branches.map((b) => e.startBranch(b, fiber));
+  let outcome: { state: "ok" | "failed"; value: unknown } | undefined;
+  let remaining = children.length;
+  let winner: Op | undefined;
+  const conclude = (state: "ok" | "failed", value: unknown, why: string, by?: Op) => {
+    if (outcome) return;
+    outcome = { state, value };
+    winner = by;
+    for (const c of children)
+      if (c.state === "pending") cancelOp(c, new CancelledFailure(c.id, `${c.id} was cancelled: ${why}`));
+    // values that will never reach code (race/any losers, every branch of an all() that fails) give back the
+    // buffered signals they had taken, last first to keep arrival order
+    for (const c of [...children].reverse()) {
+      if (c.state === "ok" && c !== by && (kind !== "all" || state === "failed")) c.giveBack?.();
+    }
+  };
+  const finish = () => {
+    if (remaining !== 0 || !outcome) return;
+    op.settle(outcome.state, outcome.value);
+    if (outcome.state === "ok") {
+      // if this combinator's own result is discarded, what it carries goes back too
+      const carried = kind === "all" ? [...children].reverse() : winner ? [winner] : [];
+      op.giveBack = () => {
+        for (const c of carried) c.giveBack?.();
+      };
+    }
+  };
+  op.onCancel = (failure) => {
+    conclude("failed", failure, `${kind}() was cancelled`);
+    finish();
+  };
+  if (children.length === 0) {
+    op.settle("ok", []);
+    return op;
+  }
+  for (const child of children) {
+    child.listen((c) => {
+      c.observed = true;
+      remaining--;
+      if (!outcome) {
+        if (kind === "race" || (kind === "all" && c.state === "failed") || (kind === "any" && c.state === "ok")) {
+          conclude(c.state as "ok" | "failed", c.value, `${kind}() settled without it`, c);
+        } else if (remaining === 0) {
+          if (kind === "all") outcome = { state: "ok", value: children.map((x) => x.value) };
+          else outcome = { state: "failed", value: new AllFailedFailure(children.map((x) => x.value)) };
+        }
+      }
+      finish();
+    });
+  }
+  return op;
+}
+
+/** `start`: runs a branch behind a handle; its value stays reachable through the handle. */
+export function start(e: Engine, effect: StartDescriptor, fiber: Fiber): Op {
+  const op = e.startBranch(effect.branch, fiber);
+  op.giveBack = undefined; // the value stays reachable through the handle
+  e.handles.push(op);
+  return e.settled("start", "ok", handleOf(op));
+}
+
+/** Waiting on a handle: the op behind it. */
+export function wait(_e: Engine, effect: WaitDescriptor): Op {
+  return effect.op as Op;
+}
+
+/** `cancel(handle)`: cancels the op behind it; returns at once. */
+export function cancel(e: Engine, effect: CancelDescriptor): Op {
+  cancelOp(effect.op as Op, new CancelledFailure((effect.op as Op).id));
+  return e.settled("cancel", "ok", undefined);
+}
+
+function handleOf(op: Op): Handle<unknown> {
+  return Object.assign(makeEffect<unknown>({ kind: "wait", op }), {
+    id: op.id,
+    op,
+    isReady: () => op.state !== "pending",
+  }) as Handle<unknown>;
+}

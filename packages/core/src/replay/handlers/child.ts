@@ -1,0 +1,18 @@
+/** The `child` effect's handler: starts a child workflow execution (cancelled with a cancel request to it). */
+import * as to from "../../decisions/to-decision.js";
+import type { ChildDescriptor } from "../../effects/effect.js";
+import type { Engine } from "../engine.js";
+import type { Fiber, Pending } from "../fiber.js";
+import { childWorkflowId } from "../ids.js";
+import type { Op } from "../ops.js";
+import { checkUnused, openCommand } from "./commands.js";
+
+export function child(e: Engine, effect: ChildDescriptor, fiber: Fiber): Op {
+  const n = ++e.seq;
+  const id = effect.workflowId ?? childWorkflowId(e.ctx.workflowId || e.workflow.name, e.ctx.runId, n);
+  checkUnused(e, "child", id, "child workflowId");
+  const input = e.encode(effect.input, `child ${effect.workflow.name} input`);
+  const decision = to.startChildWorkflowExecution(effect, id, input);
+  const cancel = (p: Pending) => to.requestCancelExternalWorkflowExecution(id, p.childRunId, `cancel-${n}`);
+  return openCommand(e, "child", id, fiber, decision, cancel, effect);
+}

@@ -1,0 +1,74 @@
+/**
+ * The signal effects' handlers: waiting for a signal (from the mailbox, with an optional durable timeout), and
+ * signalling or asking to cancel another execution (SignalExternalWorkflowExecution,
+ * RequestCancelExternalWorkflowExecution).
+ */
+import * as to from "../../decisions/to-decision.js";
+import type { CancelExternalDescriptor, SignalDescriptor, SignalExternalDescriptor } from "../../effects/effect.js";
+import { CancelledFailure, TimeoutFailure } from "../../errors.js";
+import { cancelOp } from "../cancellation.js";
+import type { Engine } from "../engine.js";
+import { type Fiber, keyOf } from "../fiber.js";
+import { Op } from "../ops.js";
+import { startTimer } from "./timer.js";
+
+/** Waits for signal `name`: a buffered one at once, or the next to arrive (or a timeout). */
+export function signal(e: Engine, effect: SignalDescriptor, fiber: Fiber): Op {
+  const { name, timeoutSeconds } = effect;
+  const taken = e.signals.take(name);
+  if (taken) {
+    const op = e.settled("signal", "ok", taken.value, `signal:${name}`);
+    op.giveBack = taken.giveBack; // a race or any() that settles without this wait puts the signal back
+    return op;
+  }
+  const op = e.own(fiber, new Op("signal", `signal:${name}`));
+  e.signals.wait(name, op);
+  let timer: Op | undefined;
+  let cancelling = false;
+  if (timeoutSeconds !== undefined) {
+    const timerId = `timeout-${++e.seq}`;
+    timer = startTimer(e, timerId, timeoutSeconds, fiber);
+    // the timer decides the wait if it settles first: fired → timed out; refused by SWF → that failure
+    timer.listen((t) => {
+      if (op.state !== "pending" || cancelling) return;
+      e.signals.remove(name, op);
+      const timeout = new TimeoutFailure(
+        { kind: "signal", id: timerId },
+        "SIGNAL",
+        `no signal "${name}" arrived before the timeout`,
+      );
+      op.settle("failed", t.state === "ok" ? timeout : t.value);
+    });
+    op.listen(() => {
+      if (timer?.state === "pending") cancelOp(timer, new CancelledFailure(timerId));
+    });
+  }
+  op.onCancel = () => {
+    cancelling = true;
+    e.signals.remove(name, op);
+    if (timer?.state === "pending") cancelOp(timer, new CancelledFailure(timer.id));
+  };
+  return op;
+}
+
+/** Signals another execution, or asks it to cancel; settles when SWF delivered the request. */
+export function external(e: Engine, effect: SignalExternalDescriptor | CancelExternalDescriptor, fiber: Fiber): Op {
+  const id = `${effect.kind === "signalExternal" ? "signal" : "cancel"}-${++e.seq}`;
+  const op = e.own(fiber, new Op(effect.kind, id));
+  const decision =
+    effect.kind === "signalExternal"
+      ? to.signalExternalWorkflowExecution(
+          effect,
+          e.encode(effect.input, `signalExternal ${effect.signalName} input`),
+          id,
+        )
+      : to.requestCancelExternalWorkflowExecution(effect.workflowId, effect.runId, id);
+  const key = keyOf("external", id);
+  e.pending.set(key, { op, kind: "external" });
+  e.outbox.push({ decision, limit: undefined, id: key });
+  op.onCancel = () => {
+    e.outbox.drop(key);
+    e.pending.delete(key);
+  };
+  return op;
+}

@@ -1,0 +1,17 @@
+/** The `timer` effect's handler (`sleep`), and the durable timers other handlers start (signal timeouts, retries). */
+import * as to from "../../decisions/to-decision.js";
+import type { TimerDescriptor } from "../../effects/effect.js";
+import type { Engine } from "../engine.js";
+import type { Fiber } from "../fiber.js";
+import type { Op } from "../ops.js";
+import { checkUnused, openCommand } from "./commands.js";
+
+export function timer(e: Engine, effect: TimerDescriptor, fiber: Fiber): Op {
+  return startTimer(e, e.nextId("timer", effect.id), effect.seconds, fiber);
+}
+
+/** Starts timer `id` firing after `secs`, owned by `fiber` (cancelled with CancelTimer). */
+export function startTimer(e: Engine, id: string, secs: number, fiber: Fiber): Op {
+  checkUnused(e, "timer", id, "timer id");
+  return openCommand(e, "timer", id, fiber, to.startTimer(id, secs), () => to.cancelTimer(id));
+}
