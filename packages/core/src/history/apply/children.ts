@@ -1,0 +1,105 @@
+/** Folding SWF events, part of `applyEvent`. Child workflow executions: initiated (or refused), started, closed. */
+import type { Draft } from "immer";
+import { HistoryError } from "../../errors.js";
+import type { Event } from "../events.js";
+import type { HistoryState } from "../state.js";
+import { recordedBy, refOf } from "./references.js";
+
+/** The events this file folds. */
+export type ChildEventType =
+  | "StartChildWorkflowExecutionInitiated"
+  | "StartChildWorkflowExecutionFailed"
+  | "ChildWorkflowExecutionStarted"
+  | "ChildWorkflowExecutionCompleted"
+  | "ChildWorkflowExecutionFailed"
+  | "ChildWorkflowExecutionTimedOut"
+  | "ChildWorkflowExecutionTerminated"
+  | "ChildWorkflowExecutionCanceled";
+
+/** Applies one of these events (`applyEvent` checked its place in the history). */
+export function applyChildEvent(draft: Draft<HistoryState>, e: Event<ChildEventType>): void {
+  const id = e.eventId;
+  switch (e.eventType) {
+    case "StartChildWorkflowExecutionInitiated": {
+      const a = e.attributes;
+      draft.refs[id] = a.workflowId;
+      recordedBy(draft, e, a.decisionTaskCompletedEventId, {
+        decisionType: "StartChildWorkflowExecution",
+        id: a.workflowId,
+        name: a.workflowType.name,
+        version: a.workflowType.version,
+      });
+      return;
+    }
+    case "StartChildWorkflowExecutionFailed": {
+      const a = e.attributes;
+      // Recorded after its Initiated event it is an outcome; recorded instead of it, the decision's own event.
+      if (draft.refs[a.initiatedEventId] === undefined) {
+        recordedBy(draft, e, a.decisionTaskCompletedEventId, {
+          decisionType: "StartChildWorkflowExecution",
+          id: a.workflowId,
+          name: a.workflowType.name,
+          version: a.workflowType.version,
+        });
+      }
+      draft.pending.push({
+        type: "commandFailed",
+        eventId: id,
+        id: a.workflowId,
+        command: "child",
+        eventType: e.eventType,
+        cause: a.cause,
+      });
+      return;
+    }
+    case "ChildWorkflowExecutionStarted":
+      draft.pending.push({
+        type: "childStarted",
+        eventId: id,
+        id: refOf(draft, e, e.attributes.initiatedEventId, "initiated"),
+        runId: e.attributes.workflowExecution.runId,
+      });
+      return;
+    case "ChildWorkflowExecutionCompleted":
+    case "ChildWorkflowExecutionFailed":
+    case "ChildWorkflowExecutionTimedOut":
+    case "ChildWorkflowExecutionTerminated":
+    case "ChildWorkflowExecutionCanceled": {
+      const a = e.attributes as {
+        initiatedEventId: number;
+        workflowExecution: { runId: string };
+        result?: string;
+        reason?: string;
+        details?: string;
+      };
+      const status = (
+        {
+          ChildWorkflowExecutionCompleted: "COMPLETED",
+          ChildWorkflowExecutionFailed: "FAILED",
+          ChildWorkflowExecutionTimedOut: "TIMED_OUT",
+          ChildWorkflowExecutionTerminated: "TERMINATED",
+          ChildWorkflowExecutionCanceled: "CANCELED",
+        } as const
+      )[e.eventType];
+      draft.pending.push({
+        type: "childClosed",
+        eventId: id,
+        id: refOf(draft, e, a.initiatedEventId, "initiated"),
+        status,
+        runId: a.workflowExecution.runId,
+        result: a.result,
+        reason: a.reason,
+        details: a.details,
+      });
+      return;
+    }
+    default: {
+      const unreachable: never = e;
+      throw new HistoryError(
+        "YF_HISTORY_UNKNOWN_EVENT_TYPE",
+        `unhandled event type ${(unreachable as Event).eventType}`,
+        id,
+      );
+    }
+  }
+}

@@ -1,0 +1,95 @@
+/** Folding SWF events, part of `applyEvent`. Signals to this execution, and signals and cancel requests to other executions; a cancel request to this one. */
+import type { Draft } from "immer";
+import { HistoryError } from "../../errors.js";
+import type { Event } from "../events.js";
+import type { HistoryState } from "../state.js";
+import { recordedBy, refOf } from "./references.js";
+
+/** The events this file folds. */
+export type ExternalEventType =
+  | "WorkflowExecutionSignaled"
+  | "SignalExternalWorkflowExecutionInitiated"
+  | "RequestCancelExternalWorkflowExecutionInitiated"
+  | "SignalExternalWorkflowExecutionFailed"
+  | "RequestCancelExternalWorkflowExecutionFailed"
+  | "ExternalWorkflowExecutionSignaled"
+  | "ExternalWorkflowExecutionCancelRequested"
+  | "WorkflowExecutionCancelRequested";
+
+/** Applies one of these events (`applyEvent` checked its place in the history). */
+export function applyExternalEvent(draft: Draft<HistoryState>, e: Event<ExternalEventType>): void {
+  const id = e.eventId;
+  switch (e.eventType) {
+    case "WorkflowExecutionSignaled":
+      draft.pending.push({ type: "signal", eventId: id, name: e.attributes.signalName, input: e.attributes.input });
+      return;
+    case "SignalExternalWorkflowExecutionInitiated":
+    case "RequestCancelExternalWorkflowExecutionInitiated": {
+      const a = e.attributes as {
+        workflowId: string;
+        control?: string;
+        signalName?: string;
+        decisionTaskCompletedEventId: number;
+      };
+      const ref = a.control ?? `external-${id}`;
+      draft.refs[id] = ref;
+      const decisionType =
+        e.eventType === "SignalExternalWorkflowExecutionInitiated"
+          ? "SignalExternalWorkflowExecution"
+          : "RequestCancelExternalWorkflowExecution";
+      recordedBy(draft, e, a.decisionTaskCompletedEventId, {
+        decisionType,
+        id: ref,
+        name: a.signalName,
+        version: undefined,
+      });
+      return;
+    }
+    case "SignalExternalWorkflowExecutionFailed":
+    case "RequestCancelExternalWorkflowExecutionFailed": {
+      const a = e.attributes;
+      const decisionType =
+        e.eventType === "SignalExternalWorkflowExecutionFailed"
+          ? "SignalExternalWorkflowExecution"
+          : "RequestCancelExternalWorkflowExecution";
+      let ref = draft.refs[a.initiatedEventId];
+      if (ref === undefined) {
+        ref = a.control ?? `external-${id}`;
+        recordedBy(draft, e, a.decisionTaskCompletedEventId, {
+          decisionType,
+          id: ref,
+          name: undefined,
+          version: undefined,
+        });
+      }
+      draft.pending.push({
+        type: "commandFailed",
+        eventId: id,
+        id: ref,
+        command: "external",
+        eventType: e.eventType,
+        cause: a.cause,
+      });
+      return;
+    }
+    case "ExternalWorkflowExecutionSignaled":
+    case "ExternalWorkflowExecutionCancelRequested":
+      draft.pending.push({
+        type: "externalDone",
+        eventId: id,
+        id: refOf(draft, e, e.attributes.initiatedEventId, "initiated"),
+      });
+      return;
+    case "WorkflowExecutionCancelRequested":
+      draft.pending.push({ type: "cancelRequested", eventId: id });
+      return;
+    default: {
+      const unreachable: never = e;
+      throw new HistoryError(
+        "YF_HISTORY_UNKNOWN_EVENT_TYPE",
+        `unhandled event type ${(unreachable as Event).eventType}`,
+        id,
+      );
+    }
+  }
+}

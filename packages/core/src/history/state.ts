@@ -1,0 +1,132 @@
+/**
+ * The history state: what the fold makes of a history. Plain, serializable data: the inputs for workflow code
+ * (completions, signals, refusals, cancel requests), the decision tasks and the events their decisions recorded,
+ * the index from SWF event ids to effect ids, the markers.
+ */
+import type { DecisionType, EventType } from "./swf-types.js";
+
+/** An event delivered to workflow code: a completion, a signal, a refusal, a cancel request. */
+export type Input =
+  | { type: "workflowStarted"; eventId: number }
+  | { type: "activityCompleted"; eventId: number; id: string; result: string | undefined }
+  | { type: "activityFailed"; eventId: number; id: string; reason: string | undefined; details: string | undefined }
+  | { type: "activityTimedOut"; eventId: number; id: string; timeoutType: string; details: string | undefined }
+  | { type: "activityCanceled"; eventId: number; id: string }
+  | { type: "timerFired"; eventId: number; id: string }
+  | { type: "childStarted"; eventId: number; id: string; runId: string }
+  | {
+      type: "childClosed";
+      eventId: number;
+      id: string;
+      status: "COMPLETED" | "FAILED" | "TIMED_OUT" | "TERMINATED" | "CANCELED";
+      runId: string | undefined;
+      result: string | undefined;
+      reason: string | undefined;
+      details: string | undefined;
+    }
+  | { type: "signal"; eventId: number; name: string; input: string | undefined }
+  | { type: "externalDone"; eventId: number; id: string }
+  | {
+      type: "commandFailed";
+      eventId: number;
+      id: string;
+      /** What SWF refused (so the engine never reads event types). */
+      command: RefusedCommand;
+      eventType: EventType;
+      cause: string;
+    }
+  | { type: "cancelRequested"; eventId: number }
+  | {
+      type: "closeFailed";
+      eventId: number;
+      command: RefusedClose;
+      /** The refused decision's type, for messages. */
+      decisionType: DecisionType;
+      eventType: EventType;
+      cause: string;
+    };
+
+/** The command a `…Failed` event refused: SWF's id namespaces, and markers. */
+export type RefusedCommand = "activity" | "timer" | "child" | "external" | "marker";
+
+/** The closing decision a `…Failed` event refused. */
+export type RefusedClose = "complete" | "fail" | "cancel" | "continueAsNew";
+
+/** An event recorded because of a decision; replay checks it against what the code decides now. */
+export interface Recorded {
+  eventId: number;
+  eventType: EventType;
+  /** The decision that produced this event. */
+  decisionType: DecisionType;
+  /** The effect id: activityId, timerId, markerName, child workflowId, or the control of an external signal/cancel. */
+  id: string | undefined;
+  /** Activity or workflow type name, or signal name. */
+  name: string | undefined;
+  version: string | undefined;
+}
+
+/** One decision task: what it was shown (`inputs`) and, once completed, what its decisions recorded. */
+export interface DecisionTask {
+  scheduledEventId: number;
+  startedEventId: number;
+  /** Undefined while the task is open (the history ends inside it). */
+  completedEventId: number | undefined;
+  /** Workflow time during this task: the DecisionTaskStarted timestamp, epoch ms. */
+  time: number;
+  inputs: Input[];
+  recorded: Recorded[];
+}
+
+/** Facts from WorkflowExecutionStarted. */
+export interface StartedInfo {
+  eventId: number;
+  time: number;
+  workflowType: { name: string; version: string };
+  input: string | undefined;
+  taskList: string;
+  continuedExecutionRunId: string | undefined;
+  parent: { workflowId: string; runId: string } | undefined;
+}
+
+/** Everything the replay engine needs from a history. Plain data: serializable, structurally shared by immer. */
+export interface HistoryState {
+  started: StartedInfo | null;
+  /** The id of the last event folded (events must be contiguous from 1). */
+  lastEventId: number;
+  /** SWF event id of a scheduling event → the effect id it belongs to (activity, timer, child, external). */
+  refs: Record<number, string>;
+  /** markerName → recorded details (null when the marker had none). The first marker of a name wins. */
+  markers: Record<string, string | null>;
+  /** Inputs not yet shown to a decision task. */
+  pending: Input[];
+  /** Decision tasks that completed and whose decisions' events are all in, in order. */
+  tasks: DecisionTask[];
+  /**
+   * The decision task that completed last, while its decisions' events may still be arriving (SWF records them
+   * right after DecisionTaskCompleted; the first other event seals the task and moves it to `tasks`). A history
+   * that ends here is complete unless its reader knows more events of this task will follow.
+   */
+  completing: DecisionTask | null;
+  /** The decision task that is scheduled or started and not yet completed or timed out. */
+  open: { scheduledEventId: number; started: DecisionTask | null } | null;
+  /** The event that closed the execution, if it is closed. */
+  closed: { eventId: number; eventType: EventType } | null;
+}
+
+/** The state of an empty history. */
+export const emptyHistoryState: HistoryState = {
+  started: null,
+  lastEventId: 0,
+  refs: {},
+  markers: {},
+  pending: [],
+  tasks: [],
+  completing: null,
+  open: null,
+  closed: null,
+};
+
+/** A fresh, mutable empty state (for {@link foldHistoryInPlace}). */
+export function newHistoryState(): HistoryState {
+  return { ...emptyHistoryState, refs: {}, markers: {}, pending: [], tasks: [] };
+}
