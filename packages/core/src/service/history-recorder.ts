@@ -11,7 +11,7 @@
  * returns as `events`.
  */
 import { InvalidArgumentError } from "../errors.js";
-import { type Decision, eventAttributesKey, type HistoryEvent, makeDecision } from "../history/events.js";
+import { type Decision, eventAttributesKey, type HistoryEvent } from "../history/events.js";
 import type {
   ActivityTaskTimeoutType,
   EventAttributesMap,
@@ -20,7 +20,7 @@ import type {
 } from "../history/swf-types.js";
 import { pick } from "../objects.js";
 import { recordDecision } from "./record-decision.js";
-import { recordRefusal } from "./refusal.js";
+import { recordRefusal, requestOf } from "./refusal.js";
 import {
   DEFAULT_START_TIME,
   type HistoryStart,
@@ -29,6 +29,7 @@ import {
   type OpenExternal,
   type OpenTimer,
   type RecordOptions,
+  startedAttributes,
 } from "./types.js";
 
 /** The events that close an activity task. */
@@ -65,20 +66,7 @@ export class HistoryRecorder {
   constructor(readonly start: HistoryStart) {
     this.time = start.startTime ?? DEFAULT_START_TIME;
     this.defaultTaskList = start.taskList ?? "default";
-    this.add("WorkflowExecutionStarted", {
-      workflowType: start.workflowType,
-      taskList: { name: this.defaultTaskList },
-      childPolicy: start.childPolicy ?? "TERMINATE",
-      ...(start.input !== undefined && { input: start.input }),
-      ...(start.executionStartToCloseTimeout && { executionStartToCloseTimeout: start.executionStartToCloseTimeout }),
-      ...(start.taskStartToCloseTimeout && { taskStartToCloseTimeout: start.taskStartToCloseTimeout }),
-      ...(start.tagList && { tagList: start.tagList }),
-      ...(start.parent && {
-        parentWorkflowExecution: { workflowId: start.parent.workflowId, runId: start.parent.runId },
-        parentInitiatedEventId: start.parent.initiatedEventId,
-      }),
-      ...(start.continuedExecutionRunId && { continuedExecutionRunId: start.continuedExecutionRunId }),
-    });
+    this.add("WorkflowExecutionStarted", startedAttributes(start, this.defaultTaskList));
   }
 
   /** The id the next event will get. */
@@ -348,23 +336,9 @@ export class HistoryRecorder {
       startedEventId: c.startedEventId as number,
     };
     this.children.delete(workflowId);
-    switch (status) {
-      case "COMPLETED":
-        this.add("ChildWorkflowExecutionCompleted", { ...base, ...pick(data, ["result"]) });
-        break;
-      case "FAILED":
-        this.add("ChildWorkflowExecutionFailed", { ...base, ...pick(data, ["reason", "details"]) });
-        break;
-      case "TIMED_OUT":
-        this.add("ChildWorkflowExecutionTimedOut", { ...base, timeoutType: data.timeoutType ?? "START_TO_CLOSE" });
-        break;
-      case "TERMINATED":
-        this.add("ChildWorkflowExecutionTerminated", base);
-        break;
-      case "CANCELED":
-        this.add("ChildWorkflowExecutionCanceled", { ...base, ...pick(data, ["details"]) });
-        break;
-    }
+    const [type, fields] = CHILD_CLOSED[status];
+    if (status === "TIMED_OUT") this.add(type, { ...base, timeoutType: data.timeoutType ?? "START_TO_CLOSE" });
+    else this.add(type, { ...base, ...pick(data, fields) } as typeof base);
     this.scheduleDecisionTask();
     return this;
   }
@@ -431,10 +405,11 @@ export class HistoryRecorder {
   }
 }
 
-/** The decision that initiated external request `x` (what its `…Failed` event names). */
-function requestOf(x: OpenExternal): Decision {
-  const common = { workflowId: x.workflowId, ...pick(x, ["runId", "control"]) };
-  return x.kind === "signal"
-    ? makeDecision("SignalExternalWorkflowExecution", { ...common, signalName: x.signalName as string })
-    : makeDecision("RequestCancelExternalWorkflowExecution", common);
-}
+/** The event that records each way a child execution closes, and the fields of `childClosed`'s data it takes. */
+const CHILD_CLOSED = {
+  COMPLETED: ["ChildWorkflowExecutionCompleted", ["result"]],
+  FAILED: ["ChildWorkflowExecutionFailed", ["reason", "details"]],
+  TIMED_OUT: ["ChildWorkflowExecutionTimedOut", []],
+  TERMINATED: ["ChildWorkflowExecutionTerminated", []],
+  CANCELED: ["ChildWorkflowExecutionCanceled", ["details"]],
+} as const;

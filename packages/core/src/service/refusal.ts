@@ -5,9 +5,10 @@
  * cause, and the DecisionTaskCompleted event of the decision.
  */
 import { InvalidArgumentError } from "../errors.js";
-import { type Decision, decisionAttributes } from "../history/events.js";
+import { type Decision, decisionAttributes, makeDecision } from "../history/events.js";
 import type { EventAttributesMap, EventType } from "../history/swf-types.js";
 import { pick } from "../objects.js";
+import type { OpenExternal } from "./types.js";
 
 /** An SWF cause; each `…Failed` event takes its own enum of them, and the caller chose one. */
 export type RefusalCause = string;
@@ -108,4 +109,12 @@ export function recordRefusal(r: Recorder, d: Decision, dtc: number, cause: Refu
       throw new InvalidArgumentError(`unknown decision type ${(unreachable as Decision).decisionType}`);
     }
   }
+}
+
+/** The decision that initiated external request `x` (what its `…Failed` event names). */
+export function requestOf(x: OpenExternal): Decision {
+  const common = { workflowId: x.workflowId, ...pick(x, ["runId", "control"]) };
+  return x.kind === "signal"
+    ? makeDecision("SignalExternalWorkflowExecution", { ...common, signalName: x.signalName as string })
+    : makeDecision("RequestCancelExternalWorkflowExecution", common);
 }

@@ -3,7 +3,7 @@
  * workflows and external requests a history implies, and what starting and recording take. Plain data.
  */
 import type { Decision } from "../history/events.js";
-import type { ChildPolicy } from "../history/swf-types.js";
+import type { ChildPolicy, EventAttributesMap } from "../history/swf-types.js";
 
 /** An activity task SWF has scheduled and not yet closed. */
 export interface OpenActivity {
@@ -64,6 +64,27 @@ export interface HistoryStart {
   tagList?: string[];
   parent?: { workflowId: string; runId: string; initiatedEventId: number };
   continuedExecutionRunId?: string;
+}
+
+/** The WorkflowExecutionStarted attributes of a history that starts with `start`. */
+export function startedAttributes(
+  start: HistoryStart,
+  taskList: string,
+): EventAttributesMap["WorkflowExecutionStarted"] {
+  return {
+    workflowType: start.workflowType,
+    taskList: { name: taskList },
+    childPolicy: start.childPolicy ?? "TERMINATE",
+    ...(start.input !== undefined && { input: start.input }),
+    ...(start.executionStartToCloseTimeout && { executionStartToCloseTimeout: start.executionStartToCloseTimeout }),
+    ...(start.taskStartToCloseTimeout && { taskStartToCloseTimeout: start.taskStartToCloseTimeout }),
+    ...(start.tagList && { tagList: start.tagList }),
+    ...(start.parent && {
+      parentWorkflowExecution: { workflowId: start.parent.workflowId, runId: start.parent.runId },
+      parentInitiatedEventId: start.parent.initiatedEventId,
+    }),
+    ...(start.continuedExecutionRunId && { continuedExecutionRunId: start.continuedExecutionRunId }),
+  };
 }
 
 /** Optional SWF checks applied to decisions, as SWF applies them with its type registry. */
