@@ -2,23 +2,22 @@
  * @yieldflow/local-runner: an in-process engine with SWF's semantics (virtual or real clock, real SWF histories),
  * and the `yieldflow` CLI (`yieldflow run | replay | history`).
  */
-export type { ActivityTask, ActivityTaskService } from "./engine/activity-runner.js";
-export { type Clock, RealClock, VirtualClock } from "./engine/clock.js";
-export type { DecisionTask } from "./engine/decider.js";
-export { LocalRunner, type LocalRunnerOptions, type StartOptions } from "./engine/engine.js";
+export type { ActivityTask, ActivityTaskService } from "./runner/activity-runner.js";
+export { type Clock, RealClock, VirtualClock } from "./runner/clock.js";
 export {
   type FailedCloseStatus,
   UnknownResourceError,
   WorkflowAlreadyStartedError,
   WorkflowExecutionError,
-} from "./engine/errors.js";
-export type { ExecutionRef, RunnerEvent, RunnerListener } from "./engine/events.js";
-export type { CloseStatus, ExecutionStatus } from "./engine/execution.js";
-export { ExecutionHandle } from "./engine/handle.js";
+} from "./runner/errors.js";
+export type { ExecutionRef, RunnerEvent, RunnerListener } from "./runner/events.js";
+export type { CloseStatus, ExecutionStatus } from "./runner/execution.js";
+export { ExecutionHandle } from "./runner/handle.js";
+export { LocalRunner, type LocalRunnerOptions, type StartOptions } from "./runner/local-runner.js";
 export {
   type PolledDecisionTask,
   type QueuedActivity,
   type RunStart,
   type ServiceHooks,
   WorkflowService,
-} from "./engine/service.js";
+} from "./runner/service.js";

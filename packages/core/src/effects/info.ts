@@ -1,3 +1,7 @@
+/**
+ * What workflow code may know deterministically: workflow time (`now`), seeded randomness (`random`, `uuid`), and
+ * facts about the execution (`workflowInfo`). The same values on every replay.
+ */
 import { type Effect, makeEffect } from "./effect.js";
 
 /** Facts about the running execution. */
@@ -37,15 +41,4 @@ export function uuid(): Effect<string> {
 /** Facts about the running execution: ids, type, history length, whether it is replaying. */
 export function workflowInfo(): Effect<WorkflowInfo> {
   return makeEffect<WorkflowInfo>({ kind: "info", what: "workflowInfo" });
-}
-
-/** Log levels of {@link log}. */
-export type LogLevel = "debug" | "info" | "warn" | "error";
-
-/**
- * Logs from workflow code once, not on every replay: lines produced while replaying recorded decisions are
- * suppressed. They reach the driver through `decide`'s result (`logs`).
- */
-export function log(level: LogLevel, message: string, data?: unknown): Effect<void> {
-  return makeEffect<void>({ kind: "info", what: "log", args: [level, message, data] });
 }

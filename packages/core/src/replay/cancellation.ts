@@ -40,6 +40,6 @@ export function cancelFiber(e: Engine, fiber: Fiber, failure: CancelledFailure):
   } else if (!waiting) {
     // runnable: unless it was just woken by this cancellation, it sees it at its next wait
     fiber.cancelledWith = undefined;
-    if (!e.runQueue.some((q) => q.fiber === fiber && q.byCancel)) fiber.pendingCancel = failure;
+    if (!e.runQueue.some((q) => q.fiber === fiber && q.byCancel)) fiber.cancelAtNextWait = failure;
   }
 }

@@ -78,7 +78,7 @@ export function start(e: Engine, effect: StartDescriptor, fiber: Fiber): Op {
   const op = e.startBranch(effect.branch, fiber);
   op.giveBack = undefined; // the value stays reachable through the handle
   e.handles.push(op);
-  return e.settled("start", "ok", handleOf(op));
+  return e.immediate("start", "ok", handleOf(op));
 }
 
 /** Waiting on a handle: the op behind it. */
@@ -89,7 +89,7 @@ export function wait(_e: Engine, effect: WaitDescriptor): Op {
 /** `cancel(handle)`: cancels the op behind it; returns at once. */
 export function cancel(e: Engine, effect: CancelDescriptor): Op {
   cancelOp(effect.op as Op, new CancelledFailure((effect.op as Op).id));
-  return e.settled("cancel", "ok", undefined);
+  return e.immediate("cancel", "ok", undefined);
 }
 
 function handleOf(op: Op): Handle<unknown> {

@@ -20,7 +20,7 @@ import { Outbox } from "../decisions/outbox.js";
 import * as to from "../decisions/to-decision.js";
 import { createRandom, type DeterministicRandom } from "../determinism/random.js";
 import { type Branch, type Descriptor, type EffectKind, isEffect, isGenerator, isRequest } from "../effects/effect.js";
-import type { LogLevel } from "../effects/info.js";
+import type { LogLevel } from "../effects/log.js";
 import { CancelledFailure, Failure, InvalidArgumentError, InvalidYieldError, WorkflowTaskError } from "../errors.js";
 import type { Decision } from "../history/events.js";
 import type { DecisionTask, HistoryState } from "../history/fold.js";
@@ -28,7 +28,7 @@ import { PayloadError, type Serializer } from "../payload/serializer.js";
 import type { WorkflowDefinition } from "../workflow.js";
 import { cancelFiber } from "./cancellation.js";
 import { type EffectHandler, effectHandlers } from "./effect-handlers.js";
-import type { Fiber, Pending, Runnable } from "./fiber.js";
+import type { Fiber, OpenCommand, Runnable } from "./fiber.js";
 import { keyOf } from "./fiber.js";
 import { deliverInput } from "./inputs.js";
 import { Op } from "./ops.js";
@@ -81,8 +81,8 @@ export class Engine {
   root: Fiber | undefined;
   /** Fibers ready to run, FIFO. `byCancel` marks an entry that delivers the fiber's own cancellation. */
   readonly runQueue: Runnable[] = [];
-  /** effect id → what waits on SWF for it. */
-  readonly pending = new Map<string, Pending>();
+  /** The commands SWF tracks for this run, by `keyOf(kind, id)`: what waits on SWF for them. */
+  readonly commands = new Map<string, OpenCommand>();
   readonly signals = new SignalMailbox();
   readonly patches = new Map<string, boolean>();
   /** Marker names used by side effects so far: a marker name records one value. */
@@ -133,11 +133,11 @@ export class Engine {
   // ─── inputs ─────────────────────────────────────────────────────────────────────────────────────────────────
 
   /** Settles what waits for `id`, if anything still does (late results of cancelled ops are ignored). */
-  resolve(kind: Pending["kind"], id: string, fn: (p: Pending) => void): undefined {
+  resolve(kind: OpenCommand["kind"], id: string, fn: (p: OpenCommand) => void): undefined {
     const key = keyOf(kind, id);
-    const p = this.pending.get(key);
+    const p = this.commands.get(key);
     if (!p) return;
-    this.pending.delete(key);
+    this.commands.delete(key);
     // it closed before a cancel of it went out: withdraw the cancel (SWF would refuse it)
     this.outbox.drop(`${key}#cancel`);
     if (p.kind !== "external") this.outbox.closed(p.kind);
@@ -196,11 +196,11 @@ export class Engine {
       }
       const request = r.value;
       if (!isRequest(request)) throw this.invalidYield(request);
-      if (fiber.pendingCancel) {
+      if (fiber.cancelAtNextWait) {
         // cancelled while runnable: it sees the cancellation here, before this effect starts anything
         ok = false;
-        value = fiber.pendingCancel;
-        fiber.pendingCancel = undefined;
+        value = fiber.cancelAtNextWait;
+        fiber.cancelAtNextWait = undefined;
         continue;
       }
       let op: Op;
@@ -312,7 +312,7 @@ export class Engine {
   }
 
   /** An op that is already settled (immediate effects). */
-  settled(kind: string, state: "ok" | "failed", value: unknown, id: string = kind): Op {
+  immediate(kind: string, state: "ok" | "failed", value: unknown, id: string = kind): Op {
     const op = new Op(kind, id);
     op.settle(state, value);
     return op;
@@ -333,7 +333,7 @@ export class Engine {
         gen: branch as Generator<unknown, unknown, unknown>,
         op,
         waitingOn: undefined,
-        pendingCancel: undefined,
+        cancelAtNextWait: undefined,
       };
       op.onCancel = () => cancelFiber(this, fiber, new CancelledFailure(op.id));
       this.runQueue.push({ fiber, ok: true, value: undefined });

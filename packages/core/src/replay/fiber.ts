@@ -1,6 +1,6 @@
 /**
- * Fibers and pending commands: the two things the engine keeps while workflow code runs. A fiber is a generator
- * being driven (the workflow body, or a branch); a pending entry is a command SWF tracks until it closes (an
+ * Fibers and open commands: the two things the engine keeps while workflow code runs. A fiber is a generator
+ * being driven (the workflow body, or a branch); an open command is one SWF tracks until it closes (an
  * activity, a timer, a child, an external request), keyed per SWF id namespace.
  */
 import type { ActivityDescriptor, ChildDescriptor } from "../effects/effect.js";
@@ -14,7 +14,7 @@ export interface Fiber {
   /** The op this fiber waits for, if it waits. */
   waitingOn: Op | undefined;
   /** A cancellation that arrived while the fiber was runnable: thrown in at its next wait. */
-  pendingCancel: CancelledFailure | undefined;
+  cancelAtNextWait: CancelledFailure | undefined;
   /** The cancellation of this fiber, shown to it instead of the failure of the op it waits on (cancelled with it). */
   cancelledWith?: CancelledFailure | undefined;
   /** Set once the fiber was cancelled (it may go on running its cleanup). */
@@ -30,7 +30,7 @@ export interface Runnable {
 }
 
 /** Where every command-producing effect records what it is waiting for. */
-export interface Pending {
+export interface OpenCommand {
   op: Op;
   kind: "activity" | "timer" | "child" | "external";
   descriptor?: ActivityDescriptor | ChildDescriptor;
@@ -38,6 +38,6 @@ export interface Pending {
 }
 
 /** The key of an open operation: SWF's id namespaces are per kind. */
-export function keyOf(kind: Pending["kind"], id: string): string {
+export function keyOf(kind: OpenCommand["kind"], id: string): string {
   return `${kind}:${id}`;
 }

@@ -45,7 +45,7 @@ export function deliverInput(e: Engine, input: Input): undefined {
           `workflow ${e.workflow.name}: the body must be a generator function (function*), it returned ${typeof gen}`,
         );
       }
-      e.root = { gen, op, waitingOn: undefined, pendingCancel: undefined };
+      e.root = { gen, op, waitingOn: undefined, cancelAtNextWait: undefined };
       e.runQueue.push({ fiber: e.root, ok: true, value: undefined });
       return;
     }
@@ -81,7 +81,7 @@ export function deliverInput(e: Engine, input: Input): undefined {
         p.op.settle("ok", undefined);
       });
     case "childStarted": {
-      const p = e.pending.get(keyOf("child", input.id));
+      const p = e.commands.get(keyOf("child", input.id));
       if (p) p.childRunId = input.runId;
       return;
     }

@@ -13,7 +13,7 @@ export class Op {
   private listeners: ((op: Op) => void)[] = [];
   /** How to cancel this op while it is pending; set by the effect that made it. */
   onCancel: ((failure: CancelledFailure) => void) | undefined = undefined;
-  /** Pending ops started by this op's fiber (for branch ops), cancelled with it; settled ops leave the set. */
+  /** OpenCommand ops started by this op's fiber (for branch ops), cancelled with it; settled ops leave the set. */
   readonly owned = new Set<Op>();
   /** The branch op whose fiber started this op. */
   owner: Op | undefined = undefined;

@@ -16,8 +16,8 @@ export function formatOffset(ms: number, withMillis = false): string {
   return `${sign}${days > 0 ? `${days}d ` : ""}${hms}`;
 }
 
-/** A duration for people: `0ms`, `850ms`, `12s`, `5m 3s`, `2h 10m`, `30d`. */
-export function formatDuration(ms: number): string {
+/** A duration rounded for people (the CLI's summaries): `0ms`, `850ms`, `12s`, `5m 3s`, `2h 10m`, `30d`. */
+export function roughDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;

@@ -2,7 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type CliIO, firstLine, formatDuration, formatOffset, UsageError } from "./format.js";
+import { type CliIO, firstLine, formatOffset, roughDuration, UsageError } from "./format.js";
 import { readHistoryFile } from "./history-file.js";
 import { renderHtml } from "./html.js";
 import { buildTimeline, type Span, type Timeline } from "./timeline.js";
@@ -69,7 +69,7 @@ function what(s: Span): string {
 export function renderText(t: Timeline, withDecisions: boolean): string {
   const decisions = t.spans.filter((s) => s.kind === "decision").length;
   const lines = [
-    `workflow ${t.workflowType}: ${t.status}${t.detail ? ` (${t.detail})` : ""} after ${formatDuration(t.end - t.start)} ` +
+    `workflow ${t.workflowType}: ${t.status}${t.detail ? ` (${t.detail})` : ""} after ${roughDuration(t.end - t.start)} ` +
       `(${t.eventCount} events, ${decisions} decision tasks)`,
   ];
   const rows: { time: number; cols: [string, string, string, string] }[] = [];
@@ -78,7 +78,7 @@ export function renderText(t: Timeline, withDecisions: boolean): string {
     const end = s.end ?? t.end;
     const queued = s.kind === "activity" && s.runningFrom !== undefined && s.runningFrom > s.start;
     const duration =
-      s.end === undefined ? `${formatDuration(end - s.start)}+` : formatDuration(end - s.start) + (queued ? "*" : "");
+      s.end === undefined ? `${roughDuration(end - s.start)}+` : roughDuration(end - s.start) + (queued ? "*" : "");
     rows.push({ time: s.start, cols: [formatOffset(s.start - t.start), duration, what(s), outcomeText(s)] });
   }
   for (const i of t.instants) rows.push({ time: i.time, cols: [formatOffset(i.time - t.start), "", i.label, ""] });

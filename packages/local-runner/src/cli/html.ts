@@ -1,5 +1,5 @@
 /** The HTML page of `yieldflow history --html`: a self-contained Gantt-style timeline (inline CSS and SVG). */
-import { formatDuration, formatOffset } from "./format.js";
+import { formatOffset, roughDuration } from "./format.js";
 import type { Span, Timeline } from "./timeline.js";
 
 const COLORS: Record<Span["outcome"], string> = {
@@ -100,7 +100,7 @@ export function renderHtml(t: Timeline, source: string): string {
   spans.forEach((s, i) => {
     const y = top + i * rowH;
     const end = s.end ?? t.end;
-    const title = `${rowLabel(s)}\n${formatOffset(s.start - t.start)} → ${s.end === undefined ? "still open" : formatOffset(end - t.start)} (${formatDuration(end - s.start)})\n${s.outcome}${s.detail ? `: ${s.detail}` : ""}`;
+    const title = `${rowLabel(s)}\n${formatOffset(s.start - t.start)} → ${s.end === undefined ? "still open" : formatOffset(end - t.start)} (${roughDuration(end - s.start)})\n${s.outcome}${s.detail ? `: ${s.detail}` : ""}`;
     parts.push(`<text x="${labelW - 8}" y="${y + 15}" class="label">${esc(rowLabel(s))}</text>`);
     const from = s.runningFrom ?? s.start;
     if (from > s.start)
@@ -127,7 +127,7 @@ export function renderHtml(t: Timeline, source: string): string {
     .sort((a, b) => a.start - b.start)
     .map(
       (s) =>
-        `<tr><td>${esc(formatOffset(s.start - t.start))}</td><td>${esc(formatDuration((s.end ?? t.end) - s.start))}</td><td>${esc(rowLabel(s))}</td><td class="o-${esc(s.outcome.replace(" ", "-"))}">${esc(s.outcome)}${s.detail ? `: ${esc(s.detail)}` : ""}</td></tr>`,
+        `<tr><td>${esc(formatOffset(s.start - t.start))}</td><td>${esc(roughDuration((s.end ?? t.end) - s.start))}</td><td>${esc(rowLabel(s))}</td><td class="o-${esc(s.outcome.replace(" ", "-"))}">${esc(s.outcome)}${s.detail ? `: ${esc(s.detail)}` : ""}</td></tr>`,
     )
     .join("\n");
   return `<!doctype html>
@@ -152,7 +152,7 @@ export function renderHtml(t: Timeline, source: string): string {
 </head>
 <body>
 <h1>${esc(t.workflowType)}: ${esc(t.status)}</h1>
-<div class="meta">${esc(source)} · ${t.eventCount} events · ${decisions.length} decision tasks · ${esc(formatDuration(t.end - t.start))} of workflow time${t.detail ? ` · ${esc(t.detail)}` : ""}</div>
+<div class="meta">${esc(source)} · ${t.eventCount} events · ${decisions.length} decision tasks · ${esc(roughDuration(t.end - t.start))} of workflow time${t.detail ? ` · ${esc(t.detail)}` : ""}</div>
 <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${labelW + plotW + 40} ${height}" style="width: 100%; max-width: ${labelW + plotW + 40}px; height: auto" role="img" aria-label="timeline">
 ${parts.join("\n")}
 </svg>

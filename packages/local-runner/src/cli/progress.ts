@@ -4,8 +4,8 @@
  * each with its offset on the workflow's clock (`+00:00:01`). Events of child executions carry their workflow id.
  */
 import { decodeRemoteError, type HistoryEvent } from "@yieldflow/core";
-import type { RunnerEvent } from "../engine/events.js";
-import { firstLine, formatDuration, formatOffset } from "./format.js";
+import type { RunnerEvent } from "../runner/events.js";
+import { firstLine, formatOffset, roughDuration } from "./format.js";
 
 interface ActivityInfo {
   name: string;
@@ -85,7 +85,7 @@ export class ProgressPrinter {
       }
       case "ActivityTaskCompleted": {
         const act = this.closeActivity(runId, key(e.activityTaskCompletedEventAttributes?.scheduledEventId), true);
-        return act && `activity ${act.name} (${act.id}) completed in ${formatDuration(time - act.scheduledAt)}`;
+        return act && `activity ${act.name} (${act.id}) completed in ${roughDuration(time - act.scheduledAt)}`;
       }
       case "ActivityTaskFailed": {
         const a = e.activityTaskFailedEventAttributes;
@@ -111,7 +111,7 @@ export class ProgressPrinter {
       case "TimerStarted": {
         const a = e.timerStartedEventAttributes;
         this.timers.set(`${runId}|${a?.timerId}`, time);
-        return `timer ${a?.timerId} started (${formatDuration(Number(a?.startToFireTimeout) * 1000)})`;
+        return `timer ${a?.timerId} started (${roughDuration(Number(a?.startToFireTimeout) * 1000)})`;
       }
       case "TimerFired":
         return `timer ${e.timerFiredEventAttributes?.timerId} fired`;

@@ -3,10 +3,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { swfIdProblem, toSeconds } from "@yieldflow/core";
-import { LocalRunner } from "../engine/engine.js";
-import { WorkflowExecutionError } from "../engine/errors.js";
-import type { ExecutionHandle } from "../engine/handle.js";
-import { type CliIO, firstLine, formatDuration, UsageError } from "./format.js";
+import { WorkflowExecutionError } from "../runner/errors.js";
+import type { ExecutionHandle } from "../runner/handle.js";
+import { LocalRunner } from "../runner/local-runner.js";
+import { type CliIO, firstLine, roughDuration, UsageError } from "./format.js";
 import { loadModule, pickWorkflow } from "./load-module.js";
 import { ProgressPrinter } from "./progress.js";
 
@@ -110,7 +110,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     ((history.at(-1)?.eventTimestamp as number) -
       (runner.getWorkflowExecutionHistory(h.workflowId, h.runId)[0]?.eventTimestamp as number)) *
     1000;
-  const summary = `${formatDuration(virtualMs)} of workflow time, ${formatDuration(performance.now() - realStart)} real`;
+  const summary = `${roughDuration(virtualMs)} of workflow time, ${roughDuration(performance.now() - realStart)} real`;
   writeHistory(values.history, h, io);
   runner.close();
   if (outcome.ok) {
@@ -129,9 +129,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     io.err(`✗ workflow ${what} (${summary})`);
     return 1;
   }
-  io.err(
-    `✗ the workflow's decision task failed, so the run is stuck (the execution stays open):\n${describeError(err)}`,
-  );
+  io.err(`✗ the workflow's decision task failed, so the run is stuck (the execution stays open):\n${errorReport(err)}`);
   return 1;
 }
 
@@ -139,7 +137,8 @@ function describeOpen(open: { activities: number; timers: number; children: numb
   return `${open.activities} open activities, ${open.timers} timers, ${open.children} children`;
 }
 
-function describeError(err: unknown): string {
+/** An error for the terminal: `CODE: message`, and where workflow code threw it (the top frames of its cause). */
+function errorReport(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   let text = `${"code" in err ? `${String(err.code)}: ` : ""}${err.message}`;
   // a bug in workflow code: show where it was thrown (the top frames of the original error)

@@ -6,7 +6,7 @@
  */
 import type { WorkflowDefinition } from "@yieldflow/core";
 import fc from "fast-check";
-import type { CloseStatus } from "../engine/execution.js";
+import type { CloseStatus } from "../runner/execution.js";
 import { WorkflowCheckError } from "./errors.js";
 import { describeError, type RunScenarioOptions, runScenario } from "./run-scenario.js";
 import { type ScenarioOptions, scenarioArbitrary } from "./scenario.js";

@@ -30,10 +30,10 @@ import {
   type YieldflowError,
 } from "@yieldflow/core";
 import { checkReplay, type DecidedTask, ReplayCheckError } from "@yieldflow/core/testing";
-import { LocalRunner } from "../engine/engine.js";
-import type { CloseStatus } from "../engine/execution.js";
-import type { AnyActivity, AnyWorkflow } from "../engine/registry.js";
-import type { QueuedActivity } from "../engine/service.js";
+import type { CloseStatus } from "../runner/execution.js";
+import { LocalRunner } from "../runner/local-runner.js";
+import type { AnyActivity, AnyWorkflow } from "../runner/registry.js";
+import type { QueuedActivity } from "../runner/service.js";
 import { WorkflowCheckError, type WorkflowCheckProperty } from "./errors.js";
 import type { Scenario, ScenarioStep, StepOutcome } from "./scenario.js";
 import { formatDuration, formatStory, formatValue, type StoryLine, storyOf } from "./story.js";

@@ -2,7 +2,7 @@
 import * as to from "../../decisions/to-decision.js";
 import type { ChildDescriptor } from "../../effects/effect.js";
 import type { Engine } from "../engine.js";
-import type { Fiber, Pending } from "../fiber.js";
+import type { Fiber, OpenCommand } from "../fiber.js";
 import { childWorkflowId } from "../ids.js";
 import type { Op } from "../ops.js";
 import { checkUnused, openCommand } from "./commands.js";
@@ -13,6 +13,6 @@ export function child(e: Engine, effect: ChildDescriptor, fiber: Fiber): Op {
   checkUnused(e, "child", id, "child workflowId");
   const input = e.encode(effect.input, `child ${effect.workflow.name} input`);
   const decision = to.startChildWorkflowExecution(effect, id, input);
-  const cancel = (p: Pending) => to.requestCancelExternalWorkflowExecution(id, p.childRunId, `cancel-${n}`);
+  const cancel = (p: OpenCommand) => to.requestCancelExternalWorkflowExecution(id, p.childRunId, `cancel-${n}`);
   return openCommand(e, "child", id, fiber, decision, cancel, effect);
 }

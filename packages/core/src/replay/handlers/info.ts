@@ -3,12 +3,13 @@
  * numbers and uuids, the workflow's info) and `log`, which emits only when not replaying.
  */
 import type { InfoDescriptor } from "../../effects/effect.js";
-import type { LogLevel, WorkflowInfo } from "../../effects/info.js";
+import type { WorkflowInfo } from "../../effects/info.js";
+import type { LogLevel } from "../../effects/log.js";
 import type { Engine } from "../engine.js";
 import type { Op } from "../ops.js";
 
 export function info(e: Engine, effect: InfoDescriptor): Op {
-  return e.settled("info", "ok", infoValue(e, effect));
+  return e.immediate("info", "ok", infoValue(e, effect));
 }
 
 function infoValue(e: Engine, { what, args }: InfoDescriptor): unknown {

@@ -9,7 +9,7 @@ import type { Engine } from "../engine.js";
 import type { Op } from "../ops.js";
 
 export function patch(e: Engine, effect: PatchDescriptor): Op {
-  return e.settled("patch", "ok", patched(e, effect.patchId, effect.deprecated));
+  return e.immediate("patch", "ok", patched(e, effect.patchId, effect.deprecated));
 }
 
 function patched(e: Engine, patchId: string, deprecated: boolean): boolean {

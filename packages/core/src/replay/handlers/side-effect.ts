@@ -37,5 +37,5 @@ export function sideEffect(e: Engine, effect: SideEffectDescriptor): Op {
     details = e.encode(value, `sideEffect ${markerName} value`);
   }
   e.outbox.push({ decision: to.recordMarker(markerName, details), limit: "marker", id: markerName });
-  return e.settled("sideEffect", "ok", e.decode(details, `sideEffect ${markerName}`), markerName);
+  return e.immediate("sideEffect", "ok", e.decode(details, `sideEffect ${markerName}`), markerName);
 }

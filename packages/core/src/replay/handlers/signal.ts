@@ -17,7 +17,7 @@ export function signal(e: Engine, effect: SignalDescriptor, fiber: Fiber): Op {
   const { name, timeoutSeconds } = effect;
   const taken = e.signals.take(name);
   if (taken) {
-    const op = e.settled("signal", "ok", taken.value, `signal:${name}`);
+    const op = e.immediate("signal", "ok", taken.value, `signal:${name}`);
     op.giveBack = taken.giveBack; // a race or any() that settles without this wait puts the signal back
     return op;
   }
@@ -64,11 +64,11 @@ export function external(e: Engine, effect: SignalExternalDescriptor | CancelExt
         )
       : to.requestCancelExternalWorkflowExecution(effect.workflowId, effect.runId, id);
   const key = keyOf("external", id);
-  e.pending.set(key, { op, kind: "external" });
+  e.commands.set(key, { op, kind: "external" });
   e.outbox.push({ decision, limit: undefined, id: key });
   op.onCancel = () => {
     e.outbox.drop(key);
-    e.pending.delete(key);
+    e.commands.delete(key);
   };
   return op;
 }

@@ -4,15 +4,8 @@
  * A failed task drops the run's replayer; the next task rebuilds it from the full history.
  */
 
-import type { HistoryEvent } from "@yieldflow/core";
 import { type DecideResult, Replayer, type Serializer, type WorkflowDefinition } from "@yieldflow/core";
-
-/** A decision task as a decider receives it (the parts of PollForDecisionTask's response a decider uses). */
-export interface DecisionTask {
-  workflowExecution: { workflowId: string; runId: string };
-  workflowType: { name: string; version: string };
-  events: readonly HistoryEvent[];
-}
+import type { PolledDecisionTask } from "./service-state.js";
 
 /** Decides decision tasks in process, with a replayer cached per run. */
 export class LocalDecider {
@@ -24,8 +17,8 @@ export class LocalDecider {
     private readonly serializer: Serializer,
   ) {}
 
-  /** Decides `task`. Throws what core throws (`NondeterminismError`, `WorkflowTaskError`, `HistoryError`, …). */
-  decide(task: DecisionTask): DecideResult {
+  /** Decides `task` (the parts of a polled decision task a decider uses). Throws what core throws (`NondeterminismError`, `WorkflowTaskError`, `HistoryError`, …). */
+  decide(task: Pick<PolledDecisionTask, "workflowExecution" | "workflowType" | "events">): DecideResult {
     const { workflowId, runId } = task.workflowExecution;
     let cached = this.cache.get(runId);
     if (!cached || cached.seen > task.events.length) {

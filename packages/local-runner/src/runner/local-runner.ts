@@ -317,11 +317,6 @@ export class LocalRunner {
     await this.quiesce();
   }
 
-  /** Alias of {@link advance}. */
-  skipTime(ms: number): Promise<void> {
-    return this.advance(ms);
-  }
-
   /**
    * Resolves once nothing more can happen by itself: no decision task pending, no activity running, and no
    * deadline the clock will reach on its own (on the virtual clock, time only skips while a result is awaited).

@@ -3,8 +3,8 @@
  * (signal, cancel, terminate, history). Calls go to the latest run of the execution's continue-as-new chain.
  */
 import type { HistoryEvent } from "@yieldflow/core";
-import type { LocalRunner } from "./engine.js";
 import type { ExecutionStatus } from "./execution.js";
+import type { LocalRunner } from "./local-runner.js";
 
 /** A started workflow execution. `O` is the workflow's result type. */
 export class ExecutionHandle<O = unknown> {

@@ -4,11 +4,10 @@
  * (`service.ts`) owns it; the reactions to recorded events (`reactions.ts`) and the firing of deadlines
  * (`deadlines.ts`) work on it.
  */
-import type { ChildPolicy } from "@yieldflow/core";
+import type { ChildPolicy, HistoryEvent } from "@yieldflow/core";
 import type { HistoryRecorder } from "@yieldflow/core/service";
 import type { Clock } from "./clock.js";
 import type { DeadlineQueue } from "./deadlines.js";
-import type { DecisionTask } from "./decider.js";
 import type { RunnerEvent } from "./events.js";
 import type { ExecutionRecord } from "./execution.js";
 import type { AnyWorkflow, Registry } from "./registry.js";
@@ -48,10 +47,14 @@ export interface RunStart {
   tagList: string[] | undefined;
 }
 
-/** A decision task handed to a decider. */
-export interface PolledDecisionTask extends DecisionTask {
+/** A decision task handed to a decider (the parts of PollForDecisionTask's response a decider uses). */
+export interface PolledDecisionTask {
   taskToken: string;
   startedEventId: number;
+  workflowExecution: { workflowId: string; runId: string };
+  workflowType: { name: string; version: string };
+  /** The run's whole history, ending with this task's DecisionTaskStarted. */
+  events: readonly HistoryEvent[];
 }
 
 /** How a run is created: a start, a child start, or a continue-as-new. */
