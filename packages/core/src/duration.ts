@@ -1,3 +1,4 @@
+import { SWF_LIMITS } from "./decisions/limits.js";
 import { InvalidArgumentError } from "./errors.js";
 
 /**
@@ -11,17 +12,16 @@ export type Duration = number | string;
 
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
 
-/** The longest duration SWF accepts: one year. */
-export const MAX_SECONDS = 31_536_000;
-
 /**
  * Parses a {@link Duration} into whole seconds (rounded up), at most one year (SWF's limit). Throws
  * `InvalidArgumentError` on anything else.
  */
 export function toSeconds(duration: Duration, what = "duration"): number {
   const secs = parseSeconds(duration, what);
-  if (secs > MAX_SECONDS) {
-    throw new InvalidArgumentError(`${what} is ${secs} s; SWF allows at most one year (${MAX_SECONDS} s)`);
+  if (secs > SWF_LIMITS.maxTimeoutSeconds) {
+    throw new InvalidArgumentError(
+      `${what} is ${secs} s; SWF allows at most one year (${SWF_LIMITS.maxTimeoutSeconds} s)`,
+    );
   }
   return secs;
 }

@@ -2,19 +2,12 @@
  * Deterministic randomness for workflow code: a small, fast PRNG (sfc32) seeded from a string (the run id), so
  * `random()` and `uuid()` return the same sequence on every replay of a run and different ones across runs.
  */
+import { fnv1a } from "./hash.js";
 
-/** 32-bit FNV-1a variants: four seeds from one string. */
+/** Four FNV-1a variants: four seeds from one string. */
 function seedsFrom(text: string): [number, number, number, number] {
-  const seeds: [number, number, number, number] = [0x811c9dc5, 0x01000193, 0x9e3779b9, 0x85ebca6b];
-  for (let k = 0; k < 4; k++) {
-    let h = seeds[k] as number;
-    for (let i = 0; i < text.length; i++) {
-      h ^= text.charCodeAt(i);
-      h = Math.imul(h, 0x01000193 + k * 2);
-    }
-    seeds[k] = h >>> 0;
-  }
-  return seeds;
+  const bases = [0x811c9dc5, 0x01000193, 0x9e3779b9, 0x85ebca6b] as const;
+  return [0, 1, 2, 3].map((k) => fnv1a(text, bases[k], 0x01000193 + k * 2)) as [number, number, number, number];
 }
 
 /** A deterministic source of numbers in [0, 1) and UUIDs. */

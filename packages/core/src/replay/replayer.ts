@@ -11,6 +11,7 @@
  */
 
 import { SWF_LIMITS } from "../decisions/limits.js";
+import { fnv1a } from "../determinism/hash.js";
 import { HistoryError, InvalidArgumentError, YieldflowError } from "../errors.js";
 import type { Decision } from "../history/events.js";
 import { type DecisionTask, foldHistoryInPlace, type HistoryState, newHistoryState } from "../history/fold.js";
@@ -247,12 +248,6 @@ export function decide(
 
 /** Two FNV-1a variants: 16 hex digits. */
 function hashOf(text: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-  }
-  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+  const hex = (n: number) => n.toString(16).padStart(8, "0");
+  return hex(fnv1a(text)) + hex(fnv1a(text, 0x01000193, 0x5bd1e995));
 }

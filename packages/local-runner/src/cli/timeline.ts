@@ -4,6 +4,7 @@
  * SWF's three timestamp forms. Used by `yieldflow history` for the terminal and the HTML page.
  */
 import { decodeRemoteError, type HistoryEvent, timestampToMillis } from "@yieldflow/core";
+import { closeStatusOf } from "../runner/execution.js";
 import { firstLine } from "./format.js";
 
 /** Something that took time. */
@@ -45,15 +46,6 @@ export interface Timeline {
   spans: Span[];
   instants: Instant[];
 }
-
-const CLOSE: Record<string, string> = {
-  WorkflowExecutionCompleted: "COMPLETED",
-  WorkflowExecutionFailed: "FAILED",
-  WorkflowExecutionCanceled: "CANCELED",
-  WorkflowExecutionTerminated: "TERMINATED",
-  WorkflowExecutionContinuedAsNew: "CONTINUED_AS_NEW",
-  WorkflowExecutionTimedOut: "TIMED_OUT",
-};
 
 /** Builds the timeline of `events` (SWF history events in any of the accepted forms). */
 export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
@@ -264,8 +256,8 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
         instants.push({ time, label: `marker ${e.markerRecordedEventAttributes?.markerName}` });
         break;
       default:
-        if (e.eventType && CLOSE[e.eventType]) {
-          status = CLOSE[e.eventType] as string;
+        if (closeStatusOf(e.eventType)) {
+          status = closeStatusOf(e.eventType) as string;
           const f = e.workflowExecutionFailedEventAttributes;
           if (f) {
             const err = decodeRemoteError(f.reason, f.details);

@@ -46,21 +46,19 @@ export interface ExecutionStatus {
   stuck?: { attempts: number; message: string };
 }
 
-/** The closing event of a run's history, if it closed. */
-export function closingEvent(events: readonly HistoryEvent[]): HistoryEvent | undefined {
-  const last = events[events.length - 1];
-  return last && CLOSE_STATUS_OF[last.eventType as string] ? last : undefined;
+/** The close status a closing event type records, or undefined for any other event type. */
+export function closeStatusOf(eventType: unknown): CloseStatus | undefined {
+  return typeof eventType === "string" ? CLOSE_STATUS_OF.get(eventType) : undefined;
 }
 
-/** The close status recorded by each closing event type. */
-export const CLOSE_STATUS_OF: Readonly<Record<string, CloseStatus>> = {
-  WorkflowExecutionCompleted: "COMPLETED",
-  WorkflowExecutionFailed: "FAILED",
-  WorkflowExecutionCanceled: "CANCELED",
-  WorkflowExecutionTerminated: "TERMINATED",
-  WorkflowExecutionContinuedAsNew: "CONTINUED_AS_NEW",
-  WorkflowExecutionTimedOut: "TIMED_OUT",
-};
+const CLOSE_STATUS_OF: ReadonlyMap<string, CloseStatus> = new Map([
+  ["WorkflowExecutionCompleted", "COMPLETED"],
+  ["WorkflowExecutionFailed", "FAILED"],
+  ["WorkflowExecutionCanceled", "CANCELED"],
+  ["WorkflowExecutionTerminated", "TERMINATED"],
+  ["WorkflowExecutionContinuedAsNew", "CONTINUED_AS_NEW"],
+  ["WorkflowExecutionTimedOut", "TIMED_OUT"],
+]);
 
 /** Describes a run. */
 export function describeExecution(x: ExecutionRecord): ExecutionStatus {

@@ -7,7 +7,7 @@
 import type { ChildPolicy, HistoryEvent } from "@yieldflow/core";
 import type { OpenChild } from "@yieldflow/core/service";
 import { deadlineKey } from "./deadlines.js";
-import { CLOSE_STATUS_OF, type ExecutionRecord } from "./execution.js";
+import { closeStatusOf, type ExecutionRecord } from "./execution.js";
 import type { AnyWorkflow } from "./registry.js";
 import type { ServiceState } from "./service-state.js";
 import { activityToken } from "./task-tokens.js";
@@ -181,7 +181,7 @@ function deliverExternal(s: ServiceState, source: ExecutionRecord, initiatedEven
 }
 
 function closeRun(s: ServiceState, exec: ExecutionRecord, event: HistoryEvent): void {
-  const status = CLOSE_STATUS_OF[event.eventType as string];
+  const status = closeStatusOf(event.eventType);
   exec.closeStatus = status;
   const runId = exec.runId;
   s.deadlines.disarmRun(runId);

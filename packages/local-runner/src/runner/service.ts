@@ -17,7 +17,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Decision, HistoryEvent } from "@yieldflow/core";
-import { SWF_LIMITS } from "@yieldflow/core";
+import { SWF_LIMITS, timestampToMillis } from "@yieldflow/core";
 import { HistoryRecorder, type RecordOptions } from "@yieldflow/core/service";
 import type { ActivityTask, ActivityTaskService } from "./activity-runner.js";
 import type { Clock } from "./clock.js";
@@ -233,7 +233,7 @@ export class WorkflowService implements ActivityTaskService {
             event,
             eventType: event.eventType as string,
             eventId: event.eventId as number,
-            time: Math.round((event.eventTimestamp as number) * 1000),
+            time: timestampToMillis(event.eventTimestamp),
           });
           react(this.state, exec, event);
         }

@@ -36,7 +36,7 @@ import type { AnyActivity, AnyWorkflow } from "../runner/registry.js";
 import type { QueuedActivity } from "../runner/service.js";
 import { WorkflowCheckError, type WorkflowCheckProperty } from "./errors.js";
 import type { Scenario, ScenarioStep, StepOutcome } from "./scenario.js";
-import { formatDuration, formatStory, formatValue, type StoryLine, storyOf } from "./story.js";
+import { eventTime, formatDuration, formatStory, formatValue, type StoryLine, storyOf } from "./story.js";
 
 /** What running a scenario takes besides the workflow. */
 export interface RunScenarioOptions {
@@ -443,11 +443,11 @@ function explainReplay(
   tasks: readonly DecidedTask[],
   ids: { workflowId: string; runId: string },
 ): string | undefined {
-  const t0 = timestampMs(events[0]);
+  const t0 = eventTime(events[0]);
   const replayer = how === "incremental" ? new Replayer(workflow, ids) : undefined;
   let seen = 0;
   for (const t of tasks) {
-    const at = formatDuration(timestampMs(events[t.startedEventId - 1]) - t0);
+    const at = formatDuration(eventTime(events[t.startedEventId - 1]) - t0);
     const what = `${how === "prefix" ? "replaying the history" : "an incremental replay of the history"} up to the decision task started at event ${t.startedEventId} (+${at})`;
     let got: Decision[];
     try {
@@ -508,11 +508,6 @@ function shown(v: unknown): string {
     }
   }
   return v === undefined ? "none" : formatValue(v, 200);
-}
-
-function timestampMs(e: HistoryEvent | undefined): number {
-  const t = e?.eventTimestamp as unknown;
-  return typeof t === "number" ? t * 1000 : t instanceof Date ? t.getTime() : typeof t === "string" ? Date.parse(t) : 0;
 }
 
 /** `NondeterminismError (YF_NONDETERMINISM): …` */

@@ -8,7 +8,7 @@
  *   +7d      timer timer-4 (7d) fired
  *   +7d      completed with {"ok":true}
  */
-import type { HistoryEvent } from "@yieldflow/core";
+import { type HistoryEvent, timestampToMillis } from "@yieldflow/core";
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -79,8 +79,8 @@ export interface StoryLine {
 
 /** The story of one run's history: what happened to it, in order. */
 export function storyOf(events: readonly HistoryEvent[]): StoryLine[] {
-  const t0 = seconds(events[0]);
-  const at = (e: HistoryEvent | undefined) => Math.round((seconds(e) - t0) * 1000);
+  const t0 = eventTime(events[0]);
+  const at = (e: HistoryEvent | undefined) => eventTime(e) - t0;
   const byId = (id: number | undefined) => (id === undefined ? undefined : events[id - 1]);
   const activity = (scheduledEventId: number | undefined) => {
     const s = byId(scheduledEventId);
@@ -206,12 +206,13 @@ export function storyOf(events: readonly HistoryEvent[]): StoryLine[] {
   return lines;
 }
 
-function seconds(e: HistoryEvent | undefined): number {
-  const t = e?.eventTimestamp as unknown;
-  if (typeof t === "number") return t;
-  if (t instanceof Date) return t.getTime() / 1000;
-  if (typeof t === "string") return Date.parse(t) / 1000;
-  return 0;
+/** An event's time in epoch ms, read by core's timestamp parser; 0 when it has none or an unreadable one. */
+export function eventTime(e: HistoryEvent | undefined): number {
+  try {
+    return e?.eventTimestamp === undefined ? 0 : timestampToMillis(e.eventTimestamp);
+  } catch {
+    return 0;
+  }
 }
 
 /** Lines as text, `+time` padded; long stories keep their first and last lines. */
