@@ -4,19 +4,18 @@
  * Not a test file (the runner only runs `*.test.ts`).
  */
 import {
+  type AnyWorkflow,
   type DecideOptions,
   type DecideResult,
   type Decision,
   decide,
   type HistoryEvent,
   Replayer,
-  type WorkflowDefinition,
 } from "@yieldflow/core";
 import { HistoryBuilder, type HistoryStart, type RecordOptions } from "@yieldflow/core/testing";
 import * as assert from "uvu/assert";
 
-// biome-ignore lint/suspicious/noExplicitAny: tests drive workflows of any type
-export type AnyWorkflow = WorkflowDefinition<any, any>;
+export type { AnyWorkflow };
 
 /**
  * Records a history as SWF would and decides each decision task with a full replay (`decide`). Every `decide()`

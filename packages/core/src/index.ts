@@ -83,6 +83,8 @@ export {
   type ActivityImplementation,
   type ActivityOptions,
   type ActivityTimeouts,
+  type AnyActivity,
+  type AnyWorkflow,
   defineActivity,
   defineWorkflow,
   type InputOf,

@@ -193,3 +193,11 @@ export type InputOf<D> =
 /** The output type of a workflow or activity definition. */
 export type OutputOf<D> =
   D extends WorkflowDefinition<unknown, infer O> ? O : D extends ActivityDefinition<unknown, infer O> ? O : never;
+
+/** A workflow of any input and output types: what registries, runners and loaders hold. */
+// biome-ignore lint/suspicious/noExplicitAny: any input and output types (unknown would reject typed workflows)
+export type AnyWorkflow = WorkflowDefinition<any, any>;
+
+/** An activity implementation of any input and output types. */
+// biome-ignore lint/suspicious/noExplicitAny: idem
+export type AnyActivity = ActivityImplementation<any, any>;

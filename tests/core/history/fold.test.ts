@@ -5,7 +5,9 @@
 import {
   decide,
   defineWorkflow,
+  type EventType,
   emptyHistoryState,
+  eventAttributesKey,
   foldHistory,
   HistoryError,
   type HistoryEvent,
@@ -21,7 +23,7 @@ const T0 = 1_767_225_600; // 2026-01-01T00:00:00Z, epoch seconds
 
 /** A hand-written wire-JSON event. */
 function E(eventId: number, eventType: string, attributes: Record<string, unknown>, ts = T0 + eventId): HistoryEvent {
-  const key = `${eventType[0]?.toLowerCase()}${eventType.slice(1)}EventAttributes`;
+  const key = eventAttributesKey(eventType as EventType);
   return { eventId, eventType, eventTimestamp: ts, [key]: attributes } as HistoryEvent;
 }
 const started = (type = { name: "wf", version: "1" }) =>

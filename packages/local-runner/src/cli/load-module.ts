@@ -6,13 +6,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { ActivityImplementation, WorkflowDefinition } from "@yieldflow/core";
+import type { AnyActivity, AnyWorkflow } from "@yieldflow/core";
 import { firstLine, UsageError } from "./format.js";
-
-// biome-ignore lint/suspicious/noExplicitAny: user workflows of any input and output types
-type AnyWorkflow = WorkflowDefinition<any, any>;
-// biome-ignore lint/suspicious/noExplicitAny: idem
-type AnyActivity = ActivityImplementation<any, any>;
 
 /** What a module exports that the CLI can use. */
 export interface LoadedModule {

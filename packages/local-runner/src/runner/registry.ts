@@ -2,17 +2,11 @@
  * What the runner knows: workflow types, activity types, and the activity implementations (and test stubs) it runs
  * in process. SWF's type registry in miniature: an unknown type makes SWF refuse a decision (…_TYPE_DOES_NOT_EXIST).
  */
-import {
-  type ActivityDefinition,
-  type ActivityImplementation,
-  InvalidArgumentError,
-  type WorkflowDefinition,
-} from "@yieldflow/core";
 
-// biome-ignore lint/suspicious/noExplicitAny: registries hold workflows and activities of any input/output types
-export type AnyWorkflow = WorkflowDefinition<any, any>;
-// biome-ignore lint/suspicious/noExplicitAny: idem
-export type AnyActivity = ActivityImplementation<any, any>;
+import type { AnyActivity, AnyWorkflow } from "@yieldflow/core";
+import { type ActivityDefinition, InvalidArgumentError } from "@yieldflow/core";
+
+export type { AnyActivity, AnyWorkflow };
 
 /** `name@version`. */
 export const typeKey = (t: { name: string; version: string }): string => `${t.name}@${t.version}`;
