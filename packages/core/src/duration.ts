@@ -1,3 +1,4 @@
+/** Durations as users write them (`"30s"`, `"1h30m"`, seconds) and as SWF takes them (whole seconds, `"NONE"`). */
 import { SWF_LIMITS } from "./decisions/limits.js";
 import { InvalidArgumentError } from "./errors.js";
 

@@ -1,5 +1,5 @@
 /**
- * @yieldflow/local-runner: an in-process engine with SWF's semantics (virtual or real clock, real SWF histories),
+ * @yieldflow/local-runner: an in-process runner with SWF's semantics (virtual or real clock, real SWF histories),
  * and the `yieldflow` CLI (`yieldflow run | replay | history`).
  */
 export type { ActivityTask, ActivityTaskService } from "./runner/activity-runner.js";

@@ -1,3 +1,4 @@
+/** The `activity` effect: schedule an activity task and wait for its result. */
 import { checkSwfId, checkTaskPriority } from "../decisions/validate.js";
 import { toTimeoutSeconds } from "../duration.js";
 import { InvalidArgumentError } from "../errors.js";

@@ -1,3 +1,4 @@
+/** The `childWorkflow` effect: start a child workflow execution and wait for its result. */
 import { checkSwfId } from "../decisions/validate.js";
 import { type Duration, toTimeoutSeconds } from "../duration.js";
 import { InvalidArgumentError } from "../errors.js";

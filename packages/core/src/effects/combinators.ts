@@ -1,3 +1,4 @@
+/** Combinators over branches (effects or generators): `all`, `race`, `any`, with structured concurrency. */
 import { InvalidArgumentError } from "../errors.js";
 import { type Branch, type BranchResult, type Effect, isEffect, isGenerator, makeEffect } from "./effect.js";
 

@@ -1,3 +1,4 @@
+/** Handles: `start` runs a branch in the background and returns a handle to wait on or `cancel`. */
 import { InvalidArgumentError } from "../errors.js";
 import { type Branch, type BranchResult, type Effect, isEffect, isGenerator, makeEffect } from "./effect.js";
 

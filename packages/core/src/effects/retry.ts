@@ -1,3 +1,4 @@
+/** `retry`: re-runs an effect with backoff on durable timers, under a retry policy; retry policies and backoff. */
 import { type Duration, toSeconds } from "../duration.js";
 import {
   ActivityFailure,

@@ -1,3 +1,4 @@
+/** The `sideEffect` effect: run non-deterministic code once and record its value in the history. */
 import { checkSwfId } from "../decisions/validate.js";
 import { InvalidArgumentError } from "../errors.js";
 import { type Effect, makeEffect } from "./effect.js";

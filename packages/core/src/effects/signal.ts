@@ -1,3 +1,4 @@
+/** Signal effects: wait for a signal sent to this execution, signal another execution, ask another to cancel. */
 import { checkSwfId, checkSwfName } from "../decisions/validate.js";
 import { type Duration, toSeconds } from "../duration.js";
 import { type Effect, makeEffect } from "./effect.js";

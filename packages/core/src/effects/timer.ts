@@ -1,3 +1,4 @@
+/** The `sleep` effect: a durable timer. */
 import { checkSwfId } from "../decisions/validate.js";
 import { type Duration, toSeconds } from "../duration.js";
 import { type Effect, makeEffect } from "./effect.js";

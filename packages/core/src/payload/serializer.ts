@@ -1,3 +1,4 @@
+/** How payloads (inputs, results, details) become SWF's strings and back: the `Serializer` interface and JSON. */
 import { YieldflowError } from "../errors.js";
 
 /**

@@ -51,6 +51,22 @@ export interface DecideResult {
   decisionTaskStartedEventId: number | undefined;
 }
 
+/**
+ * Replays one workflow execution incrementally: give it each decision task's new events (`advance`) and it
+ * returns the decisions for the open task, folding only what is new and keeping the workflow's generators
+ * suspended between tasks. A stateless decider uses `decide` instead (the same replay from the whole history).
+ *
+ * Invariants: the same history gives the same decisions, whether fed at once or in pieces; the decisions of every
+ * completed decision task are checked against what the history recorded (a `NondeterminismError` names the first
+ * difference); a malformed batch rejected before anything was folded leaves the replayer usable, one that left
+ * the state half-folded poisons it (`YF_REPLAYER_POISONED`: create a new one).
+ *
+ * @example
+ * const replayer = new Replayer(orderWorkflow, { workflowId, runId });
+ * const first = replayer.advance(task1.events);                         // the whole history so far
+ * const next = replayer.advance(task2.events.slice(task1.events.length)); // only what is new
+ * respond(next.decisions);
+ */
 export class Replayer {
   /** Folded in place: this replayer owns it. */
   private readonly state: HistoryState = newHistoryState();

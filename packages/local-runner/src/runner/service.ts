@@ -58,6 +58,7 @@ export class WorkflowService implements ActivityTaskService {
   /** What the reactions and deadlines work on: this service's own maps and queues, and three of its methods. */
   private readonly state: ServiceState;
 
+  /** `hooks` tell the driver what changed (tasks to poll, deadlines, closed runs, events for listeners). */
   constructor(
     private readonly clock: Clock,
     readonly registry: Registry,
@@ -357,6 +358,7 @@ export class WorkflowService implements ActivityTaskService {
     }
   }
 
+  /** RespondActivityTaskCompleted; false when the token no longer names a started activity task (it closed). */
   respondActivityTaskCompleted(taskToken: string, result?: string): boolean {
     const t = this.resolveToken(taskToken);
     if (!t) return false;
@@ -364,6 +366,7 @@ export class WorkflowService implements ActivityTaskService {
     return true;
   }
 
+  /** RespondActivityTaskFailed; false when the token no longer names a started activity task. */
   respondActivityTaskFailed(taskToken: string, reason: string, details?: string): boolean {
     const t = this.resolveToken(taskToken);
     if (!t) return false;
@@ -371,6 +374,7 @@ export class WorkflowService implements ActivityTaskService {
     return true;
   }
 
+  /** RespondActivityTaskCanceled; false when the token no longer names a started activity task. */
   respondActivityTaskCanceled(taskToken: string, details?: string): boolean {
     const t = this.resolveToken(taskToken);
     if (!t) return false;
@@ -378,6 +382,10 @@ export class WorkflowService implements ActivityTaskService {
     return true;
   }
 
+  /**
+   * RecordActivityTaskHeartbeat: restarts the heartbeat timeout and keeps `details` for a timeout to report.
+   * `cancelRequested` is true when the workflow asked to cancel the task, or the token names no open task.
+   */
   recordActivityTaskHeartbeat(taskToken: string, details?: string): { cancelRequested: boolean } {
     const t = this.resolveToken(taskToken);
     if (!t) return { cancelRequested: true };
