@@ -3,17 +3,21 @@
  * wake-up timer), open-item limits (the rest held until a slot frees), markers never held, one closing decision,
  * always last and never while commands wait.
  */
+
 import {
   activity,
   childWorkflow,
+  decide,
   defineActivity,
   defineWorkflow,
+  race,
   SWF_LIMITS,
   sideEffect,
   signal,
   sleep,
   start,
 } from "@yieldflow/core";
+import { HistoryBuilder } from "@yieldflow/core/testing";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { attrs, Driver, types } from "../support.ts";
@@ -202,3 +206,42 @@ limits("children: at most 1,000 open; other kinds are not held back by a full ki
 });
 
 limits.run();
+
+// ─── regressions found by the code review (moved from regressions/review.test.ts) ───
+{
+  const opts = { workflowId: "wf", runId: "run-1" };
+  const review = suite("outbox: code review regressions");
+
+  review("a signal read through a handle is not given back when the handle loses a race", () => {
+    const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+      yield* sleep(10);
+      const h = yield* start(signal<string>("a"));
+      yield* race([sideEffect(() => "x"), h]);
+      const first = yield* h;
+      const second = yield* race([signal<string>("a"), sleep(3600)]);
+      return { first, second: second ?? "(none)" };
+    });
+    const d = new Driver(wf);
+    d.decide();
+    d.b.signal("a", '"A"');
+    d.b.timerFired("timer-1");
+    const r = d.decide();
+    assert.is(r.status.status, "running", "only one signal was sent: the second race waits");
+    d.b.timerFired([...d.b.timers.keys()][0] as string);
+    assert.equal(d.decide().status, { status: "completed", result: { first: "A", second: "(none)" } });
+  });
+
+  review("the response budget counts UTF-8 bytes of the JSON, not characters", () => {
+    const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+      for (let i = 0; i < 27; i++) yield* sideEffect(() => "€".repeat(32_000));
+      return "done";
+    });
+    const b = new HistoryBuilder({ workflowType: { name: "w", version: "1" } });
+    b.decisionTask();
+    const r = decide(wf, b.events, opts);
+    assert.ok(Buffer.byteLength(JSON.stringify({ decisions: r.decisions }), "utf8") < 1_000_000);
+    assert.is(r.decisions.at(-1)?.decisionType, "StartTimer");
+  });
+
+  review.run();
+}

@@ -11,6 +11,7 @@ import {
   foldHistory,
   HistoryError,
   type HistoryEvent,
+  now,
   sleep,
   timestampToMillis,
 } from "@yieldflow/core";
@@ -502,3 +503,26 @@ garbage("the HistoryError message names the event", () => {
 });
 
 garbage.run();
+
+// ─── regressions found by the code review (moved from regressions/review.test.ts) ───
+{
+  const review = suite("fold: code review regressions");
+
+  review("an event between DecisionTaskCompleted and the closing event folds (no TypeError)", () => {
+    const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+      return (yield* now()) ? 1 : 0;
+    });
+    const b = new HistoryBuilder({ workflowType: { name: "w", version: "1" } });
+    const s = b.decisionTask();
+    const dtc = b.add("DecisionTaskCompleted", { scheduledEventId: s - 1, startedEventId: s });
+    b.add("WorkflowExecutionSignaled", { signalName: "x" });
+    b.add("WorkflowExecutionCompleted", { decisionTaskCompletedEventId: dtc, result: "1" });
+    assert.equal(
+      foldHistory(b.events).tasks.map((t) => t.startedEventId),
+      [s],
+    );
+    assert.equal(decide(wf, b.events).status, { status: "completed", result: 1 });
+  });
+
+  review.run();
+}

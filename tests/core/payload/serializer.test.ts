@@ -1,4 +1,5 @@
 /** A custom serializer is used for every payload: inputs, results, signals, markers, and the history's data fields. */
+
 import {
   activity,
   decide,
@@ -11,8 +12,9 @@ import {
   signal,
 } from "@yieldflow/core";
 import { checkReplay, simulate } from "@yieldflow/core/testing";
-import { test } from "uvu";
+import { suite, test } from "uvu";
 import * as assert from "uvu/assert";
+import { Driver } from "../support.ts";
 
 /** JSON, then base64: nothing in the history is readable JSON any more. */
 const base64: Serializer = {
@@ -79,3 +81,25 @@ test("a history written with another serializer fails to decode with a PayloadEr
 });
 
 test.run();
+
+// ─── regressions found by the code review (moved from regressions/review.test.ts) ───
+{
+  const act = defineActivity<number, number>({ name: "a", version: "1", taskList: "t" });
+  const review = suite("serializer: code review regressions");
+
+  review("a value the serializer cannot carry is thrown into workflow code where the effect was called", () => {
+    const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+      try {
+        yield* activity(act, 10n as unknown as number);
+        return "sent";
+      } catch (err) {
+        return `caught ${(err as Error).name}: ${(err as Error).message.slice(0, 20)}`;
+      }
+    });
+    const r = new Driver(wf).decide();
+    assert.is(r.status.status, "completed");
+    assert.match(String((r.status as { result: string }).result), "caught InvalidArgumentError: activity a input");
+  });
+
+  review.run();
+}

@@ -1,10 +1,15 @@
 /** WorkflowExecutionCancelRequested: uncaught → CancelWorkflowExecution; caught → cleanup runs. */
 import {
   activity,
+  all,
   CancelledFailure,
+  cancel,
   defineActivity,
   defineWorkflow,
   type EffectRequest,
+  type Handle,
+  race,
+  sideEffect,
   signal,
   sleep,
   start,
@@ -160,3 +165,113 @@ t("a workflow that ignores the request and completes normally completes (cancell
 });
 
 t.run();
+
+// ─── regressions found by the code review (moved from regressions/review.test.ts) ───
+{
+  const act = defineActivity<number, number>({ name: "a", version: "1", taskList: "t" });
+  const review = suite("cancellation: code review regressions");
+
+  review("a cancel request reaches a workflow waiting on a started branch that handles its own cancellation", () => {
+    function* step() {
+      try {
+        yield* activity(act, 1);
+        return "done";
+      } catch (err) {
+        if (err instanceof CancelledFailure) return "cleaned-up";
+        throw err;
+      }
+    }
+    const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+      const h = yield* start(step());
+      const r = yield* h;
+      yield* sleep(60);
+      return r;
+    });
+    const d = new Driver(wf);
+    d.decide();
+    d.b.cancelRequested();
+    const r = d.decide();
+    assert.equal(types(r.decisions), ["RequestCancelActivityTask", "CancelWorkflowExecution"]);
+    assert.is(r.status.status, "canceled");
+  });
+
+  review("a branch cancelled before it first ran starts nothing", () => {
+    function* loser() {
+      yield* start(activity(act, 1));
+      yield* sleep(100);
+      return "loser";
+    }
+    const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+      const w = yield* race([sideEffect(() => "winner"), loser()]);
+      yield* sleep(1000);
+      return w;
+    });
+    assert.equal(types(new Driver(wf).decide().decisions), ["RecordMarker", "StartTimer"]);
+  });
+
+  review("a cancelled saga branch gets its compensation's result (a fiber is cancelled once)", () => {
+    const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+      let saga = "not compensated";
+      try {
+        yield* all([
+          (function* () {
+            try {
+              return yield* activity(act, 1);
+            } catch {
+              saga = `compensated: ${yield* activity(act, 2)}`;
+              return saga;
+            }
+          })(),
+          sleep(100),
+        ]);
+      } catch (err) {
+        return `${saga} (${(err as Error).name})`;
+      }
+      return saga;
+    });
+    const d = new Driver(wf);
+    d.decide();
+    d.b.cancelRequested();
+    const r2 = d.decide();
+    assert.equal(types(r2.decisions), ["RequestCancelActivityTask", "CancelTimer", "ScheduleActivityTask"]);
+    d.b.activityCompleted("activity-3", "20");
+    assert.equal(d.decide().status, { status: "completed", result: "compensated: 20 (CancelledFailure)" });
+  });
+
+  review("a branch cancelled by a sibling while it is runnable sees the cancellation at its next wait", () => {
+    const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+      const h = yield* start(activity(act, 1));
+      let hA: Handle<string> | undefined;
+      const hB = yield* start(
+        (function* () {
+          try {
+            yield* h;
+          } catch {}
+          yield* cancel(hA as Handle<string>);
+          return "B";
+        })(),
+      );
+      hA = yield* start(
+        (function* () {
+          try {
+            yield* h;
+          } catch {}
+          yield* signal("never");
+          return "A finished";
+        })(),
+      );
+      yield* hB;
+      try {
+        return yield* hA;
+      } catch (err) {
+        return `A: ${(err as Error).name}`;
+      }
+    });
+    const d = new Driver(wf);
+    d.decide();
+    d.b.activityFailed("activity-1", "boom");
+    assert.equal(d.decide().status, { status: "completed", result: "A: CancelledFailure" });
+  });
+
+  review.run();
+}

@@ -2,9 +2,12 @@
  * Ids are what replay matches on, so what must not change them: wrapping an effect in all()/start(), the response
  * cap, a patched() call. And timeouts: "NONE" goes out as SWF's "NONE", more than a year is refused early.
  */
+
 import {
   activity,
   all,
+  cancel,
+  childWorkflow,
   decide,
   defineActivity,
   defineWorkflow,
@@ -12,9 +15,10 @@ import {
   sleep,
   start,
 } from "@yieldflow/core";
-import { simulate } from "@yieldflow/core/testing";
-import { test } from "uvu";
+import { HistoryBuilder, simulate } from "@yieldflow/core/testing";
+import { suite, test } from "uvu";
 import * as assert from "uvu/assert";
+import { Driver } from "../support.ts";
 
 const a = defineActivity<number, number>({
   name: "a",
@@ -80,3 +84,57 @@ test('"NONE" timeouts go out as "NONE"; more than a year is an InvalidArgumentEr
 });
 
 test.run();
+
+// ─── regressions found by the code review (moved from regressions/review.test.ts) ───
+{
+  const act = defineActivity<number, number>({ name: "a", version: "1", taskList: "t" });
+  const kid = defineWorkflow({ name: "kid", version: "1" }, function* () {
+    yield* sleep(1);
+    return 1;
+  });
+  const review = suite("ids: code review regressions");
+
+  review("ids SWF sees (wake-up timers, child cancel requests) do not move when code is wrapped in all()", () => {
+    const make = (wrap: boolean) =>
+      defineWorkflow({ name: "w", version: "1" }, function* () {
+        if (wrap) yield* all([activity(act, 0)]);
+        else yield* activity(act, 0);
+        const h = yield* start(childWorkflow(kid, null));
+        for (let i = 0; i < 4; i++) yield* start(activity(act, i));
+        yield* sleep(5);
+        yield* cancel(h);
+        yield* sleep(5);
+      });
+    const d = new Driver(make(true), undefined, { maxDecisionsPerResponse: 3 });
+    d.decide();
+    d.b.activityCompleted("activity-1", "1");
+    for (let i = 0; i < 6 && !d.b.closedBy; i++) {
+      const timer = [...d.b.timers.keys()].sort()[0];
+      if (timer) d.b.timerFired(timer);
+      if (!d.b.decisionTaskScheduled) break;
+      d.decide();
+    }
+    const kinds = d.b.events.map((e) => e.eventType);
+    assert.ok(kinds.includes("RequestCancelExternalWorkflowExecutionInitiated"), kinds.join(","));
+    assert.ok(d.b.events.some((e) => e.timerStartedEventAttributes?.timerId?.startsWith("wakeup-")));
+    decide(make(false), d.b.events, d.options); // no NondeterminismError
+  });
+
+  review("without run ids, two executions still get different child workflow ids and uuids", () => {
+    const wf = defineWorkflow({ name: "w", version: "1" }, function* (n: number) {
+      yield* start(childWorkflow(kid, null));
+      return n;
+    });
+    const ids = [1, 2].map((n) => {
+      const b = new HistoryBuilder({ workflowType: { name: "w", version: "1" }, input: String(n) });
+      b.decisionTask();
+      const d = decide(wf, b.events).decisions[0] as {
+        startChildWorkflowExecutionDecisionAttributes?: { workflowId: string };
+      };
+      return d.startChildWorkflowExecutionDecisionAttributes?.workflowId;
+    });
+    assert.ok(ids[0] && ids[1] && ids[0] !== ids[1], JSON.stringify(ids));
+  });
+
+  review.run();
+}

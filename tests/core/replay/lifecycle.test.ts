@@ -26,7 +26,7 @@ import {
   WorkflowTaskError,
   workflowInfo,
 } from "@yieldflow/core";
-import { HistoryBuilder } from "@yieldflow/core/testing";
+import { checkReplay, HistoryBuilder, simulate } from "@yieldflow/core/testing";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { attrs, Driver, only, resultOf, thrown, types } from "../support.ts";
@@ -619,3 +619,30 @@ tasks("a long history gets a warning that suggests continueAsNew", () => {
 });
 
 tasks.run();
+
+// ─── regressions found by the code review (moved from regressions/review.test.ts) ───
+{
+  const act = defineActivity<number, number>({ name: "a", version: "1", taskList: "t" });
+  const review = suite("lifecycle: code review regressions");
+
+  review("a close SWF refuses for a lasting cause is retried on a timer, not in a hot loop", () => {
+    const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+      return yield* activity(act, 1);
+    });
+    let refusals = 0;
+    const sim = simulate(wf, {
+      maxDecisionTasks: 50,
+      record: {
+        failDecision: (d) =>
+          d.decisionType === "CompleteWorkflowExecution" && refusals++ < 3 ? "OPERATION_NOT_PERMITTED" : undefined,
+      },
+    });
+    assert.is(sim.ended, "closed");
+    const retries = sim.events.filter((e) => e.timerStartedEventAttributes?.timerId?.startsWith("close-retry-"));
+    assert.is(retries.length, 3);
+    assert.ok(retries.every((e) => e.timerStartedEventAttributes?.startToFireTimeout === "60"));
+    checkReplay(wf, sim);
+  });
+
+  review.run();
+}

@@ -11,6 +11,7 @@ import {
   Replayer,
   signal,
   sleep,
+  uuid,
 } from "@yieldflow/core";
 import { HistoryBuilder, simulate } from "@yieldflow/core/testing";
 import { suite } from "uvu";
@@ -194,3 +195,42 @@ r("decide is pure: the same answer twice, the input history untouched, deep-froz
 });
 
 r.run();
+
+// ─── regressions found by the code review (moved from regressions/review.test.ts) ───
+{
+  const act = defineActivity<number, number>({ name: "a", version: "1", taskList: "t" });
+  const opts = { workflowId: "wf", runId: "run-1" };
+  const review = suite("replayer: code review regressions");
+
+  review("a Replayer given a history of another workflow type refuses to go on", () => {
+    const mine = defineWorkflow({ name: "mine", version: "1" }, function* () {
+      return yield* activity(act, 1);
+    });
+    const b = new HistoryBuilder({ workflowType: { name: "other", version: "7" } });
+    b.decisionTask();
+    const r = new Replayer(mine, opts);
+    assert.throws(
+      () => r.advance(b.events),
+      (e: unknown) => e instanceof HistoryError && e.code === "YF_HISTORY_WRONG_WORKFLOW_TYPE",
+    );
+    assert.throws(
+      () => r.advance([]),
+      (e: unknown) => (e as { code?: string }).code === "YF_REPLAYER_POISONED",
+    );
+  });
+
+  review("a Replayer advanced with nothing first still derives the run id from the start event", () => {
+    const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+      const id = yield* uuid();
+      yield* sleep(1, { id: `t-${id.slice(0, 8)}` });
+      return id;
+    });
+    const b = new HistoryBuilder({ workflowType: { name: "w", version: "1" } });
+    b.decisionTask();
+    const replayer = new Replayer(wf);
+    assert.equal(replayer.advance([]).decisions, []);
+    assert.equal(replayer.advance(b.events).decisions, decide(wf, b.events).decisions);
+  });
+
+  review.run();
+}

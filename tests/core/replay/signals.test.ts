@@ -1,15 +1,21 @@
 /** History → decisions for signals (buffering, FIFO, timeouts) and requests to other executions. */
+
 import {
+  activity,
   all,
+  decide,
+  defineActivity,
   defineWorkflow,
   PayloadError,
   race,
   requestCancelExternal,
+  sideEffect,
   signal,
   signalExternal,
   sleep,
   start,
 } from "@yieldflow/core";
+import { HistoryBuilder } from "@yieldflow/core/testing";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { attrs, Driver, describeCaught, only, resultOf, thrown, types } from "../support.ts";
@@ -283,3 +289,70 @@ ext("two external signals in one task are told apart by their control ids", () =
 });
 
 ext.run();
+
+// ─── regressions found by the code review (moved from regressions/review.test.ts) ───
+{
+  const act = defineActivity<number, number>({ name: "a", version: "1", taskList: "t" });
+  const opts = { workflowId: "wf", runId: "run-1" };
+  const review = suite("signals: code review regressions");
+
+  review("race over signals that were already buffered gives the loser's signal back (never dropped)", () => {
+    const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+      yield* sleep(10);
+      const first = yield* race([signal<string>("a"), signal<string>("b")]);
+      const second = yield* race([signal<string>("b"), sleep(3600)]);
+      return [first, second ?? "lost"];
+    });
+    const d = new Driver(wf);
+    d.decide();
+    d.b.signal("a", '"A"').signal("b", '"B"');
+    d.b.timerFired("timer-1");
+    const r = d.decide();
+    assert.equal(r.status, { status: "completed", result: ["A", "B"] });
+  });
+
+  review("a buffered signal taken inside an all() that loses a race goes back to the mailbox", () => {
+    const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+      yield* sleep(10);
+      const r = yield* race([all([signal<string>("approve"), activity(act, 1)]), sleep(3600)]);
+      if (r !== undefined) return "approved together";
+      return yield* signal<string>("approve", { timeout: 60 });
+    });
+    const d = new Driver(wf);
+    d.decide();
+    d.b.signal("approve", '"yes"');
+    d.b.timerFired("timer-1");
+    d.decide();
+    d.b.timerFired([...d.b.timers.keys()].find((t) => t.startsWith("timer-")) as string);
+    assert.equal(d.decide().status, { status: "completed", result: "yes" });
+  });
+
+  review("a marker held back by the byte budget holds back everything after it", () => {
+    let calls = 0;
+    const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+      let last = "";
+      for (let i = 0; i < 30; i++) last = yield* sideEffect(() => `${calls++}:`.padEnd(30_000, "x"));
+      yield* sleep(5, { id: `after-${last.split(":")[0]}` });
+      return last.split(":")[0];
+    });
+    const b = new HistoryBuilder({ workflowType: { name: "w", version: "1" } });
+    b.scheduleDecisionTask();
+    const started = b.startDecisionTask();
+    const r1 = decide(wf, b.events, opts);
+    assert.equal(
+      r1.decisions
+        .filter((x) => x.decisionType !== "RecordMarker")
+        .map(
+          (x) => (x as { startTimerDecisionAttributes?: { timerId: string } }).startTimerDecisionAttributes?.timerId,
+        ),
+      [`wakeup-${started}`],
+    );
+    b.completeDecisionTask(r1.decisions);
+    b.timerFired(`wakeup-${started}`);
+    b.startDecisionTask();
+    const r2 = decide(wf, b.events, opts); // a fresh replay: the 30th value is recomputed, nothing used the old one
+    assert.equal(types(r2.decisions), ["RecordMarker", "StartTimer"]);
+  });
+
+  review.run();
+}
