@@ -9,7 +9,7 @@ import * as assert from "uvu/assert";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, "fixtures");
-const bin = join(here, "..", "..", "packages", "local-runner", "bin", "yieldflow.js");
+const bin = join(here, "..", "..", "..", "packages", "local-runner", "bin", "yieldflow.js");
 const tmp = mkdtempSync(join(tmpdir(), "yieldflow-cli-"));
 
 interface Run {
@@ -267,7 +267,9 @@ test("--help for every command, --version, unknown command", async () => {
     assert.is(r.code, 0);
     assert.ok(r.stdout.includes(what), r.stdout);
   }
-  const pkg = JSON.parse(readFileSync(join(here, "..", "..", "packages", "local-runner", "package.json"), "utf8"));
+  const pkg = JSON.parse(
+    readFileSync(join(here, "..", "..", "..", "packages", "local-runner", "package.json"), "utf8"),
+  );
   const v = await inProcess("--version");
   assert.is(v.code, 0);
   assert.is(v.stdout.trim(), pkg.version);

@@ -7,7 +7,7 @@ import { decide, defineWorkflow, type HistoryEvent, signal } from "@yieldflow/co
 import { VirtualClock, WorkflowService } from "@yieldflow/local-runner";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Registry } from "../../packages/local-runner/src/runner/registry.ts";
+import { Registry } from "../../../packages/local-runner/src/runner/registry.ts";
 
 const collect = defineWorkflow({ name: "collect", version: "1", timeouts: { taskStartToClose: "10s" } }, function* () {
   return yield* signal<string>("item");

@@ -34,7 +34,7 @@ import {
 import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { kid, programArb, type Step, toWorkflow } from "../core/properties/programs.ts";
+import { kid, programArb, type Step, toWorkflow } from "../../core/properties/programs.ts";
 
 // ─── the workflows under test ────────────────────────────────────────────────────────────────────────────────────
 
