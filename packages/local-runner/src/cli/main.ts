@@ -1,9 +1,10 @@
 /**
- * The `yieldflow` command line: `run`, `replay`, `history`, `--help`, `--version`. Arguments are parsed with
+ * The `yieldflow` command line: `run`, `replay`, `history`, `dev-server`, `--help`, `--version`. Arguments are parsed with
  * `node:util` parseArgs. Exit status: 0 success, 1 the workflow (or its replay) failed, 2 usage or input errors,
  * which are reported as one line without a stack trace.
  */
 import { readFileSync } from "node:fs";
+import { DEV_SERVER_HELP, devServerCommand } from "./dev-server.js";
 import { type CliIO, UsageError } from "./format.js";
 import { HISTORY_HELP, historyCommand } from "./history.js";
 import { REPLAY_HELP, replayCommand } from "./replay.js";
@@ -17,6 +18,7 @@ Commands:
   run <module>                   run a workflow locally on a virtual clock and print its progress
   replay <module> <history.json> check that a recorded history replays against the current code
   history <history.json>         show a recorded history as a timeline (--html for a Gantt chart)
+  dev-server                     serve the SWF API and a web UI on this machine (--data <file> to keep state)
 
 Options:
   -h, --help      show help (also: yieldflow <command> --help)
@@ -31,6 +33,7 @@ const COMMANDS: Record<string, { help: string; run: (argv: string[], io: CliIO) 
   run: { help: RUN_HELP, run: runCommand },
   replay: { help: REPLAY_HELP, run: replayCommand },
   history: { help: HISTORY_HELP, run: historyCommand },
+  "dev-server": { help: DEV_SERVER_HELP, run: devServerCommand },
 };
 
 function version(): string {

@@ -8,8 +8,7 @@ import type { ChildPolicy, HistoryEvent } from "@yieldflow/core";
 import type { OpenChild } from "@yieldflow/core/service";
 import { deadlineKey } from "./deadlines.js";
 import { closeStatusOf, type ExecutionRecord } from "./execution.js";
-import type { AnyWorkflow } from "./registry.js";
-import type { ServiceState } from "./service-state.js";
+import type { ServiceState, WorkflowTypeDefaults } from "./service-state.js";
 import { activityToken } from "./task-tokens.js";
 
 /** What the engine does when an event is recorded. One case per event that needs something done. */
@@ -138,7 +137,7 @@ function activityByScheduledId(exec: ExecutionRecord, scheduledEventId: number |
 
 function startChild(s: ServiceState, parent: ExecutionRecord, child: OpenChild, event: HistoryEvent): void {
   const a = event.startChildWorkflowExecutionInitiatedEventAttributes;
-  const workflow = s.registry.workflow(child.workflowType) as AnyWorkflow;
+  const workflow = s.registry.workflow(child.workflowType) as WorkflowTypeDefaults;
   const runId = s.newRunId(child.workflowId);
   s.createRun({
     workflow,
@@ -199,7 +198,7 @@ function closeRun(s: ServiceState, exec: ExecutionRecord, event: HistoryEvent): 
     const workflow = s.registry.workflow(type);
     const next = s.createRun({
       // an unregistered version gets a run whose decision tasks fail with a clear error
-      workflow: workflow ?? { ...(s.registry.workflow(exec.workflowType) as AnyWorkflow), ...type },
+      workflow: workflow ?? { ...(s.registry.workflow(exec.workflowType) as WorkflowTypeDefaults), ...type },
       workflowId: exec.workflowId,
       runId: a?.newExecutionRunId as string,
       input: a?.input,

@@ -4,13 +4,12 @@
  * (`service.ts`) owns it; the reactions to recorded events (`reactions.ts`) and the firing of deadlines
  * (`deadlines.ts`) work on it.
  */
-import type { ChildPolicy, HistoryEvent } from "@yieldflow/core";
+import type { ChildPolicy, Decision, HistoryEvent } from "@yieldflow/core";
 import type { HistoryRecorder } from "@yieldflow/core/service";
 import type { Clock } from "./clock.js";
 import type { DeadlineQueue } from "./deadlines.js";
 import type { RunnerEvent } from "./events.js";
 import type { ExecutionRecord } from "./execution.js";
-import type { AnyWorkflow, Registry } from "./registry.js";
 
 /** An activity task waiting in its task list. Plain data. */
 export interface QueuedActivity {
@@ -35,9 +34,36 @@ export interface ServiceHooks {
   emit(event: RunnerEvent): void;
 }
 
+/**
+ * What the service needs to know about a workflow type: its defaults (seconds), used when a child or a new run
+ * does not set them. A workflow definition is one; so is a type registered with the dev server.
+ */
+export interface WorkflowTypeDefaults {
+  readonly name: string;
+  readonly version: string;
+  readonly taskList: string | undefined;
+  readonly childPolicy: ChildPolicy | undefined;
+  readonly timeouts: {
+    readonly executionStartToClose: number | undefined;
+    readonly taskStartToClose: number | undefined;
+  };
+}
+
+/**
+ * The type registry the service checks decisions against (SWF's registered types): the local runner's
+ * `Registry` of definitions, or the dev server's registered types. `refuseDecision` lets a registry refuse a
+ * decision with an SWF cause of its own (a deprecated type, an undefined default) before the recorder's checks.
+ */
+export interface ServiceRegistry {
+  workflow(type: { name: string; version: string }): WorkflowTypeDefaults | undefined;
+  workflowTypeExists(type: { name: string; version: string }): boolean;
+  activityTypeExists(type: { name: string; version: string }): boolean;
+  refuseDecision?(decision: Decision): string | undefined;
+}
+
 /** What starting a run takes (serialized input, SWF duration strings). */
 export interface RunStart {
-  workflow: AnyWorkflow;
+  workflow: WorkflowTypeDefaults;
   workflowId: string;
   input: string | undefined;
   taskList: string | undefined;
@@ -63,7 +89,7 @@ export type RunCreation = RunStart & { runId: string; parent?: ExecutionRecord["
 /** The service's state and the operations its parts share. */
 export interface ServiceState {
   readonly clock: Clock;
-  readonly registry: Registry;
+  readonly registry: ServiceRegistry;
   readonly hooks: ServiceHooks;
   /** Every run, by run id. */
   readonly runs: Map<string, ExecutionRecord>;

@@ -32,18 +32,26 @@ import type {
   RunCreation,
   RunStart,
   ServiceHooks,
+  ServiceRegistry,
   ServiceState,
 } from "./service-state.js";
 import { activityToken, decisionToken, parseActivityToken, parseDecisionToken } from "./task-tokens.js";
 
-export type { PolledDecisionTask, QueuedActivity, RunStart, ServiceHooks } from "./service-state.js";
+export type {
+  PolledDecisionTask,
+  QueuedActivity,
+  RunStart,
+  ServiceHooks,
+  ServiceRegistry,
+  WorkflowTypeDefaults,
+} from "./service-state.js";
 
 /**
  * The SWF service in miniature (see the file's header). Drivers call it as they would call SWF: start, signal,
  * cancel and terminate executions; poll for and respond to decision and activity tasks; and the driver that owns
  * the clock fires due deadlines (`fireDue`).
  */
-export class WorkflowService implements ActivityTaskService {
+export class WorkflowService<R extends ServiceRegistry = Registry> implements ActivityTaskService {
   private readonly runs = new Map<string, ExecutionRecord>();
   /** workflowId → its latest run. */
   private readonly latestRun = new Map<string, string>();
@@ -61,7 +69,7 @@ export class WorkflowService implements ActivityTaskService {
   /** `hooks` tell the driver what changed (tasks to poll, deadlines, closed runs, events for listeners). */
   constructor(
     private readonly clock: Clock,
-    readonly registry: Registry,
+    readonly registry: R,
     private readonly hooks: ServiceHooks,
   ) {
     this.state = {
@@ -251,11 +259,21 @@ export class WorkflowService implements ActivityTaskService {
     return this.decisionQueue.length > 0;
   }
 
-  /** Takes the next scheduled decision task and starts it (PollForDecisionTask). */
-  pollForDecisionTask(identity: string): PolledDecisionTask | undefined {
+  /**
+   * Takes the next scheduled decision task (of a run whose task list `accept` takes) and starts it
+   * (PollForDecisionTask).
+   */
+  pollForDecisionTask(
+    identity: string,
+    accept: (taskList: string, runId: string) => boolean = () => true,
+  ): PolledDecisionTask | undefined {
     for (;;) {
-      const runId = this.decisionQueue.shift();
-      if (runId === undefined) return undefined;
+      const i = this.decisionQueue.findIndex((id) => {
+        const r = this.runs.get(id)?.recorder;
+        return r === undefined || accept(r.defaultTaskList, id);
+      });
+      if (i < 0) return undefined;
+      const runId = this.decisionQueue.splice(i, 1)[0] as string;
       const exec = this.runs.get(runId);
       if (!exec || exec.closeStatus || exec.stuck || !exec.recorder.decisionTaskScheduled) continue;
       if (this.deadlines.has(deadlineKey(runId, { kind: "decisionRetry" }))) continue;
@@ -428,6 +446,7 @@ export class WorkflowService implements ActivityTaskService {
       activityTypeExists: (t) => this.registry.activityTypeExists(t),
       workflowTypeExists: (t) => this.registry.workflowTypeExists(t),
       workflowIdAvailable: (id) => !this.isOpen(id),
+      ...(this.registry.refuseDecision && { failDecision: (d: Decision) => this.registry.refuseDecision?.(d) }),
       newRunId: () => this.newRunId(exec.workflowId),
     };
   }

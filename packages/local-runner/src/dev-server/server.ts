@@ -1,0 +1,342 @@
+/**
+ * `yieldflow dev-server`: SWF's API over HTTP (awsJson1_0: `POST /` with `X-Amz-Target:
+ * SimpleWorkflowService.<Operation>`), on the real clock, with a web UI on the same port.
+ *
+ * Invariants:
+ * - every call is validated against SWF's input shapes before the backend sees it;
+ * - every call that changes state runs in one store transaction that commits before the answer is sent;
+ * - a long poll that finds nothing waits (up to `pollWaitMs`, SWF's 60 s by default) and is served, in arrival
+ *   order, as soon as a task appears; a poll whose client went away is dropped, never handed a task;
+ * - deadlines (timers and timeouts) fire on the real clock, each firing journaled like a call.
+ * Requests are accepted with any (or no) SigV4 signature.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { SwfBackend } from "./backend.js";
+import { SwfFault } from "./faults.js";
+import { isOperation, type Operation, validateInput } from "./shapes.js";
+import { DataStoreError, MemoryStore, SqliteStore, type Store } from "./store.js";
+import { handleUi } from "./ui.js";
+
+/** SWF's request size limit. */
+const MAX_REQUEST_BYTES = 1_048_576;
+
+/** Operations that never change state (they are not journaled). */
+const READ_ONLY: ReadonlySet<Operation> = new Set<Operation>([
+  "CountClosedWorkflowExecutions",
+  "CountOpenWorkflowExecutions",
+  "CountPendingActivityTasks",
+  "CountPendingDecisionTasks",
+  "DescribeActivityType",
+  "DescribeDomain",
+  "DescribeWorkflowExecution",
+  "DescribeWorkflowType",
+  "GetWorkflowExecutionHistory",
+  "ListActivityTypes",
+  "ListClosedWorkflowExecutions",
+  "ListDomains",
+  "ListOpenWorkflowExecutions",
+  "ListTagsForResource",
+  "ListWorkflowTypes",
+]);
+
+/** Options of {@link startDevServer}. */
+export interface DevServerOptions {
+  /** Default 4566; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1 (this machine only). */
+  host?: string;
+  /** An SQLite file for the state; without it the state lives in memory. */
+  data?: string;
+  /** How long a poll waits for a task before answering with an empty one, ms. Default 60 000 (SWF's). */
+  pollWaitMs?: number;
+}
+
+/** A running dev server. */
+export interface DevServer {
+  /** `http://host:port` (the SWF endpoint and the UI). */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  readonly store: Store["kind"];
+  readonly backend: SwfBackend;
+  /** How many journaled calls were executed again at start (0 for a new or in-memory store). */
+  readonly restored: number;
+  /** Stops accepting calls, answers waiting polls with empty tasks, and closes the store. */
+  close(): Promise<void>;
+}
+
+interface Waiter {
+  op: "PollForDecisionTask" | "PollForActivityTask";
+  input: Record<string, unknown>;
+  answer: (output: Record<string, unknown>) => void;
+  fail: (err: unknown) => void;
+  timer: NodeJS.Timeout;
+}
+
+/** Starts a dev server; resolves once it listens. */
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const host = options.host ?? "127.0.0.1";
+  const pollWaitMs = options.pollWaitMs ?? 60_000;
+  const store: Store = options.data === undefined ? new MemoryStore() : new SqliteStore(options.data);
+  const backend = new SwfBackend();
+  let lastNow = 0;
+  const now = () => {
+    lastNow = Math.max(lastNow + 0.001, Date.now());
+    return lastNow;
+  };
+
+  // ─── restore ───────────────────────────────────────────────────────────────────────────────────────────────────
+  let restored = 0;
+  try {
+    for (const entry of store.entries()) {
+      const tokens = [...entry.tokens];
+      backend.execute(entry.op as Operation | "$fire", entry.input, entry.at, () => {
+        const t = tokens.shift();
+        if (t === undefined) throw new DataStoreError(`journal entry ${restored + 1} (${entry.op}) lacks a task token`);
+        return t;
+      });
+      backend.takeRecorded();
+      lastNow = Math.max(lastNow, entry.at);
+      restored++;
+    }
+  } catch (err) {
+    store.close();
+    if (err instanceof DataStoreError) throw err;
+    throw new DataStoreError(
+      `cannot restore ${options.data}: journal entry ${restored + 1} failed again (${(err as Error).message}); it was written by another version of the dev server, or edited`,
+      { cause: err },
+    );
+  }
+  if (store.kind === "sqlite") {
+    let replayed = 0;
+    for (const name of backend.domainNames())
+      for (const info of backend.executions(name)) replayed += backend.history(name, info.runId)?.length ?? 0;
+    const stored = store.eventCount();
+    if (replayed !== stored) {
+      store.close();
+      throw new DataStoreError(
+        `cannot restore ${options.data}: its journal replays to ${replayed} events but it recorded ${stored}; it was written by another version of the dev server`,
+      );
+    }
+  }
+
+  // ─── calls ─────────────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Executes one call in one transaction; journals it when it changed state. */
+  function call(op: Operation | "$fire", input: Record<string, unknown>): Record<string, unknown> {
+    const at = now();
+    const tokens: string[] = [];
+    const output = store.transaction(() => {
+      const out = backend.execute(op, input, at, () => {
+        const t = backendToken();
+        tokens.push(t);
+        return t;
+      });
+      const recorded = backend.takeRecorded();
+      const changed =
+        op === "$fire"
+          ? recorded.length > 0
+          : !READ_ONLY.has(op) && !(isPoll(op) && (out.taskToken === "" || typeof input.nextPageToken === "string"));
+      if (changed) store.append({ at, op, input, tokens }, recorded);
+      return out;
+    });
+    scheduleDeadline();
+    return output;
+  }
+
+  // ─── deadlines ─────────────────────────────────────────────────────────────────────────────────────────────────
+  let deadlineTimer: NodeJS.Timeout | undefined;
+  let deadlineAt: number | undefined;
+  function scheduleDeadline(): void {
+    const next = backend.nextDeadline();
+    if (next === deadlineAt) return;
+    if (deadlineTimer) clearTimeout(deadlineTimer);
+    deadlineTimer = undefined;
+    deadlineAt = next;
+    if (next === undefined || closed) return;
+    deadlineTimer = setTimeout(
+      () => {
+        deadlineTimer = undefined;
+        deadlineAt = undefined;
+        if (Date.now() < next) return scheduleDeadline();
+        try {
+          call("$fire", {});
+        } catch (err) {
+          process.stderr.write(`yieldflow dev-server: firing a deadline failed: ${(err as Error).stack}\n`);
+        }
+        scheduleDeadline();
+      },
+      Math.min(Math.max(0, next - Date.now()), 2 ** 31 - 1),
+    );
+  }
+
+  // ─── long polls ────────────────────────────────────────────────────────────────────────────────────────────────
+  const waiters: Waiter[] = [];
+  let serving = false;
+  let closed = false;
+  backend.onChange = () => {
+    if (serving || waiters.length === 0) return;
+    serving = true;
+    setImmediate(servePolls);
+  };
+
+  function servePolls(): void {
+    serving = false;
+    for (const w of [...waiters]) {
+      if (!waiters.includes(w)) continue;
+      try {
+        const out = call(w.op, w.input);
+        if (out.taskToken === "") continue;
+        remove(w);
+        w.answer(out);
+      } catch (err) {
+        remove(w);
+        w.fail(err);
+      }
+    }
+  }
+
+  function remove(w: Waiter): void {
+    const i = waiters.indexOf(w);
+    if (i >= 0) waiters.splice(i, 1);
+    clearTimeout(w.timer);
+  }
+
+  function poll(op: Waiter["op"], input: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): void {
+    const first = call(op, input);
+    if (first.taskToken !== "" || typeof input.nextPageToken === "string" || closed) return reply(res, 200, first);
+    const w: Waiter = {
+      op,
+      input,
+      answer: (out) => reply(res, 200, out),
+      fail: (err) => replyError(res, err),
+      timer: setTimeout(() => {
+        remove(w);
+        reply(res, 200, first);
+      }, pollWaitMs),
+    };
+    waiters.push(w);
+    // a client that went away must not be handed a task it will never run
+    res.on("close", () => remove(w));
+    req.on("aborted", () => remove(w));
+  }
+
+  // ─── HTTP ──────────────────────────────────────────────────────────────────────────────────────────────────────
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((err) => replyError(res, err));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const target = req.headers["x-amz-target"];
+    if (req.method !== "POST" || target === undefined) {
+      const body = req.method === "POST" ? await readBody(req) : "";
+      return handleUi(req, res, body, { backend, call, storeKind: store.kind });
+    }
+    const body = await readBody(req);
+    const t = Array.isArray(target) ? target[0] : target;
+    const [prefix, name] = (t ?? "").split(".", 2);
+    if (prefix !== "SimpleWorkflowService" || name === undefined || !isOperation(name))
+      throw new SwfFault("UnknownOperationException", `Unknown operation: ${t}`);
+    let input: unknown;
+    try {
+      input = body.trim() === "" ? {} : JSON.parse(body);
+    } catch {
+      throw new SwfFault("SerializationException", "the request body is not valid JSON");
+    }
+    validateInput(name, input);
+    const i = input as Record<string, unknown>;
+    if (name === "PollForDecisionTask" || name === "PollForActivityTask") return poll(name, i, req, res);
+    reply(res, 200, call(name, i));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 4566, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  scheduleDeadline();
+  // tasks that were waiting when the server stopped are handed out to the first polls; deadlines that passed fire now
+
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    port,
+    host,
+    store: store.kind,
+    backend,
+    restored,
+    async close() {
+      closed = true;
+      if (deadlineTimer) clearTimeout(deadlineTimer);
+      for (const w of [...waiters]) {
+        remove(w);
+        w.answer(w.op === "PollForDecisionTask" ? { taskToken: "", startedEventId: 0, events: [] } : { taskToken: "" });
+      }
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      store.close();
+    },
+  };
+}
+
+function isPoll(op: Operation | "$fire"): boolean {
+  return op === "PollForDecisionTask" || op === "PollForActivityTask";
+}
+
+function backendToken(): string {
+  // 256 random bits: a task token cannot be guessed
+  return randomUUID().replaceAll("-", "") + randomUUID().replaceAll("-", "");
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_REQUEST_BYTES) {
+        reject(new SwfFault("RequestEntityTooLargeException", "the request is larger than SWF's 1 MB limit", 413));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/x-amz-json-1.0",
+    "content-length": Buffer.byteLength(text),
+    "x-amzn-requestid": randomUUID(),
+  });
+  res.end(text);
+}
+
+function replyError(res: ServerResponse, err: unknown): void {
+  if (res.headersSent || res.destroyed) return;
+  const fault =
+    err instanceof SwfFault
+      ? err
+      : new SwfFault("InternalFailure", `internal error: ${err instanceof Error ? err.message : String(err)}`, 500);
+  if (!(err instanceof SwfFault))
+    process.stderr.write(`yieldflow dev-server: ${err instanceof Error ? err.stack : String(err)}\n`);
+  const text = fault.body();
+  res.writeHead(fault.status, {
+    "content-type": "application/x-amz-json-1.0",
+    "content-length": Buffer.byteLength(text),
+    "x-amzn-requestid": randomUUID(),
+    "x-amzn-errortype": fault.faultName,
+  });
+  res.end(text);
+}

@@ -1,0 +1,176 @@
+/**
+ * A domain's registered workflow and activity types, as SWF keeps them: status (REGISTERED or DEPRECATED), the
+ * defaults given at registration, and the checks SWF makes against them when a decision schedules an activity,
+ * starts a child or continues as new (the `…_TYPE_DEPRECATED`, `…_DOES_NOT_EXIST` and `DEFAULT_…_UNDEFINED`
+ * causes). It is the `ServiceRegistry` of the domain's `WorkflowService`: the server runs executions from
+ * registered types, not from code.
+ */
+import type { ChildPolicy, Decision } from "@yieldflow/core";
+import type { ServiceRegistry, WorkflowTypeDefaults } from "../runner/service.js";
+
+/** A registered type (workflow or activity) with SWF's configuration members. */
+export interface TypeRecord {
+  kind: "workflow" | "activity";
+  name: string;
+  version: string;
+  status: "REGISTERED" | "DEPRECATED";
+  description: string | undefined;
+  /** Epoch seconds. */
+  creationDate: number;
+  deprecationDate: number | undefined;
+  /** `defaultTaskList`, `defaultTaskStartToCloseTimeout`, … exactly as registered. */
+  config: Record<string, unknown>;
+}
+
+const key = (t: { name: string; version: string }) => `${t.name}\u0000${t.version}`;
+
+/** Seconds from an SWF duration string; `undefined` for NONE or absent. */
+export function seconds(d: unknown): number | undefined {
+  return typeof d === "string" && /^\d+$/.test(d) ? Number(d) : undefined;
+}
+
+/** The types of one domain. */
+export class DomainTypes implements ServiceRegistry {
+  readonly workflows = new Map<string, TypeRecord>();
+  readonly activities = new Map<string, TypeRecord>();
+
+  get(kind: TypeRecord["kind"], t: { name: string; version: string }): TypeRecord | undefined {
+    return (kind === "workflow" ? this.workflows : this.activities).get(key(t));
+  }
+
+  add(record: TypeRecord): void {
+    (record.kind === "workflow" ? this.workflows : this.activities).set(key(record), record);
+  }
+
+  delete(record: TypeRecord): void {
+    (record.kind === "workflow" ? this.workflows : this.activities).delete(key(record));
+  }
+
+  workflow(type: { name: string; version: string }): WorkflowTypeDefaults | undefined {
+    const r = this.get("workflow", type);
+    if (!r) return undefined;
+    const c = r.config;
+    return {
+      name: r.name,
+      version: r.version,
+      taskList: (c.defaultTaskList as { name?: string } | undefined)?.name,
+      childPolicy: c.defaultChildPolicy as ChildPolicy | undefined,
+      timeouts: {
+        executionStartToClose: seconds(c.defaultExecutionStartToCloseTimeout),
+        taskStartToClose: seconds(c.defaultTaskStartToCloseTimeout),
+      },
+    };
+  }
+
+  workflowTypeExists(type: { name: string; version: string }): boolean {
+    return this.get("workflow", type) !== undefined;
+  }
+
+  activityTypeExists(type: { name: string; version: string }): boolean {
+    return this.get("activity", type) !== undefined;
+  }
+
+  /**
+   * SWF's refusals that depend on registration. Runs on decisions whose defaults `withDefaults` already filled in,
+   * so a member still missing has no default either.
+   */
+  refuseDecision(d: Decision): string | undefined {
+    switch (d.decisionType) {
+      case "ScheduleActivityTask": {
+        const a = d.scheduleActivityTaskDecisionAttributes;
+        if (!a) return undefined;
+        const type = this.get("activity", a.activityType);
+        if (!type) return "ACTIVITY_TYPE_DOES_NOT_EXIST";
+        if (type.status === "DEPRECATED") return "ACTIVITY_TYPE_DEPRECATED";
+        if (a.taskList?.name === undefined) return "DEFAULT_TASK_LIST_UNDEFINED";
+        if (a.scheduleToCloseTimeout === undefined) return "DEFAULT_SCHEDULE_TO_CLOSE_TIMEOUT_UNDEFINED";
+        if (a.scheduleToStartTimeout === undefined) return "DEFAULT_SCHEDULE_TO_START_TIMEOUT_UNDEFINED";
+        if (a.startToCloseTimeout === undefined) return "DEFAULT_START_TO_CLOSE_TIMEOUT_UNDEFINED";
+        if (a.heartbeatTimeout === undefined) return "DEFAULT_HEARTBEAT_TIMEOUT_UNDEFINED";
+        return undefined;
+      }
+      case "StartChildWorkflowExecution": {
+        const a = d.startChildWorkflowExecutionDecisionAttributes;
+        if (!a) return undefined;
+        const type = this.get("workflow", a.workflowType);
+        if (!type) return "WORKFLOW_TYPE_DOES_NOT_EXIST";
+        if (type.status === "DEPRECATED") return "WORKFLOW_TYPE_DEPRECATED";
+        if (a.taskList?.name === undefined) return "DEFAULT_TASK_LIST_UNDEFINED";
+        if (a.executionStartToCloseTimeout === undefined) return "DEFAULT_EXECUTION_START_TO_CLOSE_TIMEOUT_UNDEFINED";
+        if (a.taskStartToCloseTimeout === undefined) return "DEFAULT_TASK_START_TO_CLOSE_TIMEOUT_UNDEFINED";
+        if (a.childPolicy === undefined) return "DEFAULT_CHILD_POLICY_UNDEFINED";
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * The decision as SWF executes it: members left out take the registered type's defaults (an activity's task
+   * list and timeouts; a child's task list, timeouts and child policy; a new run's timeouts and task list).
+   * `current` is the workflow type of the run that decides, for ContinueAsNew.
+   */
+  withDefaults(d: Decision, current: { name: string; version: string }): Decision {
+    switch (d.decisionType) {
+      case "ScheduleActivityTask": {
+        const a = d.scheduleActivityTaskDecisionAttributes;
+        const type = a && this.get("activity", a.activityType);
+        if (!a || !type) return d;
+        const c = type.config;
+        return {
+          ...d,
+          scheduleActivityTaskDecisionAttributes: {
+            ...a,
+            taskList: a.taskList ?? (c.defaultTaskList as { name: string } | undefined),
+            scheduleToCloseTimeout: a.scheduleToCloseTimeout ?? (c.defaultTaskScheduleToCloseTimeout as string),
+            scheduleToStartTimeout: a.scheduleToStartTimeout ?? (c.defaultTaskScheduleToStartTimeout as string),
+            startToCloseTimeout: a.startToCloseTimeout ?? (c.defaultTaskStartToCloseTimeout as string),
+            heartbeatTimeout: a.heartbeatTimeout ?? (c.defaultTaskHeartbeatTimeout as string),
+            taskPriority: a.taskPriority ?? (c.defaultTaskPriority as string | undefined),
+          },
+        } as Decision;
+      }
+      case "StartChildWorkflowExecution": {
+        const a = d.startChildWorkflowExecutionDecisionAttributes;
+        const type = a && this.get("workflow", a.workflowType);
+        if (!a || !type) return d;
+        const c = type.config;
+        return {
+          ...d,
+          startChildWorkflowExecutionDecisionAttributes: {
+            ...a,
+            taskList: a.taskList ?? (c.defaultTaskList as { name: string } | undefined),
+            executionStartToCloseTimeout:
+              a.executionStartToCloseTimeout ?? (c.defaultExecutionStartToCloseTimeout as string),
+            taskStartToCloseTimeout: a.taskStartToCloseTimeout ?? (c.defaultTaskStartToCloseTimeout as string),
+            childPolicy: a.childPolicy ?? (c.defaultChildPolicy as ChildPolicy),
+          },
+        } as Decision;
+      }
+      case "ContinueAsNewWorkflowExecution": {
+        const a = d.continueAsNewWorkflowExecutionDecisionAttributes ?? {};
+        const type = this.get("workflow", { name: current.name, version: a.workflowTypeVersion ?? current.version });
+        if (!type) return d;
+        const c = type.config;
+        return {
+          ...d,
+          continueAsNewWorkflowExecutionDecisionAttributes: dropUndefined({
+            ...a,
+            executionStartToCloseTimeout:
+              a.executionStartToCloseTimeout ?? (c.defaultExecutionStartToCloseTimeout as string | undefined),
+            taskStartToCloseTimeout: a.taskStartToCloseTimeout ?? (c.defaultTaskStartToCloseTimeout as string | undefined),
+          }),
+        } as Decision;
+      }
+      default:
+        return d;
+    }
+  }
+}
+
+/** Removes members whose value is `undefined` (so they do not travel as `null`). */
+export function dropUndefined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
