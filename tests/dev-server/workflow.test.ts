@@ -45,31 +45,46 @@ async function register(swf: SWF.SWFClient): Promise<void> {
 }
 
 /** A decider: schedules `charge` once per item, then completes with the sum of the results. */
-async function decider(swf: SWF.SWFClient, stop: () => boolean): Promise<number> {
+async function _decider(swf: SWF.SWFClient, stop: () => boolean): Promise<number> {
   let tasks = 0;
   while (!stop()) {
-    const task = await swf.send(new SWF.PollForDecisionTaskCommand({ domain, taskList: { name: "deciders" }, identity: "decider-1" }));
+    const task = await swf.send(
+      new SWF.PollForDecisionTaskCommand({ domain, taskList: { name: "deciders" }, identity: "decider-1" }),
+    );
     if (!task.taskToken) continue;
     tasks++;
     // read every page of the history, as a real decider must
     const events = [...(task.events ?? [])];
     for (let next = task.nextPageToken; next; ) {
-      const page = await swf.send(new SWF.PollForDecisionTaskCommand({ domain, taskList: { name: "deciders" }, nextPageToken: next, maximumPageSize: 2 }));
+      const page = await swf.send(
+        new SWF.PollForDecisionTaskCommand({
+          domain,
+          taskList: { name: "deciders" },
+          nextPageToken: next,
+          maximumPageSize: 2,
+        }),
+      );
       events.push(...(page.events ?? []));
       next = page.nextPageToken;
     }
     const started = events.find((e) => e.eventType === "WorkflowExecutionStarted");
     const items = JSON.parse(started?.workflowExecutionStartedEventAttributes?.input ?? "[]") as number[];
-    const done = events.filter((e) => e.eventType === "ActivityTaskCompleted").map((e) => Number(e.activityTaskCompletedEventAttributes?.result));
+    const done = events
+      .filter((e) => e.eventType === "ActivityTaskCompleted")
+      .map((e) => Number(e.activityTaskCompletedEventAttributes?.result));
     const scheduled = events.filter((e) => e.eventType === "ActivityTaskScheduled").length;
     const decisions: SWF.Decision[] = [];
     if (scheduled === 0)
-      items.forEach((n, i) =>
+      items.forEach((n, i) => {
         decisions.push({
           decisionType: "ScheduleActivityTask",
-          scheduleActivityTaskDecisionAttributes: { activityType: actType, activityId: `charge-${i}`, input: String(n) },
-        }),
-      );
+          scheduleActivityTaskDecisionAttributes: {
+            activityType: actType,
+            activityId: `charge-${i}`,
+            input: String(n),
+          },
+        });
+      });
     else if (done.length === items.length)
       decisions.push({
         decisionType: "CompleteWorkflowExecution",
@@ -83,10 +98,17 @@ async function decider(swf: SWF.SWFClient, stop: () => boolean): Promise<number>
 /** An activity worker: doubles its input. */
 async function worker(swf: SWF.SWFClient, stop: () => boolean): Promise<void> {
   while (!stop()) {
-    const task = await swf.send(new SWF.PollForActivityTaskCommand({ domain, taskList: { name: "workers" }, identity: "worker-1" }));
+    const task = await swf.send(
+      new SWF.PollForActivityTaskCommand({ domain, taskList: { name: "workers" }, identity: "worker-1" }),
+    );
     if (!task.taskToken) continue;
     await swf.send(new SWF.RecordActivityTaskHeartbeatCommand({ taskToken: task.taskToken, details: "halfway" }));
-    await swf.send(new SWF.RespondActivityTaskCompletedCommand({ taskToken: task.taskToken, result: String(Number(task.input) * 2) }));
+    await swf.send(
+      new SWF.RespondActivityTaskCompletedCommand({
+        taskToken: task.taskToken,
+        result: String(Number(task.input) * 2),
+      }),
+    );
   }
 }
 
@@ -94,15 +116,23 @@ test("a raw SWF decider and worker run a workflow to completion", async () => {
   const { swf } = h;
   await register(swf);
   const { runId } = await swf.send(
-    new SWF.StartWorkflowExecutionCommand({ domain, workflowId: "order-1", workflowType: wfType, input: "[1,2,3]", tagList: ["vip"] }),
+    new SWF.StartWorkflowExecutionCommand({
+      domain,
+      workflowId: "order-1",
+      workflowType: wfType,
+      input: "[1,2,3]",
+      tagList: ["vip"],
+    }),
   );
   assert.type(runId, "string");
   let closed = false;
   const stop = () => closed;
-  const running = Promise.all([decider(swf, stop), worker(swf, stop), worker(swf, stop)]);
+  const running = Promise.all([_decider(swf, stop), worker(swf, stop), worker(swf, stop)]);
   let info: SWF.DescribeWorkflowExecutionCommandOutput | undefined;
   for (let i = 0; i < 200 && !closed; i++) {
-    info = await swf.send(new SWF.DescribeWorkflowExecutionCommand({ domain, execution: { workflowId: "order-1", runId } }));
+    info = await swf.send(
+      new SWF.DescribeWorkflowExecutionCommand({ domain, execution: { workflowId: "order-1", runId } }),
+    );
     closed = info.executionInfo?.executionStatus === "CLOSED";
     if (!closed) await new Promise((r) => setTimeout(r, 25));
   }
@@ -111,7 +141,9 @@ test("a raw SWF decider and worker run a workflow to completion", async () => {
   assert.ok(info?.executionInfo?.startTimestamp instanceof Date);
   assert.equal(info?.executionInfo?.tagList, ["vip"]);
   assert.equal(info?.executionConfiguration?.taskList, { name: "deciders" });
-  const history = await swf.send(new SWF.GetWorkflowExecutionHistoryCommand({ domain, execution: { workflowId: "order-1", runId } }));
+  const history = await swf.send(
+    new SWF.GetWorkflowExecutionHistoryCommand({ domain, execution: { workflowId: "order-1", runId } }),
+  );
   const events = history.events ?? [];
   assert.is(events.at(-1)?.eventType, "WorkflowExecutionCompleted");
   assert.is(events.at(-1)?.workflowExecutionCompletedEventAttributes?.result, "12");
@@ -121,9 +153,16 @@ test("a raw SWF decider and worker run a workflow to completion", async () => {
   assert.is(scheduled?.startToCloseTimeout, "30");
   assert.ok(events.every((e, i) => e.eventId === i + 1 && e.eventTimestamp instanceof Date));
   const closedList = await swf.send(
-    new SWF.ListClosedWorkflowExecutionsCommand({ domain, startTimeFilter: { oldestDate: new Date(0) }, closeStatusFilter: { status: "COMPLETED" } }),
+    new SWF.ListClosedWorkflowExecutionsCommand({
+      domain,
+      startTimeFilter: { oldestDate: new Date(0) },
+      closeStatusFilter: { status: "COMPLETED" },
+    }),
   );
-  assert.equal(closedList.executionInfos?.map((e) => e.execution?.workflowId), ["order-1"]);
+  assert.equal(
+    closedList.executionInfos?.map((e) => e.execution?.workflowId),
+    ["order-1"],
+  );
 });
 
 test.run();

@@ -39,13 +39,20 @@ export async function devServerCommand(argv: string[], io: CliIO, stop?: Promise
     io.out(DEV_SERVER_HELP);
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, "dev-server");
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, "dev-server");
   const port = values.port === undefined ? 4566 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new UsageError(`--port must be a port number from 0 to 65535, not ${JSON.stringify(values.port)}`, "dev-server");
+    throw new UsageError(
+      `--port must be a port number from 0 to 65535, not ${JSON.stringify(values.port)}`,
+      "dev-server",
+    );
   const pollWait = values["poll-wait"] === undefined ? 60 : Number(values["poll-wait"]);
   if (!Number.isFinite(pollWait) || pollWait < 0 || pollWait > 60)
-    throw new UsageError(`--poll-wait must be a number of seconds from 0 to 60, not ${JSON.stringify(values["poll-wait"])}`, "dev-server");
+    throw new UsageError(
+      `--poll-wait must be a number of seconds from 0 to 60, not ${JSON.stringify(values["poll-wait"])}`,
+      "dev-server",
+    );
   const data = values.data === undefined ? undefined : resolve(io.cwd, values.data);
   let server: Awaited<ReturnType<typeof startDevServer>>;
   try {
@@ -62,7 +69,9 @@ export async function devServerCommand(argv: string[], io: CliIO, stop?: Promise
     }
     const code = (err as { code?: string }).code;
     if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL") {
-      io.err(`yieldflow dev-server: cannot listen on ${values.host ?? "127.0.0.1"}:${port} (${code}); choose another --port or --host`);
+      io.err(
+        `yieldflow dev-server: cannot listen on ${values.host ?? "127.0.0.1"}:${port} (${code}); choose another --port or --host`,
+      );
       return 2;
     }
     throw err;

@@ -307,9 +307,7 @@ export class SwfBackend {
       }
       case "RespondActivityTaskFailed": {
         const t = this.activityToken(i.taskToken);
-        if (
-          !this.domain(t.domain, true).service.respondActivityTaskFailed(t.internal, s(i.reason) ?? "", s(i.details))
-        )
+        if (!this.domain(t.domain, true).service.respondActivityTaskFailed(t.internal, s(i.reason) ?? "", s(i.details)))
           throw unknownTask();
         this.forgetActivity(t.internal);
         return {};
@@ -371,7 +369,9 @@ export class SwfBackend {
         description: s(i.description),
         retentionDays: retention,
         status: "REGISTERED",
-        tags: new Map(((i.tags as { key: string; value?: string }[] | undefined) ?? []).map((t) => [t.key, t.value ?? ""])),
+        tags: new Map(
+          ((i.tags as { key: string; value?: string }[] | undefined) ?? []).map((t) => [t.key, t.value ?? ""]),
+        ),
       },
       types,
       runs,
@@ -419,13 +419,17 @@ export class SwfBackend {
     const d = this.domain(i.domain, true);
     const ref = typeOf(kind === "workflow" ? i.workflowType : i.activityType);
     const t = d.types.get(kind, ref);
-    if (!t) throw unknownResource(`Unknown type: ${typeText(kind === "workflow" ? "WorkflowType" : "ActivityType", ref)}`);
+    if (!t)
+      throw unknownResource(`Unknown type: ${typeText(kind === "workflow" ? "WorkflowType" : "ActivityType", ref)}`);
     return t;
   }
 
   private tagged(arn: unknown): Domain {
     const m = /^arn:aws[a-z-]*:swf:[^:]*:[^:]*:\/domain\/(.+)$/.exec(String(arn));
-    if (!m) throw unknownResource(`Unknown resource: ${String(arn)} (the dev server tags domains: arn:aws:swf:<region>:<account>:/domain/<name>)`);
+    if (!m)
+      throw unknownResource(
+        `Unknown resource: ${String(arn)} (the dev server tags domains: arn:aws:swf:<region>:<account>:/domain/<name>)`,
+      );
     return this.domain(m[1], true);
   }
 
@@ -441,7 +445,8 @@ export class SwfBackend {
     if (type.status === "DEPRECATED")
       throw new SwfFault("TypeDeprecatedFault", `${typeText("WorkflowType", ref)} is deprecated`);
     const c = type.config;
-    const taskList = (i.taskList as { name: string } | undefined)?.name ?? (c.defaultTaskList as { name: string } | undefined)?.name;
+    const taskList =
+      (i.taskList as { name: string } | undefined)?.name ?? (c.defaultTaskList as { name: string } | undefined)?.name;
     const execTimeout = s(i.executionStartToCloseTimeout) ?? s(c.defaultExecutionStartToCloseTimeout);
     const taskTimeout = s(i.taskStartToCloseTimeout) ?? s(c.defaultTaskStartToCloseTimeout);
     const childPolicy = (i.childPolicy ?? c.defaultChildPolicy) as ChildPolicy | undefined;
@@ -458,7 +463,10 @@ export class SwfBackend {
     checkDuration(execTimeout, "executionStartToCloseTimeout", false);
     checkDuration(taskTimeout, "taskStartToCloseTimeout", true);
     if (d.service.isOpen(workflowId))
-      throw new SwfFault("WorkflowExecutionAlreadyStartedFault", `An open execution with workflowId ${workflowId} already exists`);
+      throw new SwfFault(
+        "WorkflowExecutionAlreadyStartedFault",
+        `An open execution with workflowId ${workflowId} already exists`,
+      );
     const exec = d.service.startWorkflowExecution({
       workflow: d.types.workflow(ref) as NonNullable<ReturnType<DomainTypes["workflow"]>>,
       workflowId,
@@ -509,7 +517,8 @@ export class SwfBackend {
       if (token !== undefined) this.tokens.delete(token);
       this.decisionTokens.delete(runId);
     } else if (event.eventType === "WorkflowExecutionCancelRequested") info.cancelRequested = true;
-    else if (event.eventType === "ActivityTaskScheduled") info.latestActivityTaskTimestamp = event.eventTimestamp as number;
+    else if (event.eventType === "ActivityTaskScheduled")
+      info.latestActivityTaskTimestamp = event.eventTimestamp as number;
     this.recorded.push({ domain: d.record.name, info, event });
   }
 
@@ -626,13 +635,18 @@ export class SwfBackend {
     const events = this.events(d, runId);
     const prev = previousStarted(events, task.startedEventId);
     const from = i.startAtPreviousStartedEvent === true && prev > 0 ? prev - 1 : 0;
-    const page = historyPage(events, task.startedEventId, { ...i, nextPageToken: undefined }, {
-      k: "d",
-      r: runId,
-      t: token,
-      e: task.startedEventId,
-      f: from,
-    });
+    const page = historyPage(
+      events,
+      task.startedEventId,
+      { ...i, nextPageToken: undefined },
+      {
+        k: "d",
+        r: runId,
+        t: token,
+        e: task.startedEventId,
+        f: from,
+      },
+    );
     return this.decisionTaskOutput(info, token, task.startedEventId, page);
   }
 
@@ -656,7 +670,7 @@ export class SwfBackend {
 
   private respondDecision(i: Input): Output {
     const ref = this.tokens.get(i.taskToken as string);
-    if (!ref || ref.kind !== "decision") throw unknownTask();
+    if (ref?.kind !== "decision") throw unknownTask();
     const d = this.domain(ref.domain, true);
     const exec = d.service.runById(ref.runId);
     const info = d.runs.get(ref.runId);
@@ -699,7 +713,7 @@ export class SwfBackend {
 
   private activityToken(token: unknown): TokenRef {
     const ref = typeof token === "string" ? this.tokens.get(token) : undefined;
-    if (!ref || ref.kind !== "activity") throw unknownTask();
+    if (ref?.kind !== "activity") throw unknownTask();
     return ref;
   }
 
@@ -930,10 +944,9 @@ function historyPage(
   const reverse = i.reverseOrder === true;
   const size = pageSize(i);
   const total = end - from;
-  const slice =
-    reverse
-      ? events.slice(Math.max(from, end - offset - size), end - offset).reverse()
-      : events.slice(from + offset, Math.min(end, from + offset + size));
+  const slice = reverse
+    ? events.slice(Math.max(from, end - offset - size), end - offset).reverse()
+    : events.slice(from + offset, Math.min(end, from + offset + size));
   const nextOffset = offset + size;
   return {
     events: slice,

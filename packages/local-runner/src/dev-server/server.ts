@@ -13,7 +13,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { SwfBackend } from "./backend.js";
+import { freshToken, SwfBackend } from "./backend.js";
 import { SwfFault } from "./faults.js";
 import { isOperation, type Operation, validateInput } from "./shapes.js";
 import { DataStoreError, MemoryStore, SqliteStore, type Store } from "./store.js";
@@ -130,7 +130,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     const tokens: string[] = [];
     const output = store.transaction(() => {
       const out = backend.execute(op, input, at, () => {
-        const t = backendToken();
+        const t = freshToken();
         tokens.push(t);
         return t;
       });
@@ -160,7 +160,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       () => {
         deadlineTimer = undefined;
         deadlineAt = undefined;
-        if (Date.now() < next) return scheduleDeadline();
+        if (Date.now() < next) {
+          scheduleDeadline();
+          return;
+        }
         try {
           call("$fire", {});
         } catch (err) {
@@ -206,7 +209,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   function poll(op: Waiter["op"], input: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): void {
     const first = call(op, input);
-    if (first.taskToken !== "" || typeof input.nextPageToken === "string" || closed) return reply(res, 200, first);
+    if (first.taskToken !== "" || typeof input.nextPageToken === "string" || closed) {
+      reply(res, 200, first);
+      return;
+    }
     const w: Waiter = {
       op,
       input,
@@ -232,7 +238,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     const target = req.headers["x-amz-target"];
     if (req.method !== "POST" || target === undefined) {
       const body = req.method === "POST" ? await readBody(req) : "";
-      return handleUi(req, res, body, { backend, call, storeKind: store.kind });
+      handleUi(req, res, body, { backend, call, storeKind: store.kind });
+      return;
     }
     const body = await readBody(req);
     const t = Array.isArray(target) ? target[0] : target;
@@ -247,7 +254,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     }
     validateInput(name, input);
     const i = input as Record<string, unknown>;
-    if (name === "PollForDecisionTask" || name === "PollForActivityTask") return poll(name, i, req, res);
+    if (name === "PollForDecisionTask" || name === "PollForActivityTask") {
+      poll(name, i, req, res);
+      return;
+    }
     reply(res, 200, call(name, i));
   }
 
@@ -287,11 +297,6 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
 function isPoll(op: Operation | "$fire"): boolean {
   return op === "PollForDecisionTask" || op === "PollForActivityTask";
-}
-
-function backendToken(): string {
-  // 256 random bits: a task token cannot be guessed
-  return randomUUID().replaceAll("-", "") + randomUUID().replaceAll("-", "");
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

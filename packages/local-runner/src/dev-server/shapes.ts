@@ -153,7 +153,7 @@ export const DECISION_TYPES = [
 
 const Decision = obj({ decisionType: req(en(...DECISION_TYPES)), ...DECISION_ATTRIBUTES });
 
-const domainOnly: Fields = { domain: req(DomainName) };
+const _domainOnly: Fields = { domain: req(DomainName) };
 const typeRegistration = (extra: Fields): Fields => ({
   domain: req(DomainName),
   name: req(Name),
@@ -188,7 +188,11 @@ const openFilters: Fields = {
   tagFilter: opt(TagFilter),
   executionFilter: opt(ExecutionFilter),
 };
-const paging: Fields = { nextPageToken: opt(PageToken), maximumPageSize: opt(PageSize), reverseOrder: opt({ t: "bool" }) };
+const paging: Fields = {
+  nextPageToken: opt(PageToken),
+  maximumPageSize: opt(PageSize),
+  reverseOrder: opt({ t: "bool" }),
+};
 
 /** Every operation's input members. */
 export const OPERATIONS = {
@@ -324,8 +328,7 @@ function check(shape: Shape, v: unknown, path: string, problems: string[]): void
   switch (shape.t) {
     case "str": {
       if (typeof v !== "string") throw wrongType(path, "a string", v);
-      if (shape.enum && !shape.enum.includes(v))
-        fail(`Member must satisfy enum value set: [${shape.enum.join(", ")}]`);
+      if (shape.enum && !shape.enum.includes(v)) fail(`Member must satisfy enum value set: [${shape.enum.join(", ")}]`);
       if (shape.min !== undefined && v.length < shape.min)
         fail(`Member must have length greater than or equal to ${shape.min}`);
       if (shape.max !== undefined && v.length > shape.max)
@@ -334,7 +337,8 @@ function check(shape: Shape, v: unknown, path: string, problems: string[]): void
     }
     case "int": {
       if (typeof v !== "number" || !Number.isInteger(v)) throw wrongType(path, "an integer", v);
-      if (shape.min !== undefined && v < shape.min) fail(`Member must have value greater than or equal to ${shape.min}`);
+      if (shape.min !== undefined && v < shape.min)
+        fail(`Member must have value greater than or equal to ${shape.min}`);
       if (shape.max !== undefined && v > shape.max) fail(`Member must have value less than or equal to ${shape.max}`);
       return;
     }

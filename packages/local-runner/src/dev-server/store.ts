@@ -82,7 +82,9 @@ interface Database {
 function loadDriver(): new (file: string) => Database {
   const require = createRequire(import.meta.url);
   try {
-    return require("better-sqlite3") as new (file: string) => Database;
+    return require("better-sqlite3") as new (
+      file: string,
+    ) => Database;
   } catch (err) {
     throw new DataStoreError(
       "yieldflow dev-server --data needs the optional dependency better-sqlite3, which is not installed (or did not build): run `npm install better-sqlite3@12.11.1`, or leave out --data to keep the state in memory",

@@ -159,7 +159,8 @@ export class DomainTypes implements ServiceRegistry {
             ...a,
             executionStartToCloseTimeout:
               a.executionStartToCloseTimeout ?? (c.defaultExecutionStartToCloseTimeout as string | undefined),
-            taskStartToCloseTimeout: a.taskStartToCloseTimeout ?? (c.defaultTaskStartToCloseTimeout as string | undefined),
+            taskStartToCloseTimeout:
+              a.taskStartToCloseTimeout ?? (c.defaultTaskStartToCloseTimeout as string | undefined),
           }),
         } as Decision;
       }

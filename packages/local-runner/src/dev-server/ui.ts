@@ -59,7 +59,11 @@ ${body}
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body), "cache-control": "no-store" });
+  res.writeHead(status, {
+    "content-type": type,
+    "content-length": Buffer.byteLength(body),
+    "cache-control": "no-store",
+  });
   res.end(body);
 }
 
@@ -70,23 +74,55 @@ function notFound(res: ServerResponse, what: string): void {
 /** Serves a UI request (any request without an `X-Amz-Target`). */
 export function handleUi(req: IncomingMessage, res: ServerResponse, body: string, ctx: UiContext): void {
   const url = new URL(req.url ?? "/", "http://localhost");
-  const parts = url.pathname.split("/").filter((p) => p !== "").map(decodeURIComponent);
-  if (req.method === "GET" && parts.length === 0) return domainsPage(res, ctx);
-  if (parts[0] !== "d" || parts[1] === undefined) return notFound(res, url.pathname);
+  const parts = url.pathname
+    .split("/")
+    .filter((p) => p !== "")
+    .map(decodeURIComponent);
+  if (req.method === "GET" && parts.length === 0) {
+    domainsPage(res, ctx);
+    return;
+  }
+  if (parts[0] !== "d" || parts[1] === undefined) {
+    notFound(res, url.pathname);
+    return;
+  }
   const domain = parts[1];
-  if (!ctx.backend.domainNames().includes(domain)) return notFound(res, `no domain ${domain}`);
-  if (req.method === "GET" && parts.length === 2) return executionsPage(res, ctx, domain, url.searchParams);
-  if (parts[2] !== "e" || parts[3] === undefined) return notFound(res, url.pathname);
+  if (!ctx.backend.domainNames().includes(domain)) {
+    notFound(res, `no domain ${domain}`);
+    return;
+  }
+  if (req.method === "GET" && parts.length === 2) {
+    executionsPage(res, ctx, domain, url.searchParams);
+    return;
+  }
+  if (parts[2] !== "e" || parts[3] === undefined) {
+    notFound(res, url.pathname);
+    return;
+  }
   const info = ctx.backend.execution(domain, parts[3]);
-  if (!info) return notFound(res, `no execution with run id ${parts[3]} in ${domain}`);
+  if (!info) {
+    notFound(res, `no execution with run id ${parts[3]} in ${domain}`);
+    return;
+  }
   const events = ctx.backend.history(domain, info.runId) ?? [];
-  if (req.method === "GET" && parts.length === 4) return executionPage(res, info, events, url.searchParams);
-  if (req.method === "GET" && parts[4] === "history.json")
-    return send(res, 200, "application/json", JSON.stringify({ events }));
-  if (req.method === "GET" && parts[4] === "timeline")
-    return send(res, 200, "text/html; charset=utf-8", renderHtml(buildTimeline(events), `${info.workflowId} · run ${info.runId}`));
-  if (req.method === "POST" && parts.length === 5) return action(res, ctx, info, parts[4] as string, body);
-  return notFound(res, url.pathname);
+  if (req.method === "GET" && parts.length === 4) {
+    executionPage(res, info, events, url.searchParams);
+    return;
+  }
+  if (req.method === "GET" && parts[4] === "history.json") {
+    send(res, 200, "application/json", JSON.stringify({ events }));
+    return;
+  }
+  if (req.method === "GET" && parts[4] === "timeline") {
+    const title = `${info.workflowId} · run ${info.runId}`;
+    send(res, 200, "text/html; charset=utf-8", renderHtml(buildTimeline(events), title));
+    return;
+  }
+  if (req.method === "POST" && parts.length === 5) {
+    action(res, ctx, info, parts[4] as string, body);
+    return;
+  }
+  notFound(res, url.pathname);
 }
 
 function domainsPage(res: ServerResponse, ctx: UiContext): void {
@@ -120,18 +156,25 @@ function executionsPage(res: ServerResponse, ctx: UiContext, domain: string, q: 
   const until = q.get("until") ?? "";
   const sinceS = since ? Date.parse(since) / 1000 : Number.NaN;
   const untilS = until ? Date.parse(until) / 1000 : Number.NaN;
-  const all = ctx.backend.executions(domain).filter(
-    (e) =>
-      (status === "all" ||
-        (status === "open" ? e.closeStatus === undefined : status === "closed" ? e.closeStatus !== undefined : e.closeStatus === status)) &&
-      (type === "" || e.workflowType.name === type || `${e.workflowType.name}@${e.workflowType.version}` === type) &&
-      (workflowId === "" || e.workflowId.includes(workflowId)) &&
-      (tag === "" || e.tagList.includes(tag)) &&
-      (Number.isNaN(sinceS) || e.startTimestamp >= sinceS) &&
-      (Number.isNaN(untilS) || e.startTimestamp <= untilS),
-  );
+  const all = ctx.backend
+    .executions(domain)
+    .filter(
+      (e) =>
+        (status === "all" ||
+          (status === "open"
+            ? e.closeStatus === undefined
+            : status === "closed"
+              ? e.closeStatus !== undefined
+              : e.closeStatus === status)) &&
+        (type === "" || e.workflowType.name === type || `${e.workflowType.name}@${e.workflowType.version}` === type) &&
+        (workflowId === "" || e.workflowId.includes(workflowId)) &&
+        (tag === "" || e.tagList.includes(tag)) &&
+        (Number.isNaN(sinceS) || e.startTimestamp >= sinceS) &&
+        (Number.isNaN(untilS) || e.startTimestamp <= untilS),
+    );
   const shown = all.slice(0, EXECUTIONS_PER_PAGE);
-  const option = (v: string, label = v) => `<option value="${esc(v)}"${status === v ? " selected" : ""}>${esc(label)}</option>`;
+  const option = (v: string, label = v) =>
+    `<option value="${esc(v)}"${status === v ? " selected" : ""}>${esc(label)}</option>`;
   const rows = shown
     .map(
       (e) => `<tr class="execution"><td><a href="/d/${enc(domain)}/e/${enc(e.runId)}">${esc(e.workflowId)}</a></td>
@@ -166,15 +209,38 @@ function summary(e: HistoryEvent): string {
   const key = `${(e.eventType as string)[0]?.toLowerCase()}${(e.eventType as string).slice(1)}EventAttributes`;
   const a = (e as unknown as Record<string, Record<string, unknown> | undefined>)[key] ?? {};
   const out: string[] = [];
-  for (const k of ["activityType", "workflowType", "activityId", "timerId", "signalName", "markerName", "workflowId", "cause", "timeoutType", "reason", "input", "result", "details", "startToFireTimeout"])
+  for (const k of [
+    "activityType",
+    "workflowType",
+    "activityId",
+    "timerId",
+    "signalName",
+    "markerName",
+    "workflowId",
+    "cause",
+    "timeoutType",
+    "reason",
+    "input",
+    "result",
+    "details",
+    "startToFireTimeout",
+  ])
     if (a[k] !== undefined) {
-      const v = typeof a[k] === "object" ? `${(a[k] as { name?: string }).name}@${(a[k] as { version?: string }).version}` : String(a[k]);
+      const v =
+        typeof a[k] === "object"
+          ? `${(a[k] as { name?: string }).name}@${(a[k] as { version?: string }).version}`
+          : String(a[k]);
       out.push(`${k}: ${v.length > 300 ? `${v.slice(0, 300)}…` : v}`);
     }
   return out.join("\n");
 }
 
-function executionPage(res: ServerResponse, info: ExecutionInfo, events: readonly HistoryEvent[], q: URLSearchParams): void {
+function executionPage(
+  res: ServerResponse,
+  info: ExecutionInfo,
+  events: readonly HistoryEvent[],
+  q: URLSearchParams,
+): void {
   const pages = Math.max(1, Math.ceil(events.length / EVENTS_PER_PAGE));
   const n = Math.min(pages, Math.max(1, Number(q.get("page")) || 1));
   const shown = events.slice((n - 1) * EVENTS_PER_PAGE, n * EVENTS_PER_PAGE);
@@ -241,13 +307,25 @@ function action(res: ServerResponse, ctx: UiContext, info: ExecutionInfo, what: 
     terminate: ["TerminateWorkflowExecution", { ...target, ...optional("reason") }],
   };
   const op = Object.hasOwn(ops, what) ? ops[what] : undefined;
-  if (!op) return notFound(res, `no action ${what}`);
+  if (!op) {
+    notFound(res, `no action ${what}`);
+    return;
+  }
   try {
     validateInput(op[0], op[1]);
     ctx.call(op[0], op[1]);
   } catch (err) {
     const message = err instanceof SwfFault ? `${err.faultName}: ${err.message}` : String(err);
-    return send(res, 400, "text/html; charset=utf-8", page("Refused", `<h1>Refused</h1><p>${esc(message)}</p><p><a href="/d/${enc(info.domain)}/e/${enc(info.runId)}">back</a></p>`));
+    send(
+      res,
+      400,
+      "text/html; charset=utf-8",
+      page(
+        "Refused",
+        `<h1>Refused</h1><p>${esc(message)}</p><p><a href="/d/${enc(info.domain)}/e/${enc(info.runId)}">back</a></p>`,
+      ),
+    );
+    return;
   }
   res.writeHead(303, { location: `/d/${enc(info.domain)}/e/${enc(info.runId)}` });
   res.end();
