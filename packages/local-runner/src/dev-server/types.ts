@@ -33,6 +33,8 @@ export function seconds(d: unknown): number | undefined {
 export class DomainTypes implements ServiceRegistry {
   readonly workflows = new Map<string, TypeRecord>();
   readonly activities = new Map<string, TypeRecord>();
+  /** The workflow type each ContinueAsNew decision (as `withDefaults` returned it) continues as. */
+  private readonly continuesAs = new WeakMap<object, { name: string; version: string }>();
 
   get(kind: TypeRecord["kind"], t: { name: string; version: string }): TypeRecord | undefined {
     return (kind === "workflow" ? this.workflows : this.activities).get(key(t));
@@ -89,6 +91,16 @@ export class DomainTypes implements ServiceRegistry {
         if (a.heartbeatTimeout === undefined) return "DEFAULT_HEARTBEAT_TIMEOUT_UNDEFINED";
         return undefined;
       }
+      case "ContinueAsNewWorkflowExecution": {
+        const a = d.continueAsNewWorkflowExecutionDecisionAttributes;
+        const ref = this.continuesAs.get(d);
+        if (!a || !ref) return undefined;
+        const type = this.get("workflow", ref);
+        if (!type) return "WORKFLOW_TYPE_DOES_NOT_EXIST";
+        if (type.status === "DEPRECATED") return "WORKFLOW_TYPE_DEPRECATED";
+        if (a.executionStartToCloseTimeout === undefined) return "DEFAULT_EXECUTION_START_TO_CLOSE_TIMEOUT_UNDEFINED";
+        return undefined;
+      }
       case "StartChildWorkflowExecution": {
         const a = d.startChildWorkflowExecutionDecisionAttributes;
         if (!a) return undefined;
@@ -120,7 +132,7 @@ export class DomainTypes implements ServiceRegistry {
         const c = type.config;
         return {
           ...d,
-          scheduleActivityTaskDecisionAttributes: {
+          scheduleActivityTaskDecisionAttributes: dropUndefined({
             ...a,
             taskList: a.taskList ?? (c.defaultTaskList as { name: string } | undefined),
             scheduleToCloseTimeout: a.scheduleToCloseTimeout ?? (c.defaultTaskScheduleToCloseTimeout as string),
@@ -128,7 +140,7 @@ export class DomainTypes implements ServiceRegistry {
             startToCloseTimeout: a.startToCloseTimeout ?? (c.defaultTaskStartToCloseTimeout as string),
             heartbeatTimeout: a.heartbeatTimeout ?? (c.defaultTaskHeartbeatTimeout as string),
             taskPriority: a.taskPriority ?? (c.defaultTaskPriority as string | undefined),
-          },
+          }),
         } as Decision;
       }
       case "StartChildWorkflowExecution": {
@@ -138,22 +150,21 @@ export class DomainTypes implements ServiceRegistry {
         const c = type.config;
         return {
           ...d,
-          startChildWorkflowExecutionDecisionAttributes: {
+          startChildWorkflowExecutionDecisionAttributes: dropUndefined({
             ...a,
             taskList: a.taskList ?? (c.defaultTaskList as { name: string } | undefined),
             executionStartToCloseTimeout:
               a.executionStartToCloseTimeout ?? (c.defaultExecutionStartToCloseTimeout as string),
             taskStartToCloseTimeout: a.taskStartToCloseTimeout ?? (c.defaultTaskStartToCloseTimeout as string),
             childPolicy: a.childPolicy ?? (c.defaultChildPolicy as ChildPolicy),
-          },
+          }),
         } as Decision;
       }
       case "ContinueAsNewWorkflowExecution": {
         const a = d.continueAsNewWorkflowExecutionDecisionAttributes ?? {};
-        const type = this.get("workflow", { name: current.name, version: a.workflowTypeVersion ?? current.version });
-        if (!type) return d;
-        const c = type.config;
-        return {
+        const ref = { name: current.name, version: a.workflowTypeVersion ?? current.version };
+        const c = this.get("workflow", ref)?.config ?? {};
+        const out = {
           ...d,
           continueAsNewWorkflowExecutionDecisionAttributes: dropUndefined({
             ...a,
@@ -163,6 +174,8 @@ export class DomainTypes implements ServiceRegistry {
               a.taskStartToCloseTimeout ?? (c.defaultTaskStartToCloseTimeout as string | undefined),
           }),
         } as Decision;
+        this.continuesAs.set(out, ref);
+        return out;
       }
       default:
         return d;

@@ -1,0 +1,286 @@
+/** The …Failed events and causes SWF records for refused decisions, and every timeout type on the real clock. */
+import * as SWF from "@aws-sdk/client-swf";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { eventually, type Harness, harness, historyOf, pollDecision, rejection, setUp } from "./support.ts";
+
+let h: Harness;
+test.before(async () => {
+  h = await harness({ pollWaitMs: 200 });
+});
+test.after(async () => {
+  await h.close();
+});
+
+type Attrs = Record<string, unknown> & { cause?: string };
+/** `[eventType, cause]` of every …Failed event in `events`. */
+function failures(events: SWF.HistoryEvent[]): [string, string | undefined][] {
+  return events
+    .filter(
+      (e) =>
+        e.eventType?.endsWith("Failed") &&
+        !e.eventType.startsWith("ActivityTask") &&
+        !e.eventType.startsWith("WorkflowExecution"),
+    )
+    .map((e) => {
+      const key = `${e.eventType?.[0]?.toLowerCase()}${e.eventType?.slice(1)}EventAttributes` as keyof SWF.HistoryEvent;
+      return [e.eventType as string, (e[key] as Attrs | undefined)?.cause];
+    });
+}
+
+const act = (
+  activityId: string,
+  extra: Partial<SWF.ScheduleActivityTaskDecisionAttributes> = {},
+  type = { name: "act", version: "1" },
+): SWF.Decision => ({
+  decisionType: "ScheduleActivityTask",
+  scheduleActivityTaskDecisionAttributes: { activityType: type, activityId, ...extra },
+});
+
+test("refused decisions are recorded as …Failed events with SWF's causes, and a new decision task follows", async () => {
+  const { swf } = h;
+  const domain = "causes";
+  await setUp(swf, domain);
+  await swf.send(new SWF.RegisterActivityTypeCommand({ domain, name: "bare", version: "1" }));
+  await swf.send(
+    new SWF.RegisterActivityTypeCommand({ domain, name: "old", version: "1", defaultTaskList: { name: "x" } }),
+  );
+  await swf.send(new SWF.DeprecateActivityTypeCommand({ domain, activityType: { name: "old", version: "1" } }));
+  await swf.send(new SWF.RegisterWorkflowTypeCommand({ domain, name: "oldwf", version: "1" }));
+  await swf.send(new SWF.DeprecateWorkflowTypeCommand({ domain, workflowType: { name: "oldwf", version: "1" } }));
+  await swf.send(
+    new SWF.RegisterWorkflowTypeCommand({
+      domain,
+      name: "nopolicy",
+      version: "1",
+      defaultTaskList: { name: "k" },
+      defaultExecutionStartToCloseTimeout: "60",
+      defaultTaskStartToCloseTimeout: "10",
+    }),
+  );
+  const { runId } = await swf.send(
+    new SWF.StartWorkflowExecutionCommand({ domain, workflowId: "w", workflowType: { name: "wf", version: "1" } }),
+  );
+  const bare = { name: "bare", version: "1" };
+  const timer = (timerId: string): SWF.Decision => ({
+    decisionType: "StartTimer",
+    startTimerDecisionAttributes: { timerId, startToFireTimeout: "3600" },
+  });
+  const child = (workflowId: string, workflowType: SWF.WorkflowType): SWF.Decision => ({
+    decisionType: "StartChildWorkflowExecution",
+    startChildWorkflowExecutionDecisionAttributes: { workflowId, workflowType },
+  });
+  const first = await pollDecision(swf, domain);
+  await swf.send(
+    new SWF.RespondDecisionTaskCompletedCommand({
+      taskToken: first.taskToken,
+      decisions: [
+        act("a1"),
+        act("a1"),
+        act("ghost", {}, { name: "ghost", version: "1" }),
+        act("old", {}, { name: "old", version: "1" }),
+        act("b1", {}, bare),
+        act("b2", { taskList: { name: "t" } }, bare),
+        act("b3", { taskList: { name: "t" }, scheduleToCloseTimeout: "9" }, bare),
+        act("b4", { taskList: { name: "t" }, scheduleToCloseTimeout: "9", scheduleToStartTimeout: "9" }, bare),
+        act(
+          "b5",
+          {
+            taskList: { name: "t" },
+            scheduleToCloseTimeout: "9",
+            scheduleToStartTimeout: "9",
+            startToCloseTimeout: "9",
+          },
+          bare,
+        ),
+        {
+          decisionType: "RequestCancelActivityTask",
+          requestCancelActivityTaskDecisionAttributes: { activityId: "nobody" },
+        },
+        timer("t1"),
+        timer("t1"),
+        { decisionType: "CancelTimer", cancelTimerDecisionAttributes: { timerId: "nobody" } },
+        child("kid-ghost", { name: "ghost", version: "1" }),
+        child("kid-old", { name: "oldwf", version: "1" }),
+        child("w", { name: "wf", version: "1" }),
+        child("kid-np", { name: "nopolicy", version: "1" }),
+        {
+          decisionType: "SignalExternalWorkflowExecution",
+          signalExternalWorkflowExecutionDecisionAttributes: { workflowId: "nobody", signalName: "s" },
+        },
+        {
+          decisionType: "RequestCancelExternalWorkflowExecution",
+          requestCancelExternalWorkflowExecutionDecisionAttributes: { workflowId: "nobody" },
+        },
+        { decisionType: "ScheduleLambdaFunction", scheduleLambdaFunctionDecisionAttributes: { id: "l1", name: "fn" } },
+        { decisionType: "RecordMarker", recordMarkerDecisionAttributes: { markerName: "m", details: "d" } },
+      ],
+    }),
+  );
+  const events = await eventually(async () => {
+    const ev = await historyOf(swf, domain, { workflowId: "w", runId: runId as string });
+    return failures(ev).length >= 17 ? ev : undefined;
+  });
+  assert.equal(
+    failures(events),
+    [
+      ["ScheduleActivityTaskFailed", "ACTIVITY_ID_ALREADY_IN_USE"],
+      ["ScheduleActivityTaskFailed", "ACTIVITY_TYPE_DOES_NOT_EXIST"],
+      ["ScheduleActivityTaskFailed", "ACTIVITY_TYPE_DEPRECATED"],
+      ["ScheduleActivityTaskFailed", "DEFAULT_TASK_LIST_UNDEFINED"],
+      ["ScheduleActivityTaskFailed", "DEFAULT_SCHEDULE_TO_CLOSE_TIMEOUT_UNDEFINED"],
+      ["ScheduleActivityTaskFailed", "DEFAULT_SCHEDULE_TO_START_TIMEOUT_UNDEFINED"],
+      ["ScheduleActivityTaskFailed", "DEFAULT_START_TO_CLOSE_TIMEOUT_UNDEFINED"],
+      ["ScheduleActivityTaskFailed", "DEFAULT_HEARTBEAT_TIMEOUT_UNDEFINED"],
+      ["RequestCancelActivityTaskFailed", "ACTIVITY_ID_UNKNOWN"],
+      ["StartTimerFailed", "TIMER_ID_ALREADY_IN_USE"],
+      ["CancelTimerFailed", "TIMER_ID_UNKNOWN"],
+      ["StartChildWorkflowExecutionFailed", "WORKFLOW_TYPE_DOES_NOT_EXIST"],
+      ["StartChildWorkflowExecutionFailed", "WORKFLOW_TYPE_DEPRECATED"],
+      ["StartChildWorkflowExecutionFailed", "WORKFLOW_ALREADY_RUNNING"],
+      ["StartChildWorkflowExecutionFailed", "DEFAULT_CHILD_POLICY_UNDEFINED"],
+      ["ScheduleLambdaFunctionFailed", "LAMBDA_SERVICE_NOT_AVAILABLE_IN_REGION"],
+      ["SignalExternalWorkflowExecutionFailed", "UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION"],
+      ["RequestCancelExternalWorkflowExecutionFailed", "UNKNOWN_EXTERNAL_WORKFLOW_EXECUTION"],
+    ].sort((a, b) => events.findIndex((e) => e.eventType === a[0]) - events.findIndex((e) => e.eventType === b[0])) as [
+      string,
+      string,
+    ][],
+  );
+  assert.ok(events.some((e) => e.eventType === "MarkerRecorded"));
+  // closing decisions while new events arrived: UNHANDLED_DECISION, each time a new decision task
+  for (const d of [
+    { decisionType: "CompleteWorkflowExecution" },
+    { decisionType: "FailWorkflowExecution", failWorkflowExecutionDecisionAttributes: { reason: "r" } },
+    { decisionType: "CancelWorkflowExecution" },
+    { decisionType: "ContinueAsNewWorkflowExecution" },
+  ] as SWF.Decision[]) {
+    const t = await pollDecision(swf, domain);
+    await swf.send(new SWF.SignalWorkflowExecutionCommand({ domain, workflowId: "w", signalName: "meanwhile" }));
+    await swf.send(new SWF.RespondDecisionTaskCompletedCommand({ taskToken: t.taskToken, decisions: [d] }));
+  }
+  const t = await pollDecision(swf, domain);
+  await swf.send(
+    new SWF.RespondDecisionTaskCompletedCommand({
+      taskToken: t.taskToken,
+      decisions: [
+        {
+          decisionType: "ContinueAsNewWorkflowExecution",
+          continueAsNewWorkflowExecutionDecisionAttributes: { workflowTypeVersion: "9" },
+        },
+      ],
+    }),
+  );
+  const after = await historyOf(swf, domain, { workflowId: "w", runId: runId as string });
+  assert.equal(failures(after).slice(-5), [
+    ["CompleteWorkflowExecutionFailed", "UNHANDLED_DECISION"],
+    ["FailWorkflowExecutionFailed", "UNHANDLED_DECISION"],
+    ["CancelWorkflowExecutionFailed", "UNHANDLED_DECISION"],
+    ["ContinueAsNewWorkflowExecutionFailed", "UNHANDLED_DECISION"],
+    ["ContinueAsNewWorkflowExecutionFailed", "WORKFLOW_TYPE_DOES_NOT_EXIST"],
+  ]);
+  // a closing decision that is not the last one is refused outright
+  const last = await pollDecision(swf, domain);
+  const e = await rejection(
+    swf.send(
+      new SWF.RespondDecisionTaskCompletedCommand({
+        taskToken: last.taskToken,
+        decisions: [{ decisionType: "CompleteWorkflowExecution" }, timer("late")],
+      }),
+    ),
+  );
+  assert.is(e.name, "ValidationException");
+  await swf.send(
+    new SWF.RespondDecisionTaskCompletedCommand({
+      taskToken: last.taskToken,
+      decisions: [{ decisionType: "CompleteWorkflowExecution" }],
+    }),
+  );
+  const closed = await swf.send(
+    new SWF.DescribeWorkflowExecutionCommand({ domain, execution: { workflowId: "w", runId } }),
+  );
+  assert.is(closed.executionInfo?.closeStatus, "COMPLETED");
+});
+
+test("every timeout type fires on the real clock", async () => {
+  const { swf } = h;
+  const domain = "timeouts";
+  await setUp(swf, domain);
+  const start = (workflowId: string, o: Partial<SWF.StartWorkflowExecutionInput> = {}) =>
+    swf.send(
+      new SWF.StartWorkflowExecutionCommand({
+        domain,
+        workflowId,
+        workflowType: { name: "wf", version: "1" },
+        taskList: { name: workflowId },
+        ...o,
+      }),
+    );
+  const runs = new Map<string, string>();
+  for (const id of ["wf-timeout", "decision-timeout", "s2s", "s2c", "st2c", "heartbeat"])
+    runs.set(
+      id,
+      (
+        await start(
+          id,
+          id === "wf-timeout"
+            ? { executionStartToCloseTimeout: "1" }
+            : id === "decision-timeout"
+              ? { taskStartToCloseTimeout: "1" }
+              : {},
+        )
+      ).runId as string,
+    );
+  const schedule = async (id: string, timeouts: Partial<SWF.ScheduleActivityTaskDecisionAttributes>) => {
+    const t = await pollDecision(swf, domain, id);
+    await swf.send(
+      new SWF.RespondDecisionTaskCompletedCommand({
+        taskToken: t.taskToken,
+        decisions: [act(id, { taskList: { name: `w-${id}` }, ...timeouts })],
+      }),
+    );
+  };
+  const t0 = Date.now();
+  const stale = await pollDecision(swf, domain, "decision-timeout");
+  await schedule("s2s", { scheduleToStartTimeout: "1" });
+  await schedule("s2c", { scheduleToCloseTimeout: "1" });
+  await schedule("st2c", { startToCloseTimeout: "1" });
+  await schedule("heartbeat", { heartbeatTimeout: "1" });
+  const take = (id: string) => swf.send(new SWF.PollForActivityTaskCommand({ domain, taskList: { name: `w-${id}` } }));
+  await take("s2c");
+  const st2c = await take("st2c");
+  const hb = await take("heartbeat");
+  await swf.send(new SWF.RecordActivityTaskHeartbeatCommand({ taskToken: hb.taskToken, details: "d1" }));
+  const ended = async (id: string, type: string) =>
+    eventually(async () => {
+      const ev = await historyOf(swf, domain, { workflowId: id, runId: runs.get(id) as string });
+      return ev.find((e) => e.eventType === type);
+    }, 4_000);
+  const wf = await ended("wf-timeout", "WorkflowExecutionTimedOut");
+  assert.is(wf.workflowExecutionTimedOutEventAttributes?.timeoutType, "START_TO_CLOSE");
+  const dt = await ended("decision-timeout", "DecisionTaskTimedOut");
+  assert.is(dt.decisionTaskTimedOutEventAttributes?.timeoutType, "START_TO_CLOSE");
+  assert.is(
+    (await rejection(swf.send(new SWF.RespondDecisionTaskCompletedCommand({ taskToken: stale.taskToken })))).name,
+    "UnknownResourceFault",
+  );
+  assert.ok((await pollDecision(swf, domain, "decision-timeout")).taskToken, "a new decision task was scheduled");
+  for (const [id, type] of [
+    ["s2s", "SCHEDULE_TO_START"],
+    ["s2c", "SCHEDULE_TO_CLOSE"],
+    ["st2c", "START_TO_CLOSE"],
+    ["heartbeat", "HEARTBEAT"],
+  ] as const) {
+    const e = await ended(id, "ActivityTaskTimedOut");
+    assert.is(e.activityTaskTimedOutEventAttributes?.timeoutType, type, id);
+    if (id === "heartbeat") assert.is(e.activityTaskTimedOutEventAttributes?.details, "d1");
+    const elapsed = (e.eventTimestamp as Date).getTime() - t0;
+    assert.ok(elapsed >= 900 && elapsed < 3_500, `${id} timed out after ${elapsed} ms`);
+  }
+  assert.is(
+    (await rejection(swf.send(new SWF.RespondActivityTaskCompletedCommand({ taskToken: st2c.taskToken })))).name,
+    "UnknownResourceFault",
+  );
+});
+
+test.run();
