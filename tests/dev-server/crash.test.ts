@@ -29,10 +29,14 @@ async function freePort(): Promise<number> {
 }
 
 function startServer(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [bin, "dev-server", "--port", String(port), "--data", data, "--poll-wait", "1"], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-  });
+  const child = spawn(
+    process.execPath,
+    [bin, "dev-server", "--port", String(port), "--data", data, "--poll-wait", "1"],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    },
+  );
   let err = "";
   child.stderr?.on("data", (c) => {
     err += c;
@@ -76,7 +80,16 @@ test("SIGKILL at random points loses no acknowledged call, and every execution s
       const workflowId = `job-${i}`;
       for (;;) {
         try {
-          const r = await attempt(() => swf.send(new SWF.StartWorkflowExecutionCommand({ domain, workflowId, workflowType: { name: "wf", version: "1" }, input: String(i) })));
+          const r = await attempt(() =>
+            swf.send(
+              new SWF.StartWorkflowExecutionCommand({
+                domain,
+                workflowId,
+                workflowType: { name: "wf", version: "1" },
+                input: String(i),
+              }),
+            ),
+          );
           if (r) {
             started.set(workflowId, r.runId as string);
             break;
@@ -91,18 +104,41 @@ test("SIGKILL at random points loses no acknowledged call, and every execution s
   })();
   const decider = (async () => {
     while (!stop) {
-      const task = await attempt(() => swf.send(new SWF.PollForDecisionTaskCommand({ domain, taskList: { name: "deciders" } })));
+      const task = await attempt(() =>
+        swf.send(new SWF.PollForDecisionTaskCommand({ domain, taskList: { name: "deciders" } })),
+      );
       if (!task?.taskToken) continue;
       const events = task.events ?? [];
       const results = events.filter((e) => e.eventType === "ActivityTaskCompleted").length;
-      const open = events.filter((e) => e.eventType === "ActivityTaskScheduled").length - events.filter((e) => e.eventType?.startsWith("ActivityTask") && e.eventType !== "ActivityTaskScheduled" && e.eventType !== "ActivityTaskStarted").length;
+      const open =
+        events.filter((e) => e.eventType === "ActivityTaskScheduled").length -
+        events.filter(
+          (e) =>
+            e.eventType?.startsWith("ActivityTask") &&
+            e.eventType !== "ActivityTaskScheduled" &&
+            e.eventType !== "ActivityTaskStarted",
+        ).length;
       const n = events.filter((e) => e.eventType === "ActivityTaskScheduled").length;
       const decisions: SWF.Decision[] = [];
-      if (results >= 2) decisions.push({ decisionType: "CompleteWorkflowExecution", completeWorkflowExecutionDecisionAttributes: { result: "ok" } });
+      if (results >= 2)
+        decisions.push({
+          decisionType: "CompleteWorkflowExecution",
+          completeWorkflowExecutionDecisionAttributes: { result: "ok" },
+        });
       else if (open === 0)
-        decisions.push({ decisionType: "ScheduleActivityTask", scheduleActivityTaskDecisionAttributes: { activityType: { name: "act", version: "1" }, activityId: `step-${n}`, startToCloseTimeout: "2", input: String(n) } });
+        decisions.push({
+          decisionType: "ScheduleActivityTask",
+          scheduleActivityTaskDecisionAttributes: {
+            activityType: { name: "act", version: "1" },
+            activityId: `step-${n}`,
+            startToCloseTimeout: "2",
+            input: String(n),
+          },
+        });
       try {
-        const ok = await attempt(() => swf.send(new SWF.RespondDecisionTaskCompletedCommand({ taskToken: task.taskToken, decisions })));
+        const ok = await attempt(() =>
+          swf.send(new SWF.RespondDecisionTaskCompletedCommand({ taskToken: task.taskToken, decisions })),
+        );
         if (ok && results >= 2) completedRuns.add(task.workflowExecution?.runId as string);
       } catch {
         // the task timed out meanwhile: another decision task comes
@@ -111,12 +147,21 @@ test("SIGKILL at random points loses no acknowledged call, and every execution s
   })();
   const worker = (async () => {
     while (!stop) {
-      const task = await attempt(() => swf.send(new SWF.PollForActivityTaskCommand({ domain, taskList: { name: "workers" } })));
+      const task = await attempt(() =>
+        swf.send(new SWF.PollForActivityTaskCommand({ domain, taskList: { name: "workers" } })),
+      );
       if (!task?.taskToken) continue;
       const result = `r-${task.input}`;
       try {
-        const ok = await attempt(() => swf.send(new SWF.RespondActivityTaskCompletedCommand({ taskToken: task.taskToken, result })));
-        if (ok) completedActivities.push({ ...(task.workflowExecution as { workflowId: string; runId: string }), activityId: task.activityId as string, result });
+        const ok = await attempt(() =>
+          swf.send(new SWF.RespondActivityTaskCompletedCommand({ taskToken: task.taskToken, result })),
+        );
+        if (ok)
+          completedActivities.push({
+            ...(task.workflowExecution as { workflowId: string; runId: string }),
+            activityId: task.activityId as string,
+            result,
+          });
       } catch {
         // timed out meanwhile
       }
@@ -134,13 +179,22 @@ test("SIGKILL at random points loses no acknowledged call, and every execution s
     const until = Date.now() + 30_000;
     let open = -1;
     while (Date.now() < until) {
-      open = (await attempt(() => swf.send(new SWF.CountOpenWorkflowExecutionsCommand({ domain, startTimeFilter: { oldestDate: new Date(0) } }))))?.count ?? -1;
+      open =
+        (
+          await attempt(() =>
+            swf.send(
+              new SWF.CountOpenWorkflowExecutionsCommand({ domain, startTimeFilter: { oldestDate: new Date(0) } }),
+            ),
+          )
+        )?.count ?? -1;
       if (open === 0) break;
       await sleep(100);
     }
     assert.is(open, 0, "every execution reached its end");
     stop = true;
-    const closed = await swf.send(new SWF.ListClosedWorkflowExecutionsCommand({ domain, startTimeFilter: { oldestDate: new Date(0) } }));
+    const closed = await swf.send(
+      new SWF.ListClosedWorkflowExecutionsCommand({ domain, startTimeFilter: { oldestDate: new Date(0) } }),
+    );
     assert.is(closed.executionInfos?.length, EXECUTIONS);
     assert.ok(closed.executionInfos?.every((e) => e.closeStatus === "COMPLETED"));
     // every acknowledged call is reflected
@@ -150,8 +204,16 @@ test("SIGKILL at random points loses no acknowledged call, and every execution s
     }
     for (const a of completedActivities) {
       const events = await historyOf(swf, domain, a);
-      const scheduled = events.find((e) => e.activityTaskScheduledEventAttributes?.activityId === a.activityId && e.eventType === "ActivityTaskScheduled");
-      const done = events.find((e) => e.eventType === "ActivityTaskCompleted" && e.activityTaskCompletedEventAttributes?.scheduledEventId === scheduled?.eventId);
+      const scheduled = events.find(
+        (e) =>
+          e.activityTaskScheduledEventAttributes?.activityId === a.activityId &&
+          e.eventType === "ActivityTaskScheduled",
+      );
+      const done = events.find(
+        (e) =>
+          e.eventType === "ActivityTaskCompleted" &&
+          e.activityTaskCompletedEventAttributes?.scheduledEventId === scheduled?.eventId,
+      );
       assert.is(done?.activityTaskCompletedEventAttributes?.result, a.result, `${a.workflowId} ${a.activityId}`);
     }
     for (const runId of completedRuns) assert.ok(closed.executionInfos?.some((e) => e.execution?.runId === runId));

@@ -23,21 +23,43 @@ test("a restarted server continues where it stopped; deadlines that passed fire;
   let swf = client(server.url);
   const domain = "keep";
   await setUp(swf, domain);
-  const w1 = await swf.send(new SWF.StartWorkflowExecutionCommand({ domain, workflowId: "w1", workflowType: { name: "wf", version: "1" }, tagList: ["t"] }));
+  const w1 = await swf.send(
+    new SWF.StartWorkflowExecutionCommand({
+      domain,
+      workflowId: "w1",
+      workflowType: { name: "wf", version: "1" },
+      tagList: ["t"],
+    }),
+  );
   const t = await pollDecision(swf, domain);
   await swf.send(
     new SWF.RespondDecisionTaskCompletedCommand({
       taskToken: t.taskToken,
       decisions: [
         { decisionType: "StartTimer", startTimerDecisionAttributes: { timerId: "soon", startToFireTimeout: "1" } },
-        { decisionType: "ScheduleActivityTask", scheduleActivityTaskDecisionAttributes: { activityType: { name: "act", version: "1" }, activityId: "queued", input: "in" } },
-        { decisionType: "ScheduleActivityTask", scheduleActivityTaskDecisionAttributes: { activityType: { name: "act", version: "1" }, activityId: "running" } },
+        {
+          decisionType: "ScheduleActivityTask",
+          scheduleActivityTaskDecisionAttributes: {
+            activityType: { name: "act", version: "1" },
+            activityId: "queued",
+            input: "in",
+          },
+        },
+        {
+          decisionType: "ScheduleActivityTask",
+          scheduleActivityTaskDecisionAttributes: {
+            activityType: { name: "act", version: "1" },
+            activityId: "running",
+          },
+        },
       ],
     }),
   );
   const running = await swf.send(new SWF.PollForActivityTaskCommand({ domain, taskList: { name: "workers" } }));
   assert.is(running.activityId, "queued");
-  await swf.send(new SWF.StartWorkflowExecutionCommand({ domain, workflowId: "w2", workflowType: { name: "wf", version: "1" } }));
+  await swf.send(
+    new SWF.StartWorkflowExecutionCommand({ domain, workflowId: "w2", workflowType: { name: "wf", version: "1" } }),
+  );
   const held = await pollDecision(swf, domain);
   assert.is(held.workflowExecution?.workflowId, "w2");
   const before = await historyOf(swf, domain, { workflowId: "w1", runId: w1.runId as string });
@@ -49,7 +71,11 @@ test("a restarted server continues where it stopped; deadlines that passed fire;
   swf = client(server.url);
   try {
     assert.ok(server.restored > 5, `restored ${server.restored} calls`);
-    assert.is((await swf.send(new SWF.DescribeWorkflowTypeCommand({ domain, workflowType: { name: "wf", version: "1" } }))).configuration?.defaultTaskList?.name, "deciders");
+    assert.is(
+      (await swf.send(new SWF.DescribeWorkflowTypeCommand({ domain, workflowType: { name: "wf", version: "1" } })))
+        .configuration?.defaultTaskList?.name,
+      "deciders",
+    );
     const fired = await eventually(async () => {
       const ev = await historyOf(swf, domain, { workflowId: "w1", runId: w1.runId as string });
       return ev.find((e) => e.eventType === "TimerFired") ? ev : undefined;
@@ -57,15 +83,33 @@ test("a restarted server continues where it stopped; deadlines that passed fire;
     assert.equal(fired.slice(0, before.length), before, "the history before the restart is unchanged");
     // the task token handed out before the restart still works, once
     await swf.send(new SWF.RespondActivityTaskCompletedCommand({ taskToken: running.taskToken, result: "done" }));
-    assert.is((await rejection(swf.send(new SWF.RespondActivityTaskCompletedCommand({ taskToken: running.taskToken })))).name, "UnknownResourceFault");
-    await swf.send(new SWF.RespondDecisionTaskCompletedCommand({ taskToken: held.taskToken, decisions: [{ decisionType: "CompleteWorkflowExecution" }] }));
+    assert.is(
+      (await rejection(swf.send(new SWF.RespondActivityTaskCompletedCommand({ taskToken: running.taskToken })))).name,
+      "UnknownResourceFault",
+    );
+    await swf.send(
+      new SWF.RespondDecisionTaskCompletedCommand({
+        taskToken: held.taskToken,
+        decisions: [{ decisionType: "CompleteWorkflowExecution" }],
+      }),
+    );
     // the activity task that was waiting goes to the next poll
     const waiting = await swf.send(new SWF.PollForActivityTaskCommand({ domain, taskList: { name: "workers" } }));
     assert.is(waiting.activityId, "running");
-    const open = await swf.send(new SWF.ListOpenWorkflowExecutionsCommand({ domain, startTimeFilter: { oldestDate: new Date(0) } }));
-    assert.equal(open.executionInfos?.map((e) => [e.execution?.workflowId, e.tagList]), [["w1", ["t"]]]);
-    const closed = await swf.send(new SWF.ListClosedWorkflowExecutionsCommand({ domain, startTimeFilter: { oldestDate: new Date(0) } }));
-    assert.equal(closed.executionInfos?.map((e) => [e.execution?.workflowId, e.closeStatus]), [["w2", "COMPLETED"]]);
+    const open = await swf.send(
+      new SWF.ListOpenWorkflowExecutionsCommand({ domain, startTimeFilter: { oldestDate: new Date(0) } }),
+    );
+    assert.equal(
+      open.executionInfos?.map((e) => [e.execution?.workflowId, e.tagList]),
+      [["w1", ["t"]]],
+    );
+    const closed = await swf.send(
+      new SWF.ListClosedWorkflowExecutionsCommand({ domain, startTimeFilter: { oldestDate: new Date(0) } }),
+    );
+    assert.equal(
+      closed.executionInfos?.map((e) => [e.execution?.workflowId, e.closeStatus]),
+      [["w2", "COMPLETED"]],
+    );
   } finally {
     swf.destroy();
     await server.close();
@@ -76,7 +120,9 @@ test("a data file of another schema version, or that does not replay to its even
   const Database = createRequire(import.meta.url)("better-sqlite3");
   const other = join(dir, "other.sqlite");
   const db = new Database(other);
-  db.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '99')");
+  db.exec(
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '99')",
+  );
   db.close();
   const e = await rejection(startDevServer({ port: 0, data: other }));
   assert.is((e as Error & { code?: string }).code, "YF_DEV_SERVER_DATA");
@@ -86,7 +132,9 @@ test("a data file of another schema version, or that does not replay to its even
   const server = await startDevServer({ port: 0, data });
   const swf = client(server.url);
   await setUp(swf, "d");
-  await swf.send(new SWF.StartWorkflowExecutionCommand({ domain: "d", workflowId: "w", workflowType: { name: "wf", version: "1" } }));
+  await swf.send(
+    new SWF.StartWorkflowExecutionCommand({ domain: "d", workflowId: "w", workflowType: { name: "wf", version: "1" } }),
+  );
   swf.destroy();
   await server.close();
   const t = new Database(data);
