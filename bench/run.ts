@@ -1,5 +1,5 @@
 /**
- * The benchmark (`npm run bench`; see bench/README.md). Two suites:
+ * The benchmark (`npm run bench`; see bench/README.md). Three suites:
  *
  * replay — for each shape (sequence, fan-out) and size (1,000 / 10,000 / 25,000 events) it times, in interleaved
  * rounds:
@@ -12,12 +12,16 @@
  * runner — local-runner throughput (bench/throughput.ts): N executions of a 10-activity workflow started at once in
  * one `LocalRunner` on the virtual clock, against the same activity functions awaited in a plain loop.
  *
+ * devserver — decision tasks per second end to end over HTTP against the dev server, in memory and with SQLite,
+ * against the same workflow in process (bench/dev-server.ts).
+ *
  * Flags: --quick (few rounds, 1,000 and 10,000 events, 100 workflows), --json (one JSON line per case on stdout),
  * --suites=replay,runner, --sizes=1000,25000, --shapes=sequence,fanout, --workflows=200,1000,
  * --rounds=N (fixed number of measured rounds).
  */
 import { arch, availableParallelism, cpus, loadavg, platform } from "node:os";
 import { type DecideResult, decide, Replayer } from "@yieldflow/core";
+import { type DevServerRow, devServerTable, measureDevServer } from "./dev-server.ts";
 import { type BenchHistory, FAN_OUT_WIDTH, history, SHAPES, type Shape } from "./histories.ts";
 import { fmt, median, type Plan, percentile, round3, textTable } from "./stats.ts";
 import { measureThroughput, type ThroughputRow, throughputTable } from "./throughput.ts";
@@ -27,10 +31,10 @@ import { measureThroughput, type ThroughputRow, throughputTable } from "./throug
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
 const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const known = ["quick", "json", "suites", "sizes", "shapes", "workflows", "rounds", "help"];
+const known = ["quick", "json", "suites", "sizes", "shapes", "workflows", "activities", "rounds", "help"];
 const usage =
   "npm run bench -- [--quick] [--json] [--suites=replay,runner] [--sizes=1000,10000,25000]" +
-  " [--shapes=sequence,fanout] [--workflows=200,1000] [--rounds=N]";
+  " [--shapes=sequence,fanout] [--workflows=200,1000] [--activities=1000] [--rounds=N]";
 for (const a of argv) {
   const name = a.replace(/^--/, "").replace(/=.*/, "");
   if (!a.startsWith("--") || !known.includes(name)) {
@@ -44,10 +48,12 @@ if (flag("help")) {
 }
 const quick = flag("quick");
 const json = flag("json");
-const SUITES = ["replay", "runner"] as const;
+const SUITES = ["replay", "runner", "devserver"] as const;
 type Suite = (typeof SUITES)[number];
 const suites = (value("suites")?.split(",") ?? SUITES) as Suite[];
 for (const s of suites) if (!SUITES.includes(s)) throw new Error(`unknown suite ${s}; suites: ${SUITES.join(", ")}`);
+const devActivities = Number(value("activities") ?? (quick ? "200" : "1000"));
+if (!Number.isInteger(devActivities) || devActivities < 1) throw new Error(`bad --activities=${value("activities")}`);
 const workflowCounts = (value("workflows") ?? (quick ? "100" : "200,1000")).split(",").map(Number);
 for (const n of workflowCounts) if (!Number.isInteger(n) || n < 1) throw new Error(`bad workflow count ${n}`);
 const sizes = (value("sizes") ?? (quick ? "1000,10000" : "1000,10000,25000")).split(",").map(Number);
@@ -377,6 +383,16 @@ async function runnerSuite(): Promise<ThroughputRow[]> {
   return rows;
 }
 
+async function devServerSuite(): Promise<DevServerRow[]> {
+  const rounds = fixedRounds ?? (quick ? 1 : 3);
+  log(
+    `dev server: a workflow of ${devActivities} activities one after another, over HTTP vs in process (${rounds} rounds)…`,
+  );
+  const rows = await measureDevServer(devActivities, rounds, log);
+  log(`  ${rows.map((r) => `${r.case} ${r.decisionTasksPerSecond} decision tasks/s`).join(", ")}`);
+  return rows;
+}
+
 async function main(): Promise<void> {
   const began = performance.now();
   const cpu = cpus()[0]?.model ?? "?";
@@ -386,10 +402,11 @@ async function main(): Promise<void> {
   );
   const rows = suites.includes("replay") ? replaySuite() : [];
   const runnerRows = suites.includes("runner") ? await runnerSuite() : [];
+  const devRows = suites.includes("devserver") ? await devServerSuite() : [];
   const vs = verdicts(rows);
   const seconds = ((performance.now() - began) / 1000).toFixed(1);
   if (json) {
-    for (const r of [...rows, ...runnerRows]) console.log(JSON.stringify(r));
+    for (const r of [...rows, ...runnerRows, ...devRows]) console.log(JSON.stringify(r));
     log(`done in ${seconds} s`);
     return;
   }
@@ -410,6 +427,14 @@ async function main(): Promise<void> {
         " activity functions awaited one by one, N × 10 calls\n",
     );
     console.log(throughputTable(runnerRows));
+  }
+  if (devRows.length > 0) {
+    console.log(
+      `\ndev server — one workflow of ${devActivities} sequential activities end to end: in process (LocalRunner) vs over HTTP` +
+        " (@aws-sdk/client-swf decider with an incremental Replayer + activity worker) against yieldflow dev-server in" +
+        " memory and with an SQLite --data file; × runner speed = runner time / case time\n",
+    );
+    console.log(devServerTable(devRows));
   }
   const busiest = Math.max(...[...rows, ...runnerRows].map((r) => r.loadAvg));
   if (busiest > BUSY_LOAD)
