@@ -134,4 +134,28 @@ test("the same port serves the web UI", async () => {
   assert.is((await fetch(`${h.server.url}/nowhere`)).status, 404);
 });
 
+test("requests for another host name, and UI posts from another origin, are refused", async () => {
+  const { request } = await import("node:http");
+  const status = (headers: Record<string, string>, method = "GET", path = "/") =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(`${h.server.url}${path}`, { method, headers }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+  const port = h.server.port;
+  assert.is(await status({ host: `localhost:${port}` }), 200);
+  assert.is(await status({ host: `evil.example:${port}` }), 403);
+  assert.is(
+    await status({ host: `127.0.0.1:${port}`, origin: "http://evil.example" }, "POST", "/d/x/e/y/terminate"),
+    403,
+  );
+  assert.is(
+    await status({ host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` }, "POST", "/d/x/e/y/terminate"),
+    404,
+  );
+});
+
 test.run();

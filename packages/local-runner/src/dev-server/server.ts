@@ -126,6 +126,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   /** Executes one call in one transaction; journals it when it changed state. */
   function call(op: Operation | "$fire", input: Record<string, unknown>): Record<string, unknown> {
+    // deadlines that are due fire before the call, so nothing answers a task that has already timed out
+    const due = backend.nextDeadline();
+    if (op !== "$fire" && due !== undefined && due <= Date.now()) call("$fire", {});
     const at = now();
     const tokens: string[] = [];
     const output = store.transaction(() => {
@@ -235,6 +238,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const refusal = refuseForeign(req, host);
+    if (refusal) {
+      res.writeHead(403, { "content-type": "text/plain; charset=utf-8" });
+      res.end(refusal);
+      return;
+    }
     const target = req.headers["x-amz-target"];
     if (req.method !== "POST" || target === undefined) {
       const body = req.method === "POST" ? await readBody(req) : "";
@@ -293,6 +302,33 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       store.close();
     },
   };
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+
+/**
+ * Why a request from a web page of another site must be refused, if it must: on a loopback address only requests
+ * naming a loopback host are served (a DNS-rebinding page names its own), and a form posted from another origin
+ * never reaches the UI's buttons.
+ */
+function refuseForeign(req: IncomingMessage, listenHost: string): string | undefined {
+  const hostHeader = req.headers.host ?? "";
+  const hostname = hostHeader.startsWith("[")
+    ? hostHeader.slice(0, hostHeader.indexOf("]") + 1)
+    : hostHeader.split(":")[0];
+  if (LOOPBACK.has(listenHost) && !LOOPBACK.has(hostname ?? ""))
+    return `this dev server only answers requests for 127.0.0.1 or localhost, not ${hostHeader}`;
+  const origin = req.headers.origin;
+  if (req.method === "POST" && origin !== undefined && origin !== "null") {
+    let originHost: string | undefined;
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      originHost = undefined;
+    }
+    if (originHost !== hostHeader) return `requests from ${origin} are refused: use the dev server's own pages`;
+  }
+  return undefined;
 }
 
 function isPoll(op: Operation | "$fire"): boolean {
