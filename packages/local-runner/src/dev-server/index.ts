@@ -5,5 +5,5 @@
 export { type ExecutionInfo, SwfBackend } from "./backend.js";
 export { type ModeledFault, SwfFault } from "./faults.js";
 export { type DevServer, type DevServerOptions, startDevServer } from "./server.js";
-export { OPERATIONS, type Operation } from "./shapes.js";
+export { OPERATIONS, type Operation, validateInput } from "./shapes.js";
 export { DataStoreError, SCHEMA_VERSION } from "./store.js";

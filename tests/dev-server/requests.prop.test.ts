@@ -1,0 +1,133 @@
+/**
+ * Fuzz: whatever a client sends (any JSON body, for any operation, including bodies shaped like real requests
+ * with wrong values, and a session of many such calls), the dev server answers with a result or one of SWF's
+ * errors, never an internal failure, and stays consistent (every history it holds is contiguous).
+ */
+import { OPERATIONS, type Operation, SwfBackend, SwfFault, validateInput } from "@yieldflow/local-runner/dev-server";
+import fc from "fast-check";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+
+const RUNS = Number(process.env.YIELDFLOW_PROP_RUNS ?? 60);
+const ops = Object.keys(OPERATIONS) as Operation[];
+
+/** Values that look like SWF's: names from a small pool (so calls meet), numbers, timestamps, lists. */
+const names = fc.constantFrom(
+  "d",
+  "wf",
+  "act",
+  "1",
+  "w1",
+  "t",
+  "deciders",
+  "",
+  "x:y",
+  "NONE",
+  "60",
+  "__proto__",
+  "constructor",
+);
+/** Member names of nested shapes (so fuzzed objects sometimes are the shapes SWF expects). */
+const keys = fc.constantFrom(
+  "name",
+  "version",
+  "workflowId",
+  "runId",
+  "oldestDate",
+  "latestDate",
+  "tag",
+  "status",
+  "key",
+  "value",
+  "decisionType",
+  "scheduleActivityTaskDecisionAttributes",
+  "startTimerDecisionAttributes",
+  "activityType",
+  "activityId",
+  "timerId",
+  "startToFireTimeout",
+  "__proto__",
+  "constructor",
+  "toString",
+);
+const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+  v: fc.oneof(
+    { depthSize: "small" },
+    names,
+    fc.integer({ min: -2, max: 2_000 }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie("v"), { maxLength: 3 }),
+    fc.dictionary(keys, tie("v"), { maxKeys: 4 }),
+  ),
+})).v;
+/** A request: mostly the operation's own members with fuzzed values. */
+const requestFor = (op: Operation) =>
+  fc.oneof(
+    fc.record(Object.fromEntries(Object.keys(OPERATIONS[op]).map((k) => [k, value])), { requiredKeys: [] }),
+    value,
+  );
+const call = fc.constantFrom(...ops).chain((op) => fc.tuple(fc.constant(op), requestFor(op)));
+
+/** The set-up calls that let fuzzed calls reach deeper (a domain, types, an execution). */
+function seeded(): SwfBackend {
+  const b = new SwfBackend();
+  const t = Date.UTC(2026, 0, 1);
+  b.execute("RegisterDomain", { name: "d", workflowExecutionRetentionPeriodInDays: "1" }, t);
+  b.execute(
+    "RegisterWorkflowType",
+    {
+      domain: "d",
+      name: "wf",
+      version: "1",
+      defaultTaskList: { name: "deciders" },
+      defaultExecutionStartToCloseTimeout: "60",
+      defaultTaskStartToCloseTimeout: "60",
+      defaultChildPolicy: "TERMINATE",
+    },
+    t,
+  );
+  b.execute(
+    "RegisterActivityType",
+    {
+      domain: "d",
+      name: "act",
+      version: "1",
+      defaultTaskList: { name: "t" },
+      defaultTaskScheduleToCloseTimeout: "60",
+      defaultTaskScheduleToStartTimeout: "60",
+      defaultTaskStartToCloseTimeout: "60",
+      defaultTaskHeartbeatTimeout: "60",
+    },
+    t,
+  );
+  b.execute("StartWorkflowExecution", { domain: "d", workflowId: "w1", workflowType: { name: "wf", version: "1" } }, t);
+  return b;
+}
+
+test("any sequence of fuzzed calls gets results or SWF errors, and histories stay contiguous", () => {
+  fc.assert(
+    fc.property(fc.array(call, { minLength: 1, maxLength: 25 }), (calls) => {
+      const b = seeded();
+      let t = Date.UTC(2026, 0, 1);
+      for (const [op, input] of calls) {
+        t += 1_000;
+        try {
+          validateInput(op, input);
+          b.execute(op, input as Record<string, unknown>, t);
+        } catch (err) {
+          if (!(err instanceof SwfFault)) throw err;
+          assert.ok(err.status === 400, `${op}: status ${err.status}`);
+        }
+      }
+      for (const domain of b.domainNames())
+        for (const info of b.executions(domain)) {
+          const events = b.history(domain, info.runId) ?? [];
+          events.forEach((e, i) => assert.is(e.eventId, i + 1));
+        }
+    }),
+    { numRuns: RUNS * 5 },
+  );
+});
+
+test.run();
