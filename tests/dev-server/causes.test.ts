@@ -202,6 +202,37 @@ test("refused decisions are recorded as …Failed events with SWF's causes, and 
   assert.is(closed.executionInfo?.closeStatus, "COMPLETED");
 });
 
+test("open timers, activities and children are capped at 1,000 per execution", async () => {
+  const { swf } = h;
+  const domain = "limits";
+  await setUp(swf, domain);
+  const { runId } = await swf.send(
+    new SWF.StartWorkflowExecutionCommand({ domain, workflowId: "w", workflowType: { name: "wf", version: "1" } }),
+  );
+  const many = (n: number, make: (i: number) => SWF.Decision) => Array.from({ length: n }, (_, i) => make(i));
+  const t = await pollDecision(swf, domain);
+  await swf.send(
+    new SWF.RespondDecisionTaskCompletedCommand({
+      taskToken: t.taskToken,
+      decisions: [
+        ...many(1_001, (i) => ({
+          decisionType: "StartTimer",
+          startTimerDecisionAttributes: { timerId: `t${i}`, startToFireTimeout: "3600" },
+        })),
+        ...many(1_001, (i) => act(`a${i}`)),
+      ],
+    }),
+  );
+  const events = await historyOf(swf, domain, { workflowId: "w", runId: runId as string });
+  assert.equal(failures(events), [
+    ["StartTimerFailed", "OPEN_TIMERS_LIMIT_EXCEEDED"],
+    ["ScheduleActivityTaskFailed", "OPEN_ACTIVITIES_LIMIT_EXCEEDED"],
+  ]);
+  const d = await swf.send(new SWF.DescribeWorkflowExecutionCommand({ domain, execution: { workflowId: "w", runId } }));
+  assert.equal([d.openCounts?.openTimers, d.openCounts?.openActivityTasks], [1_000, 1_000]);
+  await swf.send(new SWF.TerminateWorkflowExecutionCommand({ domain, workflowId: "w" }));
+});
+
 test("every timeout type fires on the real clock", async () => {
   const { swf } = h;
   const domain = "timeouts";

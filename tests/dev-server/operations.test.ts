@@ -684,8 +684,6 @@ test("activity tasks: failed, heartbeat with cancelRequested, canceled, counted 
     (await swf.send(new SWF.CountPendingActivityTasksCommand({ domain, taskList: { name: "workers" } }))).count,
     0,
   );
-  const cannot = await rejection(swf.send(new SWF.RespondActivityTaskCanceledCommand({ taskToken: t2.taskToken })));
-  assert.is(cannot.name, "OperationNotPermittedFault");
   await swf.send(
     new SWF.RespondActivityTaskFailedCommand({ taskToken: t1.taskToken, reason: "boom", details: "stack" }),
   );

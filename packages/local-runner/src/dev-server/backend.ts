@@ -17,7 +17,6 @@ import type { Clock } from "../runner/clock.js";
 import { UnknownResourceError } from "../runner/errors.js";
 import { type CloseStatus, closeStatusOf } from "../runner/execution.js";
 import { WorkflowService } from "../runner/service.js";
-import { parseActivityToken } from "../runner/task-tokens.js";
 import { SwfFault, unknownResource, validationError } from "./faults.js";
 import type { Operation } from "./shapes.js";
 import { DomainTypes, dropUndefined, type TypeRecord } from "./types.js";
@@ -314,14 +313,8 @@ export class SwfBackend {
       }
       case "RespondActivityTaskCanceled": {
         const t = this.activityToken(i.taskToken);
-        const d = this.domain(t.domain, true);
-        const act = d.service.runById(t.runId)?.recorder.activities.get(parseActivityToken(t.internal).activityId);
-        if (act && !act.cancelRequested)
-          throw new SwfFault(
-            "OperationNotPermittedFault",
-            "the activity task was not asked to cancel; respond completed or failed instead",
-          );
-        if (!d.service.respondActivityTaskCanceled(t.internal, s(i.details))) throw unknownTask();
+        if (!this.domain(t.domain, true).service.respondActivityTaskCanceled(t.internal, s(i.details)))
+          throw unknownTask();
         this.forgetActivity(t.internal);
         return {};
       }

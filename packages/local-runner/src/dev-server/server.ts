@@ -236,6 +236,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err) => replyError(res, err));
   });
+  // SDK clients keep connections open between calls; a server that closes idle ones first makes them race
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 70_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const refusal = refuseForeign(req, host);
