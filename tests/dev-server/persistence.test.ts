@@ -145,4 +145,18 @@ test("a data file of another schema version, or that does not replay to its even
   assert.match(e2.message, "replays to 2 events but it recorded 1");
 });
 
+test("two servers cannot share a data file", async () => {
+  const data = join(dir, "shared.sqlite");
+  const first = await startDevServer({ port: 0, data });
+  try {
+    const e = await rejection(startDevServer({ port: 0, data }));
+    assert.is((e as Error & { code?: string }).code, "YF_DEV_SERVER_DATA");
+    assert.match(e.message, "in use by another dev server");
+  } finally {
+    await first.close();
+  }
+  const again = await startDevServer({ port: 0, data });
+  await again.close();
+});
+
 test.run();

@@ -79,7 +79,7 @@ interface Database {
 }
 
 /** Loads `better-sqlite3`, or says what to install. */
-function loadDriver(): new (file: string) => Database {
+function loadDriver(): new (file: string, options?: { timeout?: number }) => Database {
   const require = createRequire(import.meta.url);
   try {
     return require("better-sqlite3") as new (
@@ -105,14 +105,29 @@ export class SqliteStore implements Store {
   constructor(readonly file: string) {
     const Driver = loadDriver();
     try {
-      this.db = new Driver(file);
+      // no busy waiting: the file is this server's alone (see the lock below), so "busy" means another server
+      this.db = new Driver(file, { timeout: 0 });
     } catch (err) {
       throw new DataStoreError(`cannot open ${file} as an SQLite database: ${(err as Error).message}`, { cause: err });
     }
     // WAL with synchronous=NORMAL survives the process being killed at any point (the kernel has every committed
     // page); only a power loss could drop the last transactions.
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
+    try {
+      // one server per file: the lock is taken now and held until the server stops (or dies)
+      this.db.pragma("locking_mode = EXCLUSIVE");
+      this.db.pragma("journal_mode = WAL");
+      this.db.pragma("synchronous = NORMAL");
+      this.db.exec("BEGIN IMMEDIATE; COMMIT");
+    } catch (err) {
+      this.db.close();
+      const busy = /locked|busy/i.test((err as Error).message);
+      throw new DataStoreError(
+        busy
+          ? `${file} is in use by another dev server; stop it, or give this one another --data file`
+          : `cannot open ${file} as an SQLite database: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
     this.migrate();
     this.insertCall = this.db.prepare("INSERT INTO calls (at, op, input, tokens) VALUES (?, ?, ?, ?)");
     this.insertEvent = this.db.prepare(
