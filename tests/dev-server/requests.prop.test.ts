@@ -123,7 +123,7 @@ test("any sequence of fuzzed calls gets results or SWF errors, and histories sta
       for (const domain of b.domainNames())
         for (const info of b.executions(domain)) {
           const events = b.history(domain, info.runId) ?? [];
-          events.forEach((e, i) => assert.is(e.eventId, i + 1));
+          for (const [i, e] of events.entries()) assert.is(e.eventId, i + 1);
         }
     }),
     { numRuns: RUNS * 5 },

@@ -17,7 +17,10 @@ test.after(async () => {
 test("a 25,000-event execution is shown 1,000 events a page; its raw history is complete", async () => {
   const b = h.server.backend;
   let now = Date.now();
-  const x = (op: Parameters<typeof b.execute>[0], i: Record<string, unknown>) => b.execute(op, i, (now += 1));
+  const x = (op: Parameters<typeof b.execute>[0], i: Record<string, unknown>) => {
+    now += 1;
+    return b.execute(op, i, now);
+  };
   x("RegisterDomain", { name: "big", workflowExecutionRetentionPeriodInDays: "1" });
   x("RegisterWorkflowType", {
     domain: "big",

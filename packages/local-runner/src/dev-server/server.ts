@@ -92,11 +92,17 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   try {
     for (const entry of store.entries()) {
       const tokens = [...entry.tokens];
-      backend.execute(entry.op as Operation | "$fire", entry.input, entry.at, () => {
-        const t = tokens.shift();
-        if (t === undefined) throw new DataStoreError(`journal entry ${restored + 1} (${entry.op}) lacks a task token`);
-        return t;
-      });
+      try {
+        backend.execute(entry.op as Operation | "$fire", entry.input, entry.at, () => {
+          const t = tokens.shift();
+          if (t === undefined)
+            throw new DataStoreError(`journal entry ${restored + 1} (${entry.op}) lacks a task token`);
+          return t;
+        });
+      } catch (err) {
+        // a call that failed half-way fails again the same way; anything else is a journal this code cannot read
+        if (!entry.failed) throw err;
+      }
       backend.takeRecorded();
       lastNow = Math.max(lastNow, entry.at);
       restored++;
@@ -131,20 +137,31 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     if (op !== "$fire" && due !== undefined && due <= Date.now()) call("$fire", {});
     const at = now();
     const tokens: string[] = [];
+    let failure: unknown;
     const output = store.transaction(() => {
-      const out = backend.execute(op, input, at, () => {
-        const t = freshToken();
-        tokens.push(t);
-        return t;
-      });
+      let out: Record<string, unknown> = {};
+      try {
+        out = backend.execute(op, input, at, () => {
+          const t = freshToken();
+          tokens.push(t);
+          return t;
+        });
+      } catch (err) {
+        failure = err;
+      }
       const recorded = backend.takeRecorded();
+      // A refused call changes nothing, except a call that failed half-way through recording (a bug): what it
+      // recorded is journaled with it, so that a restart rebuilds exactly the state that answers later calls.
       const changed =
-        op === "$fire"
+        failure !== undefined
           ? recorded.length > 0
-          : !READ_ONLY.has(op) && !(isPoll(op) && (out.taskToken === "" || typeof input.nextPageToken === "string"));
-      if (changed) store.append({ at, op, input, tokens }, recorded);
+          : op === "$fire"
+            ? recorded.length > 0
+            : !READ_ONLY.has(op) && !(isPoll(op) && (out.taskToken === "" || typeof input.nextPageToken === "string"));
+      if (changed) store.append({ at, op, input, tokens, failed: failure !== undefined }, recorded);
       return out;
     });
+    if (failure !== undefined) throw failure;
     scheduleDeadline();
     return output;
   }
@@ -190,6 +207,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   function servePolls(): void {
     serving = false;
+    if (closed) return;
     for (const w of [...waiters]) {
       if (!waiters.includes(w)) continue;
       try {
@@ -210,7 +228,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     clearTimeout(w.timer);
   }
 
-  function poll(op: Waiter["op"], input: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): void {
+  function poll(op: Waiter["op"], input: Record<string, unknown>, res: ServerResponse): void {
     const first = call(op, input);
     if (first.taskToken !== "" || typeof input.nextPageToken === "string" || closed) {
       reply(res, 200, first);
@@ -229,7 +247,6 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     waiters.push(w);
     // a client that went away must not be handed a task it will never run
     res.on("close", () => remove(w));
-    req.on("aborted", () => remove(w));
   }
 
   // ─── HTTP ──────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -267,7 +284,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     validateInput(name, input);
     const i = input as Record<string, unknown>;
     if (name === "PollForDecisionTask" || name === "PollForActivityTask") {
-      poll(name, i, req, res);
+      poll(name, i, res);
       return;
     }
     reply(res, 200, call(name, i));

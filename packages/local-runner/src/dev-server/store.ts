@@ -27,6 +27,8 @@ export interface JournalEntry {
   input: Record<string, unknown>;
   /** The task tokens the call handed out, in order. */
   tokens: string[];
+  /** The call failed after recording events (journaled so that a restart rebuilds the same state). */
+  failed: boolean;
 }
 
 /** The dev server's persistence. */
@@ -129,7 +131,7 @@ export class SqliteStore implements Store {
       );
     }
     this.migrate();
-    this.insertCall = this.db.prepare("INSERT INTO calls (at, op, input, tokens) VALUES (?, ?, ?, ?)");
+    this.insertCall = this.db.prepare("INSERT INTO calls (at, op, input, tokens, failed) VALUES (?, ?, ?, ?, ?)");
     this.insertEvent = this.db.prepare(
       "INSERT INTO events (domain, run_id, event_id, event_type, event) VALUES (?, ?, ?, ?, ?)",
     );
@@ -149,7 +151,7 @@ export class SqliteStore implements Store {
       this.db.transaction(() => {
         this.db.exec(`
           CREATE TABLE calls (seq INTEGER PRIMARY KEY, at REAL NOT NULL, op TEXT NOT NULL, input TEXT NOT NULL,
-                              tokens TEXT NOT NULL);
+                              tokens TEXT NOT NULL, failed INTEGER NOT NULL DEFAULT 0);
           CREATE TABLE executions (domain TEXT NOT NULL, run_id TEXT NOT NULL, workflow_id TEXT NOT NULL,
                                    type_name TEXT NOT NULL, type_version TEXT NOT NULL, start_time REAL NOT NULL,
                                    close_time REAL, close_status TEXT, PRIMARY KEY (domain, run_id)) WITHOUT ROWID;
@@ -168,9 +170,15 @@ export class SqliteStore implements Store {
   }
 
   *entries(): Iterable<JournalEntry> {
-    for (const r of this.db.prepare("SELECT at, op, input, tokens FROM calls ORDER BY seq").iterate()) {
-      const row = r as { at: number; op: string; input: string; tokens: string };
-      yield { at: row.at, op: row.op, input: JSON.parse(row.input), tokens: JSON.parse(row.tokens) };
+    for (const r of this.db.prepare("SELECT at, op, input, tokens, failed FROM calls ORDER BY seq").iterate()) {
+      const row = r as { at: number; op: string; input: string; tokens: string; failed: number };
+      yield {
+        at: row.at,
+        op: row.op,
+        input: JSON.parse(row.input),
+        tokens: JSON.parse(row.tokens),
+        failed: row.failed === 1,
+      };
     }
   }
 
@@ -185,7 +193,13 @@ export class SqliteStore implements Store {
   }
 
   append(entry: JournalEntry, events: readonly RecordedEvent[]): void {
-    this.insertCall.run(entry.at, entry.op, JSON.stringify(entry.input), JSON.stringify(entry.tokens));
+    this.insertCall.run(
+      entry.at,
+      entry.op,
+      JSON.stringify(entry.input),
+      JSON.stringify(entry.tokens),
+      entry.failed ? 1 : 0,
+    );
     for (const { domain, info, event } of events) {
       this.insertEvent.run(domain, info.runId, event.eventId, event.eventType, JSON.stringify(event));
       if (event.eventType === "WorkflowExecutionStarted" || info.closeStatus !== undefined)
