@@ -362,7 +362,7 @@ test("signal, request cancel, terminate; list and count open and closed executio
   const c = await start("c");
   await swf.send(new SWF.SignalWorkflowExecutionCommand({ domain, workflowId: "a", signalName: "go", input: "{}" }));
   await swf.send(new SWF.RequestCancelWorkflowExecutionCommand({ domain, workflowId: "b", runId: b.runId }));
-  await swf.send(new SWF.TerminateWorkflowExecutionCommand({ domain, workflowId: "c", reason: "enough" }));
+  await swf.send(new SWF.TerminateWorkflowExecutionCommand({ domain, workflowId: "c", reason: "enough", details: "why" }));
   assert.is(
     (await rejection(swf.send(new SWF.SignalWorkflowExecutionCommand({ domain, workflowId: "c", signalName: "late" }))))
       .name,
@@ -383,6 +383,7 @@ test("signal, request cancel, terminate; list and count open and closed executio
   const hc = await historyOf(swf, domain, { workflowId: "c", runId: c.runId as string });
   assert.is(hc.at(-1)?.workflowExecutionTerminatedEventAttributes?.reason, "enough");
   assert.is(hc.at(-1)?.workflowExecutionTerminatedEventAttributes?.cause, "OPERATOR_INITIATED");
+  assert.is(hc.at(-1)?.workflowExecutionTerminatedEventAttributes?.details, "why");
   const since = { oldestDate: new Date(Date.now() - 60_000) };
   const open = await swf.send(new SWF.ListOpenWorkflowExecutionsCommand({ domain, startTimeFilter: since }));
   assert.equal(

@@ -250,7 +250,7 @@ export class SwfBackend {
       }
       case "TerminateWorkflowExecution": {
         const d = this.domain(i.domain);
-        d.service.terminateWorkflowExecution(i.workflowId as string, s(i.reason), runIdOf(i));
+        d.service.terminateWorkflowExecution(i.workflowId as string, s(i.reason), runIdOf(i), s(i.details));
         return {};
       }
       case "DescribeWorkflowExecution":

@@ -108,9 +108,9 @@ export class WorkflowService<R extends ServiceRegistry = Registry> implements Ac
   }
 
   /** TerminateWorkflowExecution; the run's children follow its child policy. */
-  terminateWorkflowExecution(workflowId: string, reason?: string, runId?: string): void {
+  terminateWorkflowExecution(workflowId: string, reason?: string, runId?: string, details?: string): void {
     const exec = this.openRun(workflowId, runId, "terminate");
-    this.mutate(exec, (b) => b.terminated(reason?.slice(0, SWF_LIMITS.reasonChars), "OPERATOR_INITIATED"));
+    this.mutate(exec, (b) => b.terminated(reason?.slice(0, SWF_LIMITS.reasonChars), "OPERATOR_INITIATED", details));
   }
 
   /** The run of `workflowId` with `runId`, or its latest run. Throws `UnknownResourceError`. */
