@@ -362,7 +362,9 @@ test("signal, request cancel, terminate; list and count open and closed executio
   const c = await start("c");
   await swf.send(new SWF.SignalWorkflowExecutionCommand({ domain, workflowId: "a", signalName: "go", input: "{}" }));
   await swf.send(new SWF.RequestCancelWorkflowExecutionCommand({ domain, workflowId: "b", runId: b.runId }));
-  await swf.send(new SWF.TerminateWorkflowExecutionCommand({ domain, workflowId: "c", reason: "enough", details: "why" }));
+  await swf.send(
+    new SWF.TerminateWorkflowExecutionCommand({ domain, workflowId: "c", reason: "enough", details: "why" }),
+  );
   assert.is(
     (await rejection(swf.send(new SWF.SignalWorkflowExecutionCommand({ domain, workflowId: "c", signalName: "late" }))))
       .name,

@@ -167,6 +167,34 @@ browserTest("the list shows executions, an execution page its timeline, and the 
     return (await page.locator("#status").textContent())?.trim() === "CANCELED" ? true : undefined;
   });
   assert.is(await page.locator("#cancel").count(), 0, "a closed execution has no buttons");
+  // signal and terminate from the page (the browser asks before terminating; saying no changes nothing)
+  const third = await swf.send(
+    new SWF.StartWorkflowExecutionCommand({
+      domain,
+      workflowId: "order-3",
+      workflowType: { name: "wf", version: "1" },
+    }),
+  );
+  await page.goto(`${server.url}/d/${domain}/e/${third.runId}`);
+  await page.fill("input[name=signalName]", "poke");
+  await page.fill("input[name=input]", '{"n":1}');
+  await page.click("#signal");
+  await page.waitForLoadState();
+  assert.match((await page.locator("tr.event").allTextContents()).join("\n"), "signalName: poke");
+  page.once("dialog", (d) => d.dismiss());
+  await page.click("#terminate");
+  await page.waitForTimeout(300);
+  const still = await swf.send(
+    new SWF.DescribeWorkflowExecutionCommand({ domain, execution: { workflowId: "order-3", runId: third.runId } }),
+  );
+  assert.is(still.executionInfo?.executionStatus, "OPEN");
+  page.once("dialog", (d) => d.accept());
+  await page.fill("input[name=reason]", "from the UI");
+  await page.click("#terminate");
+  await page.waitForURL(`${server.url}/d/${domain}/e/${third.runId}`);
+  assert.is((await page.locator("#status").textContent())?.trim(), "TERMINATED");
+  const terminated = (await historyOf(swf, domain, { workflowId: "order-3", runId: third.runId as string })).at(-1);
+  assert.is(terminated?.workflowExecutionTerminatedEventAttributes?.reason, "from the UI");
   if (process.env.YIELDFLOW_UI_SCREENSHOT) {
     await page.goto(`${server.url}/d/${domain}/e/${done.runId}`);
     await page.frameLocator("#timeline").locator("svg").waitFor();
