@@ -17,13 +17,12 @@ import type { Clock } from "../runner/clock.js";
 import { UnknownResourceError } from "../runner/errors.js";
 import { type CloseStatus, closeStatusOf } from "../runner/execution.js";
 import { WorkflowService } from "../runner/service.js";
+import { checkDecisions, checkDuration, checkId } from "./checks.js";
 import { SwfFault, unknownResource, validationError } from "./faults.js";
+import { badPageToken, decodePage, historyPage, paginate } from "./paging.js";
 import type { Operation } from "./shapes.js";
 import { DomainTypes, dropUndefined, type TypeRecord } from "./types.js";
 
-/** SWF's limit on events per history. */
-const DEFAULT_PAGE = 1_000;
-const MAX_TIMEOUT = 31_536_000;
 const ACCOUNT = "000000000000";
 
 /** A domain as SWF keeps it. */
@@ -798,151 +797,4 @@ function previousStarted(events: readonly HistoryEvent[], startedEventId: number
       return (e.decisionTaskCompletedEventAttributes?.startedEventId as number) ?? 0;
   }
   return 0;
-}
-
-/** IDs SWF refuses: `:` `/` `|`, control characters, or the literal `arn`. */
-function checkId(v: string, path: string): void {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: SWF refuses control characters in ids
-  if (/[:/|\u0000-\u001f\u007f-\u009f]/.test(v) || v === "arn")
-    throw validationError([
-      `Value '${v}' at '${path}' failed to satisfy constraint: Member must not contain ':', '/', '|', control characters or be the literal 'arn'`,
-    ]);
-}
-
-/** SWF durations: whole seconds up to a year, or NONE where allowed. */
-function checkDuration(v: string, path: string, noneAllowed: boolean): void {
-  if (v === "NONE" && noneAllowed) return;
-  if (!/^\d+$/.test(v) || Number(v) > MAX_TIMEOUT)
-    throw validationError([
-      `Value '${v}' at '${path}' failed to satisfy constraint: Member must be a whole number of seconds from 0 to ${MAX_TIMEOUT}${noneAllowed ? " or NONE" : ""}`,
-    ]);
-}
-
-const CLOSING = new Set([
-  "CompleteWorkflowExecution",
-  "FailWorkflowExecution",
-  "CancelWorkflowExecution",
-  "ContinueAsNewWorkflowExecution",
-]);
-const REQUIRED_ATTRIBUTES = new Set([
-  "ScheduleActivityTask",
-  "RequestCancelActivityTask",
-  "RecordMarker",
-  "StartTimer",
-  "CancelTimer",
-  "SignalExternalWorkflowExecution",
-  "RequestCancelExternalWorkflowExecution",
-  "StartChildWorkflowExecution",
-  "ScheduleLambdaFunction",
-]);
-
-/**
- * The checks SWF makes on decisions before it records anything: each one's attributes present, ids and durations
- * well formed, a closing decision only as the last one. Returns the decisions with their attributes present (an
- * empty object for closing decisions sent without).
- */
-function checkDecisions(raw: readonly Decision[]): Decision[] {
-  const closing = raw.findIndex((x) => CLOSING.has(x.decisionType as string));
-  if (closing >= 0 && closing < raw.length - 1)
-    throw new SwfFault(
-      "ValidationException",
-      `decision ${closing + 2} (${raw[closing + 1]?.decisionType}) comes after the closing decision ${closing + 1} (${raw[closing]?.decisionType}): a closing decision must be the last one`,
-    );
-  return raw.map((x, n) => checkDecision(x, n + 1));
-}
-
-function checkDecision(raw: Decision, n: number): Decision {
-  const type = raw.decisionType as string;
-  const key = `${type[0]?.toLowerCase()}${type.slice(1)}DecisionAttributes`;
-  const path = `decisions.${n}.member`;
-  const attrs = (raw as unknown as Record<string, unknown>)[key] as Record<string, unknown> | undefined;
-  if (attrs === undefined || attrs === null) {
-    if (REQUIRED_ATTRIBUTES.has(type))
-      throw validationError([`Value null at '${path}.${key}' failed to satisfy constraint: Member must not be null`]);
-    return { decisionType: type, [key]: {} } as unknown as Decision;
-  }
-  for (const idField of ["activityId", "timerId", "workflowId", "markerName", "signalName"])
-    if (typeof attrs[idField] === "string") checkId(attrs[idField] as string, `${path}.${key}.${idField}`);
-  for (const [k, v] of Object.entries(attrs))
-    if (k.endsWith("Timeout") && typeof v === "string")
-      checkDuration(v, `${path}.${key}.${k}`, k !== "startToFireTimeout" && k !== "executionStartToCloseTimeout");
-  return raw;
-}
-
-// ─── pagination ──────────────────────────────────────────────────────────────────────────────────────────────────
-
-function badPageToken(): SwfFault {
-  return validationError([
-    "Value at 'nextPageToken' failed to satisfy constraint: Member must be a nextPageToken this server returned",
-  ]);
-}
-
-function encodePage(p: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(p)).toString("base64url");
-}
-
-function decodePage(token: string): Record<string, unknown> {
-  let p: unknown;
-  try {
-    p = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-  } catch {
-    throw badPageToken();
-  }
-  if (typeof p !== "object" || p === null || Array.isArray(p)) throw badPageToken();
-  const o = (p as Record<string, unknown>).o;
-  if (typeof o !== "number" || !Number.isInteger(o) || o < 0) throw badPageToken();
-  return p as Record<string, unknown>;
-}
-
-function pageSize(i: Input): number {
-  const n = i.maximumPageSize;
-  return typeof n === "number" && n > 0 ? n : DEFAULT_PAGE;
-}
-
-/** A page of a sorted list; the token carries the offset and which list it pages. */
-function paginate<T>(all: readonly T[], i: Input, list: string): { items: T[]; next: { nextPageToken?: string } } {
-  const ordered = i.reverseOrder === true ? [...all].reverse() : all;
-  let offset = 0;
-  if (typeof i.nextPageToken === "string" && i.nextPageToken !== "") {
-    const p = decodePage(i.nextPageToken);
-    if (p.k !== list) throw badPageToken();
-    offset = p.o as number;
-  }
-  const size = pageSize(i);
-  const items = ordered.slice(offset, offset + size);
-  return {
-    items,
-    next: offset + size < ordered.length ? { nextPageToken: encodePage({ k: list, o: offset + size }) } : {},
-  };
-}
-
-/**
- * A page of a history's first `upTo` events (from index `f` of the base token), oldest first or newest first.
- * `base` names what is paged (a decision task's events, or GetWorkflowExecutionHistory's).
- */
-function historyPage(
-  events: readonly HistoryEvent[],
-  upTo: number,
-  i: Input,
-  base: Record<string, unknown>,
-): { events: HistoryEvent[]; next: { nextPageToken?: string } } {
-  let offset = 0;
-  if (typeof i.nextPageToken === "string" && i.nextPageToken !== "") {
-    const p = decodePage(i.nextPageToken);
-    if (p.k !== base.k || p.r !== base.r) throw badPageToken();
-    offset = p.o as number;
-  }
-  const from = typeof base.f === "number" ? base.f : 0;
-  const end = Math.min(upTo, events.length);
-  const reverse = i.reverseOrder === true;
-  const size = pageSize(i);
-  const total = end - from;
-  const slice = reverse
-    ? events.slice(Math.max(from, end - offset - size), end - offset).reverse()
-    : events.slice(from + offset, Math.min(end, from + offset + size));
-  const nextOffset = offset + size;
-  return {
-    events: slice,
-    next: nextOffset < total ? { nextPageToken: encodePage({ ...base, o: nextOffset }) } : {},
-  };
 }
