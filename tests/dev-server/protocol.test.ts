@@ -132,6 +132,7 @@ test("the same port serves the web UI", async () => {
   assert.match(res.headers.get("content-type") ?? "", "text/html");
   assert.match(await res.text(), "Domains");
   assert.is((await fetch(`${h.server.url}/nowhere`)).status, 404);
+  assert.is((await fetch(`${h.server.url}/d/%E0%A4%A`)).status, 404);
 });
 
 test("requests for another host name, and UI posts from another origin, are refused", async () => {

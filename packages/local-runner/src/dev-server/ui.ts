@@ -71,13 +71,22 @@ function notFound(res: ServerResponse, what: string): void {
   send(res, 404, "text/html; charset=utf-8", page("Not found", `<h1>Not found</h1><p>${esc(what)}</p>`));
 }
 
+/** A path segment, decoded (a malformed escape is kept as written: it then names nothing and gets a 404). */
+function decodePart(p: string): string {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    return p;
+  }
+}
+
 /** Serves a UI request (any request without an `X-Amz-Target`). */
 export function handleUi(req: IncomingMessage, res: ServerResponse, body: string, ctx: UiContext): void {
   const url = new URL(req.url ?? "/", "http://localhost");
   const parts = url.pathname
     .split("/")
     .filter((p) => p !== "")
-    .map(decodeURIComponent);
+    .map(decodePart);
   if (req.method === "GET" && parts.length === 0) {
     domainsPage(res, ctx);
     return;
