@@ -286,7 +286,7 @@ test("every timeout type fires on the real clock", async () => {
     eventually(async () => {
       const ev = await historyOf(swf, domain, { workflowId: id, runId: runs.get(id) as string });
       return ev.find((e) => e.eventType === type);
-    }, 4_000);
+    }, 8_000);
   const wf = await ended("wf-timeout", "WorkflowExecutionTimedOut");
   assert.is(wf.workflowExecutionTimedOutEventAttributes?.timeoutType, "START_TO_CLOSE");
   const dt = await ended("decision-timeout", "DecisionTaskTimedOut");
@@ -306,7 +306,7 @@ test("every timeout type fires on the real clock", async () => {
     assert.is(e.activityTaskTimedOutEventAttributes?.timeoutType, type, id);
     if (id === "heartbeat") assert.is(e.activityTaskTimedOutEventAttributes?.details, "d1");
     const elapsed = (e.eventTimestamp as Date).getTime() - t0;
-    assert.ok(elapsed >= 900 && elapsed < 3_500, `${id} timed out after ${elapsed} ms`);
+    assert.ok(elapsed >= 900 && elapsed < 8_000, `${id} timed out after ${elapsed} ms`);
   }
   assert.is(
     (await rejection(swf.send(new SWF.RespondActivityTaskCompletedCommand({ taskToken: st2c.taskToken })))).name,

@@ -79,7 +79,7 @@ test("a restarted server continues where it stopped; deadlines that passed fire;
     const fired = await eventually(async () => {
       const ev = await historyOf(swf, domain, { workflowId: "w1", runId: w1.runId as string });
       return ev.find((e) => e.eventType === "TimerFired") ? ev : undefined;
-    }, 3_000);
+    }, 8_000);
     assert.equal(fired.slice(0, before.length), before, "the history before the restart is unchanged");
     // the task token handed out before the restart still works, once
     await swf.send(new SWF.RespondActivityTaskCompletedCommand({ taskToken: running.taskToken, result: "done" }));
