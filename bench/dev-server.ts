@@ -6,9 +6,11 @@
  * Both sides decide with core's `Replayer` advanced incrementally (the runner's own decider does the same), so the
  * difference is the server: HTTP and JSON (SDK on the client, awsJson1_0 on the server), task tokens, long polls,
  * and for SQLite one committed transaction per call. The client is `@aws-sdk/client-swf`: one decider loop (polls
- * with `startAtPreviousStartedEvent`, so it is sent only the new events) and one activity worker loop.
+ * with `startAtPreviousStartedEvent`, so it is sent only the new events) and one activity worker loop. A fourth
+ * case runs the same loops with a bare JSON-over-HTTP client, to separate the server's cost from the SDK's.
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as SWF from "@aws-sdk/client-swf";
@@ -43,7 +45,7 @@ function expected(n: number): number {
   return x;
 }
 
-export type DevServerCase = "runner" | "dev-server/memory" | "dev-server/sqlite";
+export type DevServerCase = "runner" | "dev-server/memory" | "dev-server/sqlite" | "dev-server/memory, raw HTTP";
 
 /** One measured row. */
 export interface DevServerRow {
@@ -72,87 +74,131 @@ async function runnerSample(n: number): Promise<{ ms: number; tasks: number }> {
   return { ms, tasks };
 }
 
-async function serverSample(n: number, data: string | undefined): Promise<{ ms: number; tasks: number }> {
-  const server = await startDevServer({ port: 0, pollWaitMs: 5_000, ...(data !== undefined && { data }) });
+type Send = (op: string, input: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+/** `@aws-sdk/client-swf`, as users call SWF. */
+function sdkClient(url: string): { send: Send; close(): void } {
   const swf = new SWF.SWFClient({
-    endpoint: server.url,
+    endpoint: url,
     region: "us-east-1",
     credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
     maxAttempts: 1,
   });
+  const commands = SWF as unknown as Record<string, new (input: unknown) => SWF.PollForDecisionTaskCommand>;
+  return {
+    send: async (op, input) =>
+      (await swf.send(
+        new (commands[`${op}Command`] as typeof SWF.PollForDecisionTaskCommand)(input as never),
+      )) as unknown as Record<string, unknown>,
+    close: () => swf.destroy(),
+  };
+}
+
+/** A bare awsJson1_0 client (JSON over a keep-alive connection, no signing): what the server itself costs. */
+function rawClient(url: string): { send: Send; close(): void } {
+  const agent = new Agent({ keepAlive: true });
+  const send: Send = (op, input) =>
+    new Promise((resolve, reject) => {
+      const body = JSON.stringify(input);
+      const req = request(
+        url,
+        {
+          method: "POST",
+          agent,
+          headers: {
+            "content-type": "application/x-amz-json-1.0",
+            "x-amz-target": `SimpleWorkflowService.${op}`,
+            "content-length": Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (c: string) => {
+            text += c;
+          });
+          res.on("end", () => {
+            const out = JSON.parse(text) as Record<string, unknown>;
+            if (res.statusCode === 200) resolve(out);
+            else reject(new Error(`${op}: ${res.statusCode} ${text}`));
+          });
+        },
+      );
+      req.on("error", reject);
+      req.end(body);
+    });
+  return { send, close: () => agent.destroy() };
+}
+
+async function serverSample(
+  n: number,
+  data: string | undefined,
+  clientKind: "sdk" | "raw",
+): Promise<{ ms: number; tasks: number }> {
+  const server = await startDevServer({ port: 0, pollWaitMs: 5_000, ...(data !== undefined && { data }) });
+  const client = clientKind === "sdk" ? sdkClient(server.url) : rawClient(server.url);
+  const { send } = client;
   const domain = "bench";
   try {
-    await swf.send(new SWF.RegisterDomainCommand({ name: domain, workflowExecutionRetentionPeriodInDays: "1" }));
-    await swf.send(
-      new SWF.RegisterWorkflowTypeCommand({
-        domain,
-        name: sequence.name,
-        version: sequence.version,
-        defaultTaskList: { name: "bench-dev-deciders" },
-        defaultExecutionStartToCloseTimeout: "3600",
-        defaultTaskStartToCloseTimeout: "60",
-        defaultChildPolicy: "TERMINATE",
-      }),
-    );
-    await swf.send(new SWF.RegisterActivityTypeCommand({ domain, name: step.name, version: step.version }));
+    await send("RegisterDomain", { name: domain, workflowExecutionRetentionPeriodInDays: "1" });
+    await send("RegisterWorkflowType", {
+      domain,
+      name: sequence.name,
+      version: sequence.version,
+      defaultTaskList: { name: "bench-dev-deciders" },
+      defaultExecutionStartToCloseTimeout: "3600",
+      defaultTaskStartToCloseTimeout: "60",
+      defaultChildPolicy: "TERMINATE",
+    });
+    await send("RegisterActivityType", { domain, name: step.name, version: step.version });
     const t = performance.now();
-    const { runId } = await swf.send(
-      new SWF.StartWorkflowExecutionCommand({
-        domain,
-        workflowId: "bench",
-        workflowType: { name: sequence.name, version: sequence.version },
-        input: JSON.stringify(n),
-      }),
-    );
-    const replayer = new Replayer(sequence, { workflowId: "bench", runId: runId as string });
+    const { runId } = (await send("StartWorkflowExecution", {
+      domain,
+      workflowId: "bench",
+      workflowType: { name: sequence.name, version: sequence.version },
+      input: JSON.stringify(n),
+    })) as { runId: string };
+    const replayer = new Replayer(sequence, { workflowId: "bench", runId });
     let seen = 0;
     let tasks = 0;
     let done = false;
     const decider = (async () => {
       while (!done) {
-        const task = await swf.send(
-          new SWF.PollForDecisionTaskCommand({
-            domain,
-            taskList: { name: "bench-dev-deciders" },
-            startAtPreviousStartedEvent: true,
-          }),
-        );
+        const task = (await send("PollForDecisionTask", {
+          domain,
+          taskList: { name: "bench-dev-deciders" },
+          startAtPreviousStartedEvent: true,
+        })) as { taskToken: string; startedEventId: number; events: { eventId: number }[] };
         if (!task.taskToken) continue;
-        const fresh = (task.events ?? []).filter((e) => (e.eventId as number) > seen);
+        const fresh = task.events.filter((e) => e.eventId > seen);
         const result = replayer.advance(fresh);
-        seen = task.startedEventId as number;
+        seen = task.startedEventId;
         tasks++;
-        await swf.send(
-          new SWF.RespondDecisionTaskCompletedCommand({
-            taskToken: task.taskToken,
-            decisions: result.decisions as SWF.Decision[],
-          }),
-        );
+        await send("RespondDecisionTaskCompleted", { taskToken: task.taskToken, decisions: result.decisions });
         if (result.status.status !== "running") done = true;
       }
     })();
     const worker = (async () => {
       while (!done) {
-        const task = await swf.send(
-          new SWF.PollForActivityTaskCommand({ domain, taskList: { name: "bench-dev-workers" } }),
-        );
+        const task = (await send("PollForActivityTask", { domain, taskList: { name: "bench-dev-workers" } })) as {
+          taskToken: string;
+          input: string;
+        };
         if (!task.taskToken) continue;
-        const out = await stepFn(JSON.parse(task.input as string));
-        await swf.send(
-          new SWF.RespondActivityTaskCompletedCommand({ taskToken: task.taskToken, result: JSON.stringify(out) }),
-        );
+        const out = await stepFn(JSON.parse(task.input));
+        await send("RespondActivityTaskCompleted", { taskToken: task.taskToken, result: JSON.stringify(out) });
       }
     })();
     await decider;
     const ms = performance.now() - t;
     await server.close(); // answers the worker's waiting poll
     await worker;
-    const history = server.backend.history(domain, runId as string) ?? [];
+    const history = server.backend.history(domain, runId) ?? [];
     const completed = history.at(-1)?.workflowExecutionCompletedEventAttributes?.result;
     if (completed !== JSON.stringify(expected(n))) throw new Error(`dev server: wrong result ${completed}`);
     return { ms, tasks };
   } finally {
-    swf.destroy();
+    client.close();
     await server.close().catch(() => {});
   }
 }
@@ -168,14 +214,17 @@ export async function measureDevServer(
     runner: [],
     "dev-server/memory": [],
     "dev-server/sqlite": [],
+    "dev-server/memory, raw HTTP": [],
   };
   try {
     await runnerSample(Math.min(n, 50)); // warm-up
-    await serverSample(Math.min(n, 50), undefined);
+    await serverSample(Math.min(n, 50), undefined, "sdk");
+    await serverSample(Math.min(n, 50), undefined, "raw");
     for (let r = 0; r < rounds; r++) {
       samples.runner.push(await runnerSample(n));
-      samples["dev-server/memory"].push(await serverSample(n, undefined));
-      samples["dev-server/sqlite"].push(await serverSample(n, join(dir, `round-${r}.sqlite`)));
+      samples["dev-server/memory"].push(await serverSample(n, undefined, "sdk"));
+      samples["dev-server/sqlite"].push(await serverSample(n, join(dir, `round-${r}.sqlite`), "sdk"));
+      samples["dev-server/memory, raw HTTP"].push(await serverSample(n, undefined, "raw"));
       log(
         `  round ${r + 1}/${rounds}: ${Object.entries(samples)
           .map(([k, v]) => `${k} ${fmt(v.at(-1)?.ms ?? 0)} ms`)
