@@ -248,7 +248,7 @@ test("every timeout type fires on the real clock", async () => {
       }),
     );
   const runs = new Map<string, string>();
-  for (const id of ["wf-timeout", "decision-timeout", "s2s", "s2c", "st2c", "heartbeat"])
+  for (const id of ["wf-timeout", "decision-timeout", "decision-s2s", "s2s", "s2c", "st2c", "heartbeat"])
     runs.set(
       id,
       (
@@ -273,6 +273,16 @@ test("every timeout type fires on the real clock", async () => {
   };
   const t0 = Date.now();
   const stale = await pollDecision(swf, domain, "decision-timeout");
+  // decision tasks sent to a task list nobody polls time out (SCHEDULE_TO_START) and go back to the own list
+  const sticky = await pollDecision(swf, domain, "decision-s2s");
+  await swf.send(
+    new SWF.RespondDecisionTaskCompletedCommand({
+      taskToken: sticky.taskToken,
+      taskList: { name: "nobody-polls" },
+      taskListScheduleToStartTimeout: "1",
+    }),
+  );
+  await swf.send(new SWF.SignalWorkflowExecutionCommand({ domain, workflowId: "decision-s2s", signalName: "wake" }));
   await schedule("s2s", { scheduleToStartTimeout: "1" });
   await schedule("s2c", { scheduleToCloseTimeout: "1" });
   await schedule("st2c", { startToCloseTimeout: "1" });
@@ -296,6 +306,21 @@ test("every timeout type fires on the real clock", async () => {
     "UnknownResourceFault",
   );
   assert.ok((await pollDecision(swf, domain, "decision-timeout")).taskToken, "a new decision task was scheduled");
+  const s2s = await ended("decision-s2s", "DecisionTaskTimedOut");
+  assert.is(s2s.decisionTaskTimedOutEventAttributes?.timeoutType, "SCHEDULE_TO_START");
+  const back = await pollDecision(swf, domain, "decision-s2s");
+  const scheduled = (back.events ?? []).filter((e) => e.eventType === "DecisionTaskScheduled");
+  assert.equal(
+    scheduled.map((e) => [
+      e.decisionTaskScheduledEventAttributes?.taskList?.name,
+      e.decisionTaskScheduledEventAttributes?.scheduleToStartTimeout,
+    ]),
+    [
+      ["decision-s2s", undefined],
+      ["nobody-polls", "1"],
+      ["decision-s2s", undefined],
+    ],
+  );
   for (const [id, type] of [
     ["s2s", "SCHEDULE_TO_START"],
     ["s2c", "SCHEDULE_TO_CLOSE"],

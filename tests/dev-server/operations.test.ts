@@ -600,6 +600,34 @@ test("decision tasks: one open per execution, paged histories, previousStartedEv
   );
 });
 
+test("a decider can send the execution's next decision tasks to another task list (sticky)", async () => {
+  const { swf } = h;
+  const domain = "sticky";
+  await setUp(swf, domain);
+  await swf.send(
+    new SWF.StartWorkflowExecutionCommand({ domain, workflowId: "w", workflowType: { name: "wf", version: "1" } }),
+  );
+  const first = await pollDecision(swf, domain);
+  await swf.send(
+    new SWF.RespondDecisionTaskCompletedCommand({ taskToken: first.taskToken, taskList: { name: "host-1" } }),
+  );
+  await swf.send(new SWF.SignalWorkflowExecutionCommand({ domain, workflowId: "w", signalName: "s" }));
+  assert.is(
+    (await swf.send(new SWF.CountPendingDecisionTasksCommand({ domain, taskList: { name: "host-1" } }))).count,
+    1,
+  );
+  assert.is(
+    (await swf.send(new SWF.CountPendingDecisionTasksCommand({ domain, taskList: { name: "deciders" } }))).count,
+    0,
+  );
+  assert.is(
+    (await swf.send(new SWF.PollForDecisionTaskCommand({ domain, taskList: { name: "deciders" } }))).taskToken,
+    "",
+  );
+  const next = await pollDecision(swf, domain, "host-1");
+  assert.is(next.events?.at(-2)?.decisionTaskScheduledEventAttributes?.taskList?.name, "host-1");
+});
+
 test("task tokens are opaque, unguessable and work once", async () => {
   const { swf } = h;
   const domain = "tokens";

@@ -58,7 +58,12 @@ export class HistoryRecorder {
   readonly externals = new Map<number, OpenExternal>();
   /** Set once a closing event is recorded. */
   closedBy: EventType | undefined;
-  private openDecision: { scheduledEventId: number; startedEventId: number | undefined } | undefined;
+  private openDecision: { scheduledEventId: number; startedEventId: number | undefined; taskList: string } | undefined;
+  /**
+   * The decider's override of the decision task list (RespondDecisionTaskCompleted's `taskList`): permanent without
+   * a schedule-to-start timeout, reverted when a decision task waiting on it times out.
+   */
+  private taskListOverride: { name: string; scheduleToStartTimeout: string | undefined } | undefined;
   /** Events other than decision-task events since the open decision task started (they make a close UNHANDLED). */
   private newSinceStarted = 0;
   readonly defaultTaskList: string;
@@ -111,18 +116,63 @@ export class HistoryRecorder {
     return this.openDecision !== undefined && this.openDecision.startedEventId === undefined;
   }
 
+  /** The DecisionTaskScheduled event id of the scheduled (not yet started) decision task, if any. */
+  get scheduledDecisionTaskId(): number | undefined {
+    return this.openDecision?.startedEventId === undefined ? this.openDecision?.scheduledEventId : undefined;
+  }
+
+  /** The task list of the open decision task, or of the next one. */
+  get decisionTaskList(): string {
+    return this.openDecision?.taskList ?? this.taskListOverride?.name ?? this.defaultTaskList;
+  }
+
+  /**
+   * Sends the execution's next decision tasks to `taskList` (RespondDecisionTaskCompleted's `taskList` and
+   * `taskListScheduleToStartTimeout`): for good without a timeout; with one, until a decision task waits on it
+   * longer than that (it then times out, SCHEDULE_TO_START, and the execution goes back to its own task list).
+   */
+  overrideDecisionTaskList(taskList: string, scheduleToStartTimeout?: string): this {
+    this.taskListOverride = {
+      name: taskList,
+      scheduleToStartTimeout: scheduleToStartTimeout === "NONE" ? undefined : scheduleToStartTimeout,
+    };
+    return this;
+  }
+
   /** Schedules a decision task unless one is already scheduled (SWF keeps at most one scheduled). */
   scheduleDecisionTask(): this {
     if (this.openDecision === undefined) {
+      const taskList = this.taskListOverride?.name ?? this.defaultTaskList;
+      const scheduleToStart = this.taskListOverride?.scheduleToStartTimeout;
       this.openDecision = {
         scheduledEventId: this.add("DecisionTaskScheduled", {
-          taskList: { name: this.defaultTaskList },
+          taskList: { name: taskList },
           startToCloseTimeout: this.start.taskStartToCloseTimeout ?? "30",
+          ...(scheduleToStart !== undefined && { scheduleToStartTimeout: scheduleToStart }),
         }),
         startedEventId: undefined,
+        taskList,
       };
     }
     return this;
+  }
+
+  /**
+   * Times out the scheduled decision task nobody started within the override's schedule-to-start timeout: SWF
+   * reverts the task list override and schedules a new decision task on the execution's own task list.
+   */
+  timeOutScheduledDecisionTask(): this {
+    const open = this.openDecision;
+    if (!open || open.startedEventId !== undefined)
+      throw new InvalidArgumentError("no scheduled decision task to time out");
+    this.add("DecisionTaskTimedOut", {
+      timeoutType: "SCHEDULE_TO_START",
+      scheduledEventId: open.scheduledEventId,
+      startedEventId: 0,
+    });
+    this.openDecision = undefined;
+    this.taskListOverride = undefined;
+    return this.scheduleDecisionTask();
   }
 
   /** Starts the scheduled decision task; returns the DecisionTaskStarted event id. */

@@ -284,8 +284,8 @@ export class SwfBackend {
         for (const info of d.runs.values())
           if (
             info.closeStatus === undefined &&
-            info.taskList === name &&
-            d.service.runById(info.runId)?.recorder.decisionTaskScheduled
+            d.service.runById(info.runId)?.recorder.decisionTaskScheduled &&
+            d.service.runById(info.runId)?.recorder.decisionTaskList === name
           )
             count++;
         return { count, truncated: false };
@@ -670,7 +670,15 @@ export class SwfBackend {
     const decisions = checkDecisions((i.decisions as Decision[] | undefined) ?? []).map((x) =>
       d.types.withDefaults(x, info.workflowType),
     );
-    d.service.respondDecisionTaskCompleted(ref.internal, decisions);
+    const override = (i.taskList as { name: string } | undefined)?.name;
+    const scheduleToStart = s(i.taskListScheduleToStartTimeout);
+    if (override !== undefined) checkId(override, "taskList.name");
+    if (scheduleToStart !== undefined) checkDuration(scheduleToStart, "taskListScheduleToStartTimeout", true);
+    d.service.respondDecisionTaskCompleted(
+      ref.internal,
+      decisions,
+      override === undefined ? undefined : { name: override, scheduleToStartTimeout: scheduleToStart },
+    );
     this.tokens.delete(i.taskToken as string);
     if (this.decisionTokens.get(ref.runId) === i.taskToken) this.decisionTokens.delete(ref.runId);
     if (typeof i.executionContext === "string") info.latestExecutionContext = i.executionContext;

@@ -19,7 +19,9 @@ export type DeadlineKind =
   | { kind: "workflowTimeout" }
   | { kind: "decisionRetry" }
   /** A started decision task not answered within taskStartToCloseTimeout. */
-  | { kind: "decisionTimeout"; startedEventId: number };
+  | { kind: "decisionTimeout"; startedEventId: number }
+  /** A decision task scheduled on an overridden task list, not started within its schedule-to-start timeout. */
+  | { kind: "decisionScheduleTimeout"; scheduledEventId: number };
 
 /** One armed deadline. */
 export type Deadline = DeadlineKind & {
@@ -44,6 +46,8 @@ export function deadlineKey(runId: string, d: DeadlineKind): string {
       return `${runId}|decision`;
     case "decisionTimeout":
       return `${runId}|decision-timeout`;
+    case "decisionScheduleTimeout":
+      return `${runId}|decision-schedule-timeout`;
     default: {
       const unreachable: never = d;
       return unreachable;
@@ -161,6 +165,10 @@ export function fireDeadline(s: ServiceState, d: Deadline): void {
     case "decisionTimeout":
       // the decider never answered: DecisionTaskTimedOut, and a new decision task for whoever polls next
       if (b.startedDecisionTaskId === d.startedEventId) s.mutate(exec, (h) => h.timeOutDecisionTask());
+      return;
+    case "decisionScheduleTimeout":
+      // nobody polled the overridden task list in time: back to the execution's own task list
+      if (b.scheduledDecisionTaskId === d.scheduledEventId) s.mutate(exec, (h) => h.timeOutScheduledDecisionTask());
       return;
     default: {
       const unreachable: never = d;

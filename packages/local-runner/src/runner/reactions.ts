@@ -22,9 +22,16 @@ export function react(s: ServiceState, exec: ExecutionRecord, event: HistoryEven
         s.deadlines.arm(runId, s.clock.now() + Number(timeout) * 1000, { kind: "workflowTimeout" });
       return;
     }
-    case "DecisionTaskScheduled":
+    case "DecisionTaskScheduled": {
       s.decisionQueue.push(runId);
+      const timeout = event.decisionTaskScheduledEventAttributes?.scheduleToStartTimeout;
+      if (timeout !== undefined && /^\d+$/.test(timeout))
+        s.deadlines.arm(runId, s.clock.now() + Number(timeout) * 1000, {
+          kind: "decisionScheduleTimeout",
+          scheduledEventId: event.eventId as number,
+        });
       return;
+    }
     case "ActivityTaskScheduled": {
       const a = event.activityTaskScheduledEventAttributes;
       const act = a?.activityId === undefined ? undefined : b.activities.get(a.activityId);

@@ -270,7 +270,7 @@ export class WorkflowService<R extends ServiceRegistry = Registry> implements Ac
     for (;;) {
       const i = this.decisionQueue.findIndex((id) => {
         const r = this.runs.get(id)?.recorder;
-        return r === undefined || accept(r.defaultTaskList, id);
+        return r === undefined || accept(r.decisionTaskList, id);
       });
       if (i < 0) return undefined;
       const runId = this.decisionQueue.splice(i, 1)[0] as string;
@@ -296,11 +296,21 @@ export class WorkflowService<R extends ServiceRegistry = Registry> implements Ac
     }
   }
 
-  /** RespondDecisionTaskCompleted: records the decisions as SWF would (including SWF's …Failed events). */
-  respondDecisionTaskCompleted(taskToken: string, decisions: readonly Decision[]): void {
+  /**
+   * RespondDecisionTaskCompleted: records the decisions as SWF would (including SWF's …Failed events). `taskList`
+   * overrides where the execution's next decision tasks go (with `scheduleToStartTimeout`, until one waits longer).
+   */
+  respondDecisionTaskCompleted(
+    taskToken: string,
+    decisions: readonly Decision[],
+    taskList?: { name: string; scheduleToStartTimeout: string | undefined },
+  ): void {
     const exec = this.startedDecisionTask(taskToken);
     this.deadlines.disarm(deadlineKey(exec.runId, { kind: "decisionTimeout", startedEventId: 0 }));
-    this.mutate(exec, (b) => b.completeDecisionTask(decisions, this.recordOptions(exec)));
+    this.mutate(exec, (b) => {
+      if (taskList) b.overrideDecisionTaskList(taskList.name, taskList.scheduleToStartTimeout);
+      return b.completeDecisionTask(decisions, this.recordOptions(exec));
+    });
     exec.decisionFailures = 0;
   }
 
