@@ -600,6 +600,30 @@ test("decision tasks: one open per execution, paged histories, previousStartedEv
   );
 });
 
+test("terminate's childPolicy overrides the execution's: ABANDON leaves the child running", async () => {
+  const { swf } = h;
+  const domain = "abandon";
+  await setUp(swf, domain);
+  await swf.send(
+    new SWF.StartWorkflowExecutionCommand({ domain, workflowId: "p", workflowType: { name: "wf", version: "1" } }),
+  );
+  const t = await pollDecision(swf, domain);
+  const child: SWF.Decision = {
+    decisionType: "StartChildWorkflowExecution",
+    startChildWorkflowExecutionDecisionAttributes: { workflowType: { name: "wf", version: "1" }, workflowId: "kid" },
+  };
+  await swf.send(new SWF.RespondDecisionTaskCompletedCommand({ taskToken: t.taskToken, decisions: [child] }));
+  await swf.send(new SWF.TerminateWorkflowExecutionCommand({ domain, workflowId: "p", childPolicy: "ABANDON" }));
+  const open = await swf.send(
+    new SWF.ListOpenWorkflowExecutionsCommand({ domain, startTimeFilter: { oldestDate: new Date(0) } }),
+  );
+  assert.equal(
+    open.executionInfos?.map((e) => e.execution?.workflowId),
+    ["kid"],
+  );
+  await swf.send(new SWF.TerminateWorkflowExecutionCommand({ domain, workflowId: "kid" }));
+});
+
 test("a decider can send the execution's next decision tasks to another task list (sticky)", async () => {
   const { swf } = h;
   const domain = "sticky";

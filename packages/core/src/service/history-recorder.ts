@@ -14,6 +14,7 @@ import { InvalidArgumentError } from "../errors.js";
 import { type Decision, eventAttributesKey, type HistoryEvent } from "../history/events.js";
 import type {
   ActivityTaskTimeoutType,
+  ChildPolicy,
   EventAttributesMap,
   EventType,
   WorkflowExecutionTimeoutType,
@@ -431,9 +432,10 @@ export class HistoryRecorder {
     reason?: string,
     cause?: "CHILD_POLICY_APPLIED" | "EVENT_LIMIT_EXCEEDED" | "OPERATOR_INITIATED",
     details?: string,
+    childPolicy?: ChildPolicy,
   ): this {
     this.add("WorkflowExecutionTerminated", {
-      childPolicy: this.start.childPolicy ?? "TERMINATE",
+      childPolicy: childPolicy ?? this.start.childPolicy ?? "TERMINATE",
       ...(reason && { reason }),
       ...(details !== undefined && { details }),
       ...(cause && { cause }),

@@ -249,7 +249,8 @@ export class SwfBackend {
       }
       case "TerminateWorkflowExecution": {
         const d = this.domain(i.domain);
-        d.service.terminateWorkflowExecution(i.workflowId as string, s(i.reason), runIdOf(i), s(i.details));
+        const policy = i.childPolicy as ChildPolicy | undefined;
+        d.service.terminateWorkflowExecution(i.workflowId as string, s(i.reason), runIdOf(i), s(i.details), policy);
         return {};
       }
       case "DescribeWorkflowExecution":

@@ -16,7 +16,7 @@
  * `task-tokens.ts`, the shared state in `service-state.ts`.
  */
 import { createHash } from "node:crypto";
-import type { Decision, HistoryEvent } from "@yieldflow/core";
+import type { ChildPolicy, Decision, HistoryEvent } from "@yieldflow/core";
 import { SWF_LIMITS, timestampToMillis } from "@yieldflow/core";
 import { HistoryRecorder, type RecordOptions } from "@yieldflow/core/service";
 import type { ActivityTask, ActivityTaskService } from "./activity-runner.js";
@@ -107,10 +107,17 @@ export class WorkflowService<R extends ServiceRegistry = Registry> implements Ac
     this.mutate(exec, (b) => b.cancelRequested());
   }
 
-  /** TerminateWorkflowExecution; the run's children follow its child policy. */
-  terminateWorkflowExecution(workflowId: string, reason?: string, runId?: string, details?: string): void {
+  /** TerminateWorkflowExecution; the run's children follow `childPolicy`, by default the run's own. */
+  terminateWorkflowExecution(
+    workflowId: string,
+    reason?: string,
+    runId?: string,
+    details?: string,
+    childPolicy?: ChildPolicy,
+  ): void {
     const exec = this.openRun(workflowId, runId, "terminate");
-    this.mutate(exec, (b) => b.terminated(reason?.slice(0, SWF_LIMITS.reasonChars), "OPERATOR_INITIATED", details));
+    const why = reason?.slice(0, SWF_LIMITS.reasonChars);
+    this.mutate(exec, (b) => b.terminated(why, "OPERATOR_INITIATED", details, childPolicy));
   }
 
   /** The run of `workflowId` with `runId`, or its latest run. Throws `UnknownResourceError`. */
