@@ -550,6 +550,8 @@ test("decision tasks: one open per execution, paged histories, previousStartedEv
   );
   const d = await swf.send(new SWF.DescribeWorkflowExecutionCommand({ domain, execution: { workflowId: "w", runId } }));
   assert.is(d.latestExecutionContext, "ctx-1");
+  const completed = all.find((e) => e.eventType === "DecisionTaskCompleted");
+  assert.is(completed?.decisionTaskCompletedEventAttributes?.executionContext, "ctx-1");
   await swf.send(new SWF.RespondDecisionTaskCompletedCommand({ taskToken: second.taskToken, decisions: [] }));
   await swf.send(new SWF.SignalWorkflowExecutionCommand({ domain, workflowId: "w", signalName: "last" }));
   const third = await swf.send(

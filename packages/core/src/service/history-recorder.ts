@@ -204,9 +204,9 @@ export class HistoryRecorder {
    * Completes the started decision task with `decisions`, recording their events as SWF would, including SWF's
    * `…Failed` events: ids already in use, open-item limits, unknown types (with `options`), and a closing decision
    * made while new events arrived (UNHANDLED_DECISION, after which a new decision task is scheduled).
-   * Returns the DecisionTaskCompleted event id.
+   * `executionContext` is the decider's, recorded on DecisionTaskCompleted. Returns the DecisionTaskCompleted event id.
    */
-  completeDecisionTask(decisions: readonly Decision[], options: RecordOptions = {}): number {
+  completeDecisionTask(decisions: readonly Decision[], options: RecordOptions = {}, executionContext?: string): number {
     const open = this.openDecision;
     if (!open || open.startedEventId === undefined)
       throw new InvalidArgumentError("no started decision task to complete");
@@ -214,6 +214,7 @@ export class HistoryRecorder {
     const dtc = this.add("DecisionTaskCompleted", {
       scheduledEventId: open.scheduledEventId,
       startedEventId: open.startedEventId,
+      ...(executionContext !== undefined && { executionContext }),
     });
     this.openDecision = undefined;
     let needsDecision = false;

@@ -675,11 +675,10 @@ export class SwfBackend {
     const scheduleToStart = s(i.taskListScheduleToStartTimeout);
     if (override !== undefined) checkId(override, "taskList.name");
     if (scheduleToStart !== undefined) checkDuration(scheduleToStart, "taskListScheduleToStartTimeout", true);
-    d.service.respondDecisionTaskCompleted(
-      ref.internal,
-      decisions,
-      override === undefined ? undefined : { name: override, scheduleToStartTimeout: scheduleToStart },
-    );
+    d.service.respondDecisionTaskCompleted(ref.internal, decisions, {
+      executionContext: s(i.executionContext),
+      taskList: override === undefined ? undefined : { name: override, scheduleToStartTimeout: scheduleToStart },
+    });
     this.tokens.delete(i.taskToken as string);
     if (this.decisionTokens.get(ref.runId) === i.taskToken) this.decisionTokens.delete(ref.runId);
     if (typeof i.executionContext === "string") info.latestExecutionContext = i.executionContext;

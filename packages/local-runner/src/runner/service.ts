@@ -304,19 +304,24 @@ export class WorkflowService<R extends ServiceRegistry = Registry> implements Ac
   }
 
   /**
-   * RespondDecisionTaskCompleted: records the decisions as SWF would (including SWF's …Failed events). `taskList`
-   * overrides where the execution's next decision tasks go (with `scheduleToStartTimeout`, until one waits longer).
+   * RespondDecisionTaskCompleted: records the decisions as SWF would (including SWF's …Failed events), with the
+   * decider's `executionContext`. `taskList` overrides where the execution's next decision tasks go (with
+   * `scheduleToStartTimeout`, until one waits longer).
    */
   respondDecisionTaskCompleted(
     taskToken: string,
     decisions: readonly Decision[],
-    taskList?: { name: string; scheduleToStartTimeout: string | undefined },
+    response: {
+      executionContext?: string | undefined;
+      taskList?: { name: string; scheduleToStartTimeout: string | undefined } | undefined;
+    } = {},
   ): void {
     const exec = this.startedDecisionTask(taskToken);
     this.deadlines.disarm(deadlineKey(exec.runId, { kind: "decisionTimeout", startedEventId: 0 }));
     this.mutate(exec, (b) => {
+      const { taskList, executionContext } = response;
       if (taskList) b.overrideDecisionTaskList(taskList.name, taskList.scheduleToStartTimeout);
-      return b.completeDecisionTask(decisions, this.recordOptions(exec));
+      return b.completeDecisionTask(decisions, this.recordOptions(exec), executionContext);
     });
     exec.decisionFailures = 0;
   }
