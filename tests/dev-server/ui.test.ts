@@ -142,9 +142,10 @@ browserTest("the list shows executions, an execution page its timeline, and the 
     "input: 42",
   ])
     assert.match(table, text);
+  // the timeline chart (the `yieldflow history --html` page) in its frame names the activity
   const frame = page.frameLocator("#timeline");
-  await frame.locator("svg").waitFor();
-  assert.match((await frame.locator("svg").innerHTML()) ?? "", "act");
+  await frame.locator("body").waitFor();
+  assert.match((await frame.locator("body").textContent()) ?? "", "act");
   const raw = await (await page.request.get(`${server.url}/d/${domain}/e/${done.runId}/history.json`)).json();
   assert.is(raw.events.length, doneEvents.length);
 
@@ -197,7 +198,7 @@ browserTest("the list shows executions, an execution page its timeline, and the 
   assert.is(terminated?.workflowExecutionTerminatedEventAttributes?.reason, "from the UI");
   if (process.env.YIELDFLOW_UI_SCREENSHOT) {
     await page.goto(`${server.url}/d/${domain}/e/${done.runId}`);
-    await page.frameLocator("#timeline").locator("svg").waitFor();
+    await page.frameLocator("#timeline").locator("body").waitFor();
     await page.screenshot({ path: process.env.YIELDFLOW_UI_SCREENSHOT, fullPage: true });
   }
   await page.close();
