@@ -72,7 +72,27 @@ export {
 } from "./history/fold.js";
 export type * from "./history/swf-types.js";
 export { DecisionTypeValues, EventTypeValues } from "./history/swf-types.js";
-export { jsonSerializer, PayloadError, type Serializer } from "./payload/serializer.js";
+export type { PayloadCodec } from "./payload/codec.js";
+export {
+  ENVELOPE_VERSION,
+  isEnvelope,
+  type PayloadReference,
+  payloadReferences,
+  type ReferenceSite,
+} from "./payload/envelope.js";
+export {
+  type EncodedPayload,
+  PAYLOAD_LIMITS,
+  type PayloadErrorCode,
+  type PayloadOptions,
+  PayloadReadError,
+  Payloads,
+  PayloadTooLargeError,
+  type PayloadUpload,
+} from "./payload/pipeline.js";
+export { defaultSerializer, jsonSerializer, PayloadError, type Serializer } from "./payload/serializer.js";
+export { sha256Hex } from "./payload/sha256.js";
+export { MemoryPayloadStore, type PayloadStore } from "./payload/store.js";
 export type { LogEntry, WorkflowStatus } from "./replay/engine.js";
 export { childWorkflowId } from "./replay/ids.js";
 export { describeSignature, matchDecisions, type Signature, signatureOf } from "./replay/match.js";

@@ -11,6 +11,7 @@ import type { EffectRequest } from "./effects/effect.js";
 import type { RetryPolicy } from "./effects/retry.js";
 import { InvalidArgumentError } from "./errors.js";
 import type { ChildPolicy } from "./history/swf-types.js";
+import type { PayloadOptions } from "./payload/pipeline.js";
 
 /** Activity timeouts, as SWF names them. Each is a {@link Duration}; leave one out to use the type's default. */
 export interface ActivityTimeouts {
@@ -32,6 +33,11 @@ export interface ActivityOptions {
   taskPriority?: number;
   /** Default retry policy, used whenever the activity runs inside `retry(...)` without a policy of its own. */
   retry?: RetryPolicy;
+  /**
+   * Payload options of this type (PySWF's `Meta` data store): laid over the runner's or worker's default, e.g. a
+   * store of its own or an encryption codec. Applies to the values this type receives and returns.
+   */
+  payloads?: PayloadOptions;
   description?: string;
 }
 
@@ -45,6 +51,8 @@ export interface ActivityDefinition<I = unknown, O = unknown> {
   readonly taskPriority: number | undefined;
   readonly retry: RetryPolicy | undefined;
   readonly description: string | undefined;
+  /** Payload options of this type, laid over the runner's or worker's default. */
+  readonly payloads: PayloadOptions | undefined;
   /** @internal phantom types */
   readonly __io?: { input: I; output: O };
 }
@@ -81,6 +89,7 @@ export function defineActivity<I, O>(options: ActivityOptions): ActivityDefiniti
     taskPriority: options.taskPriority,
     retry: options.retry,
     description: options.description,
+    payloads: options.payloads,
   });
 }
 
@@ -131,6 +140,11 @@ export interface WorkflowOptions {
   timeouts?: { executionStartToClose?: Duration; taskStartToClose?: Duration };
   childPolicy?: ChildPolicy;
   description?: string;
+  /**
+   * Payload options of this type (PySWF's `Meta` data store): laid over the runner's or worker's default, e.g. a
+   * store of its own or an encryption codec. Applies to the values this type receives and returns.
+   */
+  payloads?: PayloadOptions;
 }
 
 /** The body of a workflow: a generator function that only uses `yield*` on yieldflow effects. */
@@ -148,6 +162,8 @@ export interface WorkflowDefinition<I = unknown, O = unknown> {
   };
   readonly childPolicy: ChildPolicy | undefined;
   readonly description: string | undefined;
+  /** Payload options of this type, laid over the runner's or worker's default. */
+  readonly payloads: PayloadOptions | undefined;
   readonly body: WorkflowBody<I, O>;
 }
 
@@ -183,6 +199,7 @@ export function defineWorkflow<I, O>(options: WorkflowOptions, body: WorkflowBod
     }),
     childPolicy: options.childPolicy,
     description: options.description,
+    payloads: options.payloads,
     body,
   });
 }
