@@ -9,6 +9,7 @@ import {
   type DecideResult,
   type Decision,
   decide,
+  defaultSerializer,
   type HistoryEvent,
   Replayer,
 } from "@yieldflow/core";
@@ -108,7 +109,7 @@ export function resultOf(decisions: readonly Decision[]): unknown {
   const last = decisions[decisions.length - 1];
   assert.is(last?.decisionType, "CompleteWorkflowExecution", `expected a completion, got ${types(decisions)}`);
   const r = attrs(last).result;
-  return r === undefined ? undefined : JSON.parse(r as string);
+  return defaultSerializer.deserialize(r as string | undefined);
 }
 
 /** Calls `fn` and returns what it threw (fails the test if it did not throw). */

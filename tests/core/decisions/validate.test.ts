@@ -9,9 +9,11 @@ import {
   InvalidArgumentError,
   InvalidDecisionError,
   makeDecision,
+  PayloadTooLargeError,
   SWF_LIMITS,
   swfIdProblem,
   validateDecision,
+  WorkflowTaskError,
 } from "@yieldflow/core";
 import { HistoryBuilder } from "@yieldflow/core/testing";
 import { suite } from "uvu";
@@ -267,19 +269,25 @@ ids("checkSwfId throws InvalidArgumentError naming what was checked", () => {
   checkSwfId("fine", "my thing");
 });
 
-ids("an oversized activity input makes decide throw InvalidDecisionError (YF_PAYLOAD_TOO_LARGE)", () => {
-  const act = defineActivity<string, void>({ name: "act", version: "1" });
-  const wf = defineWorkflow({ name: "big", version: "1" }, function* () {
-    yield* activity(act, "x".repeat(40_000));
-  });
-  const b = new HistoryBuilder({ workflowType: { name: "big", version: "1" } });
-  b.decisionTask();
-  const err = thrown(() => decide(wf, b.events));
-  assert.instance(err, InvalidDecisionError);
-  const e = err as InvalidDecisionError;
-  assert.is(e.code, "YF_PAYLOAD_TOO_LARGE");
-  assert.is(e.decisionType, "ScheduleActivityTask");
-  assert.is(e.field, "input");
-});
+ids(
+  "an oversized activity input without a payload store is YF_PAYLOAD_TOO_LARGE, thrown where the activity was called",
+  () => {
+    const act = defineActivity<string, void>({ name: "act", version: "1" });
+    const wf = defineWorkflow({ name: "big", version: "1" }, function* () {
+      yield* activity(act, "x".repeat(40_000));
+    });
+    const b = new HistoryBuilder({ workflowType: { name: "big", version: "1" } });
+    b.decisionTask();
+    const err = thrown(() => decide(wf, b.events));
+    // uncaught in the workflow: a bug at the call, so the decision task fails (and nothing is truncated)
+    assert.instance(err, WorkflowTaskError);
+    const cause = (err as WorkflowTaskError).cause as PayloadTooLargeError;
+    assert.instance(cause, PayloadTooLargeError);
+    assert.is(cause.code, "YF_PAYLOAD_TOO_LARGE");
+    assert.is(cause.size, 40_002);
+    assert.is(cause.limit, 32_768);
+    assert.match(cause.message, "activity act input");
+  },
+);
 
 ids.run();

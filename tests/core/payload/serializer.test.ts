@@ -90,7 +90,7 @@ test.run();
   review("a value the serializer cannot carry is thrown into workflow code where the effect was called", () => {
     const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
       try {
-        yield* activity(act, 10n as unknown as number);
+        yield* activity(act, (() => 10) as unknown as number);
         return "sent";
       } catch (err) {
         return `caught ${(err as Error).name}: ${(err as Error).message.slice(0, 20)}`;

@@ -73,7 +73,7 @@ t("ActivityTaskCompleted without a result → undefined", () => {
   const d = new Driver(once, 1);
   d.decide();
   d.b.activityCompleted("activity-1");
-  assert.equal(resultOf(d.decide().decisions), {});
+  assert.equal(resultOf(d.decide().decisions), { ok: undefined });
 });
 
 t("ActivityTaskFailed → ActivityFailure with the decoded remote error", () => {

@@ -130,13 +130,13 @@ markers("sideEffect returning undefined: marker without details, replays as unde
   assert.is(resultOf(d.decide().decisions), "undefined");
 });
 
-markers("the workflow sees the serialized value (a Date comes back as its JSON string)", () => {
+markers("the workflow sees the value as it comes back from the serializer (a Date stays a Date)", () => {
   const wf = defineWorkflow({ name: "se4", version: "1" }, function* () {
     const v = yield* sideEffect(() => new Date(Date.UTC(2026, 0, 2)));
-    return typeof v;
+    return v instanceof Date ? v.toISOString() : typeof v;
   });
   const d = new Driver(wf);
-  assert.is(resultOf(d.decide().decisions), "string");
+  assert.is(resultOf(d.decide().decisions), "2026-01-02T00:00:00.000Z");
 });
 
 markers("sideEffect that throws → WorkflowTaskError (YF_WORKFLOW_TASK), nothing recorded", () => {

@@ -6,12 +6,18 @@
 import { encodeRemoteError } from "../errors.js";
 import { SWF_LIMITS } from "./limits.js";
 
-/** The reason (≤ 256 characters), details (≤ 32,768) and, if they had to be shortened, a note saying how. */
-export function workflowFailure(error: unknown): { reason: string; details: string; shortened?: string } {
+/**
+ * The reason (≤ 256 characters), details and, if they had to be shortened, a note saying how. With a payload store
+ * (`outOfBand`), the details are kept whole: the payload pipeline stores them out of band if they do not fit.
+ */
+export function workflowFailure(
+  error: unknown,
+  outOfBand = false,
+): { reason: string; details: string; shortened?: string } {
   // no stack: it depends on the code path that replayed, and decisions must not
   const { reason: name, details } = encodeRemoteError(error, { stack: false });
   const reason = name.length <= SWF_LIMITS.reasonChars ? name : `${name.slice(0, SWF_LIMITS.reasonChars - 1)}…`;
-  if (details.length <= SWF_LIMITS.dataChars) return { reason, details };
+  if (outOfBand || details.length <= SWF_LIMITS.dataChars) return { reason, details };
   const body = JSON.parse(details) as {
     name: string;
     message: string;

@@ -125,9 +125,12 @@ export function completeWorkflowExecution(result: string | undefined): Decision 
   return makeDecision("CompleteWorkflowExecution", compact({ result }));
 }
 
-/** FailWorkflowExecution (see `workflowFailure` for a reason and details SWF accepts). */
-export function failWorkflowExecution(reason: string, details: string): Decision {
-  return makeDecision("FailWorkflowExecution", { reason, details });
+/**
+ * FailWorkflowExecution (see `workflowFailure` for a reason and details SWF accepts; `details` as the payload
+ * pipeline encoded them, possibly a reference to an object in a store).
+ */
+export function failWorkflowExecution(reason: string, details: string | undefined): Decision {
+  return makeDecision("FailWorkflowExecution", compact({ reason, details }));
 }
 
 /** CancelWorkflowExecution with serialized `details`. */

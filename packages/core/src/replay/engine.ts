@@ -24,7 +24,8 @@ import type { LogLevel } from "../effects/log.js";
 import { CancelledFailure, Failure, InvalidArgumentError, InvalidYieldError, WorkflowTaskError } from "../errors.js";
 import type { Decision } from "../history/events.js";
 import type { DecisionTask, HistoryState } from "../history/fold.js";
-import { PayloadError, type Serializer } from "../payload/serializer.js";
+import { type PayloadOptions, PayloadReadError, type Payloads, type PayloadUpload } from "../payload/pipeline.js";
+import { PayloadError } from "../payload/serializer.js";
 import type { WorkflowDefinition } from "../workflow.js";
 import { cancelFiber } from "./cancellation.js";
 import { type EffectHandler, effectHandlers } from "./effect-handlers.js";
@@ -55,9 +56,13 @@ export interface LogEntry {
 export interface EngineContext {
   workflowId: string;
   runId: string;
-  serializer: Serializer;
+  /** The payload pipeline (per-type pipelines come from `payloads.forType`). */
+  payloads: Payloads;
   maxDecisionsPerResponse: number;
 }
+
+/** What may carry its own payload options: a workflow or activity definition. */
+export type PayloadType = { readonly payloads?: PayloadOptions | undefined };
 
 /**
  * Drives one run of a workflow: deliver a decision task's inputs, let the code run, collect the decisions.
@@ -95,6 +100,8 @@ export class Engine {
   statusValue: WorkflowStatus = { status: "running" };
   logs: LogEntry[] = [];
   warnings: string[] = [];
+  /** Out-of-band payloads encoded during the current task: stored by the driver before it responds. */
+  uploads: PayloadUpload[] = [];
 
   constructor(
     readonly workflow: WorkflowDefinition<unknown, unknown>,
@@ -115,19 +122,20 @@ export class Engine {
     task: DecisionTask,
     replaying: boolean,
     historyLength: number,
-  ): { decisions: Decision[]; logs: LogEntry[]; warnings: string[] } {
+  ): { decisions: Decision[]; logs: LogEntry[]; warnings: string[]; uploads: PayloadUpload[] } {
     this.time = task.time;
     this.replaying = replaying;
     this.taskStartedEventId = task.startedEventId;
     this.historyLength = historyLength;
     this.logs = [];
     this.warnings = [];
+    this.uploads = [];
     for (const input of task.inputs) {
       deliverInput(this, input);
       this.drain();
     }
     const decisions = this.outbox.take(!replaying);
-    return { decisions, logs: this.logs, warnings: this.warnings };
+    return { decisions, logs: this.logs, warnings: this.warnings, uploads: this.uploads };
   }
 
   // ─── inputs ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -238,25 +246,30 @@ export class Engine {
         );
       }
     }
-    const ser = this.ctx.serializer;
     if (state === "ok") {
       let result: string | undefined;
       try {
-        result = ser.serialize(value);
+        result = this.encodeField(value, "the workflow's result");
       } catch (err) {
         throw this.taskError(
-          new PayloadError(`the workflow's result cannot be serialized: ${(err as Error).message}`, err),
+          new PayloadError(
+            `the workflow's result cannot be encoded: ${(err as Error).message}`,
+            err,
+            (err as PayloadError).code,
+          ),
         );
       }
       this.closing = to.completeWorkflowExecution(result);
       this.statusValue = { status: "completed", result: value };
     } else if (value instanceof CancelledFailure && this.cancelRequested) {
-      const details = ser.serialize(value.message);
+      const details = this.encodeField(value.message, "the workflow's cancellation details");
       this.closing = to.cancelWorkflowExecution(details);
       this.statusValue = { status: "canceled", details };
     } else {
-      const { reason, details, shortened } = workflowFailure(value);
-      if (shortened) this.warnings.push(shortened);
+      const failure = workflowFailure(value, this.ctx.payloads.forType(this.workflow).store !== undefined);
+      if (failure.shortened) this.warnings.push(failure.shortened);
+      const reason = failure.reason;
+      const details = this.encodeTextField(failure.details, "the workflow's failure details");
       this.closing = to.failWorkflowExecution(reason, details);
       this.statusValue = { status: "failed", reason, details, error: value };
     }
@@ -267,24 +280,62 @@ export class Engine {
    * Serializes a value the workflow passes to an effect. A value the serializer cannot carry is a bug at the call:
    * it is thrown into workflow code there (as a bad argument is), naming the effect.
    */
-  encode(value: unknown, what: string): string | undefined {
+  encode(value: unknown, what: string, type?: PayloadType): string | undefined {
     try {
-      return this.ctx.serializer.serialize(value);
+      return this.encodeField(value, what, type);
     } catch (err) {
+      if (err instanceof InvalidArgumentError) throw err; // PayloadTooLargeError keeps its code
       throw new InvalidArgumentError(`${what}: ${(err as Error).message}`);
     }
   }
 
+  /**
+   * The one place where a value becomes a field's text: the payload pipeline of `type` (an activity or child
+   * workflow definition; default this workflow's) serializes and encodes it, inline when it fits, otherwise as a
+   * reference whose object is listed in the task's uploads.
+   */
+  private encodeField(value: unknown, what: string, type?: PayloadType): string | undefined {
+    const { data, upload } = this.ctx.payloads.forType(type ?? this.workflow).encode(value, what);
+    if (upload) this.uploads.push(upload);
+    return data;
+  }
+
+  /** {@link encodeField} for text that is already serialized (failure details). */
+  private encodeTextField(text: string, what: string): string | undefined {
+    const { data, upload } = this.ctx.payloads.forType(this.workflow).encodeText(text, what);
+    if (upload) this.uploads.push(upload);
+    return data;
+  }
+
   /** Deserializes a payload from the history; one that cannot be read fails the decision task (PayloadError), saying which. */
-  decode(data: string | undefined, what: string): unknown {
+  decode(data: string | undefined, what: string, type?: PayloadType): unknown {
     try {
-      return this.ctx.serializer.deserialize(data);
+      return this.ctx.payloads.forType(type ?? this.workflow).decode(data, what);
     } catch (err) {
-      throw new PayloadError(
-        `workflow ${this.workflow.name} (run ${this.ctx.runId || "?"}), decision task at event ${this.taskStartedEventId}: ${what} cannot be deserialized: ${(err as Error).message}`,
-        err,
-      );
+      throw this.payloadError(err, what, "cannot be decoded");
     }
+  }
+
+  /** Opens a field's envelope (failure and heartbeat details): the text inside, or the field as it is. */
+  decodeText(data: string | undefined, what: string, type?: PayloadType): string | undefined {
+    try {
+      return this.ctx.payloads.forType(type ?? this.workflow).decodeText(data, what);
+    } catch (err) {
+      throw this.payloadError(err, what, "cannot be read");
+    }
+  }
+
+  private payloadError(err: unknown, what: string, verb: string): PayloadError {
+    if (err instanceof PayloadReadError) return err; // names the key and the event
+    const where = `workflow ${this.workflow.name} (run ${this.ctx.runId || "?"}), decision task at event ${this.taskStartedEventId}`;
+    if (err instanceof PayloadError && err.message.startsWith(what)) {
+      return new PayloadError(`${where}: ${err.message}`, err, err.code);
+    }
+    return new PayloadError(
+      `${where}: ${what} ${verb}: ${(err as Error).message}`,
+      err,
+      err instanceof PayloadError ? err.code : "YF_PAYLOAD",
+    );
   }
 
   taskError(err: unknown): WorkflowTaskError {

@@ -51,7 +51,10 @@ export function deliverInput(e: Engine, input: Input): undefined {
     }
     case "activityCompleted":
       return e.resolve("activity", input.id, (p) =>
-        p.op.settle("ok", e.decode(input.result, `the result of activity ${input.id}`)),
+        p.op.settle(
+          "ok",
+          e.decode(input.result, `the result of activity ${input.id}`, (p.descriptor as ActivityDescriptor).activity),
+        ),
       );
     case "activityFailed":
       return e.resolve("activity", input.id, (p) => {
@@ -61,7 +64,7 @@ export function deliverInput(e: Engine, input: Input): undefined {
           new ActivityFailure(
             input.id,
             { name: def.name, version: def.version },
-            decodeRemoteError(input.reason, input.details),
+            decodeRemoteError(input.reason, e.decodeText(input.details, `the failure of activity ${input.id}`, def)),
           ),
         );
       });
@@ -71,7 +74,12 @@ export function deliverInput(e: Engine, input: Input): undefined {
         const msg = `activity ${def.name}@${def.version} (${input.id}) timed out (${input.timeoutType})`;
         p.op.settle(
           "failed",
-          new TimeoutFailure({ kind: "activity", id: input.id }, input.timeoutType as TimeoutType, msg, input.details),
+          new TimeoutFailure(
+            { kind: "activity", id: input.id },
+            input.timeoutType as TimeoutType,
+            msg,
+            e.decodeText(input.details, `the heartbeat details of activity ${input.id}`, def),
+          ),
         );
       });
     case "activityCanceled":
@@ -88,10 +96,16 @@ export function deliverInput(e: Engine, input: Input): undefined {
     case "childClosed":
       return e.resolve("child", input.id, (p) => {
         const def = (p.descriptor as ChildDescriptor).workflow;
-        if (input.status === "COMPLETED") p.op.settle("ok", e.decode(input.result, `the result of child ${input.id}`));
+        if (input.status === "COMPLETED")
+          p.op.settle("ok", e.decode(input.result, `the result of child ${input.id}`, def));
         else {
           const error =
-            input.status === "TIMED_OUT" ? undefined : decodeRemoteError(input.reason ?? input.status, input.details);
+            input.status === "TIMED_OUT"
+              ? undefined
+              : decodeRemoteError(
+                  input.reason ?? input.status,
+                  e.decodeText(input.details, `the failure of child ${input.id}`, def),
+                );
           p.op.settle(
             "failed",
             new ChildWorkflowFailure(

@@ -15,7 +15,8 @@ import { fnv1a } from "../determinism/hash.js";
 import { HistoryError, InvalidArgumentError, YieldflowError } from "../errors.js";
 import type { Decision } from "../history/events.js";
 import { type DecisionTask, foldHistoryInPlace, type HistoryState, newHistoryState } from "../history/fold.js";
-import { jsonSerializer, type Serializer } from "../payload/serializer.js";
+import { type PayloadOptions, Payloads, type PayloadUpload } from "../payload/pipeline.js";
+import type { Serializer } from "../payload/serializer.js";
 import type { WorkflowDefinition } from "../workflow.js";
 import { Engine, type LogEntry, type WorkflowStatus } from "./engine.js";
 import { matchDecisions } from "./match.js";
@@ -29,7 +30,12 @@ export interface DecideOptions {
    * stable id is derived from the WorkflowExecutionStarted event.
    */
   runId?: string;
-  /** The payload serializer. Default JSON. */
+  /**
+   * The payload pipeline (serializer → codecs → store), or options to make one. Default: the default serializer,
+   * no codecs, no store. A driver passes its `Payloads` so that the objects it fetched before deciding are found.
+   */
+  payloads?: Payloads | PayloadOptions;
+  /** Shorthand for `payloads: { serializer }`. */
   serializer?: Serializer;
   /** Decisions per response before the rest are deferred with a wake-up timer. Default 100. */
   maxDecisionsPerResponse?: number;
@@ -49,6 +55,11 @@ export interface DecideResult {
   warnings: string[];
   /** The DecisionTaskStarted event id of the open task, if any. */
   decisionTaskStartedEventId: number | undefined;
+  /**
+   * Out-of-band payloads the decisions refer to: the driver stores them (`payloads.upload(uploads)`) before it
+   * responds, never after.
+   */
+  uploads: PayloadUpload[];
 }
 
 /**
@@ -78,7 +89,7 @@ export class Replayer {
   /** The open task this replayer decided, and what it decided. */
   private decidedOpen: { startedEventId: number; result: DecideResult } | undefined;
   private broken = false;
-  private readonly options: Required<Omit<DecideOptions, "serializer">> & { serializer: Serializer };
+  private readonly options: Required<Omit<DecideOptions, "serializer" | "payloads">> & { payloads: Payloads };
 
   constructor(
     // biome-ignore lint/suspicious/noExplicitAny: any workflow, whatever its input and output types
@@ -88,7 +99,10 @@ export class Replayer {
     this.options = {
       workflowId: options.workflowId ?? "",
       runId: options.runId ?? "",
-      serializer: options.serializer ?? jsonSerializer,
+      payloads:
+        options.payloads instanceof Payloads
+          ? options.payloads
+          : new Payloads({ ...(options.serializer && { serializer: options.serializer }), ...options.payloads }),
       maxDecisionsPerResponse: options.maxDecisionsPerResponse ?? SWF_LIMITS.maxDecisionsPerResponse,
     };
     const max = this.options.maxDecisionsPerResponse;
@@ -179,6 +193,7 @@ export class Replayer {
         logs: [],
         warnings: [],
         decisionTaskStartedEventId: undefined,
+        uploads: [],
       };
     }
     this.engine ??= this.newEngine();
@@ -200,10 +215,12 @@ export class Replayer {
     const warnings: string[] = [];
     let decisions: Decision[] = [];
     let logs: LogEntry[] = [];
+    let uploads: PayloadUpload[] = [];
     if (started) {
       const out = engine.runTask(started, false, historyLength);
       decisions = out.decisions;
       logs = out.logs;
+      uploads = out.uploads;
       warnings.push(...out.warnings);
     }
     if (historyLength >= SWF_LIMITS.warnHistoryEvents) {
@@ -218,6 +235,7 @@ export class Replayer {
       logs,
       warnings,
       decisionTaskStartedEventId: started?.startedEventId,
+      uploads,
     };
     if (started) this.decidedOpen = { startedEventId: started.startedEventId, result };
     return result;

@@ -9,7 +9,7 @@ import { checkUnused, openCommand } from "./commands.js";
 export function activity(e: Engine, effect: ActivityDescriptor, fiber: Fiber): Op {
   const id = e.nextId("activity", effect.id);
   checkUnused(e, "activity", id, "activity id");
-  const input = e.encode(effect.input, `activity ${effect.activity.name} input`);
+  const input = e.encode(effect.input, `activity ${effect.activity.name} input`, effect.activity);
   const decision = to.scheduleActivityTask(effect, id, input);
   return openCommand(e, "activity", id, fiber, decision, () => to.requestCancelActivityTask(id), effect);
 }
