@@ -119,7 +119,7 @@ function replacerFor(wrappers: Wrappers) {
         if (value instanceof Set) return tagged(wrappers, "set", [...value]);
         if (value instanceof Error) {
           const body: Record<string, unknown> = { name: value.name, message: value.message };
-          if (value.cause !== undefined) body.cause = value.cause;
+          if (Object.hasOwn(value, "cause")) body.cause = value.cause;
           for (const k of Object.keys(value))
             if (!(k in body) && k !== "stack") body[k] = (value as unknown as Record<string, unknown>)[k];
           wrappers.add(body);

@@ -5,7 +5,7 @@
  */
 import { encodeRemoteError } from "../errors.js";
 import type { Decision, HistoryEvent } from "../history/events.js";
-import { jsonSerializer, type Serializer } from "../payload/serializer.js";
+import { defaultSerializer, type Serializer } from "../payload/serializer.js";
 import type { WorkflowStatus } from "../replay/engine.js";
 import { type DecideOptions, decide, Replayer } from "../replay/replayer.js";
 import type { WorkflowDefinition } from "../workflow.js";
@@ -89,7 +89,7 @@ export function nextTimer(b: HistoryBuilder): string | undefined {
 }
 
 /** Applies one happening to the builder; payloads go through `ser` (default JSON), as a worker's would. */
-export function applyHappening(b: HistoryBuilder, h: Happening, ser: Serializer = jsonSerializer): void {
+export function applyHappening(b: HistoryBuilder, h: Happening, ser: Serializer = defaultSerializer): void {
   switch (h.kind) {
     case "activityCompleted":
       b.activityCompleted(h.activityId, ser.serialize(h.result));
@@ -137,7 +137,7 @@ export function applyHappening(b: HistoryBuilder, h: Happening, ser: Serializer 
 export function simulate<I>(workflow: WorkflowDefinition<I, unknown>, options: SimulateOptions = {}): Simulation {
   const b = new HistoryBuilder({
     workflowType: { name: workflow.name, version: workflow.version },
-    ...(options.input !== undefined && { input: (options.serializer ?? jsonSerializer).serialize(options.input) }),
+    ...(options.input !== undefined && { input: (options.serializer ?? defaultSerializer).serialize(options.input) }),
   });
   b.scheduleDecisionTask();
   const next = options.next ?? inOrder;
