@@ -187,9 +187,12 @@ test("the engine encodes every field through the pipeline: big inputs, markers a
   const lease = await reader.fetch(b.events);
   const done = decide(wf, b.events, { payloads: reader, workflowId: "w", runId: "r" });
   lease.release();
-  const close = done.decisions.at(-1);
-  assert.is(close?.decisionType, "CompleteWorkflowExecution");
-  assert.equal(JSON.parse(close?.completeWorkflowExecutionDecisionAttributes?.result ?? ""), {
+  const close = done.decisions.at(-1) as {
+    decisionType: string;
+    completeWorkflowExecutionDecisionAttributes?: { result?: string };
+  };
+  assert.is(close.decisionType, "CompleteWorkflowExecution");
+  assert.equal(JSON.parse(close.completeWorkflowExecutionDecisionAttributes?.result ?? ""), {
     len: 60_000 - 2 + 50_000 - 2,
     tail: "xxx",
   });
