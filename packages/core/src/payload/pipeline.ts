@@ -444,6 +444,11 @@ export class Payloads {
     return bytes;
   }
 
+  /** The uploads this process does not know to be stored already (an empty list: nothing to wait for). */
+  notStored(uploads: readonly PayloadUpload[]): PayloadUpload[] {
+    return uploads.filter((u) => !this.shared.stored.has(u.key));
+  }
+
   /** Stores what decisions (or a response) refer to, skipping objects this process knows are stored. */
   async upload(uploads: readonly PayloadUpload[]): Promise<void> {
     const todo = new Map<string, PayloadUpload>();

@@ -10,8 +10,10 @@
 import {
   type ActivityContext,
   type ActivityImplementation,
+  type EncodedPayload,
   encodeRemoteError,
-  type Serializer,
+  PAYLOAD_LIMITS,
+  type Payloads,
   SWF_LIMITS,
 } from "@yieldflow/core";
 
@@ -33,8 +35,6 @@ export interface ActivityTaskService {
   recordActivityTaskHeartbeat(taskToken: string, details?: string): { cancelRequested: boolean };
 }
 
-/** SWF's `LimitedData`: heartbeat details are at most 2,048 characters. */
-const HEARTBEAT_DETAILS_CHARS = 2048;
 
 interface Running {
   task: ActivityTask;
@@ -53,7 +53,7 @@ export class ActivityRunner {
 
   constructor(
     private readonly service: ActivityTaskService,
-    private readonly serializer: Serializer,
+    private readonly payloads: Payloads,
     readonly maxConcurrent: number,
     private readonly onSettled: () => void,
   ) {}
@@ -72,7 +72,9 @@ export class ActivityRunner {
   run(task: ActivityTask, impl: ActivityImplementation<unknown, unknown>): void {
     const entry: Running = { task, controller: new AbortController(), cancelRequested: false, closed: false };
     this.running.set(task.taskToken, entry);
-    const ser = this.serializer;
+    // the activity type's pipeline: it decodes the input and encodes the result, details and heartbeats
+    const payloads = this.payloads.forType(impl.definition);
+    const what = `activity ${task.activityType.name} (${task.activityId})`;
     const context: ActivityContext = {
       activityId: task.activityId,
       activityType: task.activityType,
@@ -80,17 +82,30 @@ export class ActivityRunner {
       signal: entry.controller.signal,
       heartbeat: async (details?: unknown) => {
         if (entry.closed) return true;
-        const data = details === undefined ? undefined : ser.serialize(details)?.slice(0, HEARTBEAT_DETAILS_CHARS);
+        // SWF's LimitedData: 2,048 characters; larger details go out of band (never truncated)
+        const { data, upload } = payloads.encode(details, `${what} heartbeat details`, PAYLOAD_LIMITS.heartbeat);
+        if (upload) await payloads.upload([upload]);
+        if (entry.closed) return true;
         const { cancelRequested } = this.service.recordActivityTaskHeartbeat(task.taskToken, data);
         if (cancelRequested) this.requestCancel(task.taskToken);
         return cancelRequested || entry.closed;
       },
     };
+    const input = { eventId: task.startedEventId, activityTaskStartedEventAttributes: { input: task.input } };
     Promise.resolve()
-      .then(() => impl.run(ser.deserialize(task.input), context))
+      .then(async () => {
+        // the input's out-of-band object is read before the function runs; one that cannot be read fails the task
+        const lease = await payloads.fetch([input]);
+        try {
+          return payloads.decode(task.input, `${what} input`);
+        } finally {
+          lease.release();
+        }
+      })
+      .then((decoded) => impl.run(decoded, context))
       .then(
-        (value) => this.settle(entry, { ok: true, value }),
-        (error: unknown) => this.settle(entry, { ok: false, error }),
+        (value) => this.settle(entry, payloads, { ok: true, value }),
+        (error: unknown) => this.settle(entry, payloads, { ok: false, error }),
       );
   }
 
@@ -119,58 +134,96 @@ export class ActivityRunner {
     for (const token of [...this.running.keys()]) this.close(token, reason);
   }
 
-  private settle(entry: Running, outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): void {
-    this.running.delete(entry.task.taskToken);
+  private async settle(
+    entry: Running,
+    payloads: Payloads,
+    outcome: { ok: true; value: unknown } | { ok: false; error: unknown },
+  ): Promise<void> {
     if (entry.closed) {
+      this.running.delete(entry.task.taskToken);
       // an abandoned function finally ended: its slot is free again, its outcome is not reported
       this.abandoned--;
       this.onSettled();
       return;
     }
-    entry.closed = true;
     const token = entry.task.taskToken;
+    const what = `activity ${entry.task.activityType.name} (${entry.task.activityId})`;
+    // Reports at most once, and only if the engine did not close the task while its payloads were being stored.
+    // The entry leaves `running` before the report, so what the report triggers (the run closing) finds it gone.
+    const report = (send: () => void) => {
+      if (entry.closed) return;
+      entry.closed = true;
+      this.running.delete(token);
+      send();
+    };
     try {
       if (entry.cancelRequested) {
         // Cancellation was requested: whether the function threw (the usual acknowledgement) or returned, this
         // worker answers RespondActivityTaskCanceled, as SWF expects of a worker that saw cancelRequested.
         const details = outcome.ok
-          ? this.serializer.serialize(outcome.value)
-          : outcome.error instanceof Error
-            ? outcome.error.message
-            : String(outcome.error);
-        this.service.respondActivityTaskCanceled(token, details?.slice(0, SWF_LIMITS.dataChars));
+          ? await this.encoded(payloads, () => payloads.encode(outcome.value, `${what} cancellation details`))
+          : await this.encoded(payloads, () =>
+              payloads.encodeText(
+                outcome.error instanceof Error ? outcome.error.message : String(outcome.error),
+                `${what} cancellation details`,
+              ),
+            );
+        report(() => this.service.respondActivityTaskCanceled(token, details));
       } else if (outcome.ok) {
         let result: string | undefined;
         try {
-          result = this.serializer.serialize(outcome.value);
+          // stored before the response that refers to it
+          result = await this.encoded(payloads, () => payloads.encode(outcome.value, `${what} result`));
         } catch (err) {
-          this.fail(token, err);
+          const failure = await this.failure(payloads, what, err);
+          report(() => this.service.respondActivityTaskFailed(token, failure.reason, failure.details));
           return;
         }
-        if (result !== undefined && result.length > SWF_LIMITS.dataChars) {
-          const { reason, details } = encodeRemoteError(
-            new Error(
-              `activity ${entry.task.activityType.name} returned ${result.length} characters; SWF results are limited to ${SWF_LIMITS.dataChars}`,
-            ),
-          );
-          this.service.respondActivityTaskFailed(token, "YF_PAYLOAD_TOO_LARGE", details || reason);
-          return;
-        }
-        this.service.respondActivityTaskCompleted(token, result);
+        report(() => this.service.respondActivityTaskCompleted(token, result));
       } else {
-        this.fail(token, outcome.error);
+        const failure = await this.failure(payloads, what, outcome.error);
+        report(() => this.service.respondActivityTaskFailed(token, failure.reason, failure.details));
       }
+    } catch (err) {
+      // the details could not be encoded or stored: report that instead (small, inline)
+      const { reason, details } = encodeRemoteError(err);
+      report(() =>
+        this.service.respondActivityTaskFailed(
+          token,
+          reason.slice(0, SWF_LIMITS.reasonChars),
+          details.slice(0, SWF_LIMITS.dataChars),
+        ),
+      );
     } finally {
+      if (this.running.get(token) === entry) {
+        // the engine closed it while its payloads were being stored: it was counted as abandoned
+        this.running.delete(token);
+        this.abandoned--;
+      }
       this.onSettled();
     }
   }
 
-  private fail(token: string, error: unknown): void {
+  /** Runs `encode` and stores its object, if any, before returning the field's text. */
+  private async encoded(payloads: Payloads, encode: () => EncodedPayload): Promise<string | undefined> {
+    const { data, upload } = encode();
+    if (upload) await payloads.upload([upload]);
+    return data;
+  }
+
+  /** A failure's reason (≤ 256 characters) and its whole details through the payload pipeline. */
+  private async failure(
+    payloads: Payloads,
+    what: string,
+    error: unknown,
+  ): Promise<{ reason: string; details: string | undefined }> {
     const { reason, details } = encodeRemoteError(error);
-    this.service.respondActivityTaskFailed(
-      token,
-      reason.slice(0, SWF_LIMITS.reasonChars),
-      details.slice(0, SWF_LIMITS.dataChars),
-    );
+    let data: string | undefined;
+    try {
+      data = await this.encoded(payloads, () => payloads.encodeText(details, `${what} failure details`));
+    } catch {
+      data = details.slice(0, SWF_LIMITS.dataChars); // no store: as before, the details are cut to fit
+    }
+    return { reason: reason.slice(0, SWF_LIMITS.reasonChars), details: data };
   }
 }

@@ -4,7 +4,13 @@
  * A failed task drops the run's replayer; the next task rebuilds it from the full history.
  */
 
-import { type DecideResult, Replayer, type Serializer, type WorkflowDefinition } from "@yieldflow/core";
+import {
+  type DecideResult,
+  type HistoryEvent,
+  type Payloads,
+  Replayer,
+  type WorkflowDefinition,
+} from "@yieldflow/core";
 import type { PolledDecisionTask } from "./service-state.js";
 
 /** Decides decision tasks in process, with a replayer cached per run. */
@@ -14,7 +20,7 @@ export class LocalDecider {
   constructor(
     // biome-ignore lint/suspicious/noExplicitAny: workflows of any input and output types
     private readonly lookup: (type: { name: string; version: string }) => WorkflowDefinition<any, any> | undefined,
-    private readonly serializer: Serializer,
+    private readonly payloads: Payloads,
   ) {}
 
   /** Decides `task` (the parts of a polled decision task a decider uses). Throws what core throws (`NondeterminismError`, `WorkflowTaskError`, `HistoryError`, …). */
@@ -28,7 +34,7 @@ export class LocalDecider {
           `no workflow ${task.workflowType.name}@${task.workflowType.version} is registered with this runner`,
         );
       }
-      cached = { replayer: new Replayer(workflow, { workflowId, runId, serializer: this.serializer }), seen: 0 };
+      cached = { replayer: new Replayer(workflow, { workflowId, runId, payloads: this.payloads }), seen: 0 };
       this.cache.set(runId, cached);
     }
     try {
@@ -39,6 +45,15 @@ export class LocalDecider {
       this.cache.delete(runId);
       throw err;
     }
+  }
+
+  /**
+   * The events that deciding `task` will read: the new ones when the run's replayer is cached, else all of them.
+   * The driver fetches the out-of-band payloads they refer to before deciding.
+   */
+  eventsToRead(task: Pick<PolledDecisionTask, "workflowExecution" | "events">): readonly HistoryEvent[] {
+    const cached = this.cache.get(task.workflowExecution.runId);
+    return cached && cached.seen <= task.events.length ? task.events.slice(cached.seen) : task.events;
   }
 
   /** Drops the cached replayer of a run (it closed). */

@@ -3,7 +3,7 @@
  * recorder of events (the engine never writes events any other way). Everything here can be rebuilt from the
  * history, which is what lets a later dev server persist or serve it.
  */
-import type { HistoryEvent, Serializer } from "@yieldflow/core";
+import type { HistoryEvent, Payloads } from "@yieldflow/core";
 import type { HistoryRecorder } from "@yieldflow/core/service";
 import { WorkflowExecutionError } from "./errors.js";
 
@@ -88,20 +88,28 @@ export function describeExecution(x: ExecutionRecord): ExecutionStatus {
  * What a closed run amounts to: its result (COMPLETED), the run it continued as (CONTINUED_AS_NEW), or a thrown
  * `WorkflowExecutionError` carrying the recorded reason and details (FAILED, CANCELED, TERMINATED, TIMED_OUT).
  */
-export function outcomeOf(exec: ExecutionRecord, serializer: Serializer): { value: unknown } | { continuedAs: string } {
+export function outcomeOf(exec: ExecutionRecord, payloads: Payloads): { value: unknown } | { continuedAs: string } {
   const close = exec.recorder.events[exec.recorder.events.length - 1] as HistoryEvent;
+  // details are shown as recorded, with an envelope opened (an object that cannot be read: as recorded)
+  const text = (data: string | undefined, what: string) => {
+    try {
+      return payloads.decodeText(data, what);
+    } catch {
+      return data;
+    }
+  };
   switch (exec.closeStatus) {
     case "CONTINUED_AS_NEW":
       return { continuedAs: exec.nextRunId as string };
     case "COMPLETED":
-      return { value: serializer.deserialize(close.workflowExecutionCompletedEventAttributes?.result) };
+      return { value: payloads.decode(close.workflowExecutionCompletedEventAttributes?.result, "the workflow's result") };
     case "FAILED": {
       const a = close.workflowExecutionFailedEventAttributes;
-      throw new WorkflowExecutionError("FAILED", exec, { reason: a?.reason, details: a?.details });
+      throw new WorkflowExecutionError("FAILED", exec, { reason: a?.reason, details: text(a?.details, "details") });
     }
     case "CANCELED":
       throw new WorkflowExecutionError("CANCELED", exec, {
-        details: close.workflowExecutionCanceledEventAttributes?.details,
+        details: text(close.workflowExecutionCanceledEventAttributes?.details, "details"),
       });
     case "TERMINATED": {
       const a = close.workflowExecutionTerminatedEventAttributes;

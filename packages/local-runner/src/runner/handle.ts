@@ -27,7 +27,7 @@ export class ExecutionHandle<O = unknown> {
 
   /** Sends a signal to the execution's open run. */
   async signal(name: string, input?: unknown): Promise<void> {
-    this.runner.signalWorkflowExecution(this.workflowId, name, input, this.currentRunId);
+    await this.runner.signalWorkflowExecution(this.workflowId, name, input, this.currentRunId);
   }
 
   /** Asks the execution to cancel (RequestCancelWorkflowExecution): workflow code sees a `CancelledFailure`. */

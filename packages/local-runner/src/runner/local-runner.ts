@@ -18,13 +18,15 @@ import {
   type Duration,
   type HistoryEvent,
   InvalidArgumentError,
-  jsonSerializer,
+  type PayloadOptions,
+  type PayloadUpload,
+  Payloads,
   type Serializer,
-  SWF_LIMITS,
   toSeconds,
   type WorkflowDefinition,
   YieldflowError,
 } from "@yieldflow/core";
+import { createHash } from "node:crypto";
 import { ActivityRunner } from "./activity-runner.js";
 import { type Clock, RealClock, VirtualClock } from "./clock.js";
 import { LocalDecider } from "./decider.js";
@@ -33,7 +35,7 @@ import type { RunnerEvent, RunnerListener } from "./events.js";
 import { describeExecution, type ExecutionRecord, type ExecutionStatus, outcomeOf } from "./execution.js";
 import { ExecutionHandle } from "./handle.js";
 import { type AnyActivity, type AnyWorkflow, Registry } from "./registry.js";
-import { type QueuedActivity, WorkflowService } from "./service.js";
+import { type PolledDecisionTask, type QueuedActivity, WorkflowService } from "./service.js";
 
 /** What `new LocalRunner(...)` takes. */
 export interface LocalRunnerOptions {
@@ -59,7 +61,13 @@ export interface LocalRunnerOptions {
    * diverges). Default 1 on a virtual clock (the same code fails the same way), 3 on a real clock.
    */
   decisionTaskAttempts?: number;
-  /** The payload serializer. Default JSON. */
+  /**
+   * The payload pipeline (serializer → codecs → store) for every value that crosses into a history, or its options:
+   * the default for every workflow and activity type, which their definitions' `payloads` override. Default: the
+   * default serializer, no codecs, no store (a value too large for its field is `YF_PAYLOAD_TOO_LARGE`).
+   */
+  payloads?: Payloads | PayloadOptions;
+  /** Shorthand for `payloads: { serializer }`. */
   serializer?: Serializer;
   /** The identity recorded in DecisionTaskStarted and ActivityTaskStarted events. Default `"yieldflow-local"`. */
   identity?: string;
@@ -97,7 +105,8 @@ export class LocalRunner {
   readonly clock: Clock;
   /** The executions, histories and task lists this runner drives (the seam for workers in other processes). */
   readonly service: WorkflowService;
-  private readonly serializer: Serializer;
+  /** The payload pipeline shared by the decider, the activity worker and the client calls. */
+  readonly payloads: Payloads;
   private readonly identity: string;
   private readonly decisionTaskAttempts: number;
   private readonly servedTaskLists: ReadonlySet<string> | undefined;
@@ -113,6 +122,8 @@ export class LocalRunner {
   private wakeTimer: ReturnType<typeof setTimeout> | undefined;
   /** How many `result()` calls are waiting: while any is, the virtual clock skips idle time. */
   private awaitingResults = 0;
+  /** Decision tasks waiting for their payloads to be fetched or uploaded (the clock must not skip meanwhile). */
+  private decisionTasksInFlight = 0;
   private workflowSeq = 0;
   private closed = false;
   /** An internal error of the engine (a bug): it stops the runner and every `result()` rejects with it. */
@@ -121,7 +132,14 @@ export class LocalRunner {
   constructor(options: LocalRunnerOptions = {}) {
     const clock = options.clock ?? "virtual";
     this.clock = clock === "virtual" ? new VirtualClock() : clock === "real" ? new RealClock() : clock;
-    this.serializer = options.serializer ?? jsonSerializer;
+    this.payloads =
+      options.payloads instanceof Payloads
+        ? options.payloads
+        : new Payloads({
+            digest: (bytes) => createHash("sha256").update(bytes).digest("hex"),
+            ...(options.serializer && { serializer: options.serializer }),
+            ...options.payloads,
+          });
     this.identity = options.identity ?? "yieldflow-local";
     this.decisionTaskAttempts = Math.max(1, options.decisionTaskAttempts ?? (this.clock.kind === "virtual" ? 1 : 3));
     this.servedTaskLists = options.activityTaskLists ? new Set(options.activityTaskLists) : undefined;
@@ -135,7 +153,7 @@ export class LocalRunner {
       runChanged: (runId) => this.runChanged(runId),
       emit: (event) => this.emit(event),
     });
-    this.decider = new LocalDecider((t) => registry.workflow(t), this.serializer);
+    this.decider = new LocalDecider((t) => registry.workflow(t), this.payloads);
     const service = this.service;
     const guarded =
       <A extends unknown[], R>(fn: (...args: A) => R, fallback: R) =>
@@ -154,7 +172,7 @@ export class LocalRunner {
         respondActivityTaskCanceled: guarded(service.respondActivityTaskCanceled, false),
         recordActivityTaskHeartbeat: guarded(service.recordActivityTaskHeartbeat, { cancelRequested: true }),
       },
-      this.serializer,
+      this.payloads,
       max,
       () => this.schedulePump(),
     );
@@ -178,11 +196,8 @@ export class LocalRunner {
     const workflowId = options.workflowId ?? `${workflow.name}-${++this.workflowSeq}`;
     checkSwfId(workflowId, "workflowId"); // 1–256 characters, no ':' '/' '|' or control characters, not "arn"
     if (this.service.isOpen(workflowId)) throw new WorkflowAlreadyStartedError(workflowId);
-    const data = this.serializer.serialize(input);
-    if (data !== undefined && data.length > SWF_LIMITS.dataChars)
-      throw new InvalidArgumentError(
-        `workflow input is ${data.length} characters; SWF accepts at most ${SWF_LIMITS.dataChars}`,
-      );
+    const { data, upload } = this.payloads.forType(workflow).encode(input, `workflow ${workflow.name} input`);
+    if (upload) await this.payloads.upload([upload]); // stored before the start that refers to it
     const t = options.timeouts ?? {};
     const seconds = (d: Duration | undefined, fallback: number | undefined) =>
       d !== undefined ? String(toSeconds(d)) : fallback !== undefined ? String(fallback) : undefined;
@@ -211,9 +226,21 @@ export class LocalRunner {
     return () => this.listeners.delete(listener);
   }
 
-  /** Sends a signal to the open run of `workflowId` (SWF SignalWorkflowExecution). */
-  signalWorkflowExecution(workflowId: string, signalName: string, input?: unknown, runId?: string): void {
-    this.service.signalWorkflowExecution(workflowId, signalName, this.serializer.serialize(input), runId);
+  /**
+   * Sends a signal to the open run of `workflowId` (SWF SignalWorkflowExecution). The signal is recorded at once,
+   * unless its input goes out of band: then once the object is stored (await the promise).
+   */
+  signalWorkflowExecution(workflowId: string, signalName: string, input?: unknown, runId?: string): Promise<void> {
+    const exec = this.service.run(workflowId, runId);
+    const workflow = this.service.registry.workflow(exec.workflowType);
+    const { data, upload } = this.payloads.forType(workflow ?? {}).encode(input, `signal ${signalName} input`);
+    if (!upload) {
+      this.service.signalWorkflowExecution(workflowId, signalName, data, runId);
+      return Promise.resolve();
+    }
+    return this.payloads
+      .upload([upload])
+      .then(() => this.service.signalWorkflowExecution(workflowId, signalName, data, runId));
   }
 
   /** Asks the open run of `workflowId` to cancel (SWF RequestCancelWorkflowExecution). */
@@ -279,7 +306,15 @@ export class LocalRunner {
           continue;
         }
         if (!exec.closeStatus && exec.stuck) throw exec.stuck.error;
-        const outcome = outcomeOf(exec, this.serializer);
+        const workflow = this.service.registry.workflow(exec.workflowType);
+        const payloads = this.payloads.forType(workflow ?? {});
+        const lease = await payloads.fetch(exec.recorder.events.slice(-1)); // the close event's result or details
+        let outcome: ReturnType<typeof outcomeOf>;
+        try {
+          outcome = outcomeOf(exec, payloads);
+        } finally {
+          lease.release();
+        }
         if ("continuedAs" in outcome) {
           id = outcome.continuedAs;
           continue;
@@ -421,12 +456,14 @@ export class LocalRunner {
       this.clock.kind === "virtual" &&
       this.awaitingResults > 0 &&
       this.activityRunner.size === 0 &&
+      this.decisionTasksInFlight === 0 &&
       !this.service.hasDecisionTask
     );
   }
 
   private isSettled(): boolean {
     if (this.pumpPending || this.service.hasDecisionTask || this.activityRunner.size > 0) return false;
+    if (this.decisionTasksInFlight > 0) return false;
     if (this.service.hasDeadlines && (this.clock.kind === "real" || this.canSkip())) return false;
     return !this.hasDispatchableActivity();
   }
@@ -481,10 +518,54 @@ export class LocalRunner {
     }
   }
 
-  /** Decides one waiting decision task in process. */
+  /**
+   * Decides one waiting decision task in process. When the task's events refer to out-of-band payloads not yet
+   * cached, or its decisions to objects not yet stored, the I/O happens first (fetch) or before responding
+   * (upload), asynchronously; otherwise the task is decided and answered at once.
+   */
   private runOneDecisionTask(): boolean {
     const task = this.service.pollForDecisionTask(this.identity);
     if (!task) return false;
+    this.decisionTasksInFlight++;
+    const done = () => {
+      this.decisionTasksInFlight--;
+      this.schedulePump();
+    };
+    if (!this.payloads.isFetched(this.decider.eventsToRead(task))) {
+      void this.fetchThenDecide(task).finally(done);
+      return true;
+    }
+    const uploading = this.decideTask(task);
+    if (uploading) void uploading.finally(done);
+    else this.decisionTasksInFlight--;
+    return true;
+  }
+
+  private async fetchThenDecide(task: PolledDecisionTask): Promise<void> {
+    let lease: { release(): void };
+    try {
+      lease = await this.payloads.fetch(this.decider.eventsToRead(task));
+    } catch (error) {
+      this.failDecisionTask(task, error);
+      return;
+    }
+    try {
+      const uploading = this.decideTask(task);
+      if (uploading) await uploading;
+    } finally {
+      lease.release();
+    }
+  }
+
+  private failDecisionTask(task: PolledDecisionTask, error: unknown): void {
+    if (this.closed) return;
+    const ref = { ...task.workflowExecution, workflowType: task.workflowType };
+    const { attempt, willRetry } = this.service.failDecisionTask(task.taskToken, error, this.decisionTaskAttempts);
+    this.emit({ kind: "decisionTaskFailed", ...ref, error, attempt, maxAttempts: this.decisionTaskAttempts, willRetry });
+  }
+
+  /** Decides `task` (its payloads are cached) and responds, after uploading what the decisions refer to if needed. */
+  private decideTask(task: PolledDecisionTask): Promise<void> | undefined {
     const ref = { ...task.workflowExecution, workflowType: task.workflowType };
     try {
       const historyLength = task.events.length;
@@ -500,19 +581,22 @@ export class LocalRunner {
           historyLength,
           decisions: structuredClone(result.decisions),
         });
-      this.service.respondDecisionTaskCompleted(task.taskToken, result.decisions);
+      const uploads = this.payloads.notStored(result.uploads);
+      if (uploads.length === 0) {
+        this.service.respondDecisionTaskCompleted(task.taskToken, result.decisions);
+        return undefined;
+      }
+      // nothing is responded that points at an object not yet stored
+      return this.payloads.upload(uploads).then(
+        () => {
+          if (!this.closed) this.service.respondDecisionTaskCompleted(task.taskToken, result.decisions);
+        },
+        (error: unknown) => this.failDecisionTask(task, error),
+      );
     } catch (error) {
-      const { attempt, willRetry } = this.service.failDecisionTask(task.taskToken, error, this.decisionTaskAttempts);
-      this.emit({
-        kind: "decisionTaskFailed",
-        ...ref,
-        error,
-        attempt,
-        maxAttempts: this.decisionTaskAttempts,
-        willRetry,
-      });
+      this.failDecisionTask(task, error);
+      return undefined;
     }
-    return true;
   }
 
   private readonly servable = (q: QueuedActivity): boolean =>
