@@ -35,7 +35,6 @@ export interface ActivityTaskService {
   recordActivityTaskHeartbeat(taskToken: string, details?: string): { cancelRequested: boolean };
 }
 
-
 interface Running {
   task: ActivityTask;
   controller: AbortController;

@@ -102,7 +102,9 @@ export function outcomeOf(exec: ExecutionRecord, payloads: Payloads): { value: u
     case "CONTINUED_AS_NEW":
       return { continuedAs: exec.nextRunId as string };
     case "COMPLETED":
-      return { value: payloads.decode(close.workflowExecutionCompletedEventAttributes?.result, "the workflow's result") };
+      return {
+        value: payloads.decode(close.workflowExecutionCompletedEventAttributes?.result, "the workflow's result"),
+      };
     case "FAILED": {
       const a = close.workflowExecutionFailedEventAttributes;
       throw new WorkflowExecutionError("FAILED", exec, { reason: a?.reason, details: text(a?.details, "details") });

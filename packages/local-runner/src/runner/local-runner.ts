@@ -11,6 +11,8 @@
  * - an error thrown by the decider never escapes: it is recorded as DecisionTaskTimedOut, reported to listeners,
  *   and after `decisionTaskAttempts` failures `result()` rejects with it.
  */
+
+import { createHash } from "node:crypto";
 import {
   type ActivityDefinition,
   type ChildPolicy,
@@ -19,14 +21,13 @@ import {
   type HistoryEvent,
   InvalidArgumentError,
   type PayloadOptions,
-  type PayloadUpload,
   Payloads,
+  type PayloadUpload,
   type Serializer,
   toSeconds,
   type WorkflowDefinition,
   YieldflowError,
 } from "@yieldflow/core";
-import { createHash } from "node:crypto";
 import { ActivityRunner } from "./activity-runner.js";
 import { type Clock, RealClock, VirtualClock } from "./clock.js";
 import { LocalDecider } from "./decider.js";
@@ -561,7 +562,14 @@ export class LocalRunner {
     if (this.closed) return;
     const ref = { ...task.workflowExecution, workflowType: task.workflowType };
     const { attempt, willRetry } = this.service.failDecisionTask(task.taskToken, error, this.decisionTaskAttempts);
-    this.emit({ kind: "decisionTaskFailed", ...ref, error, attempt, maxAttempts: this.decisionTaskAttempts, willRetry });
+    this.emit({
+      kind: "decisionTaskFailed",
+      ...ref,
+      error,
+      attempt,
+      maxAttempts: this.decisionTaskAttempts,
+      willRetry,
+    });
   }
 
   /** Decides `task` (its payloads are cached) and responds, after uploading what the decisions refer to if needed. */
