@@ -3,10 +3,12 @@
  * implementations, also inside arrays and plain objects. Definitions are recognised by shape, not by class, so a
  * module that resolved its own copy of @yieldflow/core works too.
  */
+
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { AnyActivity, AnyWorkflow } from "@yieldflow/core";
+import { type AnyActivity, type AnyWorkflow, type PayloadOptions, Payloads } from "@yieldflow/core";
 import { firstLine, UsageError } from "./format.js";
 
 /** What a module exports that the CLI can use. */
@@ -101,5 +103,43 @@ export function pickWorkflow(m: LoadedModule, name: string | undefined): AnyWork
   throw new UsageError(
     `${m.path} exports ${m.workflows.length} workflows; choose one with --workflow: ${listWorkflows(m)}`,
     "run",
+  );
+}
+
+/** Recognised by shape, like definitions: a module may have resolved its own copy of @yieldflow/core. */
+function isPayloads(v: unknown): v is Payloads {
+  const p = v as Partial<Record<keyof Payloads, unknown>> | null;
+  return typeof p?.encode === "function" && typeof p.fetch === "function" && typeof p.forType === "function";
+}
+
+/**
+ * Loads the payload configuration of `--payloads <module>`: its `payloads` export, else its default export; a
+ * `Payloads` (e.g. from `nodePayloads`), payload options, or a function (possibly async) returning either.
+ */
+export async function loadPayloads(path: string, cwd: string, command: string): Promise<Payloads> {
+  const abs = resolve(cwd, path);
+  if (!existsSync(abs)) throw new UsageError(`cannot find the --payloads module ${path} (looked for ${abs})`, command);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+  } catch (err) {
+    throw new UsageError(`cannot load ${path}: ${loadError(err)}`, command);
+  }
+  let value = "payloads" in mod ? mod.payloads : mod.default;
+  if (typeof value === "function") value = await (value as () => unknown)();
+  if (isPayloads(value)) return value;
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    try {
+      return new Payloads({
+        digest: (bytes) => createHash("sha256").update(bytes).digest("hex"),
+        ...(value as PayloadOptions),
+      });
+    } catch (err) {
+      throw new UsageError(`${path}: ${firstLine(err)}`, command);
+    }
+  }
+  throw new UsageError(
+    `${path} must export \`payloads\` (or a default export): a Payloads such as nodePayloads({ store }), payload options ({ store, codecs, prefix }), or a function returning one`,
+    command,
   );
 }

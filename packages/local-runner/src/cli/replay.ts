@@ -1,9 +1,9 @@
 /** `yieldflow replay <module> <history.json>`: replays a recorded history against the current code. */
 import { parseArgs } from "node:util";
-import { decide, HistoryError, NondeterminismError } from "@yieldflow/core";
+import { decide, HistoryError, NondeterminismError, PayloadReadError, Payloads } from "@yieldflow/core";
 import { type CliIO, firstLine, UsageError } from "./format.js";
 import { readHistoryFile } from "./history-file.js";
-import { listWorkflows, loadModule, pickWorkflow } from "./load-module.js";
+import { listWorkflows, loadModule, loadPayloads, pickWorkflow } from "./load-module.js";
 
 export const REPLAY_HELP = `Usage: yieldflow replay <module> <history.json> [options]
 
@@ -16,9 +16,12 @@ Options:
   -w, --workflow <name>   replay with this workflow instead (type name, name@version or export name)
       --workflow-id <id>  the execution's workflow id (child workflow ids derive from it)
       --run-id <id>       the execution's run id (random(), uuid() and child workflow ids derive from it)
+      --payloads <module> the payload configuration the history was recorded with (its store is read for the
+                          values the history refers to); see yieldflow run --help
   -h, --help              show this help
 
-Exit status: 0 when the replay matches, 1 on non-determinism or a workflow code error, 2 for a wrong command
+Exit status: 0 when the replay matches, 1 on non-determinism, a workflow code error or a stored value that
+cannot be read (missing, corrupted, or no --payloads to read it with), 2 for a wrong command
 line, an unreadable history or a module without the workflow.`;
 
 export async function replayCommand(argv: string[], io: CliIO): Promise<number> {
@@ -29,6 +32,7 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
       workflow: { type: "string", short: "w" },
       "workflow-id": { type: "string" },
       "run-id": { type: "string" },
+      payloads: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -55,10 +59,25 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
   }
   const workflowId = values["workflow-id"] ?? history.workflowExecution?.workflowId;
   const runId = values["run-id"] ?? history.workflowExecution?.runId;
+  const payloads =
+    values.payloads === undefined ? new Payloads() : await loadPayloads(values.payloads, io.cwd, "replay");
+  let lease: { release(): void };
+  try {
+    lease = await payloads.fetch(history.events); // what the history refers to, read before replaying
+  } catch (err) {
+    if (!(err instanceof PayloadReadError)) throw err;
+    io.err(`cannot replay ${historyPath}: ${err.code}: ${err.message}`);
+    if (values.payloads === undefined)
+      io.err(
+        "note: the history refers to values stored out of band; pass --payloads <module> with the payload configuration it was recorded with",
+      );
+    return 1;
+  }
   try {
     const result = decide(workflow, history.events, {
       ...(workflowId !== undefined && { workflowId }),
       ...(runId !== undefined && { runId }),
+      payloads,
     });
     const tasks = history.events.filter((e) => e.eventType === "DecisionTaskCompleted").length;
     const state = result.status.status === "running" ? "still running" : result.status.status;
@@ -76,5 +95,7 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
     }
     io.err(err instanceof Error ? `${"code" in err ? `${String(err.code)}: ` : ""}${err.message}` : String(err));
     return 1;
+  } finally {
+    lease.release();
   }
 }

@@ -7,7 +7,7 @@ import { WorkflowExecutionError } from "../runner/errors.js";
 import type { ExecutionHandle } from "../runner/handle.js";
 import { LocalRunner } from "../runner/local-runner.js";
 import { type CliIO, firstLine, roughDuration, UsageError } from "./format.js";
-import { loadModule, pickWorkflow } from "./load-module.js";
+import { loadModule, loadPayloads, pickWorkflow } from "./load-module.js";
 import { ProgressPrinter } from "./progress.js";
 
 export const RUN_HELP = `Usage: yieldflow run <module> [options]
@@ -25,6 +25,8 @@ Options:
       --workflow-id <id>  the execution's workflow id (default: <workflow name>-1)
       --real-time         wait for timers on the wall clock instead of skipping time
       --history <file>    write the execution's history as JSON (GetWorkflowExecutionHistory's shape)
+      --payloads <module> the payload pipeline: a module exporting \`payloads\` (e.g. nodePayloads({ store }))
+                          or payload options; values too large for SWF's fields go to its store
   -q, --quiet             print only the result
   -h, --help              show this help
 
@@ -43,6 +45,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       "workflow-id": { type: "string" },
       "real-time": { type: "boolean" },
       history: { type: "string" },
+      payloads: { type: "string" },
       quiet: { type: "boolean", short: "q" },
       help: { type: "boolean", short: "h" },
     },
@@ -57,10 +60,12 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const signals = (values.signal ?? []).map(parseSignal).sort((a, b) => a.afterMs - b.afterMs);
   const mod = await loadModule(positionals[0] as string, io.cwd);
   const workflow = pickWorkflow(mod, values.workflow);
+  const payloads = values.payloads === undefined ? undefined : await loadPayloads(values.payloads, io.cwd, "run");
 
   const runner = new LocalRunner({
     workflows: mod.workflows.map((w) => w.workflow),
     activities: mod.activities,
+    ...(payloads && { payloads }),
     clock: values["real-time"] ? "real" : "virtual",
   });
   const workflowId = values["workflow-id"] ?? `${workflow.name}-1`;

@@ -22,7 +22,6 @@ import {
   InvalidArgumentError,
   type PayloadOptions,
   Payloads,
-  type PayloadUpload,
   type Serializer,
   toSeconds,
   type WorkflowDefinition,
