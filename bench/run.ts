@@ -23,6 +23,7 @@ import { arch, availableParallelism, cpus, loadavg, platform } from "node:os";
 import { type DecideResult, decide, Replayer } from "@yieldflow/core";
 import { type DevServerRow, devServerTable, measureDevServer } from "./dev-server.ts";
 import { type BenchHistory, FAN_OUT_WIDTH, history, SHAPES, type Shape } from "./histories.ts";
+import { measurePayloads, type PayloadRow, payloadTable } from "./payloads.ts";
 import { fmt, median, type Plan, percentile, round3, textTable } from "./stats.ts";
 import { measureThroughput, type ThroughputRow, throughputTable } from "./throughput.ts";
 
@@ -31,10 +32,22 @@ import { measureThroughput, type ThroughputRow, throughputTable } from "./throug
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
 const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const known = ["quick", "json", "suites", "sizes", "shapes", "workflows", "activities", "rounds", "help"];
+const known = [
+  "quick",
+  "json",
+  "suites",
+  "sizes",
+  "shapes",
+  "workflows",
+  "activities",
+  "payload-sizes",
+  "rounds",
+  "help",
+];
 const usage =
   "npm run bench -- [--quick] [--json] [--suites=replay,runner] [--sizes=1000,10000,25000]" +
-  " [--shapes=sequence,fanout] [--workflows=200,1000] [--activities=1000] [--rounds=N]";
+  " [--shapes=sequence,fanout] [--workflows=200,1000] [--activities=1000] [--payload-sizes=1000,100000,10000000]" +
+  " [--rounds=N]";
 for (const a of argv) {
   const name = a.replace(/^--/, "").replace(/=.*/, "");
   if (!a.startsWith("--") || !known.includes(name)) {
@@ -48,7 +61,7 @@ if (flag("help")) {
 }
 const quick = flag("quick");
 const json = flag("json");
-const SUITES = ["replay", "runner", "devserver"] as const;
+const SUITES = ["replay", "runner", "devserver", "payloads"] as const;
 type Suite = (typeof SUITES)[number];
 const suites = (value("suites")?.split(",") ?? SUITES) as Suite[];
 for (const s of suites) if (!SUITES.includes(s)) throw new Error(`unknown suite ${s}; suites: ${SUITES.join(", ")}`);
@@ -56,6 +69,8 @@ const devActivities = Number(value("activities") ?? (quick ? "200" : "1000"));
 if (!Number.isInteger(devActivities) || devActivities < 1) throw new Error(`bad --activities=${value("activities")}`);
 const workflowCounts = (value("workflows") ?? (quick ? "100" : "200,1000")).split(",").map(Number);
 for (const n of workflowCounts) if (!Number.isInteger(n) || n < 1) throw new Error(`bad workflow count ${n}`);
+const payloadSizes = (value("payload-sizes") ?? "1000,100000,10000000").split(",").map(Number);
+for (const n of payloadSizes) if (!Number.isInteger(n) || n < 100) throw new Error(`bad payload size ${n}`);
 const sizes = (value("sizes") ?? (quick ? "1000,10000" : "1000,10000,25000")).split(",").map(Number);
 const shapes = (value("shapes")?.split(",") ?? SHAPES) as Shape[];
 for (const s of shapes) if (!SHAPES.includes(s)) throw new Error(`unknown shape ${s}; shapes: ${SHAPES.join(", ")}`);
@@ -403,10 +418,15 @@ async function main(): Promise<void> {
   const rows = suites.includes("replay") ? replaySuite() : [];
   const runnerRows = suites.includes("runner") ? await runnerSuite() : [];
   const devRows = suites.includes("devserver") ? await devServerSuite() : [];
+  let payloadRows: PayloadRow[] = [];
+  if (suites.includes("payloads")) {
+    log(`payload pipeline: round trips of ${payloadSizes.join(", ")}-byte values (json, inline, gzip, s3)…`);
+    payloadRows = await measurePayloads(payloadSizes, plan, gc, log);
+  }
   const vs = verdicts(rows);
   const seconds = ((performance.now() - began) / 1000).toFixed(1);
   if (json) {
-    for (const r of [...rows, ...runnerRows, ...devRows]) console.log(JSON.stringify(r));
+    for (const r of [...rows, ...runnerRows, ...devRows, ...payloadRows]) console.log(JSON.stringify(r));
     log(`done in ${seconds} s`);
     return;
   }
@@ -436,7 +456,15 @@ async function main(): Promise<void> {
     );
     console.log(devServerTable(devRows));
   }
-  const busiest = Math.max(...[...rows, ...runnerRows].map((r) => r.loadAvg));
+  if (payloadRows.length > 0) {
+    console.log(
+      "\npayload pipeline — one value encoded for a field and decoded back; × json = median / the median of" +
+        " JSON.parse(JSON.stringify(value)) for the same value in the same rounds; s3 = out of band to an in-process" +
+        " S3-compatible server (upload, then a cold fetch, SHA-256 check and decode)\n",
+    );
+    console.log(payloadTable(payloadRows));
+  }
+  const busiest = Math.max(...[...rows, ...runnerRows, ...payloadRows].map((r) => r.loadAvg));
   if (busiest > BUSY_LOAD)
     console.log(
       `\nwarning: the 1-minute load average reached ${busiest.toFixed(1)} on ${availableParallelism()} CPUs while measuring;` +
