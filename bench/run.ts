@@ -1,5 +1,5 @@
 /**
- * The benchmark (`npm run bench`; see bench/README.md). Three suites:
+ * The benchmark (`npm run bench`; see bench/README.md). Four suites:
  *
  * replay — for each shape (sequence, fan-out) and size (1,000 / 10,000 / 25,000 events) it times, in interleaved
  * rounds:
@@ -15,9 +15,12 @@
  * devserver — decision tasks per second end to end over HTTP against the dev server, in memory and with SQLite,
  * against the same workflow in process (bench/dev-server.ts).
  *
+ * payloads — the payload pipeline (bench/payloads.ts): inline, gzip and S3 round trips of 1 KB, 100 KB and 10 MB
+ * values against JSON.stringify/JSON.parse of the same value.
+ *
  * Flags: --quick (few rounds, 1,000 and 10,000 events, 100 workflows), --json (one JSON line per case on stdout),
  * --suites=replay,runner, --sizes=1000,25000, --shapes=sequence,fanout, --workflows=200,1000,
- * --rounds=N (fixed number of measured rounds).
+ * --payload-sizes=1000,100000,10000000, --rounds=N (fixed number of measured rounds).
  */
 import { arch, availableParallelism, cpus, loadavg, platform } from "node:os";
 import { type DecideResult, decide, Replayer } from "@yieldflow/core";
