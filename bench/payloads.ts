@@ -40,7 +40,7 @@ export interface PayloadRow {
 }
 
 /** A value of about `bytes` as JSON: records with strings, numbers and booleans (compressible, like real data). */
-function valueOf(bytes: number): unknown {
+function sampleValue(bytes: number): unknown {
   const rows: unknown[] = [];
   let size = 2;
   for (let i = 0; size < bytes; i++) {
@@ -71,7 +71,7 @@ export async function measurePayloads(
     const store = new S3PayloadStore({ client: s3.client, bucket: s3.bucket });
     const rows: PayloadRow[] = [];
     for (const target of sizes) {
-      const value = valueOf(target);
+      const value = sampleValue(target);
       const json = JSON.stringify(value);
       // repetitions per sample, so that a sample of the fast cases lasts long enough to time
       const reps = Math.max(1, Math.round(200_000 / json.length));

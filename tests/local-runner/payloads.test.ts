@@ -41,7 +41,8 @@ const special = defineActivity<string, number>({
 });
 
 const child = defineWorkflow({ name: "child", version: "1" }, function* (s: string) {
-  return `${s}!`;
+  const n = yield* sideEffect(() => 1);
+  return `${s}${"!".repeat(n)}`;
 });
 
 const main = defineWorkflow({ name: "main", version: "1" }, function* (input: { text: string; round: number }) {

@@ -160,7 +160,7 @@ class PayloadCache {
 /** What several pipelines (the default and the per-type ones) of one runner or worker share. */
 export class Shared {
   readonly stores = new Map<string, PayloadStore>();
-  /** Keys known to be stored (uploaded or fetched by this process): not uploaded again. Bounded. */
+  /** `store\0key` of objects known to be stored (uploaded or fetched by this process): not uploaded again. Bounded. */
   readonly stored = new Set<string>();
   readonly cache: PayloadCache;
   constructor(cacheBytes: number) {
@@ -177,9 +177,13 @@ export class Shared {
     this.stores.set(store.name, store);
   }
 
-  markStored(key: string): void {
+  markStored(store: string, key: string): void {
     if (this.stored.size >= 100_000) this.stored.delete(this.stored.values().next().value as string);
-    this.stored.add(key);
+    this.stored.add(`${store}\0${key}`);
+  }
+
+  isStored(store: string, key: string): boolean {
+    return this.stored.has(`${store}\0${key}`);
   }
 }
 
@@ -440,19 +444,19 @@ export class Payloads {
         `the object is corrupted: its SHA-256 is ${actual} (${bytes.length} bytes), the reference expects ${site.sha256} (${site.bytes} bytes)`,
       );
     }
-    this.shared.markStored(site.key);
+    this.shared.markStored(site.store, site.key);
     return bytes;
   }
 
   /** The uploads this process does not know to be stored already (an empty list: nothing to wait for). */
   notStored(uploads: readonly PayloadUpload[]): PayloadUpload[] {
-    return uploads.filter((u) => !this.shared.stored.has(u.key));
+    return uploads.filter((u) => !this.shared.isStored(u.store.name, u.key));
   }
 
   /** Stores what decisions (or a response) refer to, skipping objects this process knows are stored. */
   async upload(uploads: readonly PayloadUpload[]): Promise<void> {
     const todo = new Map<string, PayloadUpload>();
-    for (const u of uploads) if (!this.shared.stored.has(u.key)) todo.set(u.key, u);
+    for (const u of uploads) if (!this.shared.isStored(u.store.name, u.key)) todo.set(`${u.store.name}\0${u.key}`, u);
     await Promise.all(
       [...todo.values()].map(async (u) => {
         try {
@@ -464,7 +468,7 @@ export class Payloads {
             "YF_PAYLOAD_STORE",
           );
         }
-        this.shared.markStored(u.key);
+        this.shared.markStored(u.store.name, u.key);
       }),
     );
   }
