@@ -2,7 +2,7 @@
  * End to end in the local runner with an S3-compatible server started in this process: an activity returns a
  * 10 MB result, which is stored on the server; the history shows only the small reference; the workflow reads the
  * value; `yieldflow replay` of the exported history works with the same payload configuration, and says which key
- * it could not read when not.
+ * it could not read when not; `yieldflow payloads` lists and deletes the run's objects.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -87,7 +87,13 @@ test("a 10 MB activity result goes to S3; the history holds a small reference; r
   assert.match(without.stderr, "YF_PAYLOAD_STORE");
   assert.match(without.stderr, "pass --payloads <module>");
 
-  await store.delete(ref.key);
+  const listed = await cli("payloads", historyFile);
+  assert.is(listed.code, 0, listed.stderr);
+  assert.is(listed.stdout, `event ${ref.eventId}\tresult\ts3:payloads\t${ref.key}\t${ref.bytes} bytes\n`);
+  const deleted = await cli("payloads", historyFile, "--delete", "--payloads", "s3-payloads.ts");
+  assert.is(deleted.code, 0, deleted.stderr);
+  assert.match(deleted.stderr, "deleted 1 object(s)");
+  assert.equal(await store.list("yieldflow/payloads/"), []);
   const missing = await cli("replay", "big-result.ts", historyFile, "--payloads", "s3-payloads.ts");
   assert.is(missing.code, 1, missing.stderr);
   assert.match(missing.stderr, "YF_PAYLOAD_MISSING");

@@ -473,6 +473,11 @@ export class Payloads {
     );
   }
 
+  /** The store named `name` among those configured here (the default's and the per-type ones seen so far). */
+  storeNamed(name: string): PayloadStore | undefined {
+    return this.shared.stores.get(name);
+  }
+
   /** True if a fetch of `events` would have nothing to read (everything referenced is cached). */
   isFetched(events: readonly (HistoryEvent | object)[]): boolean {
     for (const s of payloadReferences(events)) if (!this.shared.cache.has(s.key)) return false;

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { DEV_SERVER_HELP, devServerCommand } from "./dev-server.js";
 import { type CliIO, UsageError } from "./format.js";
 import { HISTORY_HELP, historyCommand } from "./history.js";
+import { PAYLOADS_HELP, payloadsCommand } from "./payloads.js";
 import { REPLAY_HELP, replayCommand } from "./replay.js";
 import { RUN_HELP, runCommand } from "./run.js";
 
@@ -18,6 +19,7 @@ Commands:
   run <module>                   run a workflow locally on a virtual clock and print its progress
   replay <module> <history.json> check that a recorded history replays against the current code
   history <history.json>         show a recorded history as a timeline (--html for a Gantt chart)
+  payloads <history.json>        list (or --delete) the values a history keeps out of band
   dev-server                     serve the SWF API and a web UI on this machine (--data <file> to keep state)
 
 Options:
@@ -33,6 +35,7 @@ const COMMANDS: Record<string, { help: string; run: (argv: string[], io: CliIO) 
   run: { help: RUN_HELP, run: runCommand },
   replay: { help: REPLAY_HELP, run: replayCommand },
   history: { help: HISTORY_HELP, run: historyCommand },
+  payloads: { help: PAYLOADS_HELP, run: payloadsCommand },
   "dev-server": { help: DEV_SERVER_HELP, run: devServerCommand },
 };
 
