@@ -104,7 +104,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
           : `✗ the workflow is blocked: nothing is running and no timer is pending (${describeOpen(status.open)}); ` +
               "it is waiting for something this run cannot provide, such as a signal",
       );
-      writeHistory(values.history, h, io);
+      writeHistory(values.history, h, io, values.payloads);
       runner.close();
       return 1;
     }
@@ -116,7 +116,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       (runner.getWorkflowExecutionHistory(h.workflowId, h.runId)[0]?.eventTimestamp as number)) *
     1000;
   const summary = `${roughDuration(virtualMs)} of workflow time, ${roughDuration(performance.now() - realStart)} real`;
-  writeHistory(values.history, h, io);
+  writeHistory(values.history, h, io, values.payloads);
   runner.close();
   if (outcome.ok) {
     if (!values.quiet) io.err(`✓ completed (${summary})`);
@@ -202,12 +202,17 @@ function parseSignal(spec: string): { name: string; input: unknown; afterMs: num
   }
 }
 
-function writeHistory(path: string | undefined, h: ExecutionHandle<unknown>, io: CliIO): void {
+function writeHistory(
+  path: string | undefined,
+  h: ExecutionHandle<unknown>,
+  io: CliIO,
+  payloads: string | undefined,
+): void {
   if (path === undefined) return;
   const file = resolve(io.cwd, path);
   writeFileSync(file, `${h.exportHistory()}\n`);
   io.err(
-    `history written to ${path} (${h.history().length} events); replay it with: yieldflow replay <module> ${path} --workflow-id ${h.workflowId} --run-id ${h.currentRunId}`,
+    `history written to ${path} (${h.history().length} events); replay it with: yieldflow replay <module> ${path} --workflow-id ${h.workflowId} --run-id ${h.currentRunId}${payloads === undefined ? "" : ` --payloads ${payloads}`}`,
   );
 }
 
