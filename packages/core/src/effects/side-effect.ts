@@ -6,8 +6,9 @@ import { type Effect, makeEffect } from "./effect.js";
 /**
  * Runs a non-deterministic function once, records its result in a marker, and returns the recorded value on every
  * replay (PySWF's `@nondeterministic`). The function must be synchronous and quick; its value must survive the
- * serializer (JSON by default), and the workflow always sees the value as it comes back from the serializer. If the
- * function throws, the decision task fails and is retried (nothing is recorded).
+ * serializer (the default one carries JSON, Date, BigInt, Map, Set, bytes, …), and the workflow always sees the
+ * value as it comes back from the serializer. If the function throws, the decision task fails and is retried
+ * (nothing is recorded).
  *
  * @example
  * const coupon = yield* sideEffect(() => crypto.randomUUID());
