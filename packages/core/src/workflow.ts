@@ -5,7 +5,7 @@
  */
 
 import { checkSwfName, checkTaskPriority } from "./decisions/validate.js";
-import type { Duration } from "./duration.js";
+import type { Timeout } from "./duration.js";
 import { toTimeoutSeconds } from "./duration.js";
 import type { EffectRequest } from "./effects/effect.js";
 import type { RetryPolicy } from "./effects/retry.js";
@@ -13,12 +13,12 @@ import { InvalidArgumentError } from "./errors.js";
 import type { ChildPolicy } from "./history/swf-types.js";
 import type { PayloadOptions } from "./payload/pipeline.js";
 
-/** Activity timeouts, as SWF names them. Each is a {@link Duration}; leave one out to use the type's default. */
+/** Activity timeouts, as SWF names them. Each is a {@link Timeout} (a duration or `"NONE"`); leave one out to use the type's default. */
 export interface ActivityTimeouts {
-  scheduleToStart?: Duration;
-  startToClose?: Duration;
-  scheduleToClose?: Duration;
-  heartbeat?: Duration;
+  scheduleToStart?: Timeout;
+  startToClose?: Timeout;
+  scheduleToClose?: Timeout;
+  heartbeat?: Timeout;
 }
 
 /** What {@link defineActivity} takes. */
@@ -137,7 +137,7 @@ export interface WorkflowOptions {
   version: string;
   /** Default decision task list. */
   taskList?: string;
-  timeouts?: { executionStartToClose?: Duration; taskStartToClose?: Duration };
+  timeouts?: { executionStartToClose?: Timeout; taskStartToClose?: Timeout };
   childPolicy?: ChildPolicy;
   description?: string;
   /**

@@ -375,15 +375,18 @@ invalid("bad names: activity, workflow, versions, signal, patch ids", () => {
   bad(() => continueAsNew(1, { workflowTypeVersion: "v".repeat(65) }));
 });
 
+// the casts stand for JavaScript callers: in TypeScript these do not compile (see duration.types.ts)
 invalid("bad durations: sleep, activity timeouts, definition timeouts, signal timeout, continueAsNew", () => {
   for (const d of [-1, Number.NaN, Number.POSITIVE_INFINITY, "abc", "", "10x", "5 minutes", "1h-2m", "s", null, {}]) {
     bad(() => sleep(d as never));
   }
-  bad(() => activity(charge, { cents: 1 }, { timeouts: { startToClose: "soon" } }));
+  bad(() => activity(charge, { cents: 1 }, { timeouts: { startToClose: "soon" as never } }));
   bad(() => defineActivity({ name: "a", version: "1", timeouts: { heartbeat: -5 } }));
-  bad(() => defineWorkflow({ name: "w", version: "1", timeouts: { taskStartToClose: "1y" } }, function* () {}));
-  bad(() => signal("s", { timeout: "later" }));
-  bad(() => continueAsNew(1, { timeouts: { executionStartToClose: "x" } }));
+  bad(() =>
+    defineWorkflow({ name: "w", version: "1", timeouts: { taskStartToClose: "1y" as never } }, function* () {}),
+  );
+  bad(() => signal("s", { timeout: "later" as never }));
+  bad(() => continueAsNew(1, { timeouts: { executionStartToClose: "x" as never } }));
   bad(() => childWorkflow(child, 1, { timeouts: { executionStartToClose: -1 } }));
 });
 

@@ -74,7 +74,7 @@ test('"NONE" timeouts go out as "NONE"; more than a year is an InvalidArgumentEr
     (err: unknown) => err instanceof InvalidArgumentError,
   );
   assert.throws(
-    () => sleep("NONE"),
+    () => sleep("NONE" as never),
     (err: unknown) => err instanceof InvalidArgumentError,
   );
   assert.throws(

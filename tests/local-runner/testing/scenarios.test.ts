@@ -12,6 +12,7 @@ import {
   CancelledFailure,
   childWorkflow,
   defineActivity,
+  type Duration,
   defineWorkflow,
   implement,
   race,
@@ -97,7 +98,7 @@ const deadline = defineWorkflow({ name: "deadline", version: "1" }, function* (i
   yield* activity(notify, winner);
   return winner;
 });
-function* sleepThen(d: string, value: string) {
+function* sleepThen(d: Duration, value: string) {
   yield* sleep(d);
   return value;
 }

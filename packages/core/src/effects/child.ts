@@ -1,6 +1,6 @@
 /** The `childWorkflow` effect: start a child workflow execution and wait for its result. */
 import { checkSwfId } from "../decisions/validate.js";
-import { type Duration, toTimeoutSeconds } from "../duration.js";
+import { type Timeout, toTimeoutSeconds } from "../duration.js";
 import { InvalidArgumentError } from "../errors.js";
 import type { ChildPolicy } from "../history/swf-types.js";
 import type { WorkflowDefinition } from "../workflow.js";
@@ -11,7 +11,7 @@ export interface ChildWorkflowOptions {
   /** The child's workflow id. Default: derived deterministically from this run's id and the effect's sequence. */
   workflowId?: string;
   taskList?: string;
-  timeouts?: { executionStartToClose?: Duration; taskStartToClose?: Duration };
+  timeouts?: { executionStartToClose?: Timeout; taskStartToClose?: Timeout };
   childPolicy?: ChildPolicy;
   tagList?: string[];
 }

@@ -1,6 +1,6 @@
 /** `continueAsNew`: end this run and start a new one of the same workflow with a fresh history. */
 import { checkSwfName } from "../decisions/validate.js";
-import { type Duration, toTimeoutSeconds } from "../duration.js";
+import { type Timeout, toTimeoutSeconds } from "../duration.js";
 import type { ChildPolicy } from "../history/swf-types.js";
 import { type Effect, makeEffect } from "./effect.js";
 
@@ -9,7 +9,7 @@ export interface ContinueAsNewOptions {
   /** Run the new execution with another version of this workflow type. */
   workflowTypeVersion?: string;
   taskList?: string;
-  timeouts?: { executionStartToClose?: Duration; taskStartToClose?: Duration };
+  timeouts?: { executionStartToClose?: Timeout; taskStartToClose?: Timeout };
   childPolicy?: ChildPolicy;
   tagList?: string[];
 }
