@@ -53,7 +53,14 @@ export class UsageError extends Error {
 
 /** Where the CLI writes. Tests and embedders may pass their own. */
 export interface CliIO {
+  /** The command's result (stdout). */
   out: (text: string) => void;
+  /** Progress, diagnostics and errors (stderr). */
   err: (text: string) => void;
   cwd: string;
+  /**
+   * The stream behind `err` when it is a real one: on a terminal (`isTTY`) `yieldflow run` shows a live progress
+   * display on it instead of one line per event.
+   */
+  errStream?: NodeJS.WriteStream;
 }

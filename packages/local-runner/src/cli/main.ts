@@ -44,15 +44,28 @@ function version(): string {
   return pkg.version;
 }
 
-/** Runs the CLI with `argv` (without node and the script); returns the exit status. */
-export async function main(
-  argv: string[],
-  io: CliIO = {
-    out: (text) => process.stdout.write(`${text}\n`),
+/**
+ * The process's streams, for the `yieldflow` command: stdout carries only the command's result (`yieldflow run … |
+ * jq` works), so whatever else writes to stdout while the command runs (activities' `console.log`, a library's
+ * output) is sent to stderr, with yieldflow's progress.
+ */
+export function processIO(): CliIO {
+  const stdout = process.stdout;
+  const write = stdout.write.bind(stdout);
+  stdout.write = process.stderr.write.bind(process.stderr) as typeof stdout.write;
+  return {
+    out: (text) => write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
     cwd: process.cwd(),
-  },
-): Promise<number> {
+    errStream: process.stderr,
+  };
+}
+
+/**
+ * Runs the CLI with `argv` (without node and the script); returns the exit status. Without `io` it uses the
+ * process's streams and, for the rest of the process, sends other writes to stdout to stderr (see {@link processIO}).
+ */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
     io.err(HELP);

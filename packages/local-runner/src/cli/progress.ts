@@ -40,7 +40,8 @@ export class ProgressPrinter {
       return;
     }
     const time = this.latest;
-    if (e.kind === "log") this.line(e.workflowId, e.entry.time, `log ${e.entry.level}: ${e.entry.message}`);
+    if (e.kind === "log")
+      this.line(e.workflowId, e.entry.time, `log ${e.entry.level}: ${e.entry.message}${formatData(e.entry.data)}`);
     else if (e.kind === "warning") this.line(e.workflowId, time, `warning: ${e.message}`);
     else if (e.kind === "decisionTaskFailed")
       this.line(
@@ -188,6 +189,23 @@ export class ProgressPrinter {
     else this.attempts.set(attemptKey, act.attempt + 1);
     return act;
   }
+}
+
+/** A log line's data, as JSON after the message (up to 500 characters); nothing when there is none. */
+function formatData(data: unknown): string {
+  if (data === undefined) return "";
+  let text: string;
+  try {
+    text = JSON.stringify(data) ?? String(data);
+  } catch {
+    // a cycle, a BigInt, an object without a prototype: still show something, never throw while printing
+    try {
+      text = String(data);
+    } catch {
+      text = "[data that cannot be printed]";
+    }
+  }
+  return ` ${clip(text, 500)}`;
 }
 
 function clip(s: string, max = 80): string {

@@ -14,7 +14,8 @@ export const RUN_HELP = `Usage: yieldflow run <module> [options]
 
 Runs a workflow of <module> (a .ts or .js file) in this process, with the activity implementations the module
 exports, on a virtual clock that skips idle time (a 30-day sleep takes milliseconds). Prints progress to stderr
-as it goes and the result as JSON to stdout.
+as it goes and the result as JSON to stdout; anything else written to stdout while it runs (an activity's
+console.log) goes to stderr, so \`yieldflow run … | jq\` gets only the result.
 
 Options:
   -w, --workflow <name>   the workflow to run: its type name, name@version, or export name
