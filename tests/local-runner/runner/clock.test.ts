@@ -125,4 +125,79 @@ test("real clock waits for timers; on the virtual clock a hung activity still ti
   real.close();
 });
 
+test("virtual clock: activity code takes real time on the timeline, idle time is still skipped", async () => {
+  const slow = defineActivity<number, number>({ name: "slow", version: "1", timeouts: { startToClose: "1s" } });
+  const impl = implement(slow, (ms) => new Promise<number>((resolve) => setTimeout(() => resolve(ms), ms)));
+  const wf = defineWorkflow({ name: "work-then-wait", version: "1" }, function* () {
+    const t0 = (yield* now()).getTime();
+    yield* activity(slow, 150);
+    const t1 = (yield* now()).getTime();
+    yield* sleep("3d");
+    const t2 = (yield* now()).getTime();
+    try {
+      yield* activity(slow, 1500); // longer than its 1 s startToClose: real time makes it time out
+      return { worked: t1 - t0, slept: t2 - t1, late: "completed" };
+    } catch (err) {
+      return { worked: t1 - t0, slept: t2 - t1, late: err instanceof TimeoutFailure ? err.timeoutType : "other" };
+    }
+  });
+  const started = performance.now();
+  const runner = new LocalRunner({ workflows: [wf], activities: [impl] });
+  const h = await runner.start(wf, undefined);
+  const r = await h.result();
+  const real = performance.now() - started;
+  assert.ok(r.worked >= 150 && r.worked < 1000, `the activity took ${r.worked} ms of workflow time`);
+  assert.is(r.slept, 3 * 86_400_000);
+  assert.is(r.late, "START_TO_CLOSE");
+  assert.ok(real < 3000, `took ${real} ms of real time`);
+  const events = h.history();
+  const at = (type: string, nth = 0) =>
+    (events.filter((e) => e.eventType === type)[nth]?.eventTimestamp as number) * 1000;
+  const activityMs = at("ActivityTaskCompleted") - at("ActivityTaskStarted");
+  assert.ok(activityMs >= 150 && activityMs < 1000, `ActivityTaskStarted → Completed: ${activityMs} ms`);
+  const timeoutMs = at("ActivityTaskTimedOut") - at("ActivityTaskStarted", 1);
+  assert.ok(timeoutMs >= 1000 && timeoutMs < 1500, `ActivityTaskStarted → TimedOut: ${timeoutMs} ms`);
+});
+
+test("fully virtual clock (activityTime: 'virtual'): activities take 0 ms and runs record identical histories", async () => {
+  const slow = defineActivity<number, number>({ name: "slow", version: "1" });
+  const impl = implement(slow, (ms) => new Promise<number>((resolve) => setTimeout(() => resolve(ms), ms)));
+  const wf = defineWorkflow({ name: "frozen", version: "1" }, function* () {
+    const t0 = (yield* now()).getTime();
+    yield* activity(slow, 40);
+    yield* activity(slow, 60);
+    yield* sleep("1h");
+    return (yield* now()).getTime() - t0;
+  });
+  const histories: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const clock = new VirtualClock(undefined, { activityTime: "virtual" });
+    const runner = new LocalRunner({ workflows: [wf], activities: [impl], clock });
+    const h = await runner.start(wf, undefined, { workflowId: "frozen" });
+    assert.is(await h.result(), 3_600_000);
+    histories.push(h.exportHistory());
+    const stamps = h.history().map((e) => e.eventTimestamp as number);
+    assert.is(stamps.filter((t) => t !== stamps[0]).length, 5, "only the timer's firing and what follows move time");
+  }
+  assert.is(histories[0], histories[1]);
+});
+
+test("VirtualClock: real time passes only while an activity runs, in whole milliseconds, never backwards", async () => {
+  const clock = new VirtualClock(0);
+  await new Promise((r) => setTimeout(r, 30));
+  assert.is(clock.now(), 0, "idle: time stands still");
+  clock.activityRunning(1);
+  await new Promise((r) => setTimeout(r, 30));
+  const busy = clock.now();
+  assert.ok(busy >= 25 && busy < 500 && Number.isInteger(busy), `after 30 ms of activity: ${busy}`);
+  clock.advanceTo(10); // behind: ignored
+  assert.ok(clock.now() >= busy);
+  clock.activityRunning(-1);
+  const stopped = clock.now();
+  await new Promise((r) => setTimeout(r, 30));
+  assert.is(clock.now(), stopped, "idle again: time stands still");
+  clock.advance(1000);
+  assert.is(clock.now(), stopped + 1000);
+});
+
 test.run();

@@ -16,6 +16,7 @@ import {
   type Payloads,
   SWF_LIMITS,
 } from "@yieldflow/core";
+import type { Clock } from "./clock.js";
 
 /** An activity task as a worker receives it (the shape of PollForActivityTask's response). */
 export interface ActivityTask {
@@ -42,6 +43,8 @@ interface Running {
   cancelRequested: boolean;
   /** Set once the engine closed the task (timeout, termination): the outcome no longer matters. */
   closed: boolean;
+  /** Set while the clock counts this task's code as running (a virtual clock lets real time pass meanwhile). */
+  timed: boolean;
 }
 
 /** Runs activity functions with bounded concurrency. */
@@ -55,6 +58,8 @@ export class ActivityRunner {
     private readonly payloads: Payloads,
     readonly maxConcurrent: number,
     private readonly onSettled: () => void,
+    /** Told when activity code starts and stops running (a virtual clock lets real time pass meanwhile). */
+    private readonly clock?: Pick<Clock, "activityRunning">,
   ) {}
 
   /** Tasks running now that the engine still waits for (abandoned ones excluded). */
@@ -69,8 +74,15 @@ export class ActivityRunner {
 
   /** Starts `task` with `impl`; the function runs on a later microtask, never inside the caller. */
   run(task: ActivityTask, impl: ActivityImplementation<unknown, unknown>): void {
-    const entry: Running = { task, controller: new AbortController(), cancelRequested: false, closed: false };
+    const entry: Running = {
+      task,
+      controller: new AbortController(),
+      cancelRequested: false,
+      closed: false,
+      timed: true,
+    };
     this.running.set(task.taskToken, entry);
+    this.clock?.activityRunning?.(1);
     // the activity type's pipeline: it decodes the input and encodes the result, details and heartbeats
     const payloads = this.payloads.forType(impl.definition);
     const what = `activity ${task.activityType.name} (${task.activityId})`;
@@ -125,7 +137,16 @@ export class ActivityRunner {
     if (!entry || entry.closed) return;
     entry.closed = true;
     this.abandoned++;
+    // the engine no longer waits for it: its time is idle time again
+    this.stopTiming(entry);
     entry.controller.abort(new Error(reason));
+  }
+
+  /** The clock stops counting the task's code as running: once, whether it returned or the engine closed it. */
+  private stopTiming(entry: Running): void {
+    if (!entry.timed) return;
+    entry.timed = false;
+    this.clock?.activityRunning?.(-1);
   }
 
   /** Aborts every running task (runner shutdown). */
@@ -145,6 +166,8 @@ export class ActivityRunner {
       this.onSettled();
       return;
     }
+    // stop the clock's real time before the outcome is recorded: the event's time is when the function returned
+    this.stopTiming(entry);
     const token = entry.task.taskToken;
     const what = `activity ${entry.task.activityType.name} (${entry.task.activityId})`;
     // Reports at most once, and only if the engine did not close the task while its payloads were being stored.

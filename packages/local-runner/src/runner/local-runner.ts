@@ -175,6 +175,7 @@ export class LocalRunner {
       this.payloads,
       max,
       () => this.schedulePump(),
+      this.clock,
     );
   }
 

@@ -30,6 +30,7 @@ import {
   type YieldflowError,
 } from "@yieldflow/core";
 import { checkReplay, type DecidedTask, ReplayCheckError } from "@yieldflow/core/testing";
+import { VirtualClock } from "../runner/clock.js";
 import type { CloseStatus } from "../runner/execution.js";
 import { LocalRunner } from "../runner/local-runner.js";
 import type { AnyActivity, AnyWorkflow } from "../runner/registry.js";
@@ -106,6 +107,8 @@ export async function runScenario<I, O>(
   const workflows = [workflow as AnyWorkflow, ...(options.workflows ?? [])];
   const runner = new LocalRunner({
     workflows,
+    // fully virtual: a scenario's timestamps depend only on the scenario, so a seed reproduces the same story
+    clock: new VirtualClock(undefined, { activityTime: "virtual" }),
     // registered, not run in process: their tasks wait in their task lists for this driver
     activityTypes: options.activities.map((a) => a.definition),
   });
