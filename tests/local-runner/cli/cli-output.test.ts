@@ -1,5 +1,6 @@
 // What `yieldflow run` writes where, run as a user runs it (a child process): only the result on stdout, so
-// `yieldflow run … | jq` works; activity output, progress and logs (with their data) on stderr.
+// `yieldflow run … | jq` works; activity output, progress and logs (with their data) on stderr. On a terminal (a
+// pseudo-terminal made by util-linux `script`), the live progress display; elsewhere plain lines.
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,9 +11,29 @@ const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, "fixtures");
 const bin = join(here, "..", "..", "..", "packages", "local-runner", "bin", "yieldflow.js");
 
+type Env = Record<string, string | undefined>;
+
 function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return spawnCollect(process.execPath, [bin, ...args], { NO_COLOR: "1" });
+}
+
+/** Runs the CLI on a pseudo-terminal (stdin, stdout and stderr are all the terminal); returns what it displayed. */
+function onTerminal(env: Env, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const quote = (a: string) => `'${a.replaceAll("'", `'\\''`)}'`;
+  const command = [process.execPath, bin, ...args].map(quote).join(" ");
+  // -q quiet, -e exit with the command's status, -c the command; the typescript file is /dev/null
+  return spawnCollect("script", ["-qec", command, "/dev/null"], { TERM: "xterm-256color", ...env });
+}
+
+function spawnCollect(
+  file: string,
+  args: string[],
+  env: Env,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: fixtures, env: { ...process.env, NO_COLOR: "1" } });
+    const merged: Env = { ...process.env, ...env };
+    for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+    const child = spawn(file, args, { cwd: fixtures, env: merged as NodeJS.ProcessEnv });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => {
@@ -26,7 +47,22 @@ function cli(...args: string[]): Promise<{ code: number | null; stdout: string; 
   });
 }
 
+/** Escape sequences (colours, cursor movement, line erasing, synchronized output), removed to read the text. */
+const ESC = "\u001B";
+const ESCAPES = new RegExp(`${ESC}\\[[0-9;?]*[A-Za-z]`, "g");
+const COLOR = new RegExp(`${ESC}\\[[0-9;]*m`);
+const CURSOR_UP = new RegExp(`${ESC}\\[\\d*A`);
+const plain = (s: string) => s.replace(ESCAPES, "").replaceAll("\r", "");
+
 const chatty = cli("run", "chatty.ts", "--input", '"report"');
+const noColorEnv = { NO_COLOR: "1", FORCE_COLOR: undefined };
+const tty = {
+  steady: onTerminal(noColorEnv, "run", "chatty.ts", "-w", "steady"),
+  colored: onTerminal({ NO_COLOR: undefined, FORCE_COLOR: undefined }, "run", "chatty.ts", "-w", "steady"),
+  verbose: onTerminal(noColorEnv, "run", "chatty.ts", "-w", "steady", "--verbose"),
+  chatty: onTerminal(noColorEnv, "run", "chatty.ts", "--input", '"tty"'),
+};
+const piped = cli("run", "chatty.ts", "-w", "steady");
 const quiet = cli("run", "chatty.ts", "--input", '"report"', "--quiet");
 
 test("stdout holds only the result: activity output goes to stderr with the progress", async () => {
@@ -50,6 +86,66 @@ test("--quiet: no progress, activity output still kept off stdout", async () => 
   assert.equal(JSON.parse(r.stdout), { done: "report" });
   assert.not.match(r.stderr, /workflow chatty@1 started/);
   assert.ok(r.stderr.includes("activity says: working on report"), r.stderr);
+});
+
+test("on a terminal: a live display redrawn in place, its last frame left with the counts", async () => {
+  const r = await tty.steady;
+  assert.is(r.code, 0, r.stdout);
+  assert.match(r.stdout, CURSOR_UP, "the display is redrawn in place");
+  assert.not.match(r.stdout, COLOR, "NO_COLOR: no colours");
+  const text = plain(r.stdout);
+  const lines = text.split("\n");
+  // the last frame stays: ✓, the workflow, its workflow time, the counters
+  const last = lines.findLastIndex((l) => l.startsWith("✓ steady@1"));
+  assert.ok(last >= 0, text);
+  assert.match(lines[last] as string, /workflow time \+1d 00:01:00 {2}events \d+ {2}elapsed \d/);
+  assert.match(lines[last + 1] as string, /activities {2}0 running · 0 waiting · 3 done · 1 failed · 1 retried/);
+  assert.match(
+    lines[last + 2] as string,
+    /timers {6}0 pending · 2 fired {3}signals 0 {3}children 0 {3}decision tasks \d+/,
+  );
+  // notable lines (the failure, the retry, the end) are printed above it; routine ones are not
+  assert.match(text, /activity step \(activity-3\) failed: Error: step 2 failed the first time/);
+  assert.match(text, /activity step \(activity-5\) started \(retry, attempt 2\)/);
+  assert.not.match(text, /activity step \(activity-1\) completed/);
+  assert.match(text, /✓ completed \(1d of workflow time/);
+  // frames before the last one showed the run in progress
+  assert.match(text, /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] steady@1 {2}workflow time/);
+  assert.ok(text.trimEnd().endsWith("6"), "the result comes last");
+});
+
+test("on a terminal: colours unless NO_COLOR is set", async () => {
+  const r = await tty.colored;
+  assert.is(r.code, 0, r.stdout);
+  assert.match(r.stdout, COLOR);
+  assert.match(plain(r.stdout), /3 done · 1 failed · 1 retried/);
+});
+
+test("on a terminal with --verbose: a line per event above the display", async () => {
+  const r = await tty.verbose;
+  assert.is(r.code, 0, r.stdout);
+  const text = plain(r.stdout);
+  assert.match(text, /\+00:00:00 {2}activity step \(activity-1\) completed in \d+ms/);
+  assert.match(text, /\+1d 00:00:00 {2}timer timer-2 fired/);
+  assert.match(text, /✓ steady@1/);
+});
+
+test("on a terminal: activity output is printed above the display, whole lines, never through it", async () => {
+  const r = await tty.chatty;
+  assert.is(r.code, 0, r.stdout);
+  const lines = plain(r.stdout).split("\n");
+  for (const l of ["activity says: working on tty", "activity writes to stdout directly", "activity info line"]) {
+    assert.ok(lines.includes(l), `${l} on a line of its own in:\n${lines.join("\n")}`);
+  }
+});
+
+test("not a terminal: plain lines, no escape sequences, no display", async () => {
+  const r = await piped;
+  assert.is(r.code, 0, r.stderr);
+  assert.not.match(r.stderr, ESCAPES);
+  assert.match(r.stderr, /\+00:00:00 {2}activity step \(activity-1\) completed in \d+ms/);
+  assert.not.match(r.stderr, /activities {2}/);
+  assert.is(r.stdout, "6\n");
 });
 
 test.run();

@@ -52,7 +52,8 @@ function version(): string {
 export function processIO(): CliIO {
   const stdout = process.stdout;
   const write = stdout.write.bind(stdout);
-  stdout.write = process.stderr.write.bind(process.stderr) as typeof stdout.write;
+  // looked up on each write: the live progress display may stand in for stderr's write while it runs
+  stdout.write = ((...args: Parameters<typeof stdout.write>) => process.stderr.write(...args)) as typeof stdout.write;
   return {
     out: (text) => write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),

@@ -7,6 +7,7 @@ import { WorkflowExecutionError } from "../runner/errors.js";
 import type { ExecutionHandle } from "../runner/handle.js";
 import { LocalRunner } from "../runner/local-runner.js";
 import { type CliIO, firstLine, roughDuration, UsageError } from "./format.js";
+import { LiveProgress } from "./live-progress.js";
 import { loadModule, loadPayloads, pickWorkflow } from "./load-module.js";
 import { ProgressPrinter } from "./progress.js";
 
@@ -28,6 +29,8 @@ Options:
       --history <file>    write the execution's history as JSON (GetWorkflowExecutionHistory's shape)
       --payloads <module> the payload pipeline: a module exporting \`payloads\` (e.g. nodePayloads({ store }))
                           or payload options; values too large for SWF's fields go to its store
+      --verbose           on a terminal, print a line per event above the live progress display
+                          (when stderr is not a terminal, a line per event is what is printed anyway)
   -q, --quiet             print only the result
   -h, --help              show this help
 
@@ -48,6 +51,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       history: { type: "string" },
       payloads: { type: "string" },
       quiet: { type: "boolean", short: "q" },
+      verbose: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -72,8 +76,11 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const workflowId = values["workflow-id"] ?? `${workflow.name}-1`;
   const idProblem = swfIdProblem(workflowId);
   if (idProblem) throw new UsageError(`--workflow-id ${idProblem}`, "run");
+  // on a terminal a live display (counters redrawn in place); elsewhere (a pipe, a file, CI) one line per event
+  let live: LiveProgress | undefined;
   if (!values.quiet) {
-    const progress = new ProgressPrinter(io.err, workflowId);
+    if (io.errStream?.isTTY) live = new LiveProgress(io.errStream, { workflowId, verbose: values.verbose === true });
+    const progress = live ?? new ProgressPrinter(io.err, workflowId);
     runner.onEvent((e) => progress.handle(e));
   }
   const realStart = performance.now();
@@ -97,6 +104,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   let outcome = first;
   if (outcome === undefined) {
     const status = h.status();
+    live?.stop();
     if (status.status === "OPEN" && !status.stuck) {
       const stuck = stuckDescendant(runner, h.runId);
       io.err(
@@ -111,6 +119,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     }
     outcome = await result;
   }
+  live?.stop();
   const history = h.history();
   const virtualMs =
     ((history.at(-1)?.eventTimestamp as number) -
