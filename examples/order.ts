@@ -1,6 +1,8 @@
 /**
- * An order with a saga: reserve stock, charge the card, then ship and email the receipt in parallel. If anything
- * fails after the stock was reserved, the compensations run (refund, release) and the failure is rethrown.
+ * An order with a saga: reserve stock, charge the card (retried: the payment gateway fails the first attempt of
+ * every order here, to show a retry), then ship and email the receipt in parallel, and three days later ask for a
+ * review. If anything fails after the stock was reserved, the compensations run (refund, release) and the failure is
+ * rethrown. On the local runner's virtual clock the three days take no time: `npm start` runs this in about a second.
  *
  *   npx yieldflow run examples/order.ts --input '{"id":"o-1","items":["book"],"cents":4200}'
  *   npx yieldflow run examples/order.ts --input '{"id":"o-2","items":["book"],"cents":999999}'   # declined → saga
@@ -19,6 +21,7 @@ import {
   log,
   retry,
   sideEffect,
+  sleep,
 } from "@yieldflow/core";
 
 export interface Order {
@@ -44,7 +47,7 @@ export const chargeCard = defineActivity<{ orderId: string; cents: number }, { c
   version: "1",
   taskList: "payments",
   timeouts: { startToClose: "30s" },
-  retry: { maximumAttempts: 3, initialInterval: "1s", nonRetryableErrorNames: ["CardDeclined"] },
+  retry: { maximumAttempts: 3, initialInterval: "30s", nonRetryableErrorNames: ["CardDeclined"] },
 });
 export const refund = defineActivity<{ chargeId: string }, void>({
   name: "refund",
@@ -65,6 +68,13 @@ export const emailReceipt = defineActivity<{ orderId: string; chargeId: string }
   timeouts: { startToClose: "1m" },
 });
 
+export const askForReview = defineActivity<{ orderId: string }, void>({
+  name: "askForReview",
+  version: "1",
+  taskList: "email",
+  timeouts: { startToClose: "1m" },
+});
+
 export const order = defineWorkflow({ name: "order", version: "1" }, function* (o: Order) {
   // effects are plain data: the compensations are kept as effects and run only if something fails
   const compensations: Effect<unknown>[] = [];
@@ -78,6 +88,9 @@ export const order = defineWorkflow({ name: "order", version: "1" }, function* (
     const [{ label }] = yield* all([activity(ship, o), activity(emailReceipt, { orderId: o.id, chargeId })]);
     const confirmation = yield* sideEffect(() => `C-${o.id}-${label.length}`);
     yield* log("info", `order ${o.id} shipped`, { label });
+    // a durable timer: on SWF the execution waits three days; the local runner's virtual clock skips them
+    yield* sleep("3d");
+    yield* activity(askForReview, { orderId: o.id });
     return { chargeId, label, confirmation };
   } catch (err) {
     yield* log("warn", `order ${o.id} failed, compensating`, { error: (err as Error).message });
@@ -88,10 +101,19 @@ export const order = defineWorkflow({ name: "order", version: "1" }, function* (
 
 // ─── activity implementations (an activity worker's code) ───────────────────────────────────────────────────
 
+/** Activities take a little real time, as real calls do; the timeline shows it. */
+const latency = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Charge attempts per order: the simulated gateway times out on the first one. */
+const chargeAttempts = new Map<string, number>();
+
 export const activities = [
-  implement(reserveStock, async (items) => ({ holdId: `hold-${items.join("+")}` })),
+  implement(reserveStock, async (items) => {
+    await latency(40);
+    return { holdId: `hold-${items.join("+")}` };
+  }),
   implement(releaseStock, async () => {}),
   implement(chargeCard, async ({ orderId, cents }) => {
+    await latency(80);
     if (cents > 100_000)
       throw new ApplicationFailure(
         "CardDeclined",
@@ -99,9 +121,17 @@ export const activities = [
         { orderId },
         { nonRetryable: true },
       );
+    const attempt = (chargeAttempts.get(orderId) ?? 0) + 1;
+    chargeAttempts.set(orderId, attempt);
+    // a retryable failure: chargeCard's retry policy tries again 30 s (of workflow time) later
+    if (attempt === 1) throw new ApplicationFailure("GatewayTimeout", "the payment gateway did not answer in time");
     return { chargeId: `ch-${orderId}` };
   }),
   implement(refund, async () => {}),
-  implement(ship, async (o) => ({ label: `LBL-${o.id}` })),
-  implement(emailReceipt, async () => {}),
+  implement(ship, async (o) => {
+    await latency(120);
+    return { label: `LBL-${o.id}` };
+  }),
+  implement(emailReceipt, async () => latency(30)),
+  implement(askForReview, async () => latency(30)),
 ];

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: runs the order example end to end with the yieldflow CLI, locally (in-process engine, virtual
-// clock, no AWS account), and prints its progress and result. Extra arguments go to `yieldflow run`, e.g.
+// clock, no AWS account), and prints its progress and result: a retried charge, three days skipped by the virtual
+// clock, about a second in all. Extra arguments go to `yieldflow run`, e.g.
 // `npm start -- --input '{"id":"o-2","items":["book"],"cents":999999}'` (a declined card: watch the saga).
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -13,6 +14,8 @@ const args = [
   "run",
   "examples/order.ts",
   ...(extra.includes("--input") ? [] : ["--input", '{"id":"o-1","items":["book","pen"],"cents":4200}']),
+  // the demo tells the whole story: every event's line (on a terminal, above the live progress display)
+  ...(extra.includes("--quiet") || extra.includes("-q") ? [] : ["--verbose"]),
   ...extra,
 ];
 console.log(

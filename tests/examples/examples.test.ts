@@ -17,12 +17,24 @@ const scheduled = (
     e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : [],
   );
 
-test("order: the happy path charges, ships and emails", async () => {
+test("order: the happy path retries the charge, ships, emails, and asks for a review 3 days later", async () => {
   const runner = new LocalRunner({ workflows: [order.order], activities: order.activities });
+  const t0 = performance.now();
   const h = await runner.start(order.order, { id: "o-1", items: ["book"], cents: 4200 });
   assert.equal(await h.result(), { chargeId: "ch-o-1", label: "LBL-o-1", confirmation: "C-o-1-7" });
+  const realMs = performance.now() - t0;
   const events = h.history();
-  assert.equal(scheduled(events), ["reserveStock", "chargeCard", "ship", "emailReceipt"]);
+  // the gateway fails the first charge; the activity's retry policy charges again after 30 s
+  assert.equal(scheduled(events), ["reserveStock", "chargeCard", "chargeCard", "ship", "emailReceipt", "askForReview"]);
+  const timers = events.flatMap((e) => (e.timerStartedEventAttributes ? [e.timerStartedEventAttributes] : []));
+  assert.equal(
+    timers.map((t) => t.startToFireTimeout),
+    ["30", String(3 * 86_400)],
+  );
+  // what `npm start` shows: three days (and a bit) of workflow time in well under a second of real time
+  const span = (events.at(-1)?.eventTimestamp as number) - (events[0]?.eventTimestamp as number);
+  assert.ok(span >= 3 * 86_400 + 30 && span < 3 * 86_400 + 31, `span ${span} s`);
+  assert.ok(realMs < 1500, `took ${realMs} ms`);
   decide(order.order, events, { workflowId: h.workflowId, runId: h.runId });
 });
 
