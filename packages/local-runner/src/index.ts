@@ -2,6 +2,10 @@
  * @yieldflow/local-runner: an in-process runner with SWF's semantics (virtual or real clock, real SWF histories),
  * and the `yieldflow` CLI (`yieldflow run | replay | history`).
  */
+
+// the history timeline (model and HTML page) of `yieldflow history`, for anything else that shows histories
+export { escapeHtml, type RenderHtmlOptions, renderHtml, type TimelineLog } from "./cli/html.js";
+export { buildTimeline, type Instant, type Span, type Timeline } from "./cli/timeline.js";
 export type { ActivityTask, ActivityTaskService } from "./runner/activity-runner.js";
 export { type Clock, RealClock, VirtualClock } from "./runner/clock.js";
 export {

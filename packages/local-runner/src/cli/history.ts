@@ -57,7 +57,7 @@ function what(s: Span): string {
     case "activity":
       return `activity ${s.label} (${s.id})${s.attempt > 1 ? ` retry #${s.attempt - 1}` : ""}`;
     case "timer":
-      return `timer ${s.label}`;
+      return s.signalWait ? `signal wait ${s.label}` : `timer ${s.label}`;
     case "child":
       return `child ${s.label} (${s.id})`;
     case "decision":

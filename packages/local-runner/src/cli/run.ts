@@ -2,14 +2,16 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { swfIdProblem, toSeconds } from "@yieldflow/core";
+import { type HistoryEvent, type LogEntry, swfIdProblem, toSeconds } from "@yieldflow/core";
 import { WorkflowExecutionError } from "../runner/errors.js";
 import type { ExecutionHandle } from "../runner/handle.js";
 import { LocalRunner } from "../runner/local-runner.js";
 import { type CliIO, firstLine, roughDuration, UsageError } from "./format.js";
+import { renderHtml, type TimelineLog } from "./html.js";
 import { LiveProgress } from "./live-progress.js";
 import { loadModule, loadPayloads, pickWorkflow } from "./load-module.js";
 import { ProgressPrinter } from "./progress.js";
+import { buildTimeline } from "./timeline.js";
 
 export const RUN_HELP = `Usage: yieldflow run <module> [options]
 
@@ -29,6 +31,7 @@ Options:
       --history <file>    write the execution's history as JSON (GetWorkflowExecutionHistory's shape)
       --payloads <module> the payload pipeline: a module exporting \`payloads\` (e.g. nodePayloads({ store }))
                           or payload options; values too large for SWF's fields go to its store
+      --html <file>       write the run's timeline as an HTML page (as history --html, with the log lines)
       --verbose           on a terminal, print a line per event above the live progress display
                           (when stderr is not a terminal, a line per event is what is printed anyway)
   -q, --quiet             print only the result
@@ -50,6 +53,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       "real-time": { type: "boolean" },
       history: { type: "string" },
       payloads: { type: "string" },
+      html: { type: "string" },
       quiet: { type: "boolean", short: "q" },
       verbose: { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -83,6 +87,11 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     const progress = live ?? new ProgressPrinter(io.err, workflowId);
     runner.onEvent((e) => progress.handle(e));
   }
+  const logs: TimelineLog[] = [];
+  if (values.html !== undefined)
+    runner.onEvent((e) => {
+      if (e.kind === "log") logs.push(timelineLog(e.entry, e.workflowId === workflowId ? undefined : e.workflowId));
+    });
   const realStart = performance.now();
   const h = await runner.start(workflow, input, { workflowId });
   // signals go in at their time: on the virtual clock by moving it, on the real clock by waiting
@@ -114,6 +123,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
               "it is waiting for something this run cannot provide, such as a signal",
       );
       writeHistory(values.history, h, io, values.payloads);
+      writeHtml(values.html, h, logs, io);
       runner.close();
       return 1;
     }
@@ -127,6 +137,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     1000;
   const summary = `${roughDuration(virtualMs)} of workflow time, ${roughDuration(performance.now() - realStart)} real`;
   writeHistory(values.history, h, io, values.payloads);
+  writeHtml(values.html, h, logs, io);
   runner.close();
   if (outcome.ok) {
     if (!values.quiet) io.err(`✓ completed (${summary})`);
@@ -224,6 +235,30 @@ function writeHistory(
   io.err(
     `history written to ${path} (${h.history().length} events); replay it with: yieldflow replay <module> ${path} --workflow-id ${h.workflowId} --run-id ${h.currentRunId}${payloads === undefined ? "" : ` --payloads ${payloads}`}`,
   );
+}
+
+function writeHtml(path: string | undefined, h: ExecutionHandle<unknown>, logs: TimelineLog[], io: CliIO): void {
+  if (path === undefined) return;
+  const events = (JSON.parse(h.exportHistory()) as { events: HistoryEvent[] }).events;
+  writeFileSync(resolve(io.cwd, path), renderHtml(buildTimeline(events), `run ${h.workflowId}`, { logs }));
+  io.err(`timeline written to ${path}`);
+}
+
+/** A workflow log line for the timeline page (its data as JSON, never throwing on data JSON cannot hold). */
+function timelineLog(entry: LogEntry, workflowId: string | undefined): TimelineLog {
+  let data: string | undefined;
+  try {
+    data = entry.data === undefined ? undefined : JSON.stringify(entry.data);
+  } catch {
+    data = "[data that cannot be shown as JSON]";
+  }
+  return {
+    time: entry.time,
+    level: entry.level,
+    message: entry.message,
+    ...(data !== undefined ? { data } : {}),
+    ...(workflowId ? { workflowId } : {}),
+  };
 }
 
 /** The first open child (or grandchild …) of `runId` whose decision tasks failed for good, if any. */

@@ -1,11 +1,12 @@
 /**
  * A history as a timeline: what ran when and for how long (activities, timers, child workflows, decision tasks),
  * with retries and outcomes, and the instants in between (signals, markers, cancel requests). Accepts any of
- * SWF's three timestamp forms. Used by `yieldflow history` for the terminal and the HTML page.
+ * SWF's three timestamp forms. Used by `yieldflow history` for the terminal and the HTML page (and by anything
+ * else that shows a history: the model is plain data, the payloads are kept as recorded, untrusted text).
  */
 import { decodeRemoteError, type HistoryEvent, timestampToMillis } from "@yieldflow/core";
 import { closeStatusOf } from "../runner/execution.js";
-import { firstLine } from "./format.js";
+import { firstLine, roughDuration } from "./format.js";
 
 /** Something that took time. */
 export interface Span {
@@ -25,12 +26,24 @@ export interface Span {
   detail: string | undefined;
   /** Attempt number of an activity type within the run (2 and up are retries after a failure). */
   attempt: number;
+  /** A timer core started for `signal(name, { timeout })`: the time the workflow waited for a signal. */
+  signalWait?: boolean;
+  /** The recorded input (activities, children), as recorded: serialized text. */
+  input?: string;
+  /** The recorded result (activities, children). */
+  result?: string;
+  /** The whole recorded failure: the error's name, message, details and stack, as readable text. */
+  failure?: string;
 }
 
 /** Something that happened at one instant. */
 export interface Instant {
   time: number;
   label: string;
+  /** A signal that arrived, a cancel request, or a marker (a side effect's value, a version patch). */
+  kind: "signal" | "cancel" | "marker";
+  /** The signal's input or the marker's details, as recorded. */
+  data?: string;
 }
 
 /** A whole history as a timeline. */
@@ -42,6 +55,10 @@ export interface Timeline {
   status: string;
   /** The failure of a failed workflow, in a few words. */
   detail: string | undefined;
+  /** The workflow's input, result and whole failure, as recorded. */
+  input: string | undefined;
+  result: string | undefined;
+  failure: string | undefined;
   eventCount: number;
   spans: Span[];
   instants: Instant[];
@@ -59,6 +76,9 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
   let workflowType = "?";
   let status = "OPEN";
   let detail: string | undefined;
+  let input: string | undefined;
+  let result: string | undefined;
+  let failure: string | undefined;
   let first: number | undefined;
   let last = 0;
   const closeActivity = (scheduledEventId: number | undefined, time: number, outcome: Span["outcome"], d?: string) => {
@@ -69,6 +89,7 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
     s.detail = d;
     if (outcome === "completed") attempts.delete(s.label);
     else if (outcome !== "cancelled") attempts.set(s.label, s.attempt + 1);
+    return s;
   };
   for (const e of events) {
     const time = timestampToMillis(e.eventTimestamp, e.eventId);
@@ -78,6 +99,7 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
       case "WorkflowExecutionStarted": {
         const t = e.workflowExecutionStartedEventAttributes?.workflowType;
         workflowType = `${t?.name}@${t?.version}`;
+        input = e.workflowExecutionStartedEventAttributes?.input;
         break;
       }
       case "DecisionTaskStarted": {
@@ -119,6 +141,7 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
           outcome: "open",
           detail: undefined,
           attempt: attempts.get(label) ?? 1,
+          ...(a?.input !== undefined ? { input: a.input } : {}),
         };
         byScheduled.set(e.eventId as number, s);
         spans.push(s);
@@ -129,18 +152,23 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
         if (s) s.runningFrom = time;
         break;
       }
-      case "ActivityTaskCompleted":
-        closeActivity(e.activityTaskCompletedEventAttributes?.scheduledEventId, time, "completed");
+      case "ActivityTaskCompleted": {
+        const a = e.activityTaskCompletedEventAttributes;
+        const s = closeActivity(a?.scheduledEventId, time, "completed");
+        if (s && a?.result !== undefined) s.result = a.result;
         break;
+      }
       case "ActivityTaskFailed": {
         const a = e.activityTaskFailedEventAttributes;
         const err = decodeRemoteError(a?.reason, a?.details);
-        closeActivity(a?.scheduledEventId, time, "failed", `${err.name}: ${firstLine(err.message)}`);
+        const s = closeActivity(a?.scheduledEventId, time, "failed", `${err.name}: ${firstLine(err.message)}`);
+        if (s) s.failure = describeFailure(a?.reason, a?.details);
         break;
       }
       case "ActivityTaskTimedOut": {
         const a = e.activityTaskTimedOutEventAttributes;
-        closeActivity(a?.scheduledEventId, time, "timed out", a?.timeoutType);
+        const s = closeActivity(a?.scheduledEventId, time, "timed out", a?.timeoutType);
+        if (s && a?.details !== undefined) s.failure = `timed out (${a.timeoutType}); last heartbeat: ${a.details}`;
         break;
       }
       case "ActivityTaskCanceled":
@@ -163,9 +191,10 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
       }
       case "TimerStarted": {
         const a = e.timerStartedEventAttributes;
+        const seconds = Number(a?.startToFireTimeout);
         const s: Span = {
           kind: "timer",
-          label: `${a?.timerId} (${a?.startToFireTimeout}s)`,
+          label: `${a?.timerId} (${Number.isFinite(seconds) ? roughDuration(seconds * 1000) : a?.startToFireTimeout})`,
           id: a?.timerId ?? "?",
           start: time,
           runningFrom: time,
@@ -173,6 +202,8 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
           outcome: "open",
           detail: undefined,
           attempt: 1,
+          // core names the timer of signal(name, { timeout }) timeout-<n> (a sleep's is timer-<n> or your id)
+          ...(/^timeout-\d+$/.test(a?.timerId ?? "") ? { signalWait: true } : {}),
         };
         timers.set(s.id, s);
         spans.push(s);
@@ -201,6 +232,7 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
           outcome: "open",
           detail: undefined,
           attempt: 1,
+          ...(a?.input !== undefined ? { input: a.input } : {}),
         };
         children.set(s.id, s);
         spans.push(s);
@@ -243,18 +275,35 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
           const f = e.childWorkflowExecutionFailedEventAttributes;
           const err = decodeRemoteError(f.reason, f.details);
           s.detail = `${err.name}: ${firstLine(err.message)}`;
+          s.failure = describeFailure(f.reason, f.details);
         }
+        const result = e.childWorkflowExecutionCompletedEventAttributes?.result;
+        if (result !== undefined) s.result = result;
         break;
       }
-      case "WorkflowExecutionSignaled":
-        instants.push({ time, label: `signal ${e.workflowExecutionSignaledEventAttributes?.signalName}` });
+      case "WorkflowExecutionSignaled": {
+        const a = e.workflowExecutionSignaledEventAttributes;
+        instants.push({
+          time,
+          label: `signal ${a?.signalName}`,
+          kind: "signal",
+          ...(a?.input !== undefined ? { data: a.input } : {}),
+        });
         break;
+      }
       case "WorkflowExecutionCancelRequested":
-        instants.push({ time, label: "cancellation requested" });
+        instants.push({ time, label: "cancellation requested", kind: "cancel" });
         break;
-      case "MarkerRecorded":
-        instants.push({ time, label: `marker ${e.markerRecordedEventAttributes?.markerName}` });
+      case "MarkerRecorded": {
+        const a = e.markerRecordedEventAttributes;
+        instants.push({
+          time,
+          label: `marker ${a?.markerName}`,
+          kind: "marker",
+          ...(a?.details !== undefined ? { data: a.details } : {}),
+        });
         break;
+      }
       default:
         if (closeStatusOf(e.eventType)) {
           status = closeStatusOf(e.eventType) as string;
@@ -262,7 +311,9 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
           if (f) {
             const err = decodeRemoteError(f.reason, f.details);
             detail = `${err.name}: ${firstLine(err.message)}`;
+            failure = describeFailure(f.reason, f.details);
           }
+          result = e.workflowExecutionCompletedEventAttributes?.result ?? result;
           const t = e.workflowExecutionTerminatedEventAttributes;
           if (t?.reason) detail = t.reason;
         }
@@ -270,6 +321,9 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
   }
   return {
     workflowType,
+    input,
+    result,
+    failure,
     start: first ?? 0,
     end: last,
     status,
@@ -278,4 +332,21 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
     spans,
     instants,
   };
+}
+
+/** A recorded failure as readable text: name and message, then the attached details and the stack, if any. */
+function describeFailure(reason: string | undefined, details: string | undefined): string {
+  const err = decodeRemoteError(reason, details);
+  const parts = [`${err.name}: ${err.message}`];
+  if (err.details !== undefined) {
+    let text: string;
+    try {
+      text = JSON.stringify(err.details, null, 2) ?? String(err.details);
+    } catch {
+      text = "[details that cannot be shown]";
+    }
+    parts.push(`details: ${text}`);
+  }
+  if (err.stack) parts.push(err.stack);
+  return parts.join("\n");
 }
