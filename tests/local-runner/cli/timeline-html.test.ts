@@ -139,6 +139,8 @@ async function open(file: string, viewport = { width: 1300, height: 800 }): Prom
   return { page, errors };
 }
 
+/** The details panel's text as a person sees it (headings and blocks on lines of their own). */
+// biome-ignore lint/performance/useDomNodeTextContent: the rendered text, line breaks included, is what is checked
 const panelText = (page: Page) => page.locator("#details").innerText();
 
 const runs = {
@@ -149,7 +151,7 @@ const runs = {
 test("a run's page: legend, rows for signals and signal waits in human units, details on click", async () => {
   const { events, logs } = await runs.approval;
   const { page, errors } = await open(writePage("approval", events, logs));
-  const legend = await page.locator(".legend").innerText();
+  const legend = (await page.locator(".legend").textContent()) ?? "";
   for (const words of ["completed", "failed", "timer fired", "waiting in the task list", "signal arrived", "log line"])
     assert.ok(legend.includes(words), `legend: ${legend}`);
   const labels = await page.locator(".row .label").allInnerTexts();
@@ -254,7 +256,7 @@ test("a hostile history stays text: names, inputs, signals and failures never be
   const pwned = await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned);
   assert.is(pwned, undefined);
   assert.is(await page.locator("img").count(), 0);
-  assert.ok((await page.locator(".meta").innerText()).startsWith(`history-${evil}.json`));
+  assert.ok(((await page.locator(".meta").textContent()) ?? "").startsWith(`history-${evil}.json`));
   const labels = await page.locator(".row .label").allInnerTexts();
   assert.ok(labels.includes(`signal decision${evil}`), labels.join(" | "));
   await page.locator(".row", { hasText: "signal decision" }).locator(".mark").click();
