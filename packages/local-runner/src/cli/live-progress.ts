@@ -81,6 +81,11 @@ export interface LiveProgressOptions {
   color?: boolean;
   /** How often the display is redrawn, ms (default 100). */
   intervalMs?: number;
+  /**
+   * The runner's clock (epoch ms), so workflow time moves while an activity runs; without it the display shows the
+   * time of the latest event.
+   */
+  now?: () => number;
 }
 
 /** A live progress display on a terminal stream. Call {@link stop} before writing anything else to the stream. */
@@ -148,6 +153,8 @@ export class LiveProgress {
     this.restoreWrites = this.interceptWrites();
     raw("\u001B[?25l"); // hide the cursor while redrawing; stop() (or the process's exit) shows it again
     process.once("exit", showCursor);
+    // Ctrl-C would end the process without "exit" handlers, leaving the terminal's cursor hidden
+    process.once("SIGINT", interrupted);
     this.printer = new ProgressPrinter((line) => {
       if (this.keepLine) this.above(line);
     }, options.workflowId);
@@ -193,6 +200,7 @@ export class LiveProgress {
     this.restoreWrites();
     showCursor();
     process.removeListener("exit", showCursor);
+    process.removeListener("SIGINT", interrupted);
   }
 
   /** A retry's start: its progress line ("started (retry, attempt n)") stays on screen. */
@@ -277,7 +285,8 @@ export class LiveProgress {
     const { bold, dim, green, red, yellow, cyan } = this.colors;
     const c = this.counts;
     const spinner = this.ended ?? cyan(SPINNER[this.frame++ % SPINNER.length] as string);
-    const workflowTime = formatOffset(this.latest - (this.origin ?? this.latest));
+    const now = this.ended === undefined ? Math.max(this.latest, this.options.now?.() ?? 0) : this.latest;
+    const workflowTime = formatOffset(now - (this.origin ?? now));
     const elapsed = roughDuration(performance.now() - this.started);
     const failed = c.activitiesFailed + c.activitiesTimedOut;
     const activities = [
@@ -326,4 +335,9 @@ export class LiveProgress {
 
 function showCursor(): void {
   process.stderr.write("\u001B[?25h");
+}
+
+function interrupted(): void {
+  showCursor();
+  process.exit(130); // what a shell reports for a command ended by SIGINT
 }

@@ -83,7 +83,12 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   // on a terminal a live display (counters redrawn in place); elsewhere (a pipe, a file, CI) one line per event
   let live: LiveProgress | undefined;
   if (!values.quiet) {
-    if (io.errStream?.isTTY) live = new LiveProgress(io.errStream, { workflowId, verbose: values.verbose === true });
+    if (io.errStream?.isTTY)
+      live = new LiveProgress(io.errStream, {
+        workflowId,
+        verbose: values.verbose === true,
+        now: () => runner.clock.now(),
+      });
     const progress = live ?? new ProgressPrinter(io.err, workflowId);
     runner.onEvent((e) => progress.handle(e));
   }
