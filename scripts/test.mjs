@@ -4,6 +4,9 @@
 // files at a time, and adds up uvu's per-file summaries. The last line printed is always `N passed, N failed`
 // (followed by `, N skipped` when tests were skipped); the exit code is non-zero on any failure.
 //
+// Files start slowest first by the durations of the previous run (node_modules/.cache/yieldflow-test-times.json;
+// without it, in path order), so a long file does not start last and hold up the end of the run.
+//
 // A file fails when it exits non-zero, exceeds its timeout (its whole process group is killed: a "hang"),
 // prints no uvu summary (it forgot `test.run()`), or its summary shows fewer passed than run.
 //
@@ -18,7 +21,7 @@
 //   YIELDFLOW_TEST_VERBOSE=1     same as --verbose
 //   everything else (e.g. YIELDFLOW_PROP_RUNS) is passed through to the test processes.
 import { spawn } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -66,6 +69,29 @@ function intEnv(name, fallback) {
     finish(0, 1, 0);
   }
   return Math.floor(n);
+}
+
+const TIMES_FILE = join(repoRoot, "node_modules", ".cache", "yieldflow-test-times.json");
+
+/** The previous runs' durations by file (ms); empty when there are none or they cannot be read. */
+function readTimes() {
+  try {
+    const parsed = JSON.parse(readFileSync(TIMES_FILE, "utf8"));
+    const times = new Map();
+    if (parsed && typeof parsed === "object")
+      for (const [file, ms] of Object.entries(parsed)) if (typeof ms === "number") times.set(file, ms);
+    return times;
+  } catch {
+    return new Map();
+  }
+}
+
+/** Remembers this run's durations (a hint for the next run's order: failing to write it changes nothing else). */
+function writeTimes(times) {
+  try {
+    mkdirSync(dirname(TIMES_FILE), { recursive: true });
+    writeFileSync(TIMES_FILE, `${JSON.stringify(Object.fromEntries(times), null, 1)}\n`);
+  } catch {}
 }
 
 function findTestFiles(dir, out = []) {
@@ -233,13 +259,17 @@ async function main() {
     `running ${files.length} test file${files.length === 1 ? "" : "s"} under ${where}, ${concurrency} at a time`,
   );
 
+  const times = readTimes();
+  const relOf = (f) => relative(repoRoot, f).split(sep).join("/");
+  // slowest first; files without a previous time keep path order, ahead of the known ones
+  const queue = [...files].sort((a, b) => (times.get(relOf(b)) ?? Infinity) - (times.get(relOf(a)) ?? Infinity));
   const started = performance.now();
   const broken = [];
-  const queue = [...files];
   async function worker() {
     while (queue.length) {
       const file = queue.shift();
       const result = await runFile(file, timeoutMs);
+      times.set(result.file, Math.round(result.ms));
       const verdict = judge(result, timeoutMs);
       totals.passed += verdict.passed;
       totals.failed += verdict.failed;
@@ -262,6 +292,7 @@ async function main() {
     }
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+  writeTimes(times);
 
   console.log("");
   if (broken.length) {
