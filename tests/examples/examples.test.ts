@@ -31,10 +31,11 @@ test("order: the happy path retries the charge, ships, emails, and asks for a re
     timers.map((t) => t.startToFireTimeout),
     ["30", String(3 * 86_400)],
   );
-  // what `npm start` shows: three days (and a bit) of workflow time in well under a second of real time
+  // what `npm start` shows: three days (and a bit) of workflow time in far less real time (the bound only rules
+  // out waiting for real; how fast is a matter for benchmarks, not tests)
   const span = (events.at(-1)?.eventTimestamp as number) - (events[0]?.eventTimestamp as number);
   assert.ok(span >= 3 * 86_400 + 30 && span < 3 * 86_400 + 31, `span ${span} s`);
-  assert.ok(realMs < 1500, `took ${realMs} ms`);
+  assert.ok(realMs < 15_000, `took ${realMs} ms`);
   decide(order.order, events, { workflowId: h.workflowId, runId: h.runId });
 });
 

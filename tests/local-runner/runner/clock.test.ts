@@ -146,17 +146,19 @@ test("virtual clock: activity code takes real time on the timeline, idle time is
   const h = await runner.start(wf, undefined);
   const r = await h.result();
   const real = performance.now() - started;
-  assert.ok(r.worked >= 150 && r.worked < 1000, `the activity took ${r.worked} ms of workflow time`);
+  // lower bounds are the point (real time counted); upper bounds only rule out skipped time, and leave room for a
+  // loaded machine
+  assert.ok(r.worked >= 150 && r.worked < 5000, `the activity took ${r.worked} ms of workflow time`);
   assert.is(r.slept, 3 * 86_400_000);
   assert.is(r.late, "START_TO_CLOSE");
-  assert.ok(real < 3000, `took ${real} ms of real time`);
+  assert.ok(real < 15_000, `took ${real} ms of real time`);
   const events = h.history();
   const at = (type: string, nth = 0) =>
     (events.filter((e) => e.eventType === type)[nth]?.eventTimestamp as number) * 1000;
   const activityMs = at("ActivityTaskCompleted") - at("ActivityTaskStarted");
-  assert.ok(activityMs >= 150 && activityMs < 1000, `ActivityTaskStarted → Completed: ${activityMs} ms`);
+  assert.ok(activityMs >= 150 && activityMs < 5000, `ActivityTaskStarted → Completed: ${activityMs} ms`);
   const timeoutMs = at("ActivityTaskTimedOut") - at("ActivityTaskStarted", 1);
-  assert.ok(timeoutMs >= 1000 && timeoutMs < 1500, `ActivityTaskStarted → TimedOut: ${timeoutMs} ms`);
+  assert.ok(timeoutMs >= 1000 && timeoutMs < 5000, `ActivityTaskStarted → TimedOut: ${timeoutMs} ms`);
 });
 
 test("fully virtual clock (activityTime: 'virtual'): activities take 0 ms and runs record identical histories", async () => {
@@ -189,7 +191,7 @@ test("VirtualClock: real time passes only while an activity runs, in whole milli
   clock.activityRunning(1);
   await new Promise((r) => setTimeout(r, 30));
   const busy = clock.now();
-  assert.ok(busy >= 25 && busy < 500 && Number.isInteger(busy), `after 30 ms of activity: ${busy}`);
+  assert.ok(busy >= 25 && busy < 10_000 && Number.isInteger(busy), `after 30 ms of activity: ${busy}`);
   clock.advanceTo(10); // behind: ignored
   assert.ok(clock.now() >= busy);
   clock.activityRunning(-1);
