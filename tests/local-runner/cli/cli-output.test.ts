@@ -2,6 +2,8 @@
 // `yieldflow run … | jq` works; activity output, progress and logs (with their data) on stderr. On a terminal (a
 // pseudo-terminal made by util-linux `script`), the live progress display; elsewhere plain lines.
 import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "uvu";
@@ -54,7 +56,8 @@ const COLOR = new RegExp(`${ESC}\\[[0-9;]*m`);
 const CURSOR_UP = new RegExp(`${ESC}\\[\\d*A`);
 const plain = (s: string) => s.replace(ESCAPES, "").replaceAll("\r", "");
 
-const chatty = cli("run", "chatty.ts", "--input", '"report"');
+const htmlFile = join(mkdtempSync(join(tmpdir(), "yieldflow-cli-output-")), "run.html");
+const chatty = cli("run", "chatty.ts", "--input", '"report"', "--html", htmlFile);
 const noColorEnv = { NO_COLOR: "1", FORCE_COLOR: undefined };
 const tty = {
   steady: onTerminal(noColorEnv, "run", "chatty.ts", "-w", "steady"),
@@ -78,6 +81,17 @@ test("stdout holds only the result: activity output goes to stderr with the prog
 test("log()'s data is shown after the message, as JSON", async () => {
   const r = await chatty;
   assert.match(r.stderr, /log info: worked \{"what":"report","result":\{"done":"report"\}\}\n/);
+});
+
+test("run --html writes the run's timeline page, with the workflow's log lines and their data", async () => {
+  const r = await chatty;
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /timeline written to .*run\.html/);
+  const page = readFileSync(htmlFile, "utf8");
+  assert.match(page, /^<!doctype html>/);
+  assert.match(page, /log info: worked/);
+  // the details (the log's data among them) travel as escaped JSON, shown by the page's script
+  assert.ok(page.includes('{\\n  \\"what\\": \\"report\\"'), "the log's data, pretty-printed");
 });
 
 test("--quiet: no progress, activity output still kept off stdout", async () => {
