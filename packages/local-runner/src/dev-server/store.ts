@@ -10,7 +10,7 @@
  * against the replayed histories, so a data file written by an engine with other rules is refused, not silently
  * reinterpreted. `events` and `executions` also let other tools read the histories with plain SQL.
  *
- * `better-sqlite3` is an optional dependency, loaded only when `--data` is given.
+ * `better-sqlite3` is an optional peer dependency, loaded only when `--data` is given.
  */
 import { createRequire } from "node:module";
 import { YieldflowError } from "@yieldflow/core";
@@ -89,7 +89,7 @@ function loadDriver(): new (file: string, options?: { timeout?: number }) => Dat
     ) => Database;
   } catch (err) {
     throw new DataStoreError(
-      "yieldflow dev-server --data needs the optional dependency better-sqlite3, which is not installed (or did not build): run `npm install better-sqlite3@12.11.1`, or leave out --data to keep the state in memory",
+      "yieldflow dev-server --data needs better-sqlite3 (an optional peer dependency), which is not installed (or did not build): run `npm install better-sqlite3@12`, or leave out --data to keep the state in memory",
       { cause: err },
     );
   }
