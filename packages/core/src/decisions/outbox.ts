@@ -9,6 +9,7 @@
  * - exactly one closing decision, always last, and only when nothing else is waiting.
  * Everything is deterministic: the same commands in the same order give the same decisions.
  */
+import { InvalidDecisionError } from "../errors.js";
 import type { Decision } from "../history/events.js";
 import { makeDecision } from "../history/events.js";
 import { SWF_LIMITS } from "./limits.js";
@@ -89,6 +90,7 @@ export class Outbox {
       const kind = cmd.limit;
       if (kind !== undefined && kind !== "marker" && this.open[kind] >= LIMITS[kind]) continue; // waits for a slot
       if (!fits(cmd.decision, kind !== "marker")) {
+        neverFits(cmd.decision);
         // everything after it waits too: later decisions may carry values (a marker's) that must be recorded first
         deferred = true;
         break;
@@ -103,12 +105,30 @@ export class Outbox {
       if (fits(this.close, true)) {
         out.push(this.close);
         this.close = undefined;
-      } else deferred = true;
+      } else {
+        neverFits(this.close);
+        deferred = true;
+      }
     }
     if (deferred) out.push(makeDecision("StartTimer", { timerId: this.wakeupId(), startToFireTimeout: "0" }));
     if (validate) for (const d of out) validateDecision(d);
     return out;
   }
+}
+
+/**
+ * A deferral is only for a decision that fits in a later response: one larger than a whole response fails now
+ * (its oversized field with `YF_PAYLOAD_TOO_LARGE`), instead of being deferred behind a wake-up timer for ever.
+ */
+function neverFits(d: Decision): void {
+  if (approximateSize(d) <= SWF_LIMITS.responseBytesBudget) return;
+  validateDecision(d);
+  throw new InvalidDecisionError(
+    "YF_PAYLOAD_TOO_LARGE",
+    d.decisionType,
+    "(all fields)",
+    `the decision is about ${approximateSize(d)} bytes; one response carries at most ${SWF_LIMITS.responseBytesBudget}`,
+  );
 }
 
 /**

@@ -47,6 +47,23 @@ export function checkSwfName(value: unknown, what: string, max: number): asserts
 }
 
 const DATA_FIELDS = new Set(["input", "result", "details", "control"]);
+
+/**
+ * Throws `InvalidDecisionError` with code `YF_PAYLOAD_TOO_LARGE` when `data`, the serialized value of a decision's
+ * data field, is longer than SWF accepts. This is the one place a value is checked as it goes into its field: the
+ * engine calls it where it encodes an effect's value (so the error names the effect, and a payload that can never
+ * fit fails at once instead of being deferred response after response); `validateDecision` calls it again for
+ * every decision that leaves the process. `what` says whose value it is (`activity chargeCard input`).
+ */
+export function checkDataField(data: unknown, decisionType: string, field: string, what?: string): void {
+  if (typeof data !== "string" || data.length <= SWF_LIMITS.dataChars) return;
+  throw new InvalidDecisionError(
+    "YF_PAYLOAD_TOO_LARGE",
+    decisionType,
+    field,
+    `${what ? `${what} ` : ""}is ${data.length} characters; SWF accepts at most ${SWF_LIMITS.dataChars}. Store large payloads out of band and pass a reference.`,
+  );
+}
 const ID_FIELDS = new Set(["activityId", "timerId", "workflowId", "markerName", "signalName"]);
 
 /** Throws `InvalidDecisionError` unless the decision is valid for SWF: required fields, ids, sizes, durations. */
@@ -68,14 +85,7 @@ export function validateDecision(decision: Decision): void {
     if (DATA_FIELDS.has(field)) {
       if (typeof value !== "string")
         throw new InvalidDecisionError("YF_INVALID_DECISION", type, field, "must be a string");
-      if (value.length > SWF_LIMITS.dataChars) {
-        throw new InvalidDecisionError(
-          "YF_PAYLOAD_TOO_LARGE",
-          type,
-          field,
-          `is ${value.length} characters; SWF accepts at most ${SWF_LIMITS.dataChars}. Store large payloads out of band and pass a reference.`,
-        );
-      }
+      checkDataField(value, type, field);
     } else if (field === "reason") {
       if (typeof value !== "string" || value.length > SWF_LIMITS.reasonChars) {
         throw new InvalidDecisionError(
