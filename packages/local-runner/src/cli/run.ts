@@ -151,13 +151,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   }
   const err = outcome.error;
   if (err instanceof WorkflowExecutionError) {
-    const what = {
-      FAILED: `failed: ${err.error?.name}: ${err.error?.message}`,
-      CANCELED: "was cancelled",
-      TERMINATED: `was terminated${err.reason ? `: ${err.reason}` : ""}`,
-      TIMED_OUT: "timed out (executionStartToCloseTimeout)",
-    }[err.closeStatus];
-    io.err(`✗ workflow ${what} (${summary})`);
+    // the error's own message says what happened and where (id, run); the code comes first, as on every error line
+    io.err(`✗ ${err.code}: ${err.message} (${summary})`);
     return 1;
   }
   io.err(`✗ the workflow's decision task failed, so the run is stuck (the execution stays open):\n${errorReport(err)}`);

@@ -30,16 +30,21 @@ export class WorkflowExecutionError extends YieldflowError {
   readonly details: string | undefined;
   /** The workflow's failure, decoded from `reason`/`details` (FAILED only). */
   readonly error: RemoteError | undefined;
+  /** SWF's termination cause (TERMINATED): `OPERATOR_INITIATED`, `CHILD_POLICY_APPLIED` or `EVENT_LIMIT_EXCEEDED`. */
+  readonly terminateCause: string | undefined;
   constructor(
     closeStatus: FailedCloseStatus,
     execution: { workflowId: string; runId: string; workflowType: { name: string; version: string } },
-    data: { reason?: string | undefined; details?: string | undefined } = {},
+    data: { reason?: string | undefined; details?: string | undefined; cause?: string | undefined } = {},
   ) {
     const error = closeStatus === "FAILED" ? decodeRemoteError(data.reason, data.details) : undefined;
     const what = {
       FAILED: `failed: ${error?.name}: ${error?.message}`,
       CANCELED: "was cancelled",
-      TERMINATED: `was terminated${data.reason ? `: ${data.reason}` : ""}`,
+      TERMINATED:
+        data.cause === "EVENT_LIMIT_EXCEEDED"
+          ? "was terminated (EVENT_LIMIT_EXCEEDED): its history reached SWF's limit of 25,000 events; a workflow that runs this long must continueAsNew() before it gets there"
+          : `was terminated${data.reason ? `: ${data.reason}` : ""}${data.cause && data.cause !== "OPERATOR_INITIATED" ? ` (${data.cause})` : ""}`,
       TIMED_OUT: "timed out (executionStartToCloseTimeout)",
     }[closeStatus];
     super(
@@ -53,6 +58,7 @@ export class WorkflowExecutionError extends YieldflowError {
     this.reason = data.reason;
     this.details = data.details;
     this.error = error;
+    this.terminateCause = closeStatus === "TERMINATED" ? data.cause : undefined;
   }
 }
 

@@ -115,7 +115,7 @@ export function outcomeOf(exec: ExecutionRecord, payloads: Payloads): { value: u
       });
     case "TERMINATED": {
       const a = close.workflowExecutionTerminatedEventAttributes;
-      throw new WorkflowExecutionError("TERMINATED", exec, { reason: a?.reason, details: a?.details });
+      throw new WorkflowExecutionError("TERMINATED", exec, { reason: a?.reason, details: a?.details, cause: a?.cause });
     }
     case "TIMED_OUT":
       throw new WorkflowExecutionError("TIMED_OUT", exec);

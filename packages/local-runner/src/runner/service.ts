@@ -226,8 +226,21 @@ export class WorkflowService<R extends ServiceRegistry = Registry> implements Ac
       // even a recording that threw half-way may have appended events: they must be processed
       this.recorded.push({ exec, upTo: exec.recorder.events.length });
       this.flush();
+      this.enforceEventLimit(exec);
       this.hooks.changed();
     }
+  }
+
+  /**
+   * SWF's hard cap: an execution whose history reaches 25,000 events is terminated with cause EVENT_LIMIT_EXCEEDED
+   * (SWF-FACTS §5b). The termination is recorded right after the event that reached the cap (as the 25,000th event
+   * when events arrive one at a time; a decision response's events are recorded together, so it may go past the cap
+   * by those), so a run-away loop fails here the way it will fail on SWF.
+   */
+  private enforceEventLimit(exec: ExecutionRecord): void {
+    const r = exec.recorder;
+    if (r.closedBy !== undefined || r.events.length < SWF_LIMITS.maxHistoryEvents - 1) return;
+    this.mutate(exec, (h) => h.terminated(undefined, "EVENT_LIMIT_EXCEEDED"));
   }
 
   /** Processes newly recorded events until none is left (reentrant calls just return: the outer loop goes on). */
