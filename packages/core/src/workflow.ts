@@ -181,8 +181,7 @@ export interface WorkflowDefinition<I = unknown, O = unknown> {
 export function defineWorkflow<I, O>(options: WorkflowOptions, body: WorkflowBody<I, O>): WorkflowDefinition<I, O> {
   checkSwfName(options?.name, "workflow name", 256);
   checkSwfName(options.version, `workflow ${options.name} version`, 64);
-  if (typeof body !== "function")
-    throw new InvalidArgumentError(`defineWorkflow(${options.name}): the body must be a generator function`);
+  checkWorkflowBody(body, options.name);
   const t = options.timeouts;
   return Object.freeze({
     kind: "workflow" as const,
@@ -202,6 +201,26 @@ export function defineWorkflow<I, O>(options: WorkflowOptions, body: WorkflowBod
     payloads: options.payloads,
     body,
   });
+}
+
+/**
+ * A workflow body is a `function*`, refused at once otherwise: an `async function*` (or an async function) would
+ * await inside workflow code, and a plain function would fail only when its first decision task runs.
+ */
+function checkWorkflowBody(body: unknown, name: string): void {
+  const kind = typeof body === "function" ? Object.prototype.toString.call(body) : undefined;
+  if (kind === "[object GeneratorFunction]") return;
+  const what =
+    kind === "[object AsyncGeneratorFunction]"
+      ? "an async function*: workflow code must not await (use function* and yield* the effects; do async work in activities)"
+      : kind === "[object AsyncFunction]"
+        ? "an async function: workflow code must not await (use function* and yield* the effects; do async work in activities)"
+        : kind !== undefined
+          ? "a plain function; write it as function* (…) { … } and use yield* for each effect"
+          : `${body === null ? "null" : typeof body}, not a function`;
+  throw new InvalidArgumentError(
+    `defineWorkflow(${name}): the body must be a generator function (function*), got ${what}`,
+  );
 }
 
 /** The input type of a workflow or activity definition. */

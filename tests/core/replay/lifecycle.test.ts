@@ -145,9 +145,8 @@ close("a plain Error thrown synchronously at the start of the body is a task err
   assert.is(err.eventId, 3);
 });
 
-close("a body that is not a generator function → InvalidArgumentError", () => {
-  const wf = defineWorkflow({ name: "not-gen", version: "1" }, (() => 42) as never);
-  const err = thrown(() => new Driver(wf).decideOpen());
+close("a body that is not a generator function → InvalidArgumentError from defineWorkflow, at once", () => {
+  const err = thrown(() => defineWorkflow({ name: "not-gen", version: "1" }, (() => 42) as never));
   assert.instance(err, InvalidArgumentError);
 });
 

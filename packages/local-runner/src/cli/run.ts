@@ -155,7 +155,12 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     io.err(`✗ ${err.code}: ${err.message} (${summary})`);
     return 1;
   }
-  io.err(`✗ the workflow's decision task failed, so the run is stuck (the execution stays open):\n${errorReport(err)}`);
+  const closed = h.status().status;
+  io.err(
+    closed === "OPEN"
+      ? `✗ the workflow's decision task failed, so the run is stuck (the execution stays open):\n${errorReport(err)}`
+      : `✗ the workflow's decision task failed (the execution then closed: ${closed}):\n${errorReport(err)}`,
+  );
   return 1;
 }
 

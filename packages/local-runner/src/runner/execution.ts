@@ -26,6 +26,11 @@ export interface ExecutionRecord {
   readonly parent: { workflowId: string; runId: string; initiatedEventId: number } | undefined;
   /** Decision tasks of this run that failed in a row (the workflow code threw, or replay diverged). */
   decisionFailures: number;
+  /**
+   * The error of this run's last decision task if it failed (cleared when one completes): a run whose decision tasks
+   * keep failing may time out meanwhile, and the error, not the time-out, is what its `result()` reports.
+   */
+  lastDecisionError: unknown;
   /** Set when decision tasks failed too many times: the run stays open but gets no more decision tasks. */
   stuck: { error: unknown; attempts: number } | undefined;
   closeStatus: CloseStatus | undefined;

@@ -307,6 +307,9 @@ export class LocalRunner {
           continue;
         }
         if (!exec.closeStatus && exec.stuck) throw exec.stuck.error;
+        // timed out while its decision tasks failed (on the virtual clock the time-out comes at once): the task's
+        // error is what went wrong, the time-out only its consequence
+        if (exec.closeStatus === "TIMED_OUT" && exec.lastDecisionError !== undefined) throw exec.lastDecisionError;
         const workflow = this.service.registry.workflow(exec.workflowType);
         const payloads = this.payloads.forType(workflow ?? {});
         const lease = await payloads.fetch(exec.recorder.events.slice(-1)); // the close event's result or details

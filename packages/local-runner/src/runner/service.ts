@@ -206,6 +206,7 @@ export class WorkflowService<R extends ServiceRegistry = Registry> implements Ac
       nextRunId: undefined,
       parent: o.parent,
       decisionFailures: 0,
+      lastDecisionError: undefined,
       stuck: undefined,
       closeStatus: undefined,
     };
@@ -337,6 +338,7 @@ export class WorkflowService<R extends ServiceRegistry = Registry> implements Ac
       return b.completeDecisionTask(decisions, this.recordOptions(exec), executionContext);
     });
     exec.decisionFailures = 0;
+    exec.lastDecisionError = undefined;
   }
 
   /**
@@ -349,6 +351,7 @@ export class WorkflowService<R extends ServiceRegistry = Registry> implements Ac
     const exec = this.runs.get(parseDecisionToken(taskToken).runId);
     if (!exec) throw new UnknownResourceError(`decision task ${taskToken} is unknown`);
     exec.decisionFailures++;
+    exec.lastDecisionError = error;
     const attempt = exec.decisionFailures;
     const b = exec.recorder;
     // The task may already be gone (the run closed meanwhile, or recording its decisions failed half-way).
