@@ -109,6 +109,39 @@ for (const t of decisionTypes) {
 }
 out.push("};");
 out.push("");
+out.push("/**");
+out.push(
+  " * The fields of every shape the events use, as the SWF API model declares them: [name, kind, required], where kind",
+);
+out.push(
+  " * is `string` (enums too), `number`, `string[]`, or the name of another shape. History input is checked against it.",
+);
+out.push(" */");
+out.push(
+  "export const eventShapeFields: { readonly [shape: string]: readonly (readonly [string, string, boolean])[] } = {",
+);
+const eventShapes = new Set();
+const collectEventShape = (name) => {
+  if (eventShapes.has(name)) return;
+  eventShapes.add(name);
+  for (const f of interfaces.get(name) ?? [])
+    if (interfaces.has(f.type.replace(/\[\]$/, ""))) collectEventShape(f.type);
+};
+for (const t of eventTypes) collectEventShape(`${t}EventAttributes`);
+const kindOf = (type) =>
+  type === "string" || type === "number" || type === "string[]"
+    ? type
+    : interfaces.has(type)
+      ? type
+      : enumValues.has(type)
+        ? "string"
+        : type;
+for (const name of [...eventShapes].sort()) {
+  const fields = interfaces.get(name).map((f) => `["${f.name}", "${kindOf(f.type)}", ${!f.optional}]`);
+  out.push(`  ${name}: [${fields.join(", ")}],`);
+}
+out.push("};");
+out.push("");
 out.push(
   "/** The key of an event type's attributes: `ActivityTaskScheduled` → `activityTaskScheduledEventAttributes`. */",
 );

@@ -2,6 +2,7 @@
  * The history model: SWF history events as they arrive (from the SDK, from SWF's wire JSON, from the AWS CLI) and
  * as the fold sees them once checked. Event and attribute names come from the SDK via the generated `swf-types.ts`.
  */
+import { describeValue } from "../describe.js";
 import { HistoryError } from "../errors.js";
 import {
   type DecisionAttributesKey,
@@ -11,6 +12,7 @@ import {
   type EventAttributesMap,
   type EventType,
   EventTypeValues,
+  eventShapeFields,
   requiredEventFields,
 } from "./swf-types.js";
 
@@ -112,7 +114,7 @@ export function timestampToMillis(value: unknown, eventId?: number): number {
   if (!Number.isFinite(ms)) {
     throw new HistoryError(
       "YF_HISTORY_BAD_TIMESTAMP",
-      `eventTimestamp ${JSON.stringify(value)} is not a Date, epoch seconds or an ISO-8601 string`,
+      `eventTimestamp ${describeValue(value)} is not a Date, epoch seconds or an ISO-8601 string`,
       eventId,
     );
   }
@@ -135,14 +137,14 @@ export function checkEvent(raw: unknown, index: number): Event {
   if (typeof eventId !== "number" || !Number.isInteger(eventId) || eventId < 1) {
     throw new HistoryError(
       "YF_HISTORY_BAD_EVENT",
-      `history[${index}] has eventId ${JSON.stringify(eventId)}; expected a positive integer`,
+      `history[${index}] has eventId ${describeValue(eventId)}; expected a positive integer`,
     );
   }
   const type = e.eventType;
   if (typeof type !== "string" || !KNOWN_TYPES.has(type)) {
     throw new HistoryError(
       "YF_HISTORY_UNKNOWN_EVENT_TYPE",
-      `unknown eventType ${JSON.stringify(type)}; SWF has 54 event types (ActivityTaskScheduled, TimerFired, …)`,
+      `unknown eventType ${describeValue(type)}; SWF has 54 event types (ActivityTaskScheduled, TimerFired, …)`,
       eventId,
     );
   }
@@ -163,5 +165,41 @@ export function checkEvent(raw: unknown, index: number): Event {
       eventId,
     );
   }
+  checkShape(attributes as Record<string, unknown>, `${eventType}EventAttributes`, key, eventId);
   return { eventId, eventType, time: timestampToMillis(e.eventTimestamp, eventId), attributes } as Event;
+}
+
+/**
+ * Checks every field of `value` that SWF's API model declares for `shape` (generated from the SDK): its type, and
+ * for nested shapes (`activityType`, `workflowExecution`, …) their fields, so that the fold and the engine never
+ * read a field of the wrong type. Event ids (`…EventId`) must be positive integers. Fields SWF does not declare
+ * are ignored. Throws `HistoryError` (`YF_HISTORY_BAD_FIELD`, or `YF_HISTORY_MISSING_ATTRIBUTES` for a missing
+ * required field) naming the field's path and the event.
+ */
+function checkShape(value: Record<string, unknown>, shape: string, path: string, eventId: number): void {
+  for (const [field, kind, required] of eventShapeFields[shape] ?? []) {
+    const v = Object.hasOwn(value, field) ? value[field] : undefined;
+    const where = `${path}.${field}`;
+    if (v === undefined) {
+      if (required) throw new HistoryError("YF_HISTORY_MISSING_ATTRIBUTES", `${where} is missing`, eventId);
+      continue;
+    }
+    const bad = (expected: string): HistoryError =>
+      new HistoryError("YF_HISTORY_BAD_FIELD", `${where} is ${describeValue(v)}; expected ${expected}`, eventId);
+    switch (kind) {
+      case "string":
+        if (typeof v !== "string") throw bad("a string");
+        break;
+      case "number":
+        if (typeof v !== "number" || !Number.isFinite(v)) throw bad("a number");
+        if (field.endsWith("EventId") && (!Number.isInteger(v) || v < 0)) throw bad("an event id (an integer ≥ 0)");
+        break;
+      case "string[]":
+        if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) throw bad("an array of strings");
+        break;
+      default:
+        if (typeof v !== "object" || v === null || Array.isArray(v)) throw bad(`an object (${kind})`);
+        checkShape(v as Record<string, unknown>, kind, where, eventId);
+    }
+  }
 }
