@@ -120,8 +120,15 @@ fold("a completed task records its decisions' events; outcomes go to pending, th
       [7, "MarkerRecorded", "RecordMarker", "m", undefined, undefined],
     ],
   );
-  assert.equal(s.refs, { 5: "activity-1", 6: "timer-2" });
-  assert.equal(s.markers, { m: '"x"' });
+  assert.equal(
+    { ...s.refs },
+    {
+      5: { kind: "ActivityTaskScheduled", id: "activity-1" },
+      6: { kind: "TimerStarted", id: "timer-2" },
+      8: { kind: "ActivityTaskStarted", id: "activity-1" },
+    },
+  );
+  assert.equal({ ...s.markers }, { m: '"x"' });
   assert.equal(s.pending, [
     { type: "activityCompleted", eventId: 9, id: "activity-1", result: "1" },
     { type: "timerFired", eventId: 10, id: "timer-2" },
@@ -144,7 +151,7 @@ fold("the first marker of a name wins; a marker without details folds to null", 
     E(6, "MarkerRecorded", { markerName: "m", details: "2", decisionTaskCompletedEventId: 4 }),
     E(7, "MarkerRecorded", { markerName: "patch.p", decisionTaskCompletedEventId: 4 }),
   ]);
-  assert.equal(s.markers, { m: "1", "patch.p": null });
+  assert.equal({ ...s.markers }, { m: "1", "patch.p": null });
 });
 
 fold("incremental: folding a history in pieces equals folding it at once, whatever the cut", () => {

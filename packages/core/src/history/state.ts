@@ -94,7 +94,7 @@ export interface HistoryState {
   /** The id of the last event folded (events must be contiguous from 1). */
   lastEventId: number;
   /** SWF event id of a scheduling event → the effect id it belongs to (activity, timer, child, external). */
-  refs: Record<number, string>;
+  refs: Record<number, Ref>;
   /** markerName → recorded details (null when the marker had none). The first marker of a name wins. */
   markers: Record<string, string | null>;
   /** Inputs not yet shown to a decision task. */
@@ -113,12 +113,37 @@ export interface HistoryState {
   closed: { eventId: number; eventType: EventType } | null;
 }
 
+/**
+ * What a referenced event was: its kind (checked by every event that refers to it) and its effect id. The index
+ * (`refs`) and the markers are prototype-free: ids come from the history, and `"__proto__"` or `"constructor"` must
+ * never resolve through `Object.prototype`.
+ */
+export interface Ref {
+  kind: RefKind;
+  id: string;
+}
+
+/** The kinds of events other events refer to by id. */
+export type RefKind =
+  | "ActivityTaskScheduled"
+  | "ActivityTaskStarted"
+  | "TimerStarted"
+  | "StartChildWorkflowExecutionInitiated"
+  | "ChildWorkflowExecutionStarted"
+  | "SignalExternalWorkflowExecutionInitiated"
+  | "RequestCancelExternalWorkflowExecutionInitiated";
+
+/** An object without a prototype, for lookups keyed by data from a history. */
+function dict<V>(): Record<string, V> {
+  return Object.create(null) as Record<string, V>;
+}
+
 /** The state of an empty history. */
 export const emptyHistoryState: HistoryState = {
   started: null,
   lastEventId: 0,
-  refs: {},
-  markers: {},
+  refs: dict(),
+  markers: dict(),
   pending: [],
   tasks: [],
   completing: null,
@@ -128,5 +153,5 @@ export const emptyHistoryState: HistoryState = {
 
 /** A fresh, mutable empty state (for {@link foldHistoryInPlace}). */
 export function newHistoryState(): HistoryState {
-  return { ...emptyHistoryState, refs: {}, markers: {}, pending: [], tasks: [] };
+  return { ...emptyHistoryState, refs: dict(), markers: dict(), pending: [], tasks: [] };
 }

@@ -3,7 +3,7 @@ import type { Draft } from "immer";
 import { HistoryError } from "../../errors.js";
 import type { Event } from "../events.js";
 import type { HistoryState } from "../state.js";
-import { recordedBy, refOf } from "./references.js";
+import { recordedBy, refOf, startedRef } from "./references.js";
 
 /** The events this file folds. */
 export type ActivityEventType =
@@ -23,7 +23,7 @@ export function applyActivityEvent(draft: Draft<HistoryState>, e: Event<Activity
   switch (e.eventType) {
     case "ActivityTaskScheduled": {
       const a = e.attributes;
-      draft.refs[id] = a.activityId;
+      draft.refs[id] = { kind: "ActivityTaskScheduled", id: a.activityId };
       recordedBy(draft, e, a.decisionTaskCompletedEventId, {
         decisionType: "ScheduleActivityTask",
         id: a.activityId,
@@ -51,41 +51,39 @@ export function applyActivityEvent(draft: Draft<HistoryState>, e: Event<Activity
       return;
     }
     case "ActivityTaskStarted":
-      refOf(draft, e, e.attributes.scheduledEventId, "scheduled");
+      draft.refs[id] = {
+        kind: "ActivityTaskStarted",
+        id: refOf(draft, e, e.attributes.scheduledEventId, "ActivityTaskScheduled", "scheduledEventId"),
+      };
       return;
     case "ActivityTaskCompleted":
-      draft.pending.push({
-        type: "activityCompleted",
-        eventId: id,
-        id: refOf(draft, e, e.attributes.scheduledEventId, "scheduled"),
-        result: e.attributes.result,
-      });
-      return;
     case "ActivityTaskFailed":
-      draft.pending.push({
-        type: "activityFailed",
-        eventId: id,
-        id: refOf(draft, e, e.attributes.scheduledEventId, "scheduled"),
-        reason: e.attributes.reason,
-        details: e.attributes.details,
-      });
-      return;
     case "ActivityTaskTimedOut":
-      draft.pending.push({
-        type: "activityTimedOut",
-        eventId: id,
-        id: refOf(draft, e, e.attributes.scheduledEventId, "scheduled"),
-        timeoutType: e.attributes.timeoutType,
-        details: e.attributes.details,
-      });
+    case "ActivityTaskCanceled": {
+      const a = e.attributes;
+      const activityId = refOf(draft, e, a.scheduledEventId, "ActivityTaskScheduled", "scheduledEventId");
+      startedRef(draft, e, a.startedEventId, "ActivityTaskStarted", activityId);
+      if (e.eventType === "ActivityTaskCompleted")
+        draft.pending.push({ type: "activityCompleted", eventId: id, id: activityId, result: e.attributes.result });
+      else if (e.eventType === "ActivityTaskFailed")
+        draft.pending.push({
+          type: "activityFailed",
+          eventId: id,
+          id: activityId,
+          reason: e.attributes.reason,
+          details: e.attributes.details,
+        });
+      else if (e.eventType === "ActivityTaskTimedOut")
+        draft.pending.push({
+          type: "activityTimedOut",
+          eventId: id,
+          id: activityId,
+          timeoutType: e.attributes.timeoutType,
+          details: e.attributes.details,
+        });
+      else draft.pending.push({ type: "activityCanceled", eventId: id, id: activityId });
       return;
-    case "ActivityTaskCanceled":
-      draft.pending.push({
-        type: "activityCanceled",
-        eventId: id,
-        id: refOf(draft, e, e.attributes.scheduledEventId, "scheduled"),
-      });
-      return;
+    }
     case "ActivityTaskCancelRequested":
     case "RequestCancelActivityTaskFailed":
       recordedBy(draft, e, e.attributes.decisionTaskCompletedEventId, {

@@ -3,7 +3,7 @@ import type { Draft } from "immer";
 import { HistoryError } from "../../errors.js";
 import type { Event } from "../events.js";
 import type { HistoryState } from "../state.js";
-import { recordedBy, refOf } from "./references.js";
+import { recordedBy, refOf, startedRef } from "./references.js";
 
 /** The events this file folds. */
 export type ChildEventType =
@@ -22,7 +22,7 @@ export function applyChildEvent(draft: Draft<HistoryState>, e: Event<ChildEventT
   switch (e.eventType) {
     case "StartChildWorkflowExecutionInitiated": {
       const a = e.attributes;
-      draft.refs[id] = a.workflowId;
+      draft.refs[id] = { kind: "StartChildWorkflowExecutionInitiated", id: a.workflowId };
       recordedBy(draft, e, a.decisionTaskCompletedEventId, {
         decisionType: "StartChildWorkflowExecution",
         id: a.workflowId,
@@ -34,7 +34,9 @@ export function applyChildEvent(draft: Draft<HistoryState>, e: Event<ChildEventT
     case "StartChildWorkflowExecutionFailed": {
       const a = e.attributes;
       // Recorded after its Initiated event it is an outcome; recorded instead of it, the decision's own event.
-      if (draft.refs[a.initiatedEventId] === undefined) {
+      if (a.initiatedEventId !== 0)
+        refOf(draft, e, a.initiatedEventId, "StartChildWorkflowExecutionInitiated", "initiatedEventId", a.workflowId);
+      else {
         recordedBy(draft, e, a.decisionTaskCompletedEventId, {
           decisionType: "StartChildWorkflowExecution",
           id: a.workflowId,
@@ -52,14 +54,20 @@ export function applyChildEvent(draft: Draft<HistoryState>, e: Event<ChildEventT
       });
       return;
     }
-    case "ChildWorkflowExecutionStarted":
-      draft.pending.push({
-        type: "childStarted",
-        eventId: id,
-        id: refOf(draft, e, e.attributes.initiatedEventId, "initiated"),
-        runId: e.attributes.workflowExecution.runId,
-      });
+    case "ChildWorkflowExecutionStarted": {
+      const a = e.attributes;
+      const childId = refOf(
+        draft,
+        e,
+        a.initiatedEventId,
+        "StartChildWorkflowExecutionInitiated",
+        "initiatedEventId",
+        a.workflowExecution.workflowId,
+      );
+      draft.refs[id] = { kind: "ChildWorkflowExecutionStarted", id: childId };
+      draft.pending.push({ type: "childStarted", eventId: id, id: childId, runId: a.workflowExecution.runId });
       return;
+    }
     case "ChildWorkflowExecutionCompleted":
     case "ChildWorkflowExecutionFailed":
     case "ChildWorkflowExecutionTimedOut":
@@ -67,7 +75,8 @@ export function applyChildEvent(draft: Draft<HistoryState>, e: Event<ChildEventT
     case "ChildWorkflowExecutionCanceled": {
       const a = e.attributes as {
         initiatedEventId: number;
-        workflowExecution: { runId: string };
+        startedEventId: number;
+        workflowExecution: { workflowId: string; runId: string };
         result?: string;
         reason?: string;
         details?: string;
@@ -81,10 +90,19 @@ export function applyChildEvent(draft: Draft<HistoryState>, e: Event<ChildEventT
           ChildWorkflowExecutionCanceled: "CANCELED",
         } as const
       )[e.eventType];
+      const childId = refOf(
+        draft,
+        e,
+        a.initiatedEventId,
+        "StartChildWorkflowExecutionInitiated",
+        "initiatedEventId",
+        a.workflowExecution.workflowId,
+      );
+      startedRef(draft, e, a.startedEventId, "ChildWorkflowExecutionStarted", childId);
       draft.pending.push({
         type: "childClosed",
         eventId: id,
-        id: refOf(draft, e, a.initiatedEventId, "initiated"),
+        id: childId,
         status,
         runId: a.workflowExecution.runId,
         result: a.result,

@@ -32,7 +32,7 @@ export function applyExternalEvent(draft: Draft<HistoryState>, e: Event<External
         decisionTaskCompletedEventId: number;
       };
       const ref = a.control ?? `external-${id}`;
-      draft.refs[id] = ref;
+      draft.refs[id] = { kind: e.eventType, id: ref };
       const decisionType =
         e.eventType === "SignalExternalWorkflowExecutionInitiated"
           ? "SignalExternalWorkflowExecution"
@@ -52,8 +52,15 @@ export function applyExternalEvent(draft: Draft<HistoryState>, e: Event<External
         e.eventType === "SignalExternalWorkflowExecutionFailed"
           ? "SignalExternalWorkflowExecution"
           : "RequestCancelExternalWorkflowExecution";
-      let ref = draft.refs[a.initiatedEventId];
-      if (ref === undefined) {
+      const initiated =
+        e.eventType === "SignalExternalWorkflowExecutionFailed"
+          ? "SignalExternalWorkflowExecutionInitiated"
+          : "RequestCancelExternalWorkflowExecutionInitiated";
+      // Recorded after its Initiated event it is an outcome; recorded instead of it (initiatedEventId 0), the
+      // decision's own event.
+      let ref: string;
+      if (a.initiatedEventId !== 0) ref = refOf(draft, e, a.initiatedEventId, initiated, "initiatedEventId");
+      else {
         ref = a.control ?? `external-${id}`;
         recordedBy(draft, e, a.decisionTaskCompletedEventId, {
           decisionType,
@@ -77,7 +84,15 @@ export function applyExternalEvent(draft: Draft<HistoryState>, e: Event<External
       draft.pending.push({
         type: "externalDone",
         eventId: id,
-        id: refOf(draft, e, e.attributes.initiatedEventId, "initiated"),
+        id: refOf(
+          draft,
+          e,
+          e.attributes.initiatedEventId,
+          e.eventType === "ExternalWorkflowExecutionSignaled"
+            ? "SignalExternalWorkflowExecutionInitiated"
+            : "RequestCancelExternalWorkflowExecutionInitiated",
+          "initiatedEventId",
+        ),
       });
       return;
     case "WorkflowExecutionCancelRequested":

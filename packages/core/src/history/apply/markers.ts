@@ -13,7 +13,7 @@ export function applyMarkerEvent(draft: Draft<HistoryState>, e: Event<MarkerEven
   const id = e.eventId;
   switch (e.eventType) {
     case "MarkerRecorded":
-      if (!(e.attributes.markerName in draft.markers))
+      if (!Object.hasOwn(draft.markers, e.attributes.markerName))
         draft.markers[e.attributes.markerName] = e.attributes.details ?? null;
       recordedBy(draft, e, e.attributes.decisionTaskCompletedEventId, {
         decisionType: "RecordMarker",
@@ -24,7 +24,7 @@ export function applyMarkerEvent(draft: Draft<HistoryState>, e: Event<MarkerEven
       return;
     case "RecordMarkerFailed":
       // A patch marker SWF refused still means the new code path was taken when it was decided.
-      if (e.attributes.markerName.startsWith("patch.") && !(e.attributes.markerName in draft.markers))
+      if (e.attributes.markerName.startsWith("patch.") && !Object.hasOwn(draft.markers, e.attributes.markerName))
         draft.markers[e.attributes.markerName] = null;
       recordedBy(draft, e, e.attributes.decisionTaskCompletedEventId, {
         decisionType: "RecordMarker",

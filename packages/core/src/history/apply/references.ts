@@ -5,7 +5,7 @@
 import type { Draft } from "immer";
 import { HistoryError } from "../../errors.js";
 import type { Event } from "../events.js";
-import type { HistoryState, Recorded } from "../state.js";
+import type { HistoryState, Recorded, RefKind } from "../state.js";
 
 /** Adds a decision's event to the decision task that decided it (normally the one still completing). */
 export function recordedBy(
@@ -26,15 +26,39 @@ export function recordedBy(
   last.recorded.push({ eventId: e.eventId, eventType: e.eventType, ...rec });
 }
 
-/** The effect id of the event `referencedId` refers to; a `HistoryError` if the history does not contain it. */
-export function refOf(draft: Draft<HistoryState>, e: Event, referencedId: number, what: string): string {
-  const id = draft.refs[referencedId];
-  if (id === undefined) {
+/**
+ * The effect id of the event `referencedId`, which must be a `kind` event (of the effect `expectedId`, when the
+ * referring event names it too). Every reference in a history is checked here: an unknown id, an id of another kind
+ * of event, or one that disagrees with the referring event's own id is a HistoryError.
+ */
+export function refOf(
+  draft: Draft<HistoryState>,
+  e: Event,
+  referencedId: number,
+  kind: RefKind,
+  field: string,
+  expectedId?: string,
+): string {
+  const ref = Object.hasOwn(draft.refs, referencedId) ? draft.refs[referencedId] : undefined;
+  if (ref === undefined || ref.kind !== kind) {
     throw new HistoryError(
       "YF_HISTORY_UNKNOWN_REFERENCE",
-      `${e.eventType} refers to ${what} event ${referencedId}, which the history does not contain`,
+      `${e.eventType}.${field} is ${referencedId}, which is ${ref === undefined ? "not an event of this history that can be referred to" : `a ${ref.kind} event`}; expected a ${kind} event`,
       e.eventId,
     );
   }
-  return id;
+  if (expectedId !== undefined && ref.id !== expectedId) {
+    throw new HistoryError(
+      "YF_HISTORY_UNKNOWN_REFERENCE",
+      `${e.eventType} is for ${JSON.stringify(expectedId)}, but its ${field} ${referencedId} is the ${kind} event of ${JSON.stringify(ref.id)}`,
+      e.eventId,
+    );
+  }
+  return ref.id;
+}
+
+/** The started event an activity's or child's outcome names: it must be that effect's own (0: it never started). */
+export function startedRef(draft: Draft<HistoryState>, e: Event, startedId: number, kind: RefKind, id: string): void {
+  if (startedId === 0 && e.eventType !== "ActivityTaskCompleted" && e.eventType !== "ActivityTaskFailed") return;
+  refOf(draft, e, startedId, kind, "startedEventId", id);
 }

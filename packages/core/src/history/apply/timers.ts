@@ -13,7 +13,7 @@ export function applyTimerEvent(draft: Draft<HistoryState>, e: Event<TimerEventT
   const id = e.eventId;
   switch (e.eventType) {
     case "TimerStarted":
-      draft.refs[id] = e.attributes.timerId;
+      draft.refs[id] = { kind: "TimerStarted", id: e.attributes.timerId };
       recordedBy(draft, e, e.attributes.decisionTaskCompletedEventId, {
         decisionType: "StartTimer",
         id: e.attributes.timerId,
@@ -38,7 +38,7 @@ export function applyTimerEvent(draft: Draft<HistoryState>, e: Event<TimerEventT
       });
       return;
     case "TimerFired":
-      refOf(draft, e, e.attributes.startedEventId, "TimerStarted");
+      refOf(draft, e, e.attributes.startedEventId, "TimerStarted", "startedEventId", e.attributes.timerId);
       draft.pending.push({ type: "timerFired", eventId: id, id: e.attributes.timerId });
       return;
     case "TimerCanceled":
