@@ -48,3 +48,27 @@ function describe(value: unknown): string {
 function shorten(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
 }
+
+/** `Name: message` of an error, or a description of any other thrown value. Never throws (a getter may). */
+export function describeError(err: unknown): string {
+  try {
+    if (err instanceof Error) {
+      const name = String(err.name);
+      const message = String(err.message);
+      return name && name !== "Error" && !message.startsWith(name) ? `${name}: ${message}` : message || name;
+    }
+  } catch {
+    // a message or name getter that throws, a revoked proxy: describe the value instead
+  }
+  return typeof err === "string" ? err : describeValue(err, 200);
+}
+
+/** The message of an error (or a description of any other thrown value). Never throws. */
+export function errorMessage(err: unknown): string {
+  try {
+    if (err instanceof Error) return String(err.message);
+  } catch {
+    // as above
+  }
+  return typeof err === "string" ? err : describeValue(err, 200);
+}

@@ -10,6 +10,7 @@
  *
  * Each class has a stable `code` (prefix `YF_`) to assert on instead of message text.
  */
+import { describeError, describeValue, errorMessage } from "./describe.js";
 
 /** Base class of engine errors. `code` is stable; the message says what happened, where, and what to do. */
 export class YieldflowError extends Error {
@@ -117,7 +118,7 @@ export class WorkflowTaskError extends YieldflowError {
   /** The DecisionTaskStarted event of the task during which the code threw. */
   readonly eventId: number;
   constructor(workflowType: string, runId: string, eventId: number, cause: unknown) {
-    const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    const what = describeError(cause);
     super(
       "YF_WORKFLOW_TASK",
       `Workflow ${workflowType} (run ${runId || "?"}) threw during the decision task started at event ${eventId}: ${what}\n` +
@@ -315,7 +316,7 @@ export function decodeRemoteError(reason: string | undefined, details: string | 
         const p = parsed as Partial<RemoteError>;
         return {
           name: typeof p.name === "string" ? p.name : (reason ?? "Error"),
-          message: String(p.message),
+          message: typeof p.message === "string" ? p.message : describeValue(p.message, 1000),
           ...(typeof p.stack === "string" ? { stack: p.stack } : {}),
           ...("details" in p ? { details: p.details } : {}),
           ...(p.nonRetryable === true ? { nonRetryable: true } : {}),
@@ -338,10 +339,12 @@ export function encodeRemoteError(
   err: unknown,
   options: { stack?: boolean } = {},
 ): { reason: string; details: string } {
-  const e = err instanceof Error ? err : new Error(String(err));
-  const name = e instanceof ApplicationFailure ? e.type : e.name;
-  const body: RemoteError & { cause?: RemoteError } = { name, message: e.message };
-  if (e.stack && options.stack !== false) body.stack = e.stack;
+  // what was thrown may be anything (a Symbol, an object without a prototype, an error whose getters throw)
+  const e = safeError(err);
+  const name = e instanceof ApplicationFailure ? e.type : safeString(() => e.name, "Error");
+  const body: RemoteError & { cause?: RemoteError } = { name, message: errorMessage(e) };
+  const stack = safeString(() => e.stack, "");
+  if (stack && options.stack !== false) body.stack = stack;
   if (e instanceof ApplicationFailure && e.details !== undefined) body.details = e.details;
   if (e instanceof ApplicationFailure && e.nonRetryable) body.nonRetryable = true;
   if ((e instanceof ActivityFailure || e instanceof ChildWorkflowFailure) && e.error) body.cause = e.error;
@@ -349,7 +352,25 @@ export function encodeRemoteError(
     return { reason: name, details: JSON.stringify(body) };
   } catch (err) {
     // attached details JSON cannot carry (a BigInt, a cycle): keep the error, say what was left out
-    body.details = `(details not serializable: ${(err as Error).message})`;
+    body.details = `(details not serializable: ${errorMessage(err)})`;
     return { reason: name, details: JSON.stringify(body) };
+  }
+}
+
+function safeError(err: unknown): Error {
+  try {
+    if (err instanceof Error) return err;
+  } catch {
+    // a proxy whose prototype trap throws
+  }
+  return new Error(typeof err === "string" ? err : describeValue(err, 1000));
+}
+
+function safeString(get: () => unknown, fallback: string): string {
+  try {
+    const v = get();
+    return typeof v === "string" ? v : fallback;
+  } catch {
+    return fallback;
   }
 }

@@ -11,6 +11,7 @@
 
 export { SWF_LIMITS } from "./decisions/limits.js";
 export { checkSwfId, swfIdProblem, validateDecision } from "./decisions/validate.js";
+export { describeError, describeValue, errorMessage } from "./describe.js";
 export { type Duration, type DurationString, type Timeout, toSeconds } from "./duration.js";
 export { type ActivityCallOptions, activity } from "./effects/activity.js";
 export { type ChildWorkflowOptions, childWorkflow } from "./effects/child.js";

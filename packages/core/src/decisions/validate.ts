@@ -2,6 +2,7 @@
  * SWF's rules for ids, names and decisions, checked where data leaves the process (PySWF had a 32k check that was
  * never called). `validateDecision` is applied to every decision the emitter produces.
  */
+import { describeValue } from "../describe.js";
 import { InvalidArgumentError, InvalidDecisionError } from "../errors.js";
 import type { Decision } from "../history/events.js";
 import { requiredDecisionFields } from "../history/swf-types.js";
@@ -16,7 +17,7 @@ export function swfIdProblem(value: unknown, max: number = SWF_LIMITS.idChars): 
   if (value.length === 0) return "must not be empty";
   if (value.length > max) return `is ${value.length} characters long; SWF allows at most ${max}`;
   if (FORBIDDEN.test(value))
-    return `${JSON.stringify(value)} contains ':', '/', '|' or a control character, which SWF forbids`;
+    return `${describeValue(value)} contains ':', '/', '|' or a control character, which SWF forbids`;
   if (value === "arn") return 'must not be the literal "arn"';
   return undefined;
 }
@@ -30,7 +31,9 @@ export function isTaskPriority(value: unknown): boolean {
 /** Throws `InvalidArgumentError` unless `taskPriority` is undefined or a valid SWF task priority. */
 export function checkTaskPriority(value: unknown, what: string): void {
   if (value !== undefined && !isTaskPriority(value)) {
-    throw new InvalidArgumentError(`${what} must be an integer from -2147483648 to 2147483647, got ${String(value)}`);
+    throw new InvalidArgumentError(
+      `${what} must be an integer from -2147483648 to 2147483647, got ${describeValue(value)}`,
+    );
   }
 }
 
@@ -124,7 +127,7 @@ export function validateDecision(decision: Decision): void {
           "YF_INVALID_DECISION",
           type,
           field,
-          `must be an integer string in the Java int range, got ${JSON.stringify(value)}`,
+          `must be an integer string in the Java int range, got ${describeValue(value)}`,
         );
       }
     } else if (field.endsWith("Timeout")) {
@@ -133,7 +136,7 @@ export function validateDecision(decision: Decision): void {
           "YF_INVALID_DECISION",
           type,
           field,
-          `must be a whole number of seconds (≤ 8 digits) or "NONE", got ${JSON.stringify(value)}`,
+          `must be a whole number of seconds (≤ 8 digits) or "NONE", got ${describeValue(value)}`,
         );
       }
       if (value !== "NONE" && Number(value) > SWF_LIMITS.maxTimeoutSeconds) {

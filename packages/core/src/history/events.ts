@@ -2,7 +2,7 @@
  * The history model: SWF history events as they arrive (from the SDK, from SWF's wire JSON, from the AWS CLI) and
  * as the fold sees them once checked. Event and attribute names come from the SDK via the generated `swf-types.ts`.
  */
-import { describeValue } from "../describe.js";
+import { describeError, describeValue } from "../describe.js";
 import { HistoryError } from "../errors.js";
 import {
   type DecisionAttributesKey,
@@ -126,6 +126,16 @@ export function timestampToMillis(value: unknown, eventId?: number): number {
  * Returns the checked form. Throws `HistoryError` saying exactly what is wrong.
  */
 export function checkEvent(raw: unknown, index: number): Event {
+  try {
+    return readEvent(raw, index);
+  } catch (err) {
+    if (err instanceof HistoryError) throw err;
+    // a getter or proxy trap in an in-process history threw while the event was read
+    throw new HistoryError("YF_HISTORY_BAD_EVENT", `history[${index}] cannot be read: ${describeError(err)}`);
+  }
+}
+
+function readEvent(raw: unknown, index: number): Event {
   if (typeof raw !== "object" || raw === null) {
     throw new HistoryError(
       "YF_HISTORY_BAD_EVENT",
@@ -165,18 +175,21 @@ export function checkEvent(raw: unknown, index: number): Event {
       eventId,
     );
   }
-  checkShape(attributes as Record<string, unknown>, `${eventType}EventAttributes`, key, eventId);
-  return { eventId, eventType, time: timestampToMillis(e.eventTimestamp, eventId), attributes } as Event;
+  const checked = checkShape(attributes as Record<string, unknown>, `${eventType}EventAttributes`, key, eventId);
+  return { eventId, eventType, time: timestampToMillis(e.eventTimestamp, eventId), attributes: checked } as Event;
 }
 
 /**
  * Checks every field of `value` that SWF's API model declares for `shape` (generated from the SDK): its type, and
  * for nested shapes (`activityType`, `workflowExecution`, …) their fields, so that the fold and the engine never
- * read a field of the wrong type. Event ids (`…EventId`) must be positive integers. Fields SWF does not declare
- * are ignored. Throws `HistoryError` (`YF_HISTORY_BAD_FIELD`, or `YF_HISTORY_MISSING_ATTRIBUTES` for a missing
- * required field) naming the field's path and the event.
+ * read a field of the wrong type. Event ids (`…EventId`) must be integers ≥ 0. Returns a copy holding only the
+ * declared fields, each read once: what the fold reads is exactly what was checked (a getter cannot answer
+ * differently the second time, and keys SWF does not declare, `__proto__` among them, are left behind). Throws
+ * `HistoryError` (`YF_HISTORY_BAD_FIELD`, or `YF_HISTORY_MISSING_ATTRIBUTES` for a missing required field) naming
+ * the field's path and the event.
  */
-function checkShape(value: Record<string, unknown>, shape: string, path: string, eventId: number): void {
+function checkShape(value: Record<string, unknown>, shape: string, path: string, eventId: number): object {
+  const out: Record<string, unknown> = {};
   for (const [field, kind, required] of eventShapeFields[shape] ?? []) {
     const v = Object.hasOwn(value, field) ? value[field] : undefined;
     const where = `${path}.${field}`;
@@ -189,17 +202,21 @@ function checkShape(value: Record<string, unknown>, shape: string, path: string,
     switch (kind) {
       case "string":
         if (typeof v !== "string") throw bad("a string");
+        out[field] = v;
         break;
       case "number":
         if (typeof v !== "number" || !Number.isFinite(v)) throw bad("a number");
         if (field.endsWith("EventId") && (!Number.isInteger(v) || v < 0)) throw bad("an event id (an integer ≥ 0)");
+        out[field] = v;
         break;
       case "string[]":
         if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) throw bad("an array of strings");
+        out[field] = [...v];
         break;
       default:
         if (typeof v !== "object" || v === null || Array.isArray(v)) throw bad(`an object (${kind})`);
-        checkShape(v as Record<string, unknown>, kind, where, eventId);
+        out[field] = checkShape(v as Record<string, unknown>, kind, where, eventId);
     }
   }
+  return out;
 }

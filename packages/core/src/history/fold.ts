@@ -67,18 +67,23 @@ function checkBatch(events: readonly unknown[], state: HistoryState): void {
     );
   }
   if (events.length === 0) return;
-  const first = events[0] as { eventId?: unknown } | null;
-  const last = events[events.length - 1] as { eventId?: unknown } | null;
-  if (
-    state.lastEventId === 0 &&
-    typeof first?.eventId === "number" &&
-    typeof last?.eventId === "number" &&
-    first.eventId > last.eventId
-  ) {
+  const first = peekEventId(events[0]);
+  const last = peekEventId(events[events.length - 1]);
+  if (state.lastEventId === 0 && first !== undefined && last !== undefined && first > last) {
     throw new HistoryError(
       "YF_HISTORY_OUT_OF_ORDER",
-      `the events run from ${first.eventId} down to ${last.eventId}: a history fetched with reverseOrder=true must be reversed first`,
-      first.eventId,
+      `the events run from ${first} down to ${last}: a history fetched with reverseOrder=true must be reversed first`,
+      first,
     );
+  }
+}
+
+/** An event's id if it has a numeric one; never throws (checkEvent reports what is wrong with the event). */
+function peekEventId(event: unknown): number | undefined {
+  try {
+    const id = (event as { eventId?: unknown } | null)?.eventId;
+    return typeof id === "number" ? id : undefined;
+  } catch {
+    return undefined;
   }
 }

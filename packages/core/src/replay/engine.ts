@@ -18,6 +18,7 @@
 import { workflowFailure } from "../decisions/failure.js";
 import { Outbox } from "../decisions/outbox.js";
 import * as to from "../decisions/to-decision.js";
+import { describeValue, errorMessage } from "../describe.js";
 import { createRandom, type DeterministicRandom } from "../determinism/random.js";
 import { type Branch, type Descriptor, type EffectKind, isEffect, isGenerator, isRequest } from "../effects/effect.js";
 import type { LogLevel } from "../effects/log.js";
@@ -160,7 +161,7 @@ export class Engine {
   warnUnconsumedSignals(): void {
     for (const { name, values } of this.signals.drainUnread()) {
       this.warnings.push(
-        `${values.length} signal(s) "${name}" were never consumed: the workflow finished without waiting for them (inputs: ${JSON.stringify(values).slice(0, 200)})`,
+        `${values.length} signal(s) "${name}" were never consumed: the workflow finished without waiting for them (inputs: ${describeValue(values, 200)})`,
       );
     }
   }
@@ -285,7 +286,7 @@ export class Engine {
       return this.encodeField(value, what, type);
     } catch (err) {
       if (err instanceof InvalidArgumentError) throw err; // PayloadTooLargeError keeps its code
-      throw new InvalidArgumentError(`${what}: ${(err as Error).message}`);
+      throw new InvalidArgumentError(`${what}: ${errorMessage(err)}`);
     }
   }
 
@@ -350,7 +351,7 @@ export class Engine {
       );
     }
     return new InvalidYieldError(
-      `${where}: workflow code yielded ${describeValue(value)}; workflows may only use \`yield*\` on yieldflow effects (activity, sleep, signal, all, …)`,
+      `${where}: workflow code yielded ${describeYielded(value)}; workflows may only use \`yield*\` on yieldflow effects (activity, sleep, signal, all, …)`,
     );
   }
 
@@ -401,8 +402,8 @@ export class Engine {
   }
 }
 
-function describeValue(value: unknown): string {
+function describeYielded(value: unknown): string {
   if (value === undefined) return "undefined (a bare `yield;`)";
   if (typeof value === "object" && value !== null) return `an object (${Object.prototype.toString.call(value)})`;
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return `${typeof value} ${describeValue(value)}`;
 }

@@ -3,6 +3,7 @@
  * check the replay properties of a simulated or recorded run.
  */
 import { validateDecision } from "../decisions/validate.js";
+import { errorMessage } from "../describe.js";
 import { YieldflowError } from "../errors.js";
 import type { Decision, HistoryEvent } from "../history/events.js";
 import { type DecideOptions, type DecideResult, decide, Replayer } from "../replay/replayer.js";
@@ -140,7 +141,7 @@ export function checkReplay<I, O>(
       } catch (err) {
         throw new ReplayCheckError(
           "valid-decisions",
-          `decision task at event ${t.startedEventId}: ${(err as Error).message}`,
+          `decision task at event ${t.startedEventId}: ${errorMessage(err)}`,
         );
       }
     }

@@ -1,4 +1,5 @@
 /** Small text helpers shared by the CLI commands. */
+import { errorMessage } from "@yieldflow/core";
 
 /** A time offset as `+HH:MM:SS`, or `+Nd HH:MM:SS` from a day on; sub-second offsets get milliseconds when asked. */
 export function formatOffset(ms: number, withMillis = false): string {
@@ -35,7 +36,7 @@ function pad(n: number): string {
 
 /** The first line of an error's message (no stack). */
 export function firstLine(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   return message.split("\n")[0] ?? message;
 }
 

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type AnyActivity, type AnyWorkflow, type PayloadOptions, Payloads } from "@yieldflow/core";
+import { type AnyActivity, type AnyWorkflow, errorMessage, type PayloadOptions, Payloads } from "@yieldflow/core";
 import { firstLine, UsageError } from "./format.js";
 
 /** What a module exports that the CLI can use. */
@@ -32,7 +32,7 @@ function isActivityImplementation(v: unknown): v is AnyActivity {
 
 /** What went wrong loading a module, in one line: for a syntax error, esbuild's line with where and what. */
 function loadError(err: unknown): string {
-  const lines = (err instanceof Error ? err.message : String(err)).split("\n");
+  const lines = errorMessage(err).split("\n");
   if (lines[0]?.startsWith("Transform failed") && lines[1]) return lines[1].trim();
   if (/require\(\) ES Module|outside a module/.test(lines[0] ?? "")) {
     return 'it was loaded as CommonJS, but workflow modules are ES modules: put it under a package.json that says "type": "module", or name it .mts';

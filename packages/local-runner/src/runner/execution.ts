@@ -3,7 +3,7 @@
  * recorder of events (the engine never writes events any other way). Everything here can be rebuilt from the
  * history, which is what lets a later dev server persist or serve it.
  */
-import type { HistoryEvent, Payloads } from "@yieldflow/core";
+import { errorMessage, type HistoryEvent, type Payloads } from "@yieldflow/core";
 import type { HistoryRecorder } from "@yieldflow/core/service";
 import { WorkflowExecutionError } from "./errors.js";
 
@@ -83,7 +83,7 @@ export function describeExecution(x: ExecutionRecord): ExecutionStatus {
     ...(x.stuck && {
       stuck: {
         attempts: x.stuck.attempts,
-        message: x.stuck.error instanceof Error ? x.stuck.error.message : String(x.stuck.error),
+        message: errorMessage(x.stuck.error),
       },
     }),
   };

@@ -18,6 +18,7 @@ import {
   type ChildPolicy,
   checkSwfId,
   type Duration,
+  errorMessage,
   type HistoryEvent,
   InvalidArgumentError,
   type PayloadOptions,
@@ -400,7 +401,7 @@ export class LocalRunner {
       try {
         listener(event);
       } catch (err) {
-        process.emitWarning(`a LocalRunner listener threw: ${err instanceof Error ? err.message : String(err)}`);
+        process.emitWarning(`a LocalRunner listener threw: ${errorMessage(err)}`);
       }
     }
   }
@@ -427,10 +428,9 @@ export class LocalRunner {
   /** Stops the runner after an internal error, so it surfaces through `result()` instead of crashing the process. */
   private fatal(err: unknown): void {
     if (this.fatalError !== undefined) return;
-    this.fatalError = new Error(
-      `yieldflow local runner internal error (the runner stopped): ${err instanceof Error ? err.message : String(err)}`,
-      { cause: err },
-    );
+    this.fatalError = new Error(`yieldflow local runner internal error (the runner stopped): ${errorMessage(err)}`, {
+      cause: err,
+    });
     this.close();
   }
 
