@@ -1,7 +1,11 @@
-/** Reads a history file: `{"events":[...]}` (GetWorkflowExecutionHistory) or a bare array of events. */
+/**
+ * Reads a history file: `{"events":[...]}` (GetWorkflowExecutionHistory) or a bare array of events, and checks it
+ * the one way every command does (`replay` and `history` alike): with core's fold, so every event, field, reference
+ * and decision task is checked before anything is run or printed. A malformed history is a usage error (exit 2).
+ */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { HistoryEvent } from "@yieldflow/core";
+import { foldHistoryInPlace, HistoryError, type HistoryEvent, newHistoryState } from "@yieldflow/core";
 import { firstLine, UsageError } from "./format.js";
 
 /** A history read from a file, with the execution it belongs to when the file says. */
@@ -28,9 +32,21 @@ export function readHistoryFile(path: string, cwd: string, command: string): His
   if (!Array.isArray(events))
     throw new UsageError(`${path} is not a history: expected {"events":[...]} or an array of events`, command);
   if (events.length === 0) throw new UsageError(`${path} has no events`, command);
+  checkHistory(events, path, command);
   const x = Array.isArray(parsed) ? undefined : (parsed as { workflowExecution?: unknown }).workflowExecution;
   return {
     events: events as HistoryEvent[],
     workflowExecution: typeof x === "object" && x !== null ? (x as HistoryFile["workflowExecution"]) : undefined,
   };
+}
+
+/** Checks `events` as replay does before it runs any code (core's fold). Throws `UsageError` naming the event. */
+export function checkHistory(events: readonly unknown[], path: string, command: string): void {
+  try {
+    foldHistoryInPlace(events, newHistoryState());
+  } catch (err) {
+    if (err instanceof HistoryError)
+      throw new UsageError(`${path} is not a valid history: ${err.code}: ${firstLine(err)}`, command);
+    throw err;
+  }
 }

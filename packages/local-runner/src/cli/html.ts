@@ -63,9 +63,9 @@ const LEGEND: [Outcome, string][] = [
   ["open", "still open"],
 ];
 
-/** Escapes text for HTML content and attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replace(
+/** Escapes any value's text for HTML content and attribute values. */
+export function escapeHtml(value: unknown): string {
+  return String(value).replace(
     /[&<>"']/g,
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
   );

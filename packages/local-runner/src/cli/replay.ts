@@ -84,7 +84,8 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
     io.out(`replay ok: ${history.events.length} events, ${tasks} decision tasks (workflow ${state})`);
     return 0;
   } catch (err) {
-    if (err instanceof HistoryError) throw new UsageError(`${historyPath}: ${firstLine(err)}`, "replay");
+    if (err instanceof HistoryError)
+      throw new UsageError(`${historyPath} is not a valid history: ${err.code}: ${firstLine(err)}`, "replay");
     if (err instanceof NondeterminismError) {
       io.err(err.message);
       if (runId === undefined)

@@ -263,14 +263,14 @@ export function buildTimeline(events: readonly HistoryEvent[]): Timeline {
         const s = children.get(a?.workflowExecution?.workflowId as string);
         if (!s) break;
         s.end = time;
-        const outcomes: Record<string, Span["outcome"]> = {
-          ChildWorkflowExecutionCompleted: "completed",
-          ChildWorkflowExecutionFailed: "failed",
-          ChildWorkflowExecutionTimedOut: "timed out",
-          ChildWorkflowExecutionCanceled: "cancelled",
-          ChildWorkflowExecutionTerminated: "terminated",
-        };
-        s.outcome = outcomes[e.eventType] ?? "completed";
+        const outcomes = new Map<string, Span["outcome"]>([
+          ["ChildWorkflowExecutionCompleted", "completed"],
+          ["ChildWorkflowExecutionFailed", "failed"],
+          ["ChildWorkflowExecutionTimedOut", "timed out"],
+          ["ChildWorkflowExecutionCanceled", "cancelled"],
+          ["ChildWorkflowExecutionTerminated", "terminated"],
+        ]);
+        s.outcome = outcomes.get(e.eventType) ?? "completed";
         if (e.childWorkflowExecutionFailedEventAttributes) {
           const f = e.childWorkflowExecutionFailedEventAttributes;
           const err = decodeRemoteError(f.reason, f.details);
