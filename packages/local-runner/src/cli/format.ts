@@ -34,6 +34,24 @@ function pad(n: number): string {
   return String(n).padStart(2, "0");
 }
 
+// C0 and C1 controls, DEL, and the invisible characters that reorder or break lines (bidi overrides and isolates,
+// line and paragraph separators): what lets text from a history clear the screen, set the window title or hide.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what must not reach a terminal
+const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: as above, plus tabs and newlines
+const UNPRINTABLE_INLINE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `text` safe to print: control characters (escape sequences among them) and bidi/line-separator characters become
+ * visible `\u001b`-style escapes. Newlines and tabs are kept unless `inline` (one table cell, one line).
+ */
+export function printable(text: string, inline = false): string {
+  return text.replace(
+    inline ? UNPRINTABLE_INLINE : UNPRINTABLE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 /** The first line of an error's message (no stack). */
 export function firstLine(err: unknown): string {
   const message = errorMessage(err);

@@ -2,7 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type CliIO, firstLine, formatOffset, roughDuration, UsageError } from "./format.js";
+import { type CliIO, firstLine, formatOffset, printable, roughDuration, UsageError } from "./format.js";
 import { readHistoryFile } from "./history-file.js";
 import { renderHtml } from "./html.js";
 import { buildTimeline, type Span, type Timeline } from "./timeline.js";
@@ -69,7 +69,7 @@ function what(s: Span): string {
 export function renderText(t: Timeline, withDecisions: boolean): string {
   const decisions = t.spans.filter((s) => s.kind === "decision").length;
   const lines = [
-    `workflow ${t.workflowType}: ${t.status}${t.detail ? ` (${t.detail})` : ""} after ${roughDuration(t.end - t.start)} ` +
+    `workflow ${printable(t.workflowType, true)}: ${t.status}${t.detail ? ` (${printable(t.detail, true)})` : ""} after ${roughDuration(t.end - t.start)} ` +
       `(${t.eventCount} events, ${decisions} decision tasks)`,
   ];
   const rows: { time: number; cols: [string, string, string, string] }[] = [];
@@ -79,9 +79,13 @@ export function renderText(t: Timeline, withDecisions: boolean): string {
     const queued = s.kind === "activity" && s.runningFrom !== undefined && s.runningFrom > s.start;
     const duration =
       s.end === undefined ? `${roughDuration(end - s.start)}+` : roughDuration(end - s.start) + (queued ? "*" : "");
-    rows.push({ time: s.start, cols: [formatOffset(s.start - t.start), duration, what(s), outcomeText(s)] });
+    rows.push({
+      time: s.start,
+      cols: [formatOffset(s.start - t.start), duration, printable(what(s), true), printable(outcomeText(s), true)],
+    });
   }
-  for (const i of t.instants) rows.push({ time: i.time, cols: [formatOffset(i.time - t.start), "", i.label, ""] });
+  for (const i of t.instants)
+    rows.push({ time: i.time, cols: [formatOffset(i.time - t.start), "", printable(i.label, true), ""] });
   rows.sort((a, b) => a.time - b.time);
   const header: [string, string, string, string] = ["start", "took", "what", "outcome"];
   const widths = [0, 1, 2].map((c) => Math.max(header[c]?.length ?? 0, ...rows.map((r) => r.cols[c]?.length ?? 0)));

@@ -10,7 +10,7 @@
  * go in as JSON inside a `<script type="application/json">` with `<`, `>`, `&` and the line separators escaped, then
  * reach the page through `textContent` only, never as markup.
  */
-import { formatOffset, roughDuration } from "./format.js";
+import { formatOffset, printable, roughDuration } from "./format.js";
 import type { Instant, Span, Timeline } from "./timeline.js";
 
 /** A line logged by workflow code (`log()`), known when the page is made from a live run. */
@@ -63,9 +63,9 @@ const LEGEND: [Outcome, string][] = [
   ["open", "still open"],
 ];
 
-/** Escapes any value's text for HTML content and attribute values. */
+/** Escapes any value's text for HTML content and attribute values (control characters become visible escapes). */
 export function escapeHtml(value: unknown): string {
-  return String(value).replace(
+  return printable(String(value), true).replace(
     /[&<>"']/g,
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
   );

@@ -12,7 +12,7 @@ import type { HistoryEvent } from "@yieldflow/core";
 import { createLogUpdate } from "log-update";
 import picocolors from "picocolors";
 import type { RunnerEvent } from "../runner/events.js";
-import { formatOffset, roughDuration } from "./format.js";
+import { formatOffset, printable, roughDuration } from "./format.js";
 import { ProgressPrinter } from "./progress.js";
 
 /** What the display shows. */
@@ -173,7 +173,7 @@ export class LiveProgress {
       if (e.workflowId === this.options.workflowId) {
         if (e.eventType === "WorkflowExecutionStarted") {
           const t = e.event.workflowExecutionStartedEventAttributes?.workflowType;
-          this.workflowType = `${t?.name}@${t?.version}`;
+          this.workflowType = printable(`${t?.name}@${t?.version}`, true);
           this.ended = undefined; // a continuation starts afresh
         } else if (e.eventType === "WorkflowExecutionCompleted") this.ended = this.colors.green("✓");
         else if (CLOSED_BADLY.has(e.eventType)) this.ended = this.colors.red("✗");
@@ -305,7 +305,9 @@ export class LiveProgress {
   }
 
   /** Prints `text` (one or more lines) above the display, then redraws it. */
-  private above(text: string): void {
+  private above(line: string): void {
+    // progress lines carry text from the history: control characters become visible escapes
+    const text = printable(line);
     this.render.clear();
     this.writeRaw(text.endsWith("\n") ? text : `${text}\n`);
     this.draw();

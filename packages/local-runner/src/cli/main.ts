@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { DEV_SERVER_HELP, devServerCommand } from "./dev-server.js";
-import { type CliIO, UsageError } from "./format.js";
+import { type CliIO, printable, UsageError } from "./format.js";
 import { HISTORY_HELP, historyCommand } from "./history.js";
 import { PAYLOADS_HELP, payloadsCommand } from "./payloads.js";
 import { REPLAY_HELP, replayCommand } from "./replay.js";
@@ -66,7 +66,15 @@ export function processIO(): CliIO {
  * Runs the CLI with `argv` (without node and the script); returns the exit status. Without `io` it uses the
  * process's streams and, for the rest of the process, sends other writes to stdout to stderr (see {@link processIO}).
  */
-export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+export async function main(argv: string[], terminal: CliIO = processIO()): Promise<number> {
+  // Everything the CLI prints may carry text from a history or a module (names, ids, reasons, messages): control
+  // characters never reach the terminal as such, whichever command printed them. (The live progress display writes
+  // to the terminal itself and filters what it shows from a history the same way.)
+  const io: CliIO = {
+    ...terminal,
+    out: (text) => terminal.out(printable(text)),
+    err: (text) => terminal.err(printable(text)),
+  };
   const [first, ...rest] = argv;
   if (first === undefined) {
     io.err(HELP);
