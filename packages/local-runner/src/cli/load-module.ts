@@ -64,7 +64,29 @@ export async function loadModule(path: string, cwd: string): Promise<LoadedModul
   for (const [name, value] of Object.entries(mod)) if (name !== "default") visit(value, name, 0);
   visit(mod.default, "default", 0);
   const defaultWorkflow = isWorkflow(mod.default) ? mod.default : undefined;
-  return { path, workflows, activities, defaultWorkflow };
+  const loaded = { path, workflows, activities, defaultWorkflow };
+  checkOneDefinitionPerType(loaded);
+  return loaded;
+}
+
+/**
+ * A module exports at most one definition of each workflow type and version: a decider runs one code per type, so
+ * with two (say `order` and `orderV2`, both order@1) which one runs or replays would depend on export names. Every
+ * command refuses such a module the same way (`run`, `replay`), naming the exports.
+ */
+function checkOneDefinitionPerType(m: LoadedModule): void {
+  const byType = new Map<string, LoadedModule["workflows"]>();
+  for (const entry of m.workflows) {
+    const key = `${entry.workflow.name}@${entry.workflow.version}`;
+    byType.set(key, [...(byType.get(key) ?? []), entry]);
+  }
+  for (const [type, entries] of byType) {
+    if (entries.length < 2) continue;
+    throw new UsageError(
+      `${m.path} exports ${entries.length} different definitions of workflow ${type} (exports ${entries.map((e) => e.exportName).join(", ")}); ` +
+        "export one definition per workflow type and version (give a changed workflow a new version, or guard the change with patched())",
+    );
+  }
 }
 
 /** Describes the workflows of a module for an error message: `order@1 (export order), refund@2`. */
