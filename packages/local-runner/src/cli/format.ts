@@ -1,5 +1,8 @@
 /** Small text helpers shared by the CLI commands. */
+import type { ParseArgsConfig } from "node:util";
 import { errorMessage } from "@yieldflow/core";
+
+type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 
 /** A time offset as `+HH:MM:SS`, or `+Nd HH:MM:SS` from a day on; sub-second offsets get milliseconds when asked. */
 export function formatOffset(ms: number, withMillis = false): string {
@@ -82,4 +85,28 @@ export interface CliIO {
    * display on it instead of one line per event.
    */
   errStream?: NodeJS.WriteStream;
+}
+
+/**
+ * `argv` with each `--name value` (or `-n value`) of a string option joined into `--name=value`, so that a value
+ * starting with `-` (a run id, a negative number) is read as the value, as `--name=value` is, instead of being taken
+ * for an option (parseArgs' "argument is ambiguous"). Everything after `--` is left alone.
+ */
+export function joinOptionValues(argv: readonly string[], options: OptionsConfig): string[] {
+  const byShort = new Map<string, string>();
+  for (const [name, o] of Object.entries(options)) if (o.short) byShort.set(o.short, name);
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const name = /^--[^=]+$/.test(arg) ? arg.slice(2) : /^-[^-]$/.test(arg) ? byShort.get(arg.slice(1)) : undefined;
+    if (name !== undefined && Object.hasOwn(options, name) && options[name]?.type === "string" && i + 1 < argv.length) {
+      out.push(`--${name}=${argv[i + 1]}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }

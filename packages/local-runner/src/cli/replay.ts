@@ -1,7 +1,7 @@
 /** `yieldflow replay <module> <history.json>`: replays a recorded history against the current code. */
 import { parseArgs } from "node:util";
 import { decide, HistoryError, NondeterminismError, PayloadReadError, Payloads } from "@yieldflow/core";
-import { type CliIO, firstLine, UsageError } from "./format.js";
+import { type CliIO, firstLine, joinOptionValues, UsageError } from "./format.js";
 import { readHistoryFile } from "./history-file.js";
 import { listWorkflows, loadModule, loadPayloads, pickWorkflow } from "./load-module.js";
 
@@ -15,7 +15,8 @@ seconds, ISO-8601 strings or dates. The workflow is picked by the history's work
 Options:
   -w, --workflow <name>   replay with this workflow instead (type name, name@version or export name)
       --workflow-id <id>  the execution's workflow id (child workflow ids derive from it)
-      --run-id <id>       the execution's run id (random(), uuid() and child workflow ids derive from it)
+      --run-id <id>       the execution's run id (random(), uuid() and child workflow ids derive from it);
+                          --run-id=<id> works too
       --payloads <module> the payload configuration the history was recorded with (its store is read for the
                           values the history refers to); see yieldflow run --help
   -h, --help              show this help
@@ -25,17 +26,14 @@ cannot be read (missing, corrupted, or no --payloads to read it with), 2 for a w
 line, an unreadable history or a module without the workflow.`;
 
 export async function replayCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      workflow: { type: "string", short: "w" },
-      "workflow-id": { type: "string" },
-      "run-id": { type: "string" },
-      payloads: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+  const options = {
+    workflow: { type: "string", short: "w" },
+    "workflow-id": { type: "string" },
+    "run-id": { type: "string" },
+    payloads: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  } as const;
+  const { values, positionals } = parseArgs({ args: joinOptionValues(argv, options), allowPositionals: true, options });
   if (values.help) {
     io.out(REPLAY_HELP);
     return 0;

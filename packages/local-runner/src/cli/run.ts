@@ -6,7 +6,7 @@ import { type HistoryEvent, type LogEntry, swfIdProblem, toSeconds } from "@yiel
 import { WorkflowExecutionError } from "../runner/errors.js";
 import type { ExecutionHandle } from "../runner/handle.js";
 import { LocalRunner } from "../runner/local-runner.js";
-import { type CliIO, firstLine, roughDuration, UsageError } from "./format.js";
+import { type CliIO, firstLine, joinOptionValues, roughDuration, UsageError } from "./format.js";
 import { renderHtml, type TimelineLog } from "./html.js";
 import { LiveProgress } from "./live-progress.js";
 import { loadModule, loadPayloads, pickWorkflow } from "./load-module.js";
@@ -42,23 +42,20 @@ Exit status: 0 when the workflow completed, 1 when it failed, was cancelled, tim
 
 /** Runs the command; returns the exit status. */
 export async function runCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      workflow: { type: "string", short: "w" },
-      input: { type: "string", short: "i" },
-      signal: { type: "string", short: "s", multiple: true },
-      "workflow-id": { type: "string" },
-      "real-time": { type: "boolean" },
-      history: { type: "string" },
-      payloads: { type: "string" },
-      html: { type: "string" },
-      quiet: { type: "boolean", short: "q" },
-      verbose: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+  const options = {
+    workflow: { type: "string", short: "w" },
+    input: { type: "string", short: "i" },
+    signal: { type: "string", short: "s", multiple: true },
+    "workflow-id": { type: "string" },
+    "real-time": { type: "boolean" },
+    history: { type: "string" },
+    payloads: { type: "string" },
+    html: { type: "string" },
+    quiet: { type: "boolean", short: "q" },
+    verbose: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  } as const;
+  const { values, positionals } = parseArgs({ args: joinOptionValues(argv, options), allowPositionals: true, options });
   if (values.help) {
     io.out(RUN_HELP);
     return 0;
@@ -67,7 +64,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     throw new UsageError(positionals.length === 0 ? "run needs a module" : "run takes one module", "run");
   const input = parseInput(values.input, io.cwd);
   const signals = (values.signal ?? []).map(parseSignal).sort((a, b) => a.afterMs - b.afterMs);
-  const mod = await loadModule(positionals[0] as string, io.cwd);
+  const modulePath = positionals[0] as string;
+  const mod = await loadModule(modulePath, io.cwd);
   const workflow = pickWorkflow(mod, values.workflow);
   const payloads = values.payloads === undefined ? undefined : await loadPayloads(values.payloads, io.cwd, "run");
 
@@ -127,7 +125,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
           : `✗ the workflow is blocked: nothing is running and no timer is pending (${describeOpen(status.open)}); ` +
               "it is waiting for something this run cannot provide, such as a signal",
       );
-      writeHistory(values.history, h, io, values.payloads);
+      writeHistory(values.history, h, io, modulePath, values.payloads);
       writeHtml(values.html, h, logs, io);
       runner.close();
       return 1;
@@ -141,7 +139,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       (runner.getWorkflowExecutionHistory(h.workflowId, h.runId)[0]?.eventTimestamp as number)) *
     1000;
   const summary = `${roughDuration(virtualMs)} of workflow time, ${roughDuration(performance.now() - realStart)} real`;
-  writeHistory(values.history, h, io, values.payloads);
+  writeHistory(values.history, h, io, modulePath, values.payloads);
   writeHtml(values.html, h, logs, io);
   runner.close();
   if (outcome.ok) {
@@ -232,13 +230,14 @@ function writeHistory(
   path: string | undefined,
   h: ExecutionHandle<unknown>,
   io: CliIO,
+  modulePath: string,
   payloads: string | undefined,
 ): void {
   if (path === undefined) return;
   const file = resolve(io.cwd, path);
   writeFileSync(file, `${h.exportHistory()}\n`);
   io.err(
-    `history written to ${path} (${h.history().length} events); replay it with: yieldflow replay <module> ${path} --workflow-id ${h.workflowId} --run-id ${h.currentRunId}${payloads === undefined ? "" : ` --payloads ${payloads}`}`,
+    `history written to ${path} (${h.history().length} events); replay it with: yieldflow replay ${shellWord(modulePath)} ${shellWord(path)} --workflow-id=${shellWord(h.workflowId)} --run-id=${shellWord(h.currentRunId)}${payloads === undefined ? "" : ` --payloads=${shellWord(payloads)}`}`,
   );
 }
 
@@ -280,4 +279,9 @@ function stuckDescendant(runner: LocalRunner, runId: string): { workflowId: stri
     if (deeper) return deeper;
   }
   return undefined;
+}
+
+/** `word` as one shell word: as is when it is plain, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }

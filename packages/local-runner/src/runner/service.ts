@@ -37,6 +37,8 @@ import type {
 } from "./service-state.js";
 import { activityToken, decisionToken, parseActivityToken, parseDecisionToken } from "./task-tokens.js";
 
+const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
 export type {
   PolledDecisionTask,
   QueuedActivity,
@@ -174,11 +176,16 @@ export class WorkflowService<R extends ServiceRegistry = Registry> implements Ac
     return exec;
   }
 
+  /**
+   * A run id: 32 base64url characters that never start with `-` or `_` (a leading `-` makes a command line read it
+   * as an option: `--run-id -x…`).
+   */
   private newRunId(workflowId: string): string {
-    return createHash("sha256")
+    const digest = createHash("sha256")
       .update(`${workflowId}\u0000${++this.runSeq}`)
-      .digest("base64url")
-      .slice(0, 32);
+      .digest();
+    const id = digest.toString("base64url").slice(0, 32);
+    return `${ALPHANUMERIC[(digest[31] as number) % ALPHANUMERIC.length]}${id.slice(1)}`;
   }
 
   private createRun(o: RunCreation): ExecutionRecord {
