@@ -244,12 +244,26 @@ export class ScheduleFailure extends Failure {
   /** The SWF event that recorded the refusal, e.g. `ScheduleActivityTaskFailed`. */
   readonly eventType: string;
   readonly id: string;
-  constructor(eventType: string, id: string, cause: string) {
-    super("YF_SCHEDULE_FAILED", `${eventType} for ${id}: SWF refused the decision with cause ${cause}`);
+  constructor(eventType: string, id: string, cause: string, type?: { kind: string; name: string; version: string }) {
+    const what = type ? `${type.kind} ${type.name}@${type.version} (${id})` : id;
+    super(
+      "YF_SCHEDULE_FAILED",
+      `${eventType} for ${what}: SWF refused the decision with cause ${cause}${causeHint(cause, type)}`,
+    );
     this.cause = cause;
     this.eventType = eventType;
     this.id = id;
   }
+}
+
+/** What an SWF refusal cause means for the one reading it, when it is a mistake they can fix. */
+function causeHint(cause: string, type: { kind: string; name: string; version: string } | undefined): string {
+  const t = type ? `${type.name}@${type.version}` : "the type";
+  if (cause === "ACTIVITY_TYPE_DOES_NOT_EXIST")
+    return `: activity type ${t} is not registered (on SWF: register it; in the local runner: it has no implementation registered, so pass one in \`activities\`, or list it in \`activityTypes\` if another worker runs it)`;
+  if (cause === "WORKFLOW_TYPE_DOES_NOT_EXIST")
+    return `: workflow type ${t} is not registered (on SWF: register it; in the local runner: pass it in \`workflows\`)`;
+  return "";
 }
 
 /** How a child workflow closed without completing. */

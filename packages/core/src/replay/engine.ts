@@ -118,6 +118,11 @@ export class Engine {
     return this.statusValue;
   }
 
+  /** The names of the signals workflow code is waiting for now, in the order it began waiting. */
+  get waitingForSignals(): string[] {
+    return this.finished ? [] : this.signals.waitingFor();
+  }
+
   /** Runs one decision task: delivers its inputs in order, then returns the decisions to make. */
   runTask(
     task: DecisionTask,

@@ -128,7 +128,14 @@ export function deliverInput(e: Engine, input: Input): undefined {
         return;
       }
       return e.resolve(input.command, input.id, (p) => {
-        p.op.settle("failed", new ScheduleFailure(input.eventType, input.id, input.cause));
+        const d = p.descriptor;
+        const type =
+          d?.kind === "activity"
+            ? { kind: "activity", name: d.activity.name, version: d.activity.version }
+            : d?.kind === "child"
+              ? { kind: "child workflow", name: d.workflow.name, version: d.workflow.version }
+              : undefined;
+        p.op.settle("failed", new ScheduleFailure(input.eventType, input.id, input.cause, type));
       });
     }
     case "cancelRequested":

@@ -60,6 +60,8 @@ export interface DecideResult {
    * responds, never after.
    */
   uploads: PayloadUpload[];
+  /** The signals workflow code waits for once these decisions are made (a run blocked on one can name it). */
+  waitingForSignals: string[];
 }
 
 /**
@@ -89,6 +91,8 @@ export class Replayer {
   /** The open task this replayer decided, and what it decided. */
   private decidedOpen: { startedEventId: number; result: DecideResult } | undefined;
   private broken = false;
+  /** The run id replay uses, as error messages name it. */
+  private runId = "";
   private readonly options: Required<Omit<DecideOptions, "serializer" | "payloads">> & { payloads: Payloads };
 
   constructor(
@@ -159,6 +163,7 @@ export class Replayer {
 
   private reset(): void {
     this.engine = undefined;
+    this.runId = "";
     this.consumed = 0;
     this.decidedOpen = undefined;
     this.broken = false;
@@ -169,13 +174,13 @@ export class Replayer {
     // parent): different executions then never share child workflow ids, and the same history always replays alike.
     const started = this.state.started;
     const runId = this.options.runId || (started ? `h${hashOf(JSON.stringify(started))}` : "");
+    this.runId = this.options.runId || `${runId} (derived from the start event: no run id was given)`;
     return new Engine(this.workflow, () => this.state, { ...this.options, runId });
   }
 
   private replay(partial: boolean): DecideResult {
     const { tasks, completing, open, closed } = this.state;
     const name = this.workflow.name;
-    const runId = this.options.runId;
     // the completing task is checked now unless more of its events may follow
     const count = tasks.length + (completing !== null && (!partial || closed !== null) ? 1 : 0);
     const taskAt = (i: number) => (i < tasks.length ? tasks[i] : completing) as DecisionTask;
@@ -194,6 +199,7 @@ export class Replayer {
         warnings: [],
         decisionTaskStartedEventId: undefined,
         uploads: [],
+        waitingForSignals: [],
       };
     }
     this.engine ??= this.newEngine();
@@ -208,7 +214,7 @@ export class Replayer {
       } else {
         decisions = engine.runTask(task, true, task.startedEventId).decisions;
       }
-      matchDecisions(task, decisions, name, runId);
+      matchDecisions(task, decisions, name, this.runId);
     }
     const started = open?.started;
     if (started && this.decidedOpen?.startedEventId === started.startedEventId) return this.decidedOpen.result;
@@ -236,6 +242,7 @@ export class Replayer {
       warnings,
       decisionTaskStartedEventId: started?.startedEventId,
       uploads,
+      waitingForSignals: engine.waitingForSignals,
     };
     if (started) this.decidedOpen = { startedEventId: started.startedEventId, result };
     return result;

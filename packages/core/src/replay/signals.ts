@@ -49,6 +49,11 @@ export class SignalMailbox {
     if (list && i >= 0) list.splice(i, 1);
   }
 
+  /** The names that waits are waiting for (each once). */
+  waitingFor(): string[] {
+    return [...this.waiting].filter(([, ops]) => ops.some((op) => op.state === "pending")).map(([name]) => name);
+  }
+
   /** Empties the buffer, returning what was never read, by name. */
   drainUnread(): { name: string; values: unknown[] }[] {
     const out: { name: string; values: unknown[] }[] = [];

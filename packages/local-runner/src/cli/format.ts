@@ -61,6 +61,22 @@ export function firstLine(err: unknown): string {
   return message.split("\n")[0] ?? message;
 }
 
+/** The `YF_…` code of a yieldflow error, if it has one. */
+export function yfCode(err: unknown): string | undefined {
+  try {
+    const code = (err as { code?: unknown } | null)?.code;
+    return typeof code === "string" && code.startsWith("YF_") ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An error as the CLI prints it: its `YF_…` code first (when it has one), then its message. */
+export function withCode(err: unknown, message: string = errorMessage(err)): string {
+  const code = yfCode(err);
+  return code && !message.startsWith(code) ? `${code}: ${message}` : message;
+}
+
 /** A wrong command line or unusable input: the CLI prints one line and exits with status 2. */
 export class UsageError extends Error {
   constructor(

@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type AnyActivity, type AnyWorkflow, errorMessage, type PayloadOptions, Payloads } from "@yieldflow/core";
-import { firstLine, UsageError } from "./format.js";
+import { firstLine, UsageError, withCode } from "./format.js";
 
 /** What a module exports that the CLI can use. */
 export interface LoadedModule {
@@ -48,7 +48,7 @@ export async function loadModule(path: string, cwd: string): Promise<LoadedModul
   try {
     mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
   } catch (err) {
-    throw new UsageError(`cannot load ${path}: ${loadError(err)}`);
+    throw new UsageError(`cannot load ${path}: ${withCode(err, loadError(err))}`);
   }
   const workflows: LoadedModule["workflows"] = [];
   const activities: AnyActivity[] = [];

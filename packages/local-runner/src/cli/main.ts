@@ -4,8 +4,9 @@
  * which are reported as one line without a stack trace.
  */
 import { readFileSync } from "node:fs";
+import { describeError } from "@yieldflow/core";
 import { DEV_SERVER_HELP, devServerCommand } from "./dev-server.js";
-import { type CliIO, printable, UsageError } from "./format.js";
+import { type CliIO, firstLine, printable, UsageError, withCode, yfCode } from "./format.js";
 import { HISTORY_HELP, historyCommand } from "./history.js";
 import { PAYLOADS_HELP, payloadsCommand } from "./payloads.js";
 import { REPLAY_HELP, replayCommand } from "./replay.js";
@@ -88,7 +89,7 @@ export async function main(argv: string[], terminal: CliIO = processIO()): Promi
     io.out(version());
     return 0;
   }
-  const command = COMMANDS[first];
+  const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
   if (!command) {
     io.err(
       `yieldflow: unknown command ${JSON.stringify(first)}; the commands are ${Object.keys(COMMANDS).join(", ")} (see yieldflow --help)`,
@@ -104,7 +105,14 @@ export async function main(argv: string[], terminal: CliIO = processIO()): Promi
       io.err(`yieldflow ${first}: ${message} (see yieldflow ${first} --help)`);
       return 2;
     }
-    io.err(`yieldflow ${first}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    if (yfCode(err) !== undefined) {
+      // a yieldflow error the command did not expect (a bad argument to the runner, say): its code and message
+      io.err(`yieldflow ${first}: ${withCode(err, firstLine(err))}`);
+      return 1;
+    }
+    io.err(
+      `yieldflow ${first}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : describeError(err)}`,
+    );
     return 70;
   }
 }

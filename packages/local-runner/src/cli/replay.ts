@@ -1,7 +1,7 @@
 /** `yieldflow replay <module> <history.json>`: replays a recorded history against the current code. */
 import { parseArgs } from "node:util";
 import { decide, HistoryError, NondeterminismError, PayloadReadError, Payloads } from "@yieldflow/core";
-import { type CliIO, firstLine, joinOptionValues, UsageError } from "./format.js";
+import { type CliIO, firstLine, joinOptionValues, UsageError, withCode } from "./format.js";
 import { readHistoryFile } from "./history-file.js";
 import { listWorkflows, loadModule, loadPayloads, pickWorkflow } from "./load-module.js";
 
@@ -85,14 +85,14 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
     if (err instanceof HistoryError)
       throw new UsageError(`${historyPath} is not a valid history: ${err.code}: ${firstLine(err)}`, "replay");
     if (err instanceof NondeterminismError) {
-      io.err(err.message);
+      io.err(withCode(err));
       if (runId === undefined)
         io.err(
           "note: no --run-id was given; if the workflow uses random(), uuid() or child workflows, pass the run id the history was recorded with",
         );
       return 1;
     }
-    io.err(err instanceof Error ? `${"code" in err ? `${String(err.code)}: ` : ""}${err.message}` : String(err));
+    io.err(withCode(err));
     return 1;
   } finally {
     lease.release();

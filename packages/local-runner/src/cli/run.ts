@@ -2,11 +2,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type HistoryEvent, type LogEntry, swfIdProblem, toSeconds } from "@yieldflow/core";
+import { errorMessage, type HistoryEvent, type LogEntry, swfIdProblem, toSeconds } from "@yieldflow/core";
 import { WorkflowExecutionError } from "../runner/errors.js";
 import type { ExecutionHandle } from "../runner/handle.js";
 import { LocalRunner } from "../runner/local-runner.js";
-import { type CliIO, firstLine, joinOptionValues, roughDuration, UsageError } from "./format.js";
+import { type CliIO, firstLine, joinOptionValues, roughDuration, UsageError, yfCode } from "./format.js";
 import { renderHtml, type TimelineLog } from "./html.js";
 import { LiveProgress } from "./live-progress.js";
 import { loadModule, loadPayloads, pickWorkflow } from "./load-module.js";
@@ -121,9 +121,12 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       const stuck = stuckDescendant(runner, h.runId);
       io.err(
         stuck
-          ? `✗ the workflow is blocked: its child workflow ${stuck.workflowId} is stuck (its decision tasks keep failing): ${stuck.message}`
-          : `✗ the workflow is blocked: nothing is running and no timer is pending (${describeOpen(status.open)}); ` +
-              "it is waiting for something this run cannot provide, such as a signal",
+          ? `✗ YF_WORKFLOW_BLOCKED: the workflow is blocked: its child workflow ${stuck.workflowId} is stuck (its decision tasks keep failing): ${stuck.message}`
+          : status.waitingForSignals.length > 0
+            ? `✗ YF_WORKFLOW_BLOCKED: the workflow is blocked: it waits for signal ${status.waitingForSignals.map((n) => JSON.stringify(n)).join(", ")} ` +
+              `and nothing else can happen (${describeOpen(status.open)}); send it with --signal ${status.waitingForSignals[0]}=<json>[@delay]`
+            : `✗ YF_WORKFLOW_BLOCKED: the workflow is blocked: nothing is running and no timer is pending (${describeOpen(status.open)}); ` +
+              "it is waiting for something this run cannot provide",
       );
       writeHistory(values.history, h, io, modulePath, values.payloads);
       writeHtml(values.html, h, logs, io);
@@ -154,11 +157,17 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     return 1;
   }
   const closed = h.status().status;
+  const code = yfCode(err) ?? "error";
   io.err(
     closed === "OPEN"
-      ? `✗ the workflow's decision task failed, so the run is stuck (the execution stays open):\n${errorReport(err)}`
-      : `✗ the workflow's decision task failed (the execution then closed: ${closed}):\n${errorReport(err)}`,
+      ? `✗ ${code}: the workflow's decision task failed, so the run is stuck (the execution stays open):\n${errorReport(err)}`
+      : `✗ ${code}: the workflow's decision task failed (the execution then closed: ${closed}):\n${errorReport(err)}`,
   );
+  // the commonest first-run mistake: a workflow that takes an input, run without one
+  if (values.input === undefined && (err as { cause?: unknown } | null)?.cause instanceof TypeError)
+    io.err(
+      `hint: no --input was given, so ${workflow.name} got undefined as its input; if it takes one, pass it: --input '<json>' or --input @file.json`,
+    );
   return 1;
 }
 
@@ -166,10 +175,10 @@ function describeOpen(open: { activities: number; timers: number; children: numb
   return `${open.activities} open activities, ${open.timers} timers, ${open.children} children`;
 }
 
-/** An error for the terminal: `CODE: message`, and where workflow code threw it (the top frames of its cause). */
+/** An error for the terminal: its message, and where workflow code threw it (the top frames of its cause). */
 function errorReport(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  let text = `${"code" in err ? `${String(err.code)}: ` : ""}${err.message}`;
+  if (!(err instanceof Error)) return errorMessage(err);
+  let text = err.message;
   // a bug in workflow code: show where it was thrown (the top frames of the original error)
   const cause = err.cause;
   if (cause instanceof Error && cause.stack) {

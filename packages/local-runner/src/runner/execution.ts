@@ -31,6 +31,8 @@ export interface ExecutionRecord {
    * keep failing may time out meanwhile, and the error, not the time-out, is what its `result()` reports.
    */
   lastDecisionError: unknown;
+  /** The signals the workflow code waited for after its last completed decision task. */
+  waitingForSignals: readonly string[];
   /** Set when decision tasks failed too many times: the run stays open but gets no more decision tasks. */
   stuck: { error: unknown; attempts: number } | undefined;
   closeStatus: CloseStatus | undefined;
@@ -47,6 +49,8 @@ export interface ExecutionStatus {
   historyLength: number;
   /** Open activities, timers and child workflows. */
   open: { activities: number; timers: number; children: number; decisionTask: boolean };
+  /** The signals the workflow code waits for (as of its last decision task). */
+  waitingForSignals: string[];
   /** Present when the run's decision tasks keep failing and the runner stopped scheduling them. */
   stuck?: { attempts: number; message: string };
 }
@@ -80,6 +84,7 @@ export function describeExecution(x: ExecutionRecord): ExecutionStatus {
       children: b.children.size,
       decisionTask: b.decisionTaskOpen,
     },
+    waitingForSignals: x.closeStatus ? [] : [...x.waitingForSignals],
     ...(x.stuck && {
       stuck: {
         attempts: x.stuck.attempts,

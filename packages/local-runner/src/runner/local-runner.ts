@@ -592,6 +592,8 @@ export class LocalRunner {
           historyLength,
           decisions: structuredClone(result.decisions),
         });
+      const exec = this.service.runById(task.workflowExecution.runId);
+      if (exec) exec.waitingForSignals = result.waitingForSignals;
       const uploads = this.payloads.notStored(result.uploads);
       if (uploads.length === 0) {
         this.service.respondDecisionTaskCompleted(task.taskToken, result.decisions);

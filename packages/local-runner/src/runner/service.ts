@@ -214,6 +214,7 @@ export class WorkflowService<R extends ServiceRegistry = Registry> implements Ac
       parent: o.parent,
       decisionFailures: 0,
       lastDecisionError: undefined,
+      waitingForSignals: [],
       stuck: undefined,
       closeStatus: undefined,
     };
