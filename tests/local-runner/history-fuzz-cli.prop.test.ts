@@ -37,12 +37,16 @@ async function cli(...args: string[]): Promise<{ code: number; out: string; err:
 }
 
 /** What core says of a history: accepted, malformed (HistoryError), non-deterministic, or another typed error. */
-function verdict(shape: RecordedShape, events: unknown[]): "ok" | "malformed" | "nondeterministic" | "other" {
+function verdict(
+  shape: RecordedShape,
+  events: unknown[],
+): "ok" | "malformed" | "wrong type" | "nondeterministic" | "other" {
   try {
     decide(shape.workflow, events, { workflowId: shape.workflowId, runId: shape.runId });
     return "ok";
   } catch (err) {
-    if (err instanceof HistoryError) return "malformed";
+    // a well-formed history of another workflow type: `history` shows it, `replay` refuses it (exit 2)
+    if (err instanceof HistoryError) return err.code === "YF_HISTORY_WRONG_WORKFLOW_TYPE" ? "wrong type" : "malformed";
     if (err instanceof NondeterminismError) return "nondeterministic";
     assert.instance(err, YieldflowError);
     return "other";
@@ -81,6 +85,9 @@ test("mutated history files: replay and history judge them alike, exit 0/1/2, pr
       }
       if (expected === "malformed") {
         assert.is(history.code, 2, history.err);
+        assert.is(replay.code, 2, replay.err);
+      } else if (expected === "wrong type") {
+        assert.is(history.code, 0, history.err);
         assert.is(replay.code, 2, replay.err);
       } else {
         assert.is(history.code, 0, `${expected}: ${history.err}`);

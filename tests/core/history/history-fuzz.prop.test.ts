@@ -9,11 +9,12 @@
  * - Object.prototype is untouched;
  * - a mutation is either rejected or replays exactly like the mutated history says: full and incremental replay
  *   agree (both reject, or both accept with the same decisions and status), the decisions for the open task are
- *   valid for SWF, and a closed history replays to the close it records.
+ *   valid for SWF, a closed history replays to the close it records, and the history cut where its last completed
+ *   decision task started decides exactly the decisions recorded for that task.
  * Default: a few hundred mutations (seconds). Deep: YIELDFLOW_FUZZ_MUTATIONS=20000 (or YIELDFLOW_PROP_RUNS=2000).
  * The CLI half is tests/local-runner/history-fuzz-cli.prop.test.ts.
  */
-import { decide, Replayer, validateDecision, YieldflowError } from "@yieldflow/core";
+import { decide, foldHistory, matchDecisions, Replayer, validateDecision, YieldflowError } from "@yieldflow/core";
 import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -102,6 +103,19 @@ test("mutated histories: typed errors only, no hang, no prototype pollution, ful
         );
         assert.is(incremental.value.status.status, full.value.status.status);
         for (const d of full.value.decisions) validateDecision(d);
+        // cut where the last completed decision task started: deciding that prefix anew must make exactly the
+        // decisions the (mutated) history recorded for that task
+        const cut = events.findLastIndex(
+          (e, k) =>
+            (e as { eventType?: unknown }).eventType === "DecisionTaskStarted" &&
+            (events[k + 1] as { eventType?: unknown } | undefined)?.eventType === "DecisionTaskCompleted",
+        );
+        if (cut > 0) {
+          const prefix = typed(() => decide(shape.workflow, events.slice(0, cut + 1), ids), "decide(prefix)");
+          assert.ok(prefix.ok, `the history was accepted but its prefix to event ${cut + 1} was not`);
+          const task = foldHistory(events).tasks.find((t) => t.startedEventId === cut + 1);
+          if (task) matchDecisions(task, prefix.value.decisions, shape.workflow.name, shape.runId);
+        }
         const lastEvent = events[events.length - 1] as { eventType?: unknown };
         const closed = typeof lastEvent?.eventType === "string" ? CLOSES[lastEvent.eventType] : undefined;
         if (closed !== undefined) assert.is(full.value.status.status, closed, "a closed history replays to its close");

@@ -43,7 +43,9 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
   const history = readHistoryFile(historyPath, io.cwd, "replay");
   const started = history.events.find((e) => e?.eventType === "WorkflowExecutionStarted");
   const type = started?.workflowExecutionStartedEventAttributes?.workflowType;
-  if (!type?.name) throw new UsageError(`${historyPath} has no WorkflowExecutionStarted event`, "replay");
+  // checked by readHistoryFile: the history starts with WorkflowExecutionStarted, whose workflowType has a name
+  if (typeof type?.name !== "string")
+    throw new UsageError(`${historyPath} has no WorkflowExecutionStarted event`, "replay");
   const mod = await loadModule(modulePath, io.cwd);
   let workflow = values.workflow !== undefined ? pickWorkflow(mod, values.workflow) : undefined;
   if (!workflow) {
