@@ -10,7 +10,7 @@ import * as assert from "uvu/assert";
 
 test("a workflow that loops for ever is terminated at 25,000 events with cause EVENT_LIMIT_EXCEEDED", async () => {
   const forever = defineWorkflow({ name: "forever", version: "1" }, function* () {
-    for (let i = 0; ; i++) {
+    for (;;) {
       for (let j = 0; j < 50; j++) yield* sideEffect(() => j); // many events per decision task: a quick test
       yield* sleep(60);
     }
