@@ -190,33 +190,71 @@ function readEvent(raw: unknown, index: number): Event {
  */
 function checkShape(value: Record<string, unknown>, shape: string, path: string, eventId: number): object {
   const out: Record<string, unknown> = {};
-  for (const [field, kind, required] of eventShapeFields[shape] ?? []) {
-    const v = Object.hasOwn(value, field) ? value[field] : undefined;
-    const where = `${path}.${field}`;
+  for (const f of compiledShape(shape)) {
+    const v = Object.hasOwn(value, f.field) ? value[f.field] : undefined;
     if (v === undefined) {
-      if (required) throw new HistoryError("YF_HISTORY_MISSING_ATTRIBUTES", `${where} is missing`, eventId);
+      if (f.required) throw new HistoryError("YF_HISTORY_MISSING_ATTRIBUTES", `${path}.${f.field} is missing`, eventId);
       continue;
     }
-    const bad = (expected: string): HistoryError =>
-      new HistoryError("YF_HISTORY_BAD_FIELD", `${where} is ${describeValue(v)}; expected ${expected}`, eventId);
-    switch (kind) {
+    let expected: string | undefined;
+    switch (f.kind) {
       case "string":
-        if (typeof v !== "string") throw bad("a string");
-        out[field] = v;
+        if (typeof v !== "string") expected = "a string";
         break;
       case "number":
-        if (typeof v !== "number" || !Number.isFinite(v)) throw bad("a number");
-        if (field.endsWith("EventId") && (!Number.isInteger(v) || v < 0)) throw bad("an event id (an integer ≥ 0)");
-        out[field] = v;
+        if (typeof v !== "number" || !Number.isFinite(v)) expected = "a number";
+        else if (f.eventId && (!Number.isInteger(v) || v < 0)) expected = "an event id (an integer ≥ 0)";
         break;
       case "string[]":
-        if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) throw bad("an array of strings");
-        out[field] = [...v];
+        if (!isStringArray(v)) expected = "an array of strings";
+        else {
+          out[f.field] = [...v];
+          continue;
+        }
         break;
       default:
-        if (typeof v !== "object" || v === null || Array.isArray(v)) throw bad(`an object (${kind})`);
-        out[field] = checkShape(v as Record<string, unknown>, kind, where, eventId);
+        if (typeof v !== "object" || v === null || Array.isArray(v)) expected = `an object (${f.kind})`;
+        else {
+          out[f.field] = checkShape(v as Record<string, unknown>, f.kind, `${path}.${f.field}`, eventId);
+          continue;
+        }
     }
+    if (expected !== undefined) {
+      throw new HistoryError(
+        "YF_HISTORY_BAD_FIELD",
+        `${path}.${f.field} is ${describeValue(v)}; expected ${expected}`,
+        eventId,
+      );
+    }
+    out[f.field] = v;
   }
   return out;
 }
+
+function isStringArray(v: unknown): v is string[] {
+  if (!Array.isArray(v)) return false;
+  for (const x of v) if (typeof x !== "string") return false;
+  return true;
+}
+
+/** A shape's fields, ready to check (built once per shape: the check runs for every event of every replay). */
+function compiledShape(shape: string): readonly FieldCheck[] {
+  let fields = compiled.get(shape);
+  if (fields === undefined) {
+    fields = (eventShapeFields[shape] ?? []).map(([field, kind, required]) => ({
+      field,
+      kind,
+      required,
+      eventId: field.endsWith("EventId"),
+    }));
+    compiled.set(shape, fields);
+  }
+  return fields;
+}
+interface FieldCheck {
+  field: string;
+  kind: string;
+  required: boolean;
+  eventId: boolean;
+}
+const compiled = new Map<string, readonly FieldCheck[]>();
