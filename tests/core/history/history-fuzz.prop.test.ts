@@ -12,7 +12,7 @@
  *   valid for SWF, a closed history replays to the close it records, and the history cut where its last completed
  *   decision task started decides exactly the decisions recorded for that task.
  * Default: a few hundred mutations (seconds). Deep: YIELDFLOW_FUZZ_MUTATIONS=20000 (or YIELDFLOW_PROP_RUNS=2000).
- * The CLI half is tests/local-runner/history-fuzz-cli.prop.test.ts.
+ * The CLI half is tests/local-runner/cli/history-fuzz.prop.test.ts.
  */
 import { decide, foldHistory, matchDecisions, Replayer, validateDecision, YieldflowError } from "@yieldflow/core";
 import fc from "fast-check";

@@ -17,12 +17,12 @@ import { main } from "@yieldflow/local-runner/cli";
 import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { fuzzRuns, mutate, mutationsArb } from "../fixtures/fuzz-mutations.ts";
-import { type RecordedShape, recordShapes } from "../fixtures/fuzz-shapes.ts";
+import { fuzzRuns, mutate, mutationsArb } from "../../fixtures/fuzz-mutations.ts";
+import { type RecordedShape, recordShapes } from "../../fixtures/fuzz-shapes.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const module = join(here, "..", "fixtures", "fuzz-shapes.ts");
-const bin = join(here, "..", "..", "packages", "local-runner", "bin", "yieldflow.js");
+const module = join(here, "..", "..", "fixtures", "fuzz-shapes.ts");
+const bin = join(here, "..", "..", "..", "packages", "local-runner", "bin", "yieldflow.js");
 const tmp = mkdtempSync(join(tmpdir(), "yf-fuzz-cli-"));
 const RUNS = Math.max(100, Math.ceil(fuzzRuns(1000) / 10));
 // biome-ignore lint/suspicious/noControlCharactersInRegex: what must never be printed

@@ -14,7 +14,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const fixtures = join(here, "..", "fixtures");
+const fixtures = join(here, "..", "..", "fixtures");
 const module = join(fixtures, "workflows.ts");
 const greet = (
   JSON.parse(readFileSync(join(fixtures, "histories", "greet.json"), "utf8")) as { events: HistoryEvent[] }
