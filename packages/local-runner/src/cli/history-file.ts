@@ -31,7 +31,8 @@ export function readHistoryFile(path: string, cwd: string, command: string): His
   const events = Array.isArray(parsed) ? parsed : (parsed as { events?: unknown } | null)?.events;
   if (!Array.isArray(events))
     throw new UsageError(`${path} is not a history: expected {"events":[...]} or an array of events`, command);
-  if (events.length === 0) throw new UsageError(`${path} has no events`, command);
+  if (events.length === 0)
+    throw new UsageError(`${path} is not a valid history: YF_HISTORY_EMPTY: it has no events`, command);
   checkHistory(events, path, command);
   const x = Array.isArray(parsed) ? undefined : (parsed as { workflowExecution?: unknown }).workflowExecution;
   return {
