@@ -71,9 +71,12 @@ export function escapeHtml(value: unknown): string {
   );
 }
 
-/** JSON that can sit inside a `<script>` element whatever the strings in it hold. */
+/**
+ * JSON that can sit inside a `<script>` element whatever the strings in it hold; control characters in its strings
+ * become visible `\u001b`-style text (the page shows them through `textContent`, where they would act).
+ */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value)
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === "string" ? printable(v) : v))
     .replace(/</g, "\\u003c")
     .replace(/>/g, "\\u003e")
     .replace(/&/g, "\\u0026")
