@@ -9,6 +9,23 @@
  * - errors (`…Error`: engine faults) and failures (`…Failure`: outcomes thrown into workflow code)
  */
 
+export {
+  type CloseStatus,
+  type ExecutionDescription,
+  type FailedCloseStatus,
+  type RunSelector,
+  type WorkflowClient,
+  WorkflowExecutionError,
+  type WorkflowHandle,
+  type WorkflowStartOptions,
+} from "./client/client.js";
+export {
+  type ActivityTypeDefaults,
+  activityTypeDefaults,
+  missingActivityDefault,
+  type WorkflowTypeDefaults,
+  workflowTypeDefaults,
+} from "./decisions/type-defaults.js";
 export { SWF_LIMITS } from "./decisions/limits.js";
 export { checkSwfId, swfIdProblem, validateDecision } from "./decisions/validate.js";
 export { describeError, describeValue, errorMessage } from "./describe.js";

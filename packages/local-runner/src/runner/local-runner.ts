@@ -18,14 +18,18 @@ import {
   type ChildPolicy,
   checkSwfId,
   type Duration,
+  type ExecutionDescription,
   errorMessage,
   type HistoryEvent,
   InvalidArgumentError,
   type PayloadOptions,
   Payloads,
+  type RunSelector,
   type Serializer,
   toSeconds,
+  type WorkflowClient,
   type WorkflowDefinition,
+  type WorkflowStartOptions,
   YieldflowError,
 } from "@yieldflow/core";
 import { ActivityRunner } from "./activity-runner.js";
@@ -74,17 +78,8 @@ export interface LocalRunnerOptions {
   identity?: string;
 }
 
-/** What `start` takes besides the workflow and its input. */
-export interface StartOptions {
-  /** Default: `<workflow name>-<n>`. */
-  workflowId?: string;
-  /** The decision task list. Default: the workflow's, else `"default"`. */
-  taskList?: string;
-  timeouts?: { executionStartToClose?: Duration; taskStartToClose?: Duration };
-  /** What happens to children if this execution is terminated or times out. Default: the workflow's, else TERMINATE. */
-  childPolicy?: ChildPolicy;
-  tagList?: string[];
-}
+/** What `start` takes besides the workflow and its input (the same as every `WorkflowClient`'s). */
+export type StartOptions = WorkflowStartOptions;
 
 interface Waiter {
   resolve: () => void;
@@ -102,7 +97,7 @@ interface Waiter {
  * const receipt = await handle.result();          // a 7-day sleep takes milliseconds on the virtual clock
  * writeFileSync("order.history.json", handle.exportHistory());
  */
-export class LocalRunner {
+export class LocalRunner implements WorkflowClient {
   readonly clock: Clock;
   /** The executions, histories and task lists this runner drives (the seam for workers in other processes). */
   readonly service: WorkflowService;
@@ -226,6 +221,39 @@ export class LocalRunner {
   onEvent(listener: RunnerListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  // ─── the WorkflowClient interface (the same calls as the SWF client's) ───────────────────────────────────────
+
+  /** Sends a signal to the open run of `workflowId`. */
+  async signal(workflowId: string, signalName: string, input?: unknown, options: RunSelector = {}): Promise<void> {
+    await this.signalWorkflowExecution(workflowId, signalName, input, options.runId);
+  }
+
+  /** Asks the open run of `workflowId` to cancel. */
+  async cancel(workflowId: string, options: RunSelector = {}): Promise<void> {
+    this.requestCancelWorkflowExecution(workflowId, options.runId);
+  }
+
+  /** Terminates the open run of `workflowId`. */
+  async terminate(workflowId: string, options: RunSelector & { reason?: string } = {}): Promise<void> {
+    this.terminateWorkflowExecution(workflowId, options.reason, options.runId);
+  }
+
+  /** How a run stands (default: the latest run of `workflowId`). */
+  async describe(workflowId: string, options: RunSelector = {}): Promise<ExecutionDescription> {
+    const { historyLength: _, stuck: __, ...description } = this.describeWorkflowExecution(workflowId, options.runId);
+    return description;
+  }
+
+  /** The result of `workflowId`'s run (default: the latest), following continue-as-new. */
+  result<O = unknown>(workflowId: string, options: RunSelector = {}): Promise<O> {
+    return this.resultOf<O>(this.service.run(workflowId, options.runId).runId);
+  }
+
+  /** A copy of a run's history (default: the latest run of `workflowId`). */
+  async history(workflowId: string, options: RunSelector = {}): Promise<HistoryEvent[]> {
+    return this.getWorkflowExecutionHistory(workflowId, options.runId);
   }
 
   /**

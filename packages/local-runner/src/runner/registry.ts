@@ -21,7 +21,8 @@ export class Registry {
   private readonly workflows = new Map<string, AnyWorkflow>();
   private readonly implementations = new Map<string, AnyActivity>();
   private readonly stubs = new Map<string, AnyActivity>();
-  private readonly activityTypes = new Set<string>();
+  /** Registered activity types and their definitions (whose defaults SWF would hold). */
+  private readonly activityTypes = new Map<string, ActivityDefinition<unknown, unknown>>();
 
   constructor(o: {
     workflows?: readonly AnyWorkflow[] | undefined;
@@ -33,13 +34,13 @@ export class Registry {
     for (const a of o.activities ?? []) {
       checkImplementation(a, "activities");
       this.implementations.set(typeKey(a.definition), a);
-      this.activityTypes.add(typeKey(a.definition));
+      this.activityTypes.set(typeKey(a.definition), a.definition);
     }
     for (const s of o.stubs ?? []) {
       checkImplementation(s, "stubs");
       this.stubs.set(s.definition.name, s);
     }
-    for (const t of o.activityTypes ?? []) this.activityTypes.add(typeKey(t));
+    for (const t of o.activityTypes ?? []) this.activityTypes.set(typeKey(t), t);
   }
 
   registerWorkflow(workflow: AnyWorkflow): void {
@@ -59,6 +60,11 @@ export class Registry {
   /** Registered by an implementation, a stub (by name, any version) or `activityTypes`. */
   activityTypeExists(type: { name: string; version: string }): boolean {
     return this.activityTypes.has(typeKey(type)) || this.stubs.has(type.name);
+  }
+
+  /** The definition of a registered activity type (a stub's, by name, when only a stub knows it). */
+  activityDefinition(type: { name: string; version: string }): ActivityDefinition<unknown, unknown> | undefined {
+    return this.activityTypes.get(typeKey(type)) ?? this.stubs.get(type.name)?.definition;
   }
 
   /** The function that runs this type in process: a stub by name first, then the implementation. */
