@@ -19,6 +19,7 @@ export {
   type WorkflowHandle,
   type WorkflowStartOptions,
 } from "./client/client.js";
+export { SWF_LIMITS } from "./decisions/limits.js";
 export {
   type ActivityTypeDefaults,
   activityTypeDefaults,
@@ -26,7 +27,6 @@ export {
   type WorkflowTypeDefaults,
   workflowTypeDefaults,
 } from "./decisions/type-defaults.js";
-export { SWF_LIMITS } from "./decisions/limits.js";
 export { checkSwfId, swfIdProblem, validateDecision } from "./decisions/validate.js";
 export { describeError, describeValue, errorMessage } from "./describe.js";
 export { type Duration, type DurationString, type Timeout, toSeconds } from "./duration.js";
@@ -119,10 +119,12 @@ export {
   type ActivityContext,
   type ActivityDefinition,
   type ActivityImplementation,
+  type ActivityLogger,
   type ActivityOptions,
   type ActivityTimeouts,
   type AnyActivity,
   type AnyWorkflow,
+  attemptOfControl,
   defineActivity,
   defineWorkflow,
   type InputOf,

@@ -93,6 +93,28 @@ export function defineActivity<I, O>(options: ActivityOptions): ActivityDefiniti
   });
 }
 
+/** Where an activity implementation logs: lines are tagged with the run and activity ids by the driver. */
+export interface ActivityLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * The attempt number recorded in a ScheduleActivityTask decision's `control` (`{"attempt":2}`, set by `retry`);
+ * 1 when there is none. Never throws: a control that is not ours counts as the first attempt.
+ */
+export function attemptOfControl(control: string | undefined): number {
+  if (control === undefined || !control.startsWith("{")) return 1;
+  try {
+    const n = (JSON.parse(control) as { attempt?: unknown } | null)?.attempt;
+    return typeof n === "number" && Number.isInteger(n) && n >= 1 ? n : 1;
+  } catch {
+    return 1;
+  }
+}
+
 /** What an activity implementation receives besides its input. Drivers provide it. */
 export interface ActivityContext {
   /** The activity id of this attempt (unique within the workflow execution). */
@@ -103,6 +125,12 @@ export interface ActivityContext {
   readonly signal: AbortSignal;
   /** Records a heartbeat (resets the heartbeat timeout). Resolves to true when cancellation was requested. */
   heartbeat(details?: unknown): Promise<boolean>;
+  /** The attempt number under `retry` (1, 2, …), from the decision's `control`; 1 outside `retry`. */
+  readonly attempt: number;
+  /** SWF's task token of this attempt (opaque; for completing the task from elsewhere). */
+  readonly taskToken: string;
+  /** A logger whose lines carry the workflow id, run id and activity id. */
+  readonly log: ActivityLogger;
 }
 
 /** An activity implementation: the definition it implements and the function that does the work. */

@@ -12,6 +12,7 @@ import {
   type ActivityImplementation,
   type EncodedPayload,
   encodeRemoteError,
+  type LogLevel,
   PAYLOAD_LIMITS,
   type Payloads,
   SWF_LIMITS,
@@ -26,6 +27,8 @@ export interface ActivityTask {
   input: string | undefined;
   workflowExecution: { workflowId: string; runId: string };
   startedEventId: number;
+  /** The attempt number from the scheduling decision's `control` (1 outside `retry`). */
+  attempt: number;
 }
 
 /** What a worker calls to report on its tasks (SWF's RespondActivityTask* and RecordActivityTaskHeartbeat). */
@@ -58,6 +61,13 @@ export class ActivityRunner {
     private readonly payloads: Payloads,
     readonly maxConcurrent: number,
     private readonly onSettled: () => void,
+    /** Where `ctx.log` lines go. */
+    private readonly log: (
+      task: ActivityTask,
+      level: LogLevel,
+      message: string,
+      fields?: Record<string, unknown>,
+    ) => void,
     /** Told when activity code starts and stops running (a virtual clock lets real time pass meanwhile). */
     private readonly clock?: Pick<Clock, "activityRunning">,
   ) {}
@@ -91,6 +101,14 @@ export class ActivityRunner {
       activityType: task.activityType,
       workflowExecution: task.workflowExecution,
       signal: entry.controller.signal,
+      attempt: task.attempt,
+      taskToken: task.taskToken,
+      log: {
+        debug: (message, fields) => this.log(task, "debug", message, fields),
+        info: (message, fields) => this.log(task, "info", message, fields),
+        warn: (message, fields) => this.log(task, "warn", message, fields),
+        error: (message, fields) => this.log(task, "error", message, fields),
+      },
       heartbeat: async (details?: unknown) => {
         if (entry.closed) return true;
         // SWF's LimitedData: 2,048 characters; larger details go out of band (never truncated)

@@ -15,7 +15,6 @@
 import { createHash } from "node:crypto";
 import {
   type ActivityDefinition,
-  type ChildPolicy,
   checkSwfId,
   type Duration,
   type ExecutionDescription,
@@ -171,6 +170,13 @@ export class LocalRunner implements WorkflowClient {
       this.payloads,
       max,
       () => this.schedulePump(),
+      (task, level, message, fields) =>
+        this.emit({
+          kind: "log",
+          ...task.workflowExecution,
+          workflowType: service.runById(task.workflowExecution.runId)?.workflowType ?? { name: "", version: "" },
+          entry: { level, message, data: { activityId: task.activityId, ...fields }, time: this.clock.now() },
+        }),
       this.clock,
     );
   }

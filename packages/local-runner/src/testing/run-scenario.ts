@@ -205,6 +205,9 @@ export async function runScenario<I, O>(
         activityType: task.activityType,
         workflowExecution: task.workflowExecution,
         signal: controller.signal,
+        attempt: task.attempt,
+        taskToken: task.taskToken,
+        log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
         heartbeat: async (details?: unknown) => {
           const data = details === undefined ? undefined : jsonSerializer.serialize(details)?.slice(0, 2048);
           const { cancelRequested } = service.recordActivityTaskHeartbeat(task.taskToken, data);
