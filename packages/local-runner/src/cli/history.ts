@@ -1,21 +1,29 @@
 /** `yieldflow history <history.json>`: a readable timeline of a recorded history, in the terminal or as HTML. */
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import type { HistoryEvent } from "@yieldflow/core";
 import { type CliIO, firstLine, formatOffset, printable, roughDuration, UsageError } from "./format.js";
 import { readHistoryFile } from "./history-file.js";
 import { renderHtml } from "./html.js";
+import { fetchSwfHistory, isHistoryFileArgument } from "./swf.js";
 import { buildTimeline, type Span, type Timeline } from "./timeline.js";
 
-export const HISTORY_HELP = `Usage: yieldflow history <history.json> [options]
+export const HISTORY_HELP = `Usage: yieldflow history <history.json | workflowId> [options]
 
 Prints a recorded history as a timeline: what ran when and for how long, retries and failures, timers, child
 workflows and signals. Accepts {"events":[...]} or a bare array of events, with any of SWF's timestamp forms.
+Given a workflow id instead of a file (no .json, no /), fetches the history from SWF (or the dev server).
 
 Options:
-      --html <file>   also write a self-contained HTML page with a Gantt-style timeline
-      --decisions     list decision tasks too
-  -h, --help          show this help`;
+      --html <file>       also write a self-contained HTML page with a Gantt-style timeline
+      --decisions         list decision tasks too
+      --save <file>       (SWF) also write the fetched history as JSON, ready for \`yieldflow replay\`
+      --run-id <id>       (SWF) the run (default: the open run, else the latest)
+      --domain <name>     (SWF) the domain (default: $YIELDFLOW_DOMAIN)
+      --endpoint <url>    (SWF) default: $AWS_ENDPOINT_URL_SWF, else AWS
+      --region <region>   (SWF) default: the AWS SDK chain
+  -h, --help              show this help`;
 
 export async function historyCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -24,6 +32,11 @@ export async function historyCommand(argv: string[], io: CliIO): Promise<number>
     options: {
       html: { type: "string" },
       decisions: { type: "boolean" },
+      save: { type: "string" },
+      "run-id": { type: "string" },
+      domain: { type: "string" },
+      endpoint: { type: "string" },
+      region: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -33,7 +46,25 @@ export async function historyCommand(argv: string[], io: CliIO): Promise<number>
   }
   if (positionals.length !== 1) throw new UsageError("history needs one history file", "history");
   const path = positionals[0] as string;
-  const { events } = readHistoryFile(path, io.cwd, "history");
+  let events: HistoryEvent[];
+  if (isHistoryFileArgument(path, (p) => existsSync(resolve(io.cwd, p)))) {
+    events = readHistoryFile(path, io.cwd, "history").events;
+  } else {
+    const fetched = await fetchSwfHistory("history", path, {
+      domain: values.domain,
+      endpoint: values.endpoint,
+      region: values.region,
+      runId: values["run-id"],
+    });
+    events = fetched.events;
+    if (values.save !== undefined) {
+      writeFileSync(
+        resolve(io.cwd, values.save),
+        `${JSON.stringify({ workflowExecution: fetched.workflowExecution, events })}\n`,
+      );
+      io.err(`history written to ${values.save}`);
+    }
+  }
   let timeline: Timeline;
   try {
     timeline = buildTimeline(events);

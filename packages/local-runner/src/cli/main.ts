@@ -11,6 +11,7 @@ import { HISTORY_HELP, historyCommand } from "./history.js";
 import { PAYLOADS_HELP, payloadsCommand } from "./payloads.js";
 import { REPLAY_HELP, replayCommand } from "./replay.js";
 import { RUN_HELP, runCommand } from "./run.js";
+import { runSwfCommand, SWF_COMMAND_NAMES } from "./swf.js";
 
 export const HELP = `Usage: yieldflow <command> [options]
 
@@ -22,6 +23,17 @@ Commands:
   history <history.json>         show a recorded history as a timeline (--html for a Gantt chart)
   payloads <history.json>        list (or --delete) the values a history keeps out of band
   dev-server                     serve the SWF API and a web UI on this machine (--data <file> to keep state)
+
+On SWF (or \`yieldflow dev-server\`), with --domain and the AWS chain (AWS_ENDPOINT_URL_SWF for the dev server):
+  worker <module>                run the decider and activity workers for what a module exports
+  start <module>                 start an execution (--input, --workflow-id, --wait)
+  signal <workflowId> <name>     send a signal
+  cancel <workflowId>            request cancellation
+  terminate <workflowId>         terminate an execution
+  describe <workflowId>          show how an execution stands
+  list                           list open (--closed: closed) executions
+  history <workflowId>           fetch a history from SWF and show it as a timeline
+  replay <module> <workflowId>   fetch a history from SWF and replay it against the current code
 
 Options:
   -h, --help      show help (also: yieldflow <command> --help)
@@ -38,6 +50,12 @@ const COMMANDS: Record<string, { help: string; run: (argv: string[], io: CliIO) 
   history: { help: HISTORY_HELP, run: historyCommand },
   payloads: { help: PAYLOADS_HELP, run: payloadsCommand },
   "dev-server": { help: DEV_SERVER_HELP, run: devServerCommand },
+  ...Object.fromEntries(
+    SWF_COMMAND_NAMES.map((name) => [
+      name,
+      { help: `see yieldflow ${name} --help`, run: (argv: string[], io: CliIO) => runSwfCommand(name, argv, io) },
+    ]),
+  ),
 };
 
 function version(): string {

@@ -1,16 +1,21 @@
 /** `yieldflow replay <module> <history.json>`: replays a recorded history against the current code. */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { decide, HistoryError, NondeterminismError, PayloadReadError, Payloads } from "@yieldflow/core";
 import { type CliIO, firstLine, joinOptionValues, UsageError, withCode } from "./format.js";
-import { readHistoryFile } from "./history-file.js";
+import { type HistoryFile, readHistoryFile } from "./history-file.js";
 import { listWorkflows, loadModule, loadPayloads, pickWorkflow } from "./load-module.js";
+import { fetchSwfHistory, isHistoryFileArgument } from "./swf.js";
 
-export const REPLAY_HELP = `Usage: yieldflow replay <module> <history.json> [options]
+export const REPLAY_HELP = `Usage: yieldflow replay <module> <history.json | workflowId> [options]
 
 Replays a recorded history against the workflow code in <module> with yieldflow's interpreter, and reports
 whether the code still makes the decisions the history recorded. The history may be {"events":[...]} (what
 GetWorkflowExecutionHistory and \`yieldflow run --history\` write) or a bare array, with timestamps as epoch
-seconds, ISO-8601 strings or dates. The workflow is picked by the history's workflow type.
+seconds, ISO-8601 strings or dates. The workflow is picked by the history's workflow type. Given a workflow id
+instead of a file (no .json, no /), the history is fetched from SWF (or the dev server): --domain (default
+$YIELDFLOW_DOMAIN), --endpoint (default $AWS_ENDPOINT_URL_SWF), --region, and --run-id pick the run.
 
 Options:
   -w, --workflow <name>   replay with this workflow instead (type name, name@version or export name)
@@ -31,6 +36,9 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
     "workflow-id": { type: "string" },
     "run-id": { type: "string" },
     payloads: { type: "string" },
+    domain: { type: "string" },
+    endpoint: { type: "string" },
+    region: { type: "string" },
     help: { type: "boolean", short: "h" },
   } as const;
   const { values, positionals } = parseArgs({ args: joinOptionValues(argv, options), allowPositionals: true, options });
@@ -40,7 +48,14 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
   }
   if (positionals.length !== 2) throw new UsageError("replay needs a module and a history file", "replay");
   const [modulePath, historyPath] = positionals as [string, string];
-  const history = readHistoryFile(historyPath, io.cwd, "replay");
+  const history: HistoryFile = isHistoryFileArgument(historyPath, (p) => existsSync(resolve(io.cwd, p)))
+    ? readHistoryFile(historyPath, io.cwd, "replay")
+    : await fetchSwfHistory("replay", historyPath, {
+        domain: values.domain,
+        endpoint: values.endpoint,
+        region: values.region,
+        runId: values["run-id"],
+      });
   const started = history.events.find((e) => e?.eventType === "WorkflowExecutionStarted");
   const type = started?.workflowExecutionStartedEventAttributes?.workflowType;
   // checked by readHistoryFile: the history starts with WorkflowExecutionStarted, whose workflowType has a name
