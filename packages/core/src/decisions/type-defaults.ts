@@ -45,17 +45,20 @@ export function activityTypeDefaults(def: ActivityDefinition<unknown, unknown>):
   return out;
 }
 
-/** The defaults yieldflow registers a workflow type with (task list `default` and TERMINATE unless set). */
+/** SWF's longest execution (one year, in seconds): `NONE` is not accepted for an execution's timeout. */
+export const MAX_EXECUTION_SECONDS = 31_536_000;
+
+/**
+ * The defaults yieldflow registers a workflow type with: the definition's, else the local runner's (task list
+ * `default`, a 30 s decision task timeout, SWF's one-year execution limit, child policy TERMINATE).
+ */
 export function workflowTypeDefaults(def: WorkflowDefinition<unknown, unknown>): WorkflowTypeDefaults {
-  const out: WorkflowTypeDefaults = {
+  return {
     defaultTaskList: { name: def.taskList ?? "default" },
     defaultChildPolicy: def.childPolicy ?? "TERMINATE",
+    defaultExecutionStartToCloseTimeout: String(def.timeouts.executionStartToClose ?? MAX_EXECUTION_SECONDS),
+    defaultTaskStartToCloseTimeout: String(def.timeouts.taskStartToClose ?? 30),
   };
-  if (def.timeouts.executionStartToClose !== undefined)
-    out.defaultExecutionStartToCloseTimeout = String(def.timeouts.executionStartToClose);
-  if (def.timeouts.taskStartToClose !== undefined)
-    out.defaultTaskStartToCloseTimeout = String(def.timeouts.taskStartToClose);
-  return out;
 }
 
 /**

@@ -1,0 +1,17 @@
+import { ActivityWorker, DeciderWorker, registerTypes, SwfClient, consoleLogger } from "@yieldflow/swf-adapter";
+import * as order from "/work/wt/adapter/examples/order.ts";
+import { harness } from "/work/wt/adapter/tests/swf-adapter/support.ts";
+const h = await harness();
+const logger = consoleLogger({ level: "debug" });
+const rep = await registerTypes(h.swf, { domain: "d", workflows: [order.order], activities: order.activities });
+console.log(rep);
+const decider = new DeciderWorker({ client: h.swf, domain: "d", workflows: [order.order], logger });
+const worker = new ActivityWorker({ client: h.swf, domain: "d", activities: order.activities, logger });
+decider.start(); worker.start();
+const client = new SwfClient({ domain: "d", client: h.swf });
+const handle = await client.start(order.order, { id: "o-1", items: ["book"], cents: 4200 });
+console.log(await handle.result());
+console.log((await handle.history()).map(e => e.eventType).join(" "));
+console.log(decider.metrics.snapshot());
+await decider.stop(); await worker.stop();
+await h.close();
