@@ -41,9 +41,14 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 20_000
 
 const VOLATILE = new Set(["eventTimestamp", "identity", "taskToken", "newExecutionRunId", "continuedExecutionRunId"]);
 
+/** Timeouts the dev server fills in from the type's registered defaults (SWF records the effective values). */
+const DEFAULTED = new Set(["scheduleToStartTimeout", "scheduleToCloseTimeout", "heartbeatTimeout"]);
+
 /**
- * A history with what differs between drivers removed: timestamps, identities, run ids of continue-as-new links
- * and (under `runIds`) the given run ids replaced by placeholders. What remains must be equal event for event.
+ * A history with what differs between drivers removed: timestamps, identities, run ids of continue-as-new links,
+ * stack traces inside failure details (the call sites differ), activity timeouts that SWF filled in as `NONE` from
+ * the type's defaults (the local runner leaves them out), and (under `runIds`) the given run ids replaced by
+ * placeholders. What remains must be equal event for event.
  */
 export function comparable(events: readonly HistoryEvent[], runIds: readonly string[] = []): unknown[] {
   const strip = (v: unknown): unknown => {
@@ -51,6 +56,13 @@ export function comparable(events: readonly HistoryEvent[], runIds: readonly str
     if (v instanceof Date) return "<time>";
     if (typeof v === "string") {
       let s = v;
+      if (s.startsWith("{") && s.includes('"stack"')) {
+        try {
+          s = JSON.stringify(JSON.parse(s), (k, x) => (k === "stack" ? undefined : x));
+        } catch {
+          // not JSON: compared as it is
+        }
+      }
       runIds.forEach((id, i) => {
         if (id) s = s.split(id).join(`<run${i}>`);
       });
@@ -58,7 +70,8 @@ export function comparable(events: readonly HistoryEvent[], runIds: readonly str
     }
     if (typeof v !== "object" || v === null) return v;
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (!VOLATILE.has(k)) out[k] = strip(x);
+    for (const [k, x] of Object.entries(v))
+      if (!VOLATILE.has(k) && !(DEFAULTED.has(k) && x === "NONE")) out[k] = strip(x);
     return out;
   };
   return events.map(strip);

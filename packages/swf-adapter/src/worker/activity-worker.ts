@@ -93,7 +93,7 @@ export class ActivityWorker implements Worker {
   private readonly maxConcurrent: number;
   private readonly pollAbort = new AbortController();
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
-  private slotWaiters: (() => void)[] = [];
+  private slotWaiters: ((granted: boolean) => void)[] = [];
   private loops: Promise<void>[] = [];
   private stopping = false;
 
@@ -119,6 +119,11 @@ export class ActivityWorker implements Worker {
   /** Starts polling every task list. */
   start(): void {
     if (this.loops.length > 0) return;
+    if (this.maxConcurrent < this.taskLists.length)
+      this.logger.warn(
+        { taskLists: this.taskLists.length, maxConcurrent: this.maxConcurrent },
+        "fewer slots than task lists: a poll holds a slot while it waits, so task lists take turns (raise maxConcurrent)",
+      );
     this.logger.info(
       { taskLists: this.taskLists, maxConcurrent: this.maxConcurrent, activities: [...this.implementations.keys()] },
       "activity worker started",
@@ -134,7 +139,7 @@ export class ActivityWorker implements Worker {
     if (this.stopping) return;
     this.stopping = true;
     this.pollAbort.abort();
-    for (const wake of this.slotWaiters.splice(0)) wake();
+    for (const wake of this.slotWaiters.splice(0)) wake(false);
     const all = () => Promise.all([...this.loops, ...[...this.running.values()].map((r) => r.done)]);
     const finished = await Promise.race([all().then(() => true), delay(deadlineMs).then(() => false)]);
     if (!finished) {
@@ -146,20 +151,24 @@ export class ActivityWorker implements Worker {
     this.logger.info({ abandoned: this.running.size }, "activity worker stopped");
   }
 
+  /** Slots held: by running tasks and by polls in flight (a poll holds the slot its task will run in). */
+  private used = 0;
+
+  /** Takes a slot, first come first served (a loop that just gave one back queues behind the waiting ones). */
   private async takeSlot(): Promise<boolean> {
-    while (this.running.size + this.reserved >= this.maxConcurrent) {
-      if (this.stopping) return false;
-      await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
-    }
     if (this.stopping) return false;
-    this.reserved++;
-    return true;
+    if (this.used < this.maxConcurrent && this.slotWaiters.length === 0) {
+      this.used++;
+      return true;
+    }
+    return new Promise<boolean>((resolve) => this.slotWaiters.push(resolve));
   }
 
-  private reserved = 0;
-
+  /** Gives a slot back, handing it to the first waiter, if any. */
   private releaseSlot(): void {
-    this.slotWaiters.shift()?.();
+    const next = this.slotWaiters.shift();
+    if (next && !this.stopping) next(true);
+    else this.used--;
   }
 
   private async pollLoop(taskList: string): Promise<void> {
@@ -178,7 +187,6 @@ export class ActivityWorker implements Worker {
         );
         failures = 0;
       } catch (err) {
-        this.reserved--;
         this.releaseSlot();
         if (this.stopping) return;
         failures++;
@@ -191,7 +199,6 @@ export class ActivityWorker implements Worker {
         continue;
       }
       this.metrics.counters.polls.activity++;
-      this.reserved--;
       if (!task.taskToken) {
         this.metrics.counters.polls.empty++;
         this.releaseSlot();

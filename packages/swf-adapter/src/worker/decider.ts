@@ -111,6 +111,8 @@ export class DeciderWorker implements Worker {
   private loops: Promise<void>[] = [];
   private stopping = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Runs being decided now: a second task of the same run waits, then finds the cache up to date. */
+  private readonly busy = new Map<string, Promise<void>>();
 
   constructor(private readonly options: DeciderWorkerOptions) {
     if (!options.domain) throw new SwfAdapterError("YF_SWF_OPTIONS", "DeciderWorker: `domain` is required");
@@ -237,12 +239,32 @@ export class DeciderWorker implements Worker {
       this.metrics.counters.decisionTasks.failed++;
       return;
     }
+    // one task per run at a time in this worker: the cached replayer is mutable state
+    for (let other = this.busy.get(exec.runId); other; other = this.busy.get(exec.runId)) await other;
+    let release = () => {};
+    this.busy.set(exec.runId, new Promise<void>((r) => (release = r)));
+    try {
+      await this.handleTask(first, exec.workflowId, exec.runId, workflow, receivedAt, log);
+    } finally {
+      this.busy.delete(exec.runId);
+      release();
+    }
+  }
+
+  private async handleTask(
+    first: PollForDecisionTaskCommandOutput,
+    workflowId: string,
+    runId: string,
+    workflow: AnyWorkflow,
+    receivedAt: number,
+    log: Logger,
+  ): Promise<void> {
     const task: Task = {
-      token: first.taskToken,
-      workflowId: exec.workflowId,
-      runId: exec.runId,
+      token: first.taskToken as string,
+      workflowId,
+      runId,
       workflow,
-      startedEventId: first.startedEventId,
+      startedEventId: first.startedEventId as number,
       receivedAt,
       first,
     };
@@ -303,7 +325,7 @@ export class DeciderWorker implements Worker {
         const older = collected.nextPageToken
           ? await collectNewestFirst({ nextPageToken: collected.nextPageToken }, (t) => this.page(t, warmDeadline), 0)
           : { events: [] };
-        const all = [...older.events, ...collected.events];
+        const all = [...older.events, ...collected.seen];
         if ((all[0]?.eventId ?? 0) !== 1)
           throw new MalformedTaskError(`the history of run ${task.runId} could not be fetched from event 1`);
         return this.cold(task, all);

@@ -17,6 +17,8 @@ export interface HistoryPage {
 export interface CollectedHistory {
   /** Events after `afterEventId`, oldest first, contiguous. */
   events: HistoryEvent[];
+  /** Every event the pages held (also those at or before `afterEventId`), oldest first, contiguous. */
+  seen: HistoryEvent[];
   /** Pages fetched after the first. */
   fetched: number;
   /** The token of the next (older) page, if paging stopped before event 1. */
@@ -40,6 +42,7 @@ export async function collectNewestFirst(
   afterEventId: number,
 ): Promise<CollectedHistory> {
   const newestFirst: HistoryEvent[] = [];
+  const seen: HistoryEvent[] = [];
   let fetched = 0;
   let page = first;
   let lowest = Number.POSITIVE_INFINITY;
@@ -51,6 +54,7 @@ export async function collectNewestFirst(
           `decision task history: event ${id} follows event ${lowest} in newest-first order; expected ${lowest - 1}`,
         );
       lowest = id;
+      seen.push(e);
       if (id > afterEventId) newestFirst.push(e);
     }
     const token = page.nextPageToken || undefined;
@@ -59,7 +63,7 @@ export async function collectNewestFirst(
         throw new MalformedTaskError(
           `decision task history: the pages end at event ${lowest}; events ${afterEventId + 1}–${lowest - 1} are missing`,
         );
-      return { events: newestFirst.reverse(), fetched, nextPageToken: token };
+      return { events: newestFirst.reverse(), seen: seen.reverse(), fetched, nextPageToken: token };
     }
     page = await fetchPage(token);
     fetched++;
