@@ -92,7 +92,10 @@ export class ActivityWorker implements Worker {
   private readonly identity: string;
   private readonly maxConcurrent: number;
   private readonly pollAbort = new AbortController();
-  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly running = new Map<
+    string,
+    { controller: AbortController; done: Promise<void>; givenBack: boolean; settled: boolean }
+  >();
   private slotWaiters: ((granted: boolean) => void)[] = [];
   private loops: Promise<void>[] = [];
   private stopping = false;
@@ -141,12 +144,24 @@ export class ActivityWorker implements Worker {
     this.pollAbort.abort();
     for (const wake of this.slotWaiters.splice(0)) wake(false);
     const all = () => Promise.all([...this.loops, ...[...this.running.values()].map((r) => r.done)]);
-    const finished = await Promise.race([all().then(() => true), delay(deadlineMs).then(() => false)]);
+    const finished = await Promise.race([
+      all().then(() => true),
+      delay(deadlineMs, undefined, { unref: true }).then(() => false),
+    ]);
     if (!finished) {
       for (const r of this.running.values())
         r.controller.abort(new TaskAborted("shutdown", "the activity worker is shutting down"));
-      // the functions were told; their outcome (or the give-back) is reported as they settle, within a grace period
-      await Promise.race([all(), delay(Math.min(5_000, deadlineMs))]);
+      // the functions were told; one that ends within a short grace period reports its own outcome
+      await Promise.race([all(), delay(Math.min(5_000, deadlineMs), undefined, { unref: true })]);
+      // the others are given back, so the workflow's retry policy runs them elsewhere now rather than after a timeout
+      await Promise.all(
+        [...this.running.entries()]
+          .filter(([, r]) => !r.settled && !r.givenBack)
+          .map(([token, r]) => {
+            r.givenBack = true;
+            return this.giveBack(token, this.logger);
+          }),
+      );
     }
     this.logger.info({ abandoned: this.running.size }, "activity worker stopped");
   }
@@ -211,7 +226,7 @@ export class ActivityWorker implements Worker {
         this.metrics.counters.inFlight.activityTasks--;
         this.releaseSlot();
       });
-      this.running.set(token, { controller, done });
+      this.running.set(token, { controller, done, givenBack: false, settled: false });
       this.metrics.counters.inFlight.activityTasks++;
     }
   }
@@ -301,6 +316,12 @@ export class ActivityWorker implements Worker {
     } finally {
       if (timer) clearTimeout(timer);
     }
+    const entry = this.running.get(token);
+    if (entry) entry.settled = true;
+    if (entry?.givenBack) {
+      log.info({}, "activity ended after it was given back at shutdown; its outcome is not reported");
+      return;
+    }
     const reason = controller.signal.reason;
     const why = reason instanceof TaskAborted ? reason.why : undefined;
     if (why === "unknownTask" || why === "startToClose") {
@@ -323,16 +344,7 @@ export class ActivityWorker implements Worker {
       return;
     }
     if (why === "shutdown" && !outcome.ok) {
-      await this.report(log, "given back", () =>
-        this.send(
-          new RespondActivityTaskFailedCommand({
-            taskToken: token,
-            reason: "YF_WORKER_SHUTDOWN",
-            details: JSON.stringify({ name: "YF_WORKER_SHUTDOWN", message: `worker ${this.identity} shut down` }),
-          }),
-        ),
-      );
-      c.givenBack++;
+      await this.giveBack(token, log);
       return;
     }
     if (outcome.ok) {
@@ -359,6 +371,20 @@ export class ActivityWorker implements Worker {
     }
     await this.fail(token, outcome.error, log);
     c.failed++;
+  }
+
+  /** Fails the task with `YF_WORKER_SHUTDOWN`: SWF records it at once, and the retry policy decides what next. */
+  private async giveBack(token: string, log: Logger): Promise<void> {
+    await this.report(log, "given back", () =>
+      this.send(
+        new RespondActivityTaskFailedCommand({
+          taskToken: token,
+          reason: "YF_WORKER_SHUTDOWN",
+          details: JSON.stringify({ name: "YF_WORKER_SHUTDOWN", message: `worker ${this.identity} shut down` }),
+        }),
+      ),
+    );
+    this.metrics.counters.activityTasks.givenBack++;
   }
 
   private async fail(token: string, error: unknown, log: Logger): Promise<void> {

@@ -70,11 +70,15 @@ export function backoffDelay(attempt: number, options: BackoffOptions = {}): num
   return Math.floor((options.random ?? Math.random)() * cap);
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Resolves after `ms`, or at once when `signal` aborts. With `unref`, the timer does not keep the process alive (for
+ * deadlines raced against work that usually ends first).
+ */
+export function delay(ms: number, signal?: AbortSignal, options: { unref?: boolean } = {}): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted || ms <= 0) return resolve();
     const timer = setTimeout(done, ms);
+    if (options.unref) timer.unref();
     function done() {
       clearTimeout(timer);
       signal?.removeEventListener("abort", done);

@@ -152,7 +152,7 @@ export class DeciderWorker implements Worker {
     if (this.stopping) return;
     this.stopping = true;
     this.pollAbort.abort();
-    const timeout = delay(deadlineMs);
+    const timeout = delay(deadlineMs, undefined, { unref: true });
     await Promise.race([Promise.all([...this.loops, ...this.inFlight]), timeout]);
     this.logger.info({ abandoned: this.inFlight.size }, "decider stopped");
   }
