@@ -185,8 +185,9 @@ test("UNHANDLED_DECISION: a signal while the closing decision is made; the run d
   decider.start();
   worker.start();
   try {
-    run = await client.start(f.waiter, undefined);
-    await until(async () => count(await run!.history(), "ActivityTaskCompleted") === 1, 10_000, "the step");
+    const started = await client.start(f.waiter, undefined);
+    run = started;
+    await until(async () => count(await started.history(), "ActivityTaskCompleted") === 1, 10_000, "the step");
     await client.signal(run.workflowId, "go", 1);
     assert.is(await run.result(), 2, "the first signal's value: the code returned before the second came");
     const events = await run.history();

@@ -407,7 +407,10 @@ export class ActivityWorker implements Worker {
       await withRetries(call, {
         maxAttempts: 12,
         ...this.options.backoff,
-        onRetry: (r) => this.metrics.counters.retries[r.kind]++,
+        onRetry: (r) => {
+          this.metrics.counters.retries[r.kind]++;
+          log.debug({ error: describeError(r.error), waitMs: r.waitMs }, `retrying: activity ${what}`);
+        },
       });
       log.debug({}, `activity ${what}`);
     } catch (err) {

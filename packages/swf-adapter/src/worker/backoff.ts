@@ -46,9 +46,11 @@ export function classifyError(err: unknown): ErrorKind {
   const status = typeof e.$metadata?.httpStatusCode === "number" ? e.$metadata.httpStatusCode : undefined;
   if (THROTTLING.has(name) || status === 429) return "throttled";
   if (TRANSIENT_NAMES.has(name) || (status !== undefined && status >= 500)) return "transient";
+  // an answer of the service (a 4xx that is not throttling) is permanent, whatever its message says
+  if (status !== undefined) return "permanent";
   if (typeof e.code === "string" && TRANSIENT_CODES.has(e.code)) return "transient";
   const message = typeof e.message === "string" ? e.message : "";
-  if (/socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|timed? ?out|network/i.test(message)) return "transient";
+  if (/socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|network error/i.test(message)) return "transient";
   return "permanent";
 }
 

@@ -1,0 +1,181 @@
+/**
+ * The typed client, registration and the SWF commands of the CLI, against the dev server over HTTP; and one
+ * `WorkflowClient` function run unchanged against the local runner and SWF.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineActivity, type WorkflowClient } from "@yieldflow/core";
+import { LocalRunner } from "@yieldflow/local-runner";
+import { main } from "@yieldflow/local-runner/cli";
+import { ActivityWorker, DeciderWorker, registerTypes, SwfClient, silentLogger } from "@yieldflow/swf-adapter";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import * as f from "./fixtures/faults.ts";
+import { type Harness, harness, until } from "./support.ts";
+
+const DOMAIN = "client";
+
+/** What `p` rejects with (fails when it resolves). */
+async function rejection(p: Promise<unknown>): Promise<{ code: string; reason?: string }> {
+  try {
+    await p;
+  } catch (err) {
+    return err as { code: string; reason?: string };
+  }
+  throw new Error("expected a rejection");
+}
+let h: Harness;
+let client: SwfClient;
+let decider: DeciderWorker;
+let worker: ActivityWorker;
+
+test.before(async () => {
+  h = await harness();
+  await registerTypes(h.swf, { domain: DOMAIN, workflows: f.workflows, activities: f.activities });
+  client = new SwfClient({ domain: DOMAIN, client: h.swf });
+  decider = new DeciderWorker({ client: h.swf, domain: DOMAIN, workflows: f.workflows, logger: silentLogger });
+  worker = new ActivityWorker({ client: h.swf, domain: DOMAIN, activities: f.activities, logger: silentLogger });
+  decider.start();
+  worker.start();
+});
+
+test.after(async () => {
+  await Promise.all([decider.stop(), worker.stop()]);
+  await h.close();
+});
+
+test("registration is idempotent and reports defaults that differ from the definitions", async () => {
+  const again = await registerTypes(h.swf, { domain: DOMAIN, workflows: f.workflows, activities: f.activities });
+  assert.is(again.domain, "existing");
+  assert.is(again.registered.length, 0);
+  assert.is(again.existing.length, f.workflows.length + f.activities.length);
+  assert.equal(again.differing, []);
+  const changed = defineActivity({
+    name: "step",
+    version: "1",
+    taskList: "elsewhere",
+    timeouts: { startToClose: "9s" },
+  });
+  const report = await registerTypes(h.swf, { domain: DOMAIN, registerDomain: false, activities: [changed] });
+  assert.equal(
+    report.differing.map((d) => [d.type, d.field, d.registered, d.wanted]),
+    [
+      ["step@1", "defaultTaskList", "fault-steps", "elsewhere"],
+      ["step@1", "defaultTaskStartToCloseTimeout", "2", "9"],
+    ],
+  );
+});
+
+test("start, describe, list, signal, result; cancel and terminate reject result() with typed errors", async () => {
+  const run = await client.start(f.waiter, undefined, { workflowId: "w-1" });
+  assert.is(run.workflowId, "w-1");
+  const d = await client.describe("w-1");
+  assert.is(d.status, "OPEN");
+  assert.equal(d.workflowType, { name: "waiter", version: "1" });
+  assert.ok((await client.list()).some((x) => x.runId === run.runId && x.status === "OPEN"));
+  await until(async () => (await run.history()).some((e) => e.eventType === "ActivityTaskCompleted"), 10_000, "step");
+  await run.signal("go", 41);
+  assert.is(await client.result<number>("w-1"), 42);
+  assert.is((await client.describe("w-1", { runId: run.runId })).status, "COMPLETED");
+  assert.ok((await client.list({ closed: true })).some((x) => x.runId === run.runId && x.status === "COMPLETED"));
+
+  const cancelled = await client.start(f.waiter, undefined);
+  await cancelled.cancel();
+  const e1 = await rejection(cancelled.result());
+  assert.is(e1.code, "YF_WORKFLOW_CANCELED");
+
+  const terminated = await client.start(f.waiter, undefined);
+  await terminated.terminate("operator says no");
+  const e2 = await rejection(terminated.result());
+  assert.is(e2.code, "YF_WORKFLOW_TERMINATED");
+  assert.is(e2.reason, "operator says no");
+
+  await client
+    .start(f.steps, { count: 1, ms: 1 }, { workflowId: "w-1" })
+    .then(async (again) => assert.is(await again.result(), 1, "a closed workflow id can be used again"));
+  await client.start(f.waiter, undefined, { workflowId: "w-open" });
+  await client.start(f.waiter, undefined, { workflowId: "w-open" }).then(
+    () => assert.unreachable("an open workflow id is refused"),
+    (e) => assert.is((e as { name: string }).name, "WorkflowExecutionAlreadyStartedFault"),
+  );
+  await client.terminate("w-open");
+});
+
+test("result() follows continue-as-new to the last run; history() is the latest run's, all pages", async () => {
+  const run = await client.start(f.countdown, 3, { workflowId: "countdown" });
+  assert.is(await run.result(), "liftoff");
+  const latest = await client.history("countdown");
+  assert.is(latest[0]?.workflowExecutionStartedEventAttributes?.input, "0");
+  assert.is(latest.at(-1)?.eventType, "WorkflowExecutionCompleted");
+  const first = await client.history("countdown", { runId: run.runId });
+  assert.is(first.at(-1)?.eventType, "WorkflowExecutionContinuedAsNew");
+});
+
+test("one WorkflowClient function runs unchanged against the local runner and SWF", async () => {
+  async function twoSteps(c: WorkflowClient, id: string): Promise<[number, string]> {
+    const handle = await c.start(f.steps, { count: 2, ms: 1 }, { workflowId: id });
+    const sum = await handle.result();
+    const described = await c.describe(id);
+    const history = await c.history(id);
+    return [sum, `${described.status} ${history.at(-1)?.eventType}`];
+  }
+  const local = new LocalRunner({ workflows: f.workflows, activities: f.activities });
+  assert.equal(await twoSteps(local, "both"), [3, "COMPLETED WorkflowExecutionCompleted"]);
+  assert.equal(await twoSteps(client, "both"), [3, "COMPLETED WorkflowExecutionCompleted"]);
+});
+
+test("CLI: start --wait, describe, signal, list, history <workflowId> --save, replay <module> <workflowId>", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "yf-cli-"));
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t), cwd: process.cwd() };
+  const conn = ["--domain", DOMAIN, "--endpoint", h.server.url];
+
+  const mod = "tests/swf-adapter/fixtures/faults.ts";
+  try {
+    assert.is(
+      await main(
+        ["start", mod, "-w", "steps", "-i", '{"count":2,"ms":1}', "--workflow-id", "cli-1", "--wait", ...conn],
+        io,
+      ),
+      0,
+      err.join("\n"),
+    );
+    assert.equal(JSON.parse(out[0] as string).workflowId, "cli-1");
+    assert.is(out[1], "3");
+    out.length = 0;
+    assert.is(await main(["describe", "cli-1", ...conn], io), 0);
+    assert.is(JSON.parse(out.join("\n")).status, "COMPLETED");
+    out.length = 0;
+    assert.is(await main(["start", mod, "-w", "waiter", "--workflow-id", "cli-2", ...conn], io), 0);
+    await until(async () => (await client.history("cli-2")).some((e) => e.eventType === "ActivityTaskCompleted"));
+    assert.is(await main(["signal", "cli-2", "go", "--input", "9", ...conn], io), 0);
+    assert.is(await client.result("cli-2"), 10);
+    out.length = 0;
+    assert.is(await main(["list", "--closed", ...conn], io), 0);
+    assert.ok(
+      out.some((l) => l.includes("cli-1") && l.includes("COMPLETED")),
+      out.join("\n"),
+    );
+    out.length = 0;
+    const saved = join(dir, "cli-1.json");
+    assert.is(await main(["history", "cli-1", "--save", saved, ...conn], io), 0, err.join("\n"));
+    assert.match(out.join("\n"), /workflow steps@1: COMPLETED/);
+    assert.is(JSON.parse(readFileSync(saved, "utf8")).events[0].eventType, "WorkflowExecutionStarted");
+    out.length = 0;
+    assert.is(await main(["replay", mod, "cli-1", ...conn], io), 0, err.join("\n"));
+    assert.match(out.join("\n"), /^replay ok/);
+    assert.is(await main(["replay", mod, saved], io), 0, "the saved file replays too");
+    err.length = 0;
+    assert.is(await main(["describe", "no-such-id", ...conn], io), 1);
+    assert.match(err.join("\n"), /no execution with workflow id "no-such-id"/);
+    err.length = 0;
+    assert.is(await main(["terminate", "cli-1"], { ...io }), 2, "no domain: a usage error");
+    assert.match(err.join("\n"), /--domain is required/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
