@@ -17,6 +17,8 @@
  *
  * payloads — the payload pipeline (bench/payloads.ts): inline, gzip and S3 round trips of 1 KB, 100 KB and 10 MB
  * values against JSON.stringify/JSON.parse of the same value.
+ * decider — the SWF adapter's DeciderWorker against the dev server: decision tasks per second and history pages per
+ * task over the tail of runs of ~100 and ~10,000 events, with a warm replayer cache vs a cold one (bench/decider.ts).
  *
  * Flags: --quick (few rounds, 1,000 and 10,000 events, 100 workflows), --json (one JSON line per case on stdout),
  * --suites=replay,runner, --sizes=1000,25000, --shapes=sequence,fanout, --workflows=200,1000,
@@ -24,6 +26,7 @@
  */
 import { arch, availableParallelism, cpus, loadavg, platform } from "node:os";
 import { type DecideResult, decide, Replayer } from "@yieldflow/core";
+import { type DeciderRow, deciderTable, measureDecider } from "./decider.ts";
 import { type DevServerRow, devServerTable, measureDevServer } from "./dev-server.ts";
 import { type BenchHistory, FAN_OUT_WIDTH, history, SHAPES, type Shape } from "./histories.ts";
 import { measurePayloads, type PayloadRow, payloadTable } from "./payloads.ts";
@@ -45,6 +48,7 @@ const known = [
   "activities",
   "payload-sizes",
   "rounds",
+  "decider-events",
   "help",
 ];
 const usage =
@@ -64,7 +68,7 @@ if (flag("help")) {
 }
 const quick = flag("quick");
 const json = flag("json");
-const SUITES = ["replay", "runner", "devserver", "payloads"] as const;
+const SUITES = ["replay", "runner", "devserver", "payloads", "decider"] as const;
 type Suite = (typeof SUITES)[number];
 const suites = (value("suites")?.split(",") ?? SUITES) as Suite[];
 for (const s of suites) if (!SUITES.includes(s)) throw new Error(`unknown suite ${s}; suites: ${SUITES.join(", ")}`);
@@ -411,6 +415,16 @@ async function devServerSuite(): Promise<DevServerRow[]> {
   return rows;
 }
 
+const deciderSizes = (value("decider-events") ?? (quick ? "100,1000" : "100,10000")).split(",").map(Number);
+for (const n of deciderSizes) if (!Number.isInteger(n) || n < 20) throw new Error(`bad --decider-events=${n}`);
+
+async function deciderSuite(): Promise<DeciderRow[]> {
+  log(
+    `decider: DeciderWorker against the dev server, runs of ~${deciderSizes.join(" and ~")} events, warm vs cold cache…`,
+  );
+  return measureDecider(deciderSizes, log);
+}
+
 async function main(): Promise<void> {
   const began = performance.now();
   const cpu = cpus()[0]?.model ?? "?";
@@ -426,10 +440,12 @@ async function main(): Promise<void> {
     log(`payload pipeline: round trips of ${payloadSizes.join(", ")}-byte values (json, inline, gzip, s3)…`);
     payloadRows = await measurePayloads(payloadSizes, plan, gc, log);
   }
+  const deciderRows = suites.includes("decider") ? await deciderSuite() : [];
   const vs = verdicts(rows);
   const seconds = ((performance.now() - began) / 1000).toFixed(1);
   if (json) {
-    for (const r of [...rows, ...runnerRows, ...devRows, ...payloadRows]) console.log(JSON.stringify(r));
+    for (const r of [...rows, ...runnerRows, ...devRows, ...payloadRows, ...deciderRows])
+      console.log(JSON.stringify(r));
     log(`done in ${seconds} s`);
     return;
   }
@@ -466,6 +482,15 @@ async function main(): Promise<void> {
         " S3-compatible server (upload, then a cold fetch, SHA-256 check and decode)\n",
     );
     console.log(payloadTable(payloadRows));
+  }
+  if (deciderRows.length > 0) {
+    console.log(
+      "\nSWF adapter decider — DeciderWorker + ActivityWorker against yieldflow dev-server (in memory) over HTTP, one" +
+        " workflow of sequential activities; measured over the last decision tasks of the run; pages/task counts the" +
+        " page that comes with the task; × cold = warm rate / cold rate (cacheSize 0: every task pages and replays the" +
+        " whole history)\n",
+    );
+    console.log(deciderTable(deciderRows));
   }
   const busiest = Math.max(...[...rows, ...runnerRows, ...payloadRows].map((r) => r.loadAvg));
   if (busiest > BUSY_LOAD)
