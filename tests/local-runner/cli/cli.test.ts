@@ -261,8 +261,10 @@ test("--help for every command, --version, unknown command", async () => {
   for (const [r, what] of [
     [await runs.help, "Commands:"],
     [await inProcess("run", "--help"), "yieldflow run <module>"],
-    [await inProcess("replay", "--help"), "yieldflow replay <module> <history.json>"],
-    [await inProcess("history", "-h"), "yieldflow history <history.json>"],
+    [await inProcess("replay", "--help"), "yieldflow replay <module> <history.json | workflowId>"],
+    [await inProcess("history", "-h"), "yieldflow history <history.json | workflowId>"],
+    [await inProcess("worker", "--help"), "yieldflow worker <module>"],
+    [await inProcess("start", "--help"), "yieldflow start <module>"],
   ] as const) {
     assert.is(r.code, 0);
     assert.ok(r.stdout.includes(what), r.stdout);
