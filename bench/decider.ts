@@ -2,9 +2,11 @@
  * The decider case (`npm run bench`, suite `decider`; see bench/README.md): the SWF adapter's `DeciderWorker` and
  * `ActivityWorker` against `yieldflow dev-server` (in memory) over HTTP, one workflow of sequential activities grown
  * to about 100 and 10,000 events. Measured over the last decision tasks of each run (the tail, where the history is
- * longest): decision tasks per second and history pages fetched per decision task, with a warm cache (a cached
- * `Replayer` per run: only the new events are fetched and folded) and a cold one (`cacheSize: 0`: every task pages
- * and replays the whole history). The cold decider is the baseline: × warm = warm rate / cold rate, same run.
+ * longest): the decider's time per decision task (from receiving it to SWF accepting the answer: paging, replay,
+ * respond) as decisions per second of one poller, history pages fetched per task, and the end-to-end rate of the tail
+ * (activity round trips included), with a warm cache (a cached `Replayer` per run: only the new events are fetched
+ * and folded) and a cold one (`cacheSize: 0`: every task pages and replays the whole history). The cold decider is
+ * the baseline: × cold = warm decisions/s / cold decisions/s, same run.
  */
 import { activity, defineActivity, defineWorkflow, implement } from "@yieldflow/core";
 import { startDevServer } from "@yieldflow/local-runner/dev-server";
@@ -51,9 +53,14 @@ export interface DeciderRow {
   cache: "warm" | "cold";
   /** Decision tasks measured (the tail of the run). */
   tasks: number;
-  decisionTasksPerSecond: number;
+  /** Mean time from receiving a decision task to SWF accepting its answer, ms. */
+  decisionMs: number;
+  /** 1000 / decisionMs: what one poller can decide per second. */
+  decisionsPerSecond: number;
+  /** Decision tasks per second of the tail end to end (activity round trips included). */
+  endToEndPerSecond: number;
   pagesPerTask: number;
-  /** warm rate / cold rate (1 for the cold baseline). */
+  /** warm decisions/s / cold decisions/s (1 for the cold baseline). */
   ratioToCold: number;
 }
 
@@ -114,12 +121,15 @@ async function measure(events: number, tail: number, cache: "warm" | "cold"): Pr
       });
     } else current.start();
     const c0 = { ...metrics.counters.decisionTasks };
+    const l0 = { ...metrics.counters.decisionLatencyMs };
     const p0 = metrics.counters.historyPages;
     const t0 = performance.now();
     await run.result();
     const ms = performance.now() - t0;
     const tasks = metrics.counters.decisionTasks.completed - c0.completed;
     const pages = metrics.counters.historyPages - p0;
+    const l = metrics.counters.decisionLatencyMs;
+    const decisionMs = (l.sum - l0.sum) / Math.max(1, l.count - l0.count);
     const total = (await client.history(run.workflowId, { runId: run.runId })).length;
     return {
       suite: "decider",
@@ -127,7 +137,9 @@ async function measure(events: number, tail: number, cache: "warm" | "cold"): Pr
       events: total,
       cache,
       tasks,
-      decisionTasksPerSecond: Math.round((tasks / ms) * 1000),
+      decisionMs: Number(decisionMs.toFixed(2)),
+      decisionsPerSecond: Math.round(1000 / Math.max(0.001, decisionMs)),
+      endToEndPerSecond: Math.round((tasks / ms) * 1000),
       // the first page comes with the task; every further page is one more call
       pagesPerTask: Number(((pages + tasks) / Math.max(1, tasks)).toFixed(2)),
     };
@@ -146,9 +158,9 @@ export async function measureDecider(sizes: readonly number[], log: (line: strin
     const cold = await measure(events, tail, "cold");
     const warm = await measure(events, tail, "warm");
     rows.push({ ...cold, ratioToCold: 1 });
-    rows.push({ ...warm, ratioToCold: Number((warm.decisionTasksPerSecond / cold.decisionTasksPerSecond).toFixed(1)) });
+    rows.push({ ...warm, ratioToCold: Number((warm.decisionsPerSecond / cold.decisionsPerSecond).toFixed(1)) });
     log(
-      `  ~${events} events: warm ${warm.decisionTasksPerSecond} tasks/s (${warm.pagesPerTask} pages/task), cold ${cold.decisionTasksPerSecond} tasks/s (${cold.pagesPerTask} pages/task)`,
+      `  ~${events} events: warm ${warm.decisionMs} ms/decision (${warm.pagesPerTask} pages/task), cold ${cold.decisionMs} ms/decision (${cold.pagesPerTask} pages/task)`,
     );
   }
   return rows;
@@ -157,14 +169,16 @@ export async function measureDecider(sizes: readonly number[], log: (line: strin
 /** The decider table. */
 export function deciderTable(rows: readonly DeciderRow[]): string {
   return textTable(
-    ["case", "events", "tail tasks", "decision tasks/s", "pages/task", "× cold"],
+    ["case", "events", "tail tasks", "ms/decision", "decisions/s", "pages/task", "× cold", "end-to-end tasks/s"],
     rows.map((r) => [
       r.case,
       String(r.events),
       String(r.tasks),
-      String(r.decisionTasksPerSecond),
+      r.decisionMs.toFixed(2),
+      String(r.decisionsPerSecond),
       r.pagesPerTask.toFixed(2),
       `${r.ratioToCold.toFixed(1)}×`,
+      String(r.endToEndPerSecond),
     ]),
     new Set([0]),
   );

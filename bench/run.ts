@@ -486,9 +486,10 @@ async function main(): Promise<void> {
   if (deciderRows.length > 0) {
     console.log(
       "\nSWF adapter decider — DeciderWorker + ActivityWorker against yieldflow dev-server (in memory) over HTTP, one" +
-        " workflow of sequential activities; measured over the last decision tasks of the run; pages/task counts the" +
-        " page that comes with the task; × cold = warm rate / cold rate (cacheSize 0: every task pages and replays the" +
-        " whole history)\n",
+        " workflow of sequential activities; measured over the last decision tasks of the run; ms/decision = receiving a" +
+        " task to SWF accepting its answer (paging, replay, respond); pages/task counts the page that comes with the" +
+        " task; × cold = warm decisions/s / cold decisions/s (cacheSize 0: every task pages and replays the whole" +
+        " history); end-to-end includes the activity round trips\n",
     );
     console.log(deciderTable(deciderRows));
   }
