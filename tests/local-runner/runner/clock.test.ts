@@ -94,7 +94,12 @@ test("real clock waits for timers; on the virtual clock a hung activity still ti
     yield* sleep(s);
     return s;
   });
-  const hung = defineActivity<void, void>({ name: "hung", version: "1", timeouts: { startToClose: "1s" } });
+  const hung = defineActivity<void, void>({
+    taskList: "default",
+    name: "hung",
+    version: "1",
+    timeouts: { startToClose: "1s" },
+  });
   const stuck = defineWorkflow({ name: "stuck", version: "1" }, function* () {
     try {
       yield* activity(hung, undefined);

@@ -23,7 +23,12 @@ test("workflow ids SWF would refuse are refused", async () => {
 test("an activity abandoned after its timeout still holds its slot until its function returns", async () => {
   let running = 0;
   let peak = 0;
-  const slow = defineActivity<number, number>({ name: "slow", version: "1", timeouts: { startToClose: "1s" } });
+  const slow = defineActivity<number, number>({
+    taskList: "default",
+    name: "slow",
+    version: "1",
+    timeouts: { startToClose: "1s" },
+  });
   const impl = implement(slow, async (n) => {
     running++;
     peak = Math.max(peak, running);
@@ -61,6 +66,7 @@ test("close() settles what waits: result() rejects with YF_RUNNER_CLOSED, settle
 
 test("a busy activity (heartbeating) still times out at its start-to-close deadline on the virtual clock", async () => {
   const busy = defineActivity<void, string>({
+    taskList: "default",
     name: "busy",
     version: "1",
     timeouts: { startToClose: "1s", heartbeat: "1s" },
@@ -88,7 +94,12 @@ test("a busy activity (heartbeating) still times out at its start-to-close deadl
 });
 
 test("advance() lets a running activity finish before it fires that activity's deadline", async () => {
-  const quick = defineActivity<void, string>({ name: "quick", version: "1", timeouts: { startToClose: "1m" } });
+  const quick = defineActivity<void, string>({
+    taskList: "default",
+    name: "quick",
+    version: "1",
+    timeouts: { startToClose: "1m" },
+  });
   const impl = implement(quick, async () => {
     await new Promise((r) => setTimeout(r, 20));
     return "done";

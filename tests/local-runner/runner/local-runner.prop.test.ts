@@ -75,6 +75,7 @@ const stepsArb: fc.Arbitrary<Step[]> = fc.letrec<{ steps: Step[]; step: Step }>(
 })).steps;
 
 const work = defineActivity<{ fail: boolean; delay: number }, string>({
+  taskList: "default",
   name: "work",
   version: "1",
   timeouts: { startToClose: "30s" },

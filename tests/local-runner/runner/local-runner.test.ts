@@ -16,8 +16,13 @@ import { LocalRunner, WorkflowExecutionError } from "@yieldflow/local-runner";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 
-const double = defineActivity<number, number>({ name: "double", version: "1", timeouts: { startToClose: "10s" } });
-const boom = defineActivity<string, never>({ name: "boom", version: "1" });
+const double = defineActivity<number, number>({
+  taskList: "default",
+  name: "double",
+  version: "1",
+  timeouts: { startToClose: "10s" },
+});
+const boom = defineActivity<string, never>({ taskList: "default", name: "boom", version: "1" });
 const doubleImpl = implement(double, async (n) => n * 2);
 const boomImpl = implement(boom, async (msg) => {
   const err = new Error(msg);
@@ -165,7 +170,7 @@ test("retried activities: failures, durable backoff timers, then success", async
 });
 
 test("an unregistered activity type → ScheduleActivityTaskFailed → ScheduleFailure in workflow code", async () => {
-  const ghost = defineActivity<void, void>({ name: "ghost", version: "1" });
+  const ghost = defineActivity<void, void>({ taskList: "default", name: "ghost", version: "1" });
   const wf = defineWorkflow({ name: "ghostly", version: "1" }, function* () {
     try {
       yield* activity(ghost, undefined);
@@ -185,14 +190,17 @@ test("stubs replace implementations by activity type name", async () => {
   const wf = defineWorkflow({ name: "stubbed", version: "1" }, function* () {
     return yield* activity(double, 4);
   });
-  const stub = implement(defineActivity<number, number>({ name: "double", version: "2" }), async (n) => n * 100);
+  const stub = implement(
+    defineActivity<number, number>({ taskList: "default", name: "double", version: "2" }),
+    async (n) => n * 100,
+  );
   const runner = new LocalRunner({ workflows: [wf], activities: [doubleImpl], stubs: [stub] });
   assert.is(await (await runner.start(wf, undefined)).result(), 400);
 });
 
 test("the activity context carries ids; the input and result go through JSON", async () => {
   let seen: ActivityContext | undefined;
-  const echo = defineActivity<{ a: number[] }, { b: string }>({ name: "echo", version: "1" });
+  const echo = defineActivity<{ a: number[] }, { b: string }>({ taskList: "default", name: "echo", version: "1" });
   const wf = defineWorkflow({ name: "echoing", version: "1" }, function* () {
     return yield* activity(echo, { a: [1, 2] });
   });

@@ -31,8 +31,13 @@ import { LocalRunner } from "@yieldflow/local-runner";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 
-const charge = defineActivity<number, string>({ name: "charge", version: "1", timeouts: { startToClose: "1m" } });
-const ship = defineActivity<string, string>({ name: "ship", version: "2" });
+const charge = defineActivity<number, string>({
+  taskList: "default",
+  name: "charge",
+  version: "1",
+  timeouts: { startToClose: "1m" },
+});
+const ship = defineActivity<string, string>({ taskList: "default", name: "ship", version: "2" });
 
 let shipCalls = 0;
 const activities = [

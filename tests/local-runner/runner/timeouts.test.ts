@@ -19,7 +19,7 @@ function hang(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
 }
 
-const work = defineActivity<void, string>({ name: "work", version: "1" });
+const work = defineActivity<void, string>({ taskList: "default", name: "work", version: "1" });
 
 /** A workflow that runs `work` with the given timeouts and returns how it ended. */
 const timed = defineWorkflow(

@@ -58,7 +58,12 @@ const ship = defineActivity<string, string>({
   taskList: "shipping",
   timeouts: { startToClose: "1m", heartbeat: "10s" },
 });
-const notify = defineActivity<string, void>({ name: "notify", version: "1", timeouts: { startToClose: "1m" } });
+const notify = defineActivity<string, void>({
+  taskList: "default",
+  name: "notify",
+  version: "1",
+  timeouts: { startToClose: "1m" },
+});
 
 const activities = [
   implement(reserve, async (items) => ({ holdId: `hold-${items.length}` })),
@@ -385,7 +390,12 @@ test("a workflow that never ends is reported within maxEvents", async () => {
 });
 
 test("an activity implementation that never settles is reported, not waited for", async () => {
-  const hang = defineActivity<void, void>({ name: "hang", version: "1", timeouts: { startToClose: "1m" } });
+  const hang = defineActivity<void, void>({
+    taskList: "default",
+    name: "hang",
+    version: "1",
+    timeouts: { startToClose: "1m" },
+  });
   const wf = defineWorkflow({ name: "hangs", version: "1" }, function* () {
     yield* activity(hang, undefined);
   });

@@ -4,7 +4,14 @@
  */
 
 import type { AnyActivity, AnyWorkflow } from "@yieldflow/core";
-import { type ActivityDefinition, InvalidArgumentError } from "@yieldflow/core";
+import {
+  type ActivityDefinition,
+  activityTypeDefaults,
+  type Decision,
+  decisionAttributes,
+  InvalidArgumentError,
+  missingActivityDefault,
+} from "@yieldflow/core";
 
 export type { AnyActivity, AnyWorkflow };
 
@@ -65,6 +72,17 @@ export class Registry {
   /** The definition of a registered activity type (a stub's, by name, when only a stub knows it). */
   activityDefinition(type: { name: string; version: string }): ActivityDefinition<unknown, unknown> | undefined {
     return this.activityTypes.get(typeKey(type)) ?? this.stubs.get(type.name)?.definition;
+  }
+
+  /**
+   * SWF's refusal of an activity decision that leaves out what the type has no default for (the defaults are the
+   * ones `registerTypes` registers on SWF for the definition): so what runs locally is accepted by SWF too.
+   */
+  refuseDecision(d: Decision): string | undefined {
+    if (d.decisionType !== "ScheduleActivityTask") return undefined;
+    const a = decisionAttributes(d);
+    const def = this.activityDefinition(a.activityType);
+    return def === undefined ? undefined : missingActivityDefault(a, activityTypeDefaults(def));
   }
 
   /** The function that runs this type in process: a stub by name first, then the implementation. */
