@@ -171,6 +171,9 @@ test("CLI: start --wait, describe, signal, list, history <workflowId> --save, re
     assert.is(await main(["describe", "no-such-id", ...conn], io), 1);
     assert.match(err.join("\n"), /no execution with workflow id "no-such-id"/);
     err.length = 0;
+    assert.is(await main(["worker", mod, "--payloads", "no-such-payloads.ts", ...conn], io), 2);
+    assert.match(err.join("\n"), /cannot find the --payloads module no-such-payloads.ts/);
+    err.length = 0;
     assert.is(await main(["terminate", "cli-1"], { ...io }), 2, "no domain: a usage error");
     assert.match(err.join("\n"), /--domain is required/);
   } finally {

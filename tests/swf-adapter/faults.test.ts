@@ -15,9 +15,9 @@ import {
   createSwfClient,
   DeciderWorker,
   type PayloadEdge,
+  payloadEdge,
   registerTypes,
   SwfClient,
-  serializerEdge,
   silentLogger,
   WorkerMetrics,
 } from "@yieldflow/swf-adapter";
@@ -117,15 +117,15 @@ test("a decider killed mid-run: another decider continues with a cold cache", as
 test("a decision task that would be late is not answered: it times out and the next one completes the run", async () => {
   const { h, client } = await setup("late");
   let delayed = false;
-  const base = serializerEdge();
+  const base = payloadEdge();
   const slow: PayloadEdge = {
     ...base,
-    async beforeRespond(decisions) {
+    async beforeRespond(uploads, decisions) {
       if (!delayed) {
         delayed = true;
         await new Promise((r) => setTimeout(r, 2_100)); // the task's start-to-close is 2 s
       }
-      return base.beforeRespond(decisions);
+      return base.beforeRespond(uploads, decisions);
     },
   };
   const metrics = new WorkerMetrics();
@@ -157,16 +157,16 @@ test("UNHANDLED_DECISION: a signal while the closing decision is made; the run d
   const { h, client } = await setup("unhandled");
   let run: Awaited<ReturnType<typeof client.start<void, number>>> | undefined;
   let signalled = false;
-  const base = serializerEdge();
+  const base = payloadEdge();
   const racing: PayloadEdge = {
     ...base,
-    async beforeRespond(decisions) {
+    async beforeRespond(uploads, decisions) {
       // the workflow is about to complete: a second signal arrives first
       if (!signalled && decisions.some((d) => d.decisionType === "CompleteWorkflowExecution") && run) {
         signalled = true;
         await client.signal(run.workflowId, "go", 100);
       }
-      return base.beforeRespond(decisions);
+      return base.beforeRespond(uploads, decisions);
     },
   };
   const decider = new DeciderWorker({

@@ -36,6 +36,6 @@ export {
 } from "./worker/backoff.js";
 export { DeciderWorker, type DeciderWorkerOptions } from "./worker/decider.js";
 export { type CollectedHistory, collectAll, collectNewestFirst, type HistoryPage } from "./worker/history-pages.js";
-export { type PayloadEdge, serializerEdge } from "./worker/payload-edge.js";
+export { type PayloadEdge, payloadEdge } from "./worker/payload-edge.js";
 export { type CachedRun, ReplayerCache } from "./worker/replayer-cache.js";
 export { runUntilSignal, type Worker } from "./worker/worker.js";

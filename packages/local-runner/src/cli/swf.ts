@@ -5,7 +5,7 @@
  */
 import type { HistoryEvent } from "@yieldflow/core";
 import { type CliIO, UsageError } from "./format.js";
-import { loadModule, pickWorkflow } from "./load-module.js";
+import { loadModule, loadPayloads, pickWorkflow } from "./load-module.js";
 
 /** The names of the SWF commands (their help is in the adapter). */
 export const SWF_COMMAND_NAMES = ["worker", "start", "signal", "cancel", "terminate", "describe", "list"] as const;
@@ -42,6 +42,7 @@ export async function runSwfCommand(command: string, argv: string[], io: CliIO):
     io,
     loadModule: (path: string) => loadModule(path, io.cwd),
     pickWorkflow,
+    loadPayloads: (path: string, cmd: string) => loadPayloads(path, io.cwd, cmd),
     usage: (message: string, cmd: string) => new UsageError(message, cmd),
   });
 }

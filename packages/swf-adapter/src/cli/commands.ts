@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { ActivityImplementation, HistoryEvent, WorkflowDefinition } from "@yieldflow/core";
+import type { ActivityImplementation, HistoryEvent, Payloads, WorkflowDefinition } from "@yieldflow/core";
 import { SwfClient } from "../client/client.js";
 import { registerTypes } from "../client/register.js";
 import { createSwfClient } from "../config.js";
@@ -35,6 +35,8 @@ export interface SwfCliContext {
     mod: { workflows: { exportName: string; workflow: AnyWorkflow }[] },
     name: string | undefined,
   ): AnyWorkflow;
+  /** Loads a `--payloads` module (it exports `payloads`: a pipeline or its options), as `yieldflow run` does. */
+  loadPayloads(path: string, command: string): Promise<Payloads>;
   /** An error the CLI reports as a usage error (exit status 2). */
   usage(message: string, command: string): Error;
 }
@@ -54,13 +56,14 @@ const CONNECTION_OPTIONS = {
 
 type Connection = { domain?: string | undefined; endpoint?: string | undefined; region?: string | undefined };
 
-function connect(values: Connection, ctx: SwfCliContext, command: string): SwfClient {
+function connect(values: Connection, ctx: SwfCliContext, command: string, payloads?: Payloads): SwfClient {
   const domain = values.domain ?? process.env.YIELDFLOW_DOMAIN;
   if (!domain) throw ctx.usage("--domain is required (or set YIELDFLOW_DOMAIN)", command);
   return new SwfClient({
     domain,
     ...(values.endpoint !== undefined && { endpoint: values.endpoint }),
     ...(values.region !== undefined && { region: values.region }),
+    ...(payloads !== undefined && { payloads }),
   });
 }
 
@@ -106,6 +109,7 @@ Options:
       --pollers <n>               concurrent decision task polls per task list (default 2)
       --cache-size <n>            runs whose replayer is cached (default 1000; 0 disables the cache)
       --fail-workflow-on-error    a workflow code bug or non-determinism fails the workflow (default: the task)
+      --payloads <module>         the payload pipeline (a module exporting \`payloads\`, e.g. nodePayloads({ store }))
       --skip-register             do not register the domain and types
       --shutdown-timeout <s>      seconds to finish in-flight work on shutdown (default 30)
       --log-level <level>         debug, info (default), warn or error
@@ -129,6 +133,7 @@ export async function workerCommand(argv: string[], ctx: SwfCliContext): Promise
       "cache-size": { type: "string" },
       "fail-workflow-on-error": { type: "boolean" },
       "skip-register": { type: "boolean" },
+      payloads: { type: "string" },
       "shutdown-timeout": { type: "string" },
       "log-level": { type: "string" },
     },
@@ -148,6 +153,7 @@ export async function workerCommand(argv: string[], ctx: SwfCliContext): Promise
   const cacheSize = positiveInt(values["cache-size"], "--cache-size", ctx, "worker");
   const shutdown = positiveInt(values["shutdown-timeout"], "--shutdown-timeout", ctx, "worker") ?? 30;
   const client = connect(values, ctx, "worker");
+  const payloads = values.payloads === undefined ? undefined : await ctx.loadPayloads(values.payloads, "worker");
   const mod = await ctx.loadModule(positionals[0] as string);
   const workflows = values["activities-only"] ? [] : [...new Set(mod.workflows.map((w) => w.workflow))];
   const activities = values["deciders-only"] ? [] : mod.activities;
@@ -182,6 +188,7 @@ export async function workerCommand(argv: string[], ctx: SwfCliContext): Promise
         workflows: list,
         logger,
         metrics,
+        ...(payloads && { payloads }),
         ...(pollers !== undefined && { pollers }),
         ...(cacheSize !== undefined && { cacheSize }),
         ...(values["fail-workflow-on-error"] && { onWorkflowError: "failWorkflow" as const }),
@@ -195,6 +202,7 @@ export async function workerCommand(argv: string[], ctx: SwfCliContext): Promise
         activities,
         logger,
         metrics,
+        ...(payloads && { payloads }),
         ...(values["activity-task-list"] !== undefined && { taskLists: values["activity-task-list"] }),
         ...(concurrency !== undefined && { maxConcurrent: concurrency }),
       }),
@@ -229,6 +237,7 @@ Options:
       --workflow-id <id>      default: <workflow name>-<uuid>
       --task-list <name>      the decision task list (default: the workflow's, else the type's default)
       --wait                  wait for the result and print it (following continue-as-new)
+      --payloads <module>     the payload pipeline the workers use (for inputs and results out of band)
 ${CONNECTION_HELP}`;
 
 export async function startCommand(argv: string[], ctx: SwfCliContext): Promise<number> {
@@ -242,6 +251,7 @@ export async function startCommand(argv: string[], ctx: SwfCliContext): Promise<
       "workflow-id": { type: "string" },
       "task-list": { type: "string" },
       wait: { type: "boolean" },
+      payloads: { type: "string" },
     },
   });
   if (values.help) {
@@ -250,7 +260,8 @@ export async function startCommand(argv: string[], ctx: SwfCliContext): Promise<
   }
   if (positionals.length !== 1) throw ctx.usage("start needs one module", "start");
   const input = parseInput(values.input, ctx, "start");
-  const client = connect(values, ctx, "start");
+  const payloads = values.payloads === undefined ? undefined : await ctx.loadPayloads(values.payloads, "start");
+  const client = connect(values, ctx, "start", payloads);
   try {
     const mod = await ctx.loadModule(positionals[0] as string);
     const workflow = ctx.pickWorkflow(mod, values.workflow);

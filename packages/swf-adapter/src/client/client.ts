@@ -23,10 +23,9 @@ import {
   type ExecutionDescription,
   type HistoryEvent,
   InvalidArgumentError,
-  jsonSerializer,
+  type PayloadOptions,
+  Payloads,
   type RunSelector,
-  type Serializer,
-  SWF_LIMITS,
   toSeconds,
   type WorkflowClient,
   type WorkflowDefinition,
@@ -44,8 +43,11 @@ export interface SwfClientOptions extends SwfConnectionOptions {
   domain: string;
   /** An SDK client to use instead of one made from the connection options. */
   client?: SWFClient;
-  /** Encodes inputs and decodes results. Default JSON. */
-  serializer?: Serializer;
+  /**
+   * The payload pipeline (serializer, codecs, store) that inputs are encoded and results decoded with: the one
+   * the workers use. Default: JSON, inline.
+   */
+  payloads?: Payloads | PayloadOptions;
   /** Longest wait between two checks of a result, ms. Default 2,000. */
   resultPollMaxMs?: number;
 }
@@ -120,13 +122,13 @@ export class SwfWorkflowHandle<O = unknown> implements WorkflowHandle<O> {
 export class SwfClient implements WorkflowClient {
   readonly swf: SWFClient;
   readonly domain: string;
-  private readonly serializer: Serializer;
+  private readonly payloads: Payloads;
 
   constructor(private readonly options: SwfClientOptions) {
     if (!options?.domain) throw new SwfAdapterError("YF_SWF_OPTIONS", "SwfClient: `domain` is required");
     this.swf = options.client ?? createSwfClient(options);
     this.domain = options.domain;
-    this.serializer = options.serializer ?? jsonSerializer;
+    this.payloads = options.payloads instanceof Payloads ? options.payloads : new Payloads(options.payloads);
   }
 
   /** StartWorkflowExecution. The workflow id defaults to `<workflow name>-<uuid>`. */
@@ -139,11 +141,10 @@ export class SwfClient implements WorkflowClient {
       throw new InvalidArgumentError("start(workflow, input): workflow must come from defineWorkflow");
     const workflowId = options.workflowId ?? `${workflow.name}-${randomUUID()}`.slice(0, 256);
     checkSwfId(workflowId, "workflowId");
-    const data = this.serializer.serialize(input);
-    if (data !== undefined && data.length > SWF_LIMITS.dataChars)
-      throw new InvalidArgumentError(
-        `workflow input is ${data.length} characters; SWF accepts at most ${SWF_LIMITS.dataChars}`,
-      );
+    // too large without a store: YF_PAYLOAD_TOO_LARGE; out of band: stored before the start that refers to it
+    const payloads = this.payloads.forType(workflow);
+    const { data, upload } = payloads.encode(input, `workflow ${workflow.name} input`);
+    if (upload) await payloads.upload([upload]);
     const t = options.timeouts ?? {};
     const secs = (d: Duration | undefined, fallback: number | undefined) =>
       d !== undefined ? String(toSeconds(d)) : fallback !== undefined ? String(fallback) : undefined;
@@ -175,7 +176,8 @@ export class SwfClient implements WorkflowClient {
   }
 
   async signal(workflowId: string, signalName: string, input?: unknown, options: RunSelector = {}): Promise<void> {
-    const data = this.serializer.serialize(input);
+    const { data, upload } = this.payloads.encode(input, `signal ${signalName} input`);
+    if (upload) await this.payloads.upload([upload]);
     await this.call(() =>
       this.swf.send(
         new SignalWorkflowExecutionCommand({
@@ -299,8 +301,17 @@ export class SwfClient implements WorkflowClient {
       const type = await this.typeOf(workflowId, runId);
       const exec = { workflowId, runId, workflowType: type };
       switch (status) {
-        case "COMPLETED":
-          return this.serializer.deserialize(last?.workflowExecutionCompletedEventAttributes?.result) as O;
+        case "COMPLETED": {
+          const lease = await this.payloads.fetch(last ? [last] : []);
+          try {
+            return this.payloads.decode(
+              last?.workflowExecutionCompletedEventAttributes?.result,
+              "workflow result",
+            ) as O;
+          } finally {
+            lease.release();
+          }
+        }
         case "CONTINUED_AS_NEW": {
           const next = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
           if (!next) throw new SwfAdapterError("YF_SWF_BAD_RESPONSE", `run ${runId} continued as new without a run id`);

@@ -26,20 +26,20 @@ import {
   type ActivityImplementation,
   attemptOfControl,
   encodeRemoteError,
+  PAYLOAD_LIMITS,
+  type PayloadOptions,
+  type Payloads,
   SWF_LIMITS,
 } from "@yieldflow/core";
 import { describeError, SwfAdapterError } from "../errors.js";
 import { consoleLogger, type Logger } from "../logger.js";
 import { WorkerMetrics } from "../metrics.js";
 import { type BackoffOptions, backoffDelay, classifyError, delay, withRetries } from "./backoff.js";
-import { type PayloadEdge, serializerEdge } from "./payload-edge.js";
+import { type PayloadEdge, payloadEdge } from "./payload-edge.js";
 import { defaultIdentity, type Worker } from "./worker.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: implementations of any input and output types
 type AnyActivity = ActivityImplementation<any, any>;
-
-/** SWF's `LimitedData`: heartbeat details are at most 2,048 characters. */
-const HEARTBEAT_DETAILS_CHARS = 2048;
 
 /** Options of {@link ActivityWorker}. */
 export interface ActivityWorkerOptions {
@@ -56,6 +56,9 @@ export interface ActivityWorkerOptions {
    * Default true; false gives every task attempt 1 and saves the call.
    */
   resolveAttempt?: boolean;
+  /** The payload pipeline (serializer, codecs, store), as for the local runner. Default: JSON, inline. */
+  payloads?: Payloads | PayloadOptions;
+  /** The payload edge itself (a wrapper around `payloadEdge(payloads)`). */
   payload?: PayloadEdge;
   identity?: string;
   logger?: Logger;
@@ -116,7 +119,7 @@ export class ActivityWorker implements Worker {
     this.metrics = options.metrics ?? new WorkerMetrics();
     this.identity = options.identity ?? defaultIdentity("activities");
     this.logger = (options.logger ?? consoleLogger()).child({ worker: "activities", domain: options.domain });
-    this.payload = options.payload ?? serializerEdge();
+    this.payload = options.payload ?? payloadEdge(options.payloads);
   }
 
   /** Starts polling every task list. */
@@ -241,6 +244,7 @@ export class ActivityWorker implements Worker {
     const type = { name: task.activityType?.name ?? "", version: task.activityType?.version ?? "" };
     const activityId = task.activityId ?? "";
     const log = this.logger.child({ ...exec, activityId, activityType: typeKey(type) });
+    const what = `activity ${type.name} (${activityId})`;
     const impl = this.implementations.get(typeKey(type));
     if (!impl) {
       log.error({ known: [...this.implementations.keys()] }, "activity task of a type this worker does not implement");
@@ -281,14 +285,17 @@ export class ActivityWorker implements Worker {
       },
       heartbeat: async (details?: unknown) => {
         if (controller.signal.aborted) return cancelRequested;
-        const data = details === undefined ? undefined : this.payload.serializer.serialize(details);
+        // SWF's LimitedData: 2,048 characters; larger details go out of band (never truncated)
+        const data = await this.payload.encodeForActivity(impl.definition, (p) =>
+          p.encode(details, `${what} heartbeat details`, PAYLOAD_LIMITS.heartbeat),
+        );
         try {
           const out = await withRetries(
             () =>
               this.options.client.send(
                 new RecordActivityTaskHeartbeatCommand({
                   taskToken: token,
-                  ...(data !== undefined && { details: data.slice(0, HEARTBEAT_DETAILS_CHARS) }),
+                  ...(data !== undefined && { details: data }),
                 }),
               ),
             { ...this.options.backoff, maxAttempts: 5 },
@@ -309,7 +316,11 @@ export class ActivityWorker implements Worker {
     };
     let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
     try {
-      const input = await this.payload.decodeActivityInput(task.input);
+      const input = await this.payload.decodeActivityInput(
+        impl.definition,
+        { input: task.input, startedEventId: task.startedEventId ?? 0 },
+        `${what} input`,
+      );
       outcome = { ok: true, value: await impl.run(input, context) };
     } catch (error) {
       outcome = { ok: false, error };
@@ -331,7 +342,16 @@ export class ActivityWorker implements Worker {
       return;
     }
     if (cancelRequested) {
-      const details = outcome.ok ? this.payload.serializer.serialize(outcome.value) : describeError(outcome.error);
+      let details: string | undefined;
+      try {
+        details = outcome.ok
+          ? await this.payload.encodeForActivity(impl.definition, (p) =>
+              p.encode(outcome.value, `${what} cancellation details`),
+            )
+          : describeError(outcome.error);
+      } catch (err) {
+        details = describeError(err);
+      }
       await this.report(log, "canceled", () =>
         this.send(
           new RespondActivityTaskCanceledCommand({
@@ -350,12 +370,10 @@ export class ActivityWorker implements Worker {
     if (outcome.ok) {
       let result: string | undefined;
       try {
-        result = await this.payload.encodeActivityResult(outcome.value);
-        if (result !== undefined && result.length > SWF_LIMITS.dataChars)
-          throw new SwfAdapterError(
-            "YF_PAYLOAD_TOO_LARGE",
-            `activity ${typeKey(type)} returned ${result.length} characters; SWF results are limited to ${SWF_LIMITS.dataChars}`,
-          );
+        // stored before the response that refers to it; too large without a store: YF_PAYLOAD_TOO_LARGE
+        result = await this.payload.encodeForActivity(impl.definition, (p) =>
+          p.encode(outcome.value, `${what} result`),
+        );
       } catch (error) {
         await this.fail(token, error, log);
         c.failed++;

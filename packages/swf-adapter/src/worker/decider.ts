@@ -23,6 +23,8 @@ import {
   encodeRemoteError,
   type HistoryEvent,
   makeDecision,
+  type PayloadOptions,
+  type Payloads,
   Replayer,
   SWF_LIMITS,
   type WorkflowDefinition,
@@ -33,7 +35,7 @@ import { WorkerMetrics } from "../metrics.js";
 import { toSdkDecisions } from "../sdk-types.js";
 import { type BackoffOptions, backoffDelay, classifyError, delay, withRetries } from "./backoff.js";
 import { collectNewestFirst, type HistoryPage } from "./history-pages.js";
-import { type PayloadEdge, serializerEdge } from "./payload-edge.js";
+import { type PayloadEdge, payloadEdge } from "./payload-edge.js";
 import { ReplayerCache } from "./replayer-cache.js";
 import { defaultIdentity, type Worker } from "./worker.js";
 
@@ -59,7 +61,9 @@ export interface DeciderWorkerOptions {
   onWorkflowError?: "failTask" | "failWorkflow";
   /** Decisions per response before the rest are deferred. Default core's (100). */
   maxDecisionsPerResponse?: number;
-  /** The payload pipeline's edge. Default: JSON, inline. */
+  /** The payload pipeline (serializer, codecs, store), as for the local runner. Default: JSON, inline. */
+  payloads?: Payloads | PayloadOptions;
+  /** The payload edge itself (a wrapper around `payloadEdge(payloads)`, e.g. to observe it). */
   payload?: PayloadEdge;
   /** Default: `yieldflow-decider@<host>:<pid>`. */
   identity?: string;
@@ -132,7 +136,7 @@ export class DeciderWorker implements Worker {
       domain: options.domain,
       taskList: this.taskList,
     });
-    this.payload = options.payload ?? serializerEdge();
+    this.payload = options.payload ?? payloadEdge(options.payloads);
     this.pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 1000));
   }
 
@@ -280,7 +284,7 @@ export class DeciderWorker implements Worker {
     const deadline = timeoutMs === undefined ? undefined : receivedAt + timeoutMs;
     for (const entry of result.logs) log[entry.level]({ data: entry.data, source: "workflow" }, entry.message);
     for (const warning of result.warnings) log.warn({}, warning);
-    const answered = await this.respond(task, result.decisions, deadline, log);
+    const answered = await this.respond(task, result.decisions, result.uploads, deadline, log);
     if (answered && result.status.status === "running") {
       this.cache.set(task.runId, {
         replayer,
@@ -311,10 +315,14 @@ export class DeciderWorker implements Worker {
     if (cached) {
       this.metrics.counters.cache.hits++;
       try {
-        await this.payload.beforeDecide(collected.events);
-        const result = cached.replayer.advance(collected.events);
-        this.checkAnswersTask(result, task);
-        return { result, replayer: cached.replayer, timeoutMs: cached.taskTimeoutMs };
+        const lease = await this.payload.beforeDecide(collected.events);
+        try {
+          const result = cached.replayer.advance(collected.events);
+          this.checkAnswersTask(result, task);
+          return { result, replayer: cached.replayer, timeoutMs: cached.taskTimeoutMs };
+        } finally {
+          lease.release();
+        }
       } catch (err) {
         // any doubt about the cached state: replay the whole history with a fresh replayer
         this.logger.debug(
@@ -342,15 +350,19 @@ export class DeciderWorker implements Worker {
     const replayer = new Replayer(task.workflow, {
       workflowId: task.workflowId,
       runId: task.runId,
-      serializer: this.payload.serializer,
+      payloads: this.payload.payloads,
       ...(this.options.maxDecisionsPerResponse !== undefined && {
         maxDecisionsPerResponse: this.options.maxDecisionsPerResponse,
       }),
     });
-    await this.payload.beforeDecide(events);
-    const result = replayer.advance(events);
-    this.checkAnswersTask(result, task);
-    return { result, replayer, timeoutMs: taskTimeoutMs(events[0]) };
+    const lease = await this.payload.beforeDecide(events);
+    try {
+      const result = replayer.advance(events);
+      this.checkAnswersTask(result, task);
+      return { result, replayer, timeoutMs: taskTimeoutMs(events[0]) };
+    } finally {
+      lease.release();
+    }
   }
 
   /** The replayer decided the task SWF handed out (not an older or newer one). */
@@ -369,12 +381,14 @@ export class DeciderWorker implements Worker {
   private async respond(
     task: Task,
     decisions: Decision[],
+    uploads: DecideResult["uploads"],
     deadline: number | undefined,
     log: Logger,
   ): Promise<boolean> {
     const c = this.metrics.counters;
     try {
-      await this.payload.beforeRespond(decisions);
+      // nothing goes out that points at an object not yet stored
+      await this.payload.beforeRespond(uploads, decisions);
       if (deadline !== undefined && Date.now() >= deadline - this.margin(deadline - task.receivedAt)) {
         c.decisionTasks.late++;
         log.warn(
@@ -432,6 +446,6 @@ export class DeciderWorker implements Worker {
       reason: reason.slice(0, SWF_LIMITS.reasonChars),
       details: details.slice(0, SWF_LIMITS.dataChars),
     });
-    if (await this.respond(task, [decision], undefined, log)) this.metrics.counters.decisionTasks.workflowFailed++;
+    if (await this.respond(task, [decision], [], undefined, log)) this.metrics.counters.decisionTasks.workflowFailed++;
   }
 }

@@ -1,33 +1,68 @@
 /**
  * The payload edge: the one place where the workers run the asynchronous part of the payload pipeline
- * (serializer → codecs → store). Core is synchronous and pure; it only sees a `Serializer`. Before core folds a
- * decision task's new events, `beforeDecide` fetches what they reference; before `RespondDecisionTaskCompleted`,
- * `beforeRespond` uploads what the decisions reference (never after: a reference in a history must be readable).
- * Activity inputs are decoded and results encoded here too. The default edge is the serializer alone.
+ * (serializer → codecs → store, core's `Payloads`). Core is synchronous and pure: it encodes and decodes with a
+ * `Payloads` whose out-of-band objects were fetched beforehand, and it returns what its decisions put out of band.
+ * So before core folds a decision task's new events, `beforeDecide` fetches what they reference (a lease, released
+ * once decided); before `RespondDecisionTaskCompleted`, `beforeRespond` uploads what the decisions reference (never
+ * after: a reference in a history must be readable). Activity inputs are fetched and decoded, results encoded and
+ * uploaded, with the activity type's own pipeline.
  */
-import { type Decision, type HistoryEvent, jsonSerializer, type Serializer } from "@yieldflow/core";
+import {
+  type ActivityDefinition,
+  type Decision,
+  type EncodedPayload,
+  type HistoryEvent,
+  type PayloadOptions,
+  Payloads,
+  type PayloadUpload,
+} from "@yieldflow/core";
 
-/** The asynchronous steps around core's synchronous serializer. */
+/** The asynchronous steps around core's synchronous pipeline. */
 export interface PayloadEdge {
-  /** What core encodes and decodes with (synchronous: it may only read what `beforeDecide` fetched). */
-  readonly serializer: Serializer;
+  /** The pipeline core encodes and decodes with (per type: `payloads.forType(definition)`). */
+  readonly payloads: Payloads;
   /** Runs before core sees `events` (the new events of a decision task): fetch what they reference. */
-  beforeDecide(events: readonly HistoryEvent[]): Promise<void>;
-  /** Runs before the decisions are sent to SWF: upload what they reference. */
-  beforeRespond(decisions: readonly Decision[]): Promise<void>;
-  /** An activity task's input field → the value the implementation gets. */
-  decodeActivityInput(input: string | undefined): Promise<unknown>;
-  /** An implementation's return value → RespondActivityTaskCompleted's result field. */
-  encodeActivityResult(value: unknown): Promise<string | undefined>;
+  beforeDecide(events: readonly HistoryEvent[]): Promise<{ release(): void }>;
+  /** Runs before the decisions are sent to SWF: store the objects they reference (`uploads`, from core). */
+  beforeRespond(uploads: readonly PayloadUpload[], decisions: readonly Decision[]): Promise<void>;
+  /** An activity task's input field → the value the implementation gets (its out-of-band object fetched first). */
+  decodeActivityInput(
+    definition: ActivityDefinition<unknown, unknown>,
+    task: { input: string | undefined; startedEventId: number },
+    what: string,
+  ): Promise<unknown>;
+  /** A value for an activity's result (or details) field, its out-of-band object stored first. */
+  encodeForActivity(
+    definition: ActivityDefinition<unknown, unknown>,
+    encode: (payloads: Payloads) => EncodedPayload,
+  ): Promise<string | undefined>;
 }
 
-/** The edge of a plain serializer (JSON by default): nothing to fetch or upload. */
-export function serializerEdge(serializer: Serializer = jsonSerializer): PayloadEdge {
+/** The edge of a payload pipeline (default: the default serializer, inline, no store). */
+export function payloadEdge(pipeline: Payloads | PayloadOptions = {}): PayloadEdge {
+  const payloads = pipeline instanceof Payloads ? pipeline : new Payloads(pipeline);
   return {
-    serializer,
-    beforeDecide: async () => {},
-    beforeRespond: async () => {},
-    decodeActivityInput: async (input) => serializer.deserialize(input),
-    encodeActivityResult: async (value) => serializer.serialize(value),
+    payloads,
+    beforeDecide: (events) => payloads.fetch(events),
+    beforeRespond: async (uploads) => {
+      if (uploads.length > 0) await payloads.upload([...uploads]);
+    },
+    async decodeActivityInput(definition, task, what) {
+      const p = payloads.forType(definition);
+      const lease = await p.fetch([
+        { eventId: task.startedEventId, activityTaskStartedEventAttributes: { input: task.input } },
+      ]);
+      try {
+        return p.decode(task.input, what);
+      } finally {
+        lease.release();
+      }
+    },
+    async encodeForActivity(definition, encode) {
+      const p = payloads.forType(definition);
+      const { data, upload } = encode(p);
+      if (upload) await p.upload([upload]);
+      return data;
+    },
   };
 }

@@ -1,0 +1,100 @@
+/**
+ * The payload pipeline on SWF: values larger than SWF's 32,768-character fields go out of band to a store shared by
+ * the client, the decider and the activity worker (here a directory), and come back intact. References are stored
+ * before the calls that carry them, and fetched before the values are decoded.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { activity, defineActivity, defineWorkflow, implement, signal } from "@yieldflow/core";
+import { FsPayloadStore, nodePayloads } from "@yieldflow/payloads";
+import { ActivityWorker, DeciderWorker, registerTypes, SwfClient, silentLogger } from "@yieldflow/swf-adapter";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { harness } from "./support.ts";
+
+const big = (c: string, n: number) => c.repeat(n);
+const grow = defineActivity<string, string>({ name: "grow", version: "1", taskList: "big-work" });
+const wf = defineWorkflow({ name: "bigValues", version: "1", taskList: "big-deciders" }, function* (input: string) {
+  const grown = yield* activity(grow, input); // input and result out of band
+  const more = yield* signal<string>("more"); // a signal input out of band
+  return { length: grown.length + more.length, head: grown.slice(0, 3), tail: more.slice(-3) };
+});
+const impl = implement(grow, async (s: string) => `${s}${big("b", 50_000)}`);
+
+test("values beyond SWF's field size travel out of band between client, decider and activity worker", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "yf-payloads-"));
+  const payloads = () => nodePayloads({ store: new FsPayloadStore(dir) });
+  const h = await harness();
+  try {
+    await registerTypes(h.swf, { domain: "big", workflows: [wf], activities: [impl] });
+    const decider = new DeciderWorker({
+      client: h.swf,
+      domain: "big",
+      workflows: [wf],
+      payloads: payloads(),
+      logger: silentLogger,
+    });
+    const worker = new ActivityWorker({
+      client: h.swf,
+      domain: "big",
+      activities: [impl],
+      payloads: payloads(),
+      logger: silentLogger,
+    });
+    decider.start();
+    worker.start();
+    try {
+      const client = new SwfClient({ domain: "big", client: h.swf, payloads: payloads() });
+      const run = await client.start(wf, big("a", 40_000));
+      const waitFor = async (type: string) => {
+        for (let i = 0; i < 500 && !(await run.history()).some((e) => e.eventType === type); i++)
+          await new Promise((r) => setTimeout(r, 20));
+      };
+      await waitFor("ActivityTaskCompleted");
+      await run.signal("more", big("c", 35_000));
+      assert.equal(await run.result(), { length: 40_000 + 50_000 + 35_000, head: "aaa", tail: "ccc" });
+      const events = await run.history();
+      for (const e of events)
+        assert.ok(JSON.stringify(e).length < 32_768 + 2_000, `${e.eventType} carries a reference`);
+      const result = events.find((e) => e.eventType === "ActivityTaskCompleted")?.activityTaskCompletedEventAttributes;
+      assert.ok(
+        (result?.result?.length ?? 0) < 1_000,
+        "the 90,000-character result is a small reference in the history",
+      );
+    } finally {
+      await Promise.all([decider.stop(), worker.stop()]);
+    }
+  } finally {
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("without a store, a value too large for its field fails the activity with PayloadTooLargeError, saying what to do", async () => {
+  const h = await harness();
+  try {
+    await registerTypes(h.swf, { domain: "small", workflows: [wf], activities: [impl] });
+    const decider = new DeciderWorker({ client: h.swf, domain: "small", workflows: [wf], logger: silentLogger });
+    const worker = new ActivityWorker({ client: h.swf, domain: "small", activities: [impl], logger: silentLogger });
+    decider.start();
+    worker.start();
+    try {
+      const run = await new SwfClient({ domain: "small", client: h.swf }).start(wf, "x");
+      const err = await run.result().then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      assert.match(String(err?.message), "PayloadTooLargeError");
+      assert.match(String(err?.message), "Configure a payload store");
+      const failed = (await run.history()).find((e) => e.eventType === "ActivityTaskFailed");
+      assert.is(failed?.activityTaskFailedEventAttributes?.reason, "PayloadTooLargeError");
+    } finally {
+      await Promise.all([decider.stop(), worker.stop()]);
+    }
+  } finally {
+    await h.close();
+  }
+});
+
+test.run();
