@@ -123,7 +123,7 @@ test("a missing and a corrupted object are typed errors naming the key and the e
   assert.match(corrupt.message, "referred to by event 12 (result)");
 });
 
-const bigInput = defineActivity<string, number>({ name: "count", version: "1" });
+const bigInput = defineActivity<string, number>({ taskList: "default", name: "count", version: "1" });
 const flow = defineWorkflow({ name: "s3-flow", version: "1" }, function* (rows: string[]) {
   const n = yield* activity(bigInput, rows.join("\n"));
   return { n, first: rows[0] };

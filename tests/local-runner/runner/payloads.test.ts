@@ -25,15 +25,27 @@ import * as assert from "uvu/assert";
 
 const big = (n: number, c = "x") => c.repeat(n);
 
-const echo = defineActivity<string, string>({ name: "echo", version: "1", timeouts: { startToClose: "1m" } });
-const boom = defineActivity<string, void>({ name: "boom", version: "1", timeouts: { startToClose: "1m" } });
+const echo = defineActivity<string, string>({
+  taskList: "default",
+  name: "echo",
+  version: "1",
+  timeouts: { startToClose: "1m" },
+});
+const boom = defineActivity<string, void>({
+  taskList: "default",
+  name: "boom",
+  version: "1",
+  timeouts: { startToClose: "1m" },
+});
 const beat = defineActivity<void, void>({
+  taskList: "default",
   name: "beat",
   version: "1",
   timeouts: { startToClose: "1h", heartbeat: "1s" },
 });
 const ownStore = new MemoryPayloadStore("own");
 const special = defineActivity<string, number>({
+  taskList: "default",
   name: "special",
   version: "1",
   timeouts: { startToClose: "1m" },
