@@ -152,7 +152,7 @@ test("TypeScript: the README's settings typecheck the first workflow (ESM) and r
     join(cjs, "main.ts"),
     `import { activity, defineActivity, defineWorkflow, implement } from "@yieldflow/core";
 import { LocalRunner } from "@yieldflow/local-runner";
-const greet = defineActivity<string, string>({ name: "greet", version: "1" });
+const greet = defineActivity<string, string>({ taskList: "default", name: "greet", version: "1" });
 const hello = defineWorkflow({ name: "hello", version: "1" }, function* (name: string) {
   return yield* activity(greet, name);
 });

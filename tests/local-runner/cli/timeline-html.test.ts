@@ -31,10 +31,14 @@ const CHROMIUM = "/usr/bin/chromium";
 const dir = mkdtempSync(join(tmpdir(), "yieldflow-timeline-"));
 console.log(`timeline screenshots: ${dir}`);
 
-const charge = defineActivity<{ cents: number }, { chargeId: string }>({ name: "charge", version: "1" });
-const notify = defineActivity<string, void>({ name: "notify", version: "1" });
-const ship = defineActivity<number, string>({ name: "ship", version: "1" });
-const pack = defineActivity<number, string>({ name: "pack", version: "1" });
+const charge = defineActivity<{ cents: number }, { chargeId: string }>({
+  taskList: "default",
+  name: "charge",
+  version: "1",
+});
+const notify = defineActivity<string, void>({ taskList: "default", name: "notify", version: "1" });
+const ship = defineActivity<number, string>({ taskList: "default", name: "ship", version: "1" });
+const pack = defineActivity<number, string>({ taskList: "default", name: "pack", version: "1" });
 
 let charges = 0;
 const activities = [

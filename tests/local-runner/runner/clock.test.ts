@@ -131,7 +131,12 @@ test("real clock waits for timers; on the virtual clock a hung activity still ti
 });
 
 test("virtual clock: activity code takes real time on the timeline, idle time is still skipped", async () => {
-  const slow = defineActivity<number, number>({ name: "slow", version: "1", timeouts: { startToClose: "1s" } });
+  const slow = defineActivity<number, number>({
+    taskList: "default",
+    name: "slow",
+    version: "1",
+    timeouts: { startToClose: "1s" },
+  });
   const impl = implement(slow, (ms) => new Promise<number>((resolve) => setTimeout(() => resolve(ms), ms)));
   const wf = defineWorkflow({ name: "work-then-wait", version: "1" }, function* () {
     const t0 = (yield* now()).getTime();
@@ -167,7 +172,7 @@ test("virtual clock: activity code takes real time on the timeline, idle time is
 });
 
 test("fully virtual clock (activityTime: 'virtual'): activities take 0 ms and runs record identical histories", async () => {
-  const slow = defineActivity<number, number>({ name: "slow", version: "1" });
+  const slow = defineActivity<number, number>({ taskList: "default", name: "slow", version: "1" });
   const impl = implement(slow, (ms) => new Promise<number>((resolve) => setTimeout(() => resolve(ms), ms)));
   const wf = defineWorkflow({ name: "frozen", version: "1" }, function* () {
     const t0 = (yield* now()).getTime();
