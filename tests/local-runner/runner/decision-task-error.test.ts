@@ -9,7 +9,7 @@ import { LocalRunner } from "@yieldflow/local-runner";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 
-const act = defineActivity<string, string>({ name: "act", version: "1" });
+const act = defineActivity<string, string>({ taskList: "default", name: "act", version: "1" });
 const timeouts = { executionStartToClose: "1h" } as const;
 
 async function resultError(
