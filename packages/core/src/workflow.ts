@@ -8,7 +8,7 @@ import { checkSwfName, checkTaskPriority } from "./decisions/validate.js";
 import type { Timeout } from "./duration.js";
 import { toTimeoutSeconds } from "./duration.js";
 import type { EffectRequest } from "./effects/effect.js";
-import type { RetryPolicy } from "./effects/retry.js";
+import { checkPolicy, type RetryPolicy } from "./effects/retry.js";
 import { InvalidArgumentError } from "./errors.js";
 import type { ChildPolicy } from "./history/swf-types.js";
 import type { PayloadOptions } from "./payload/pipeline.js";
@@ -31,7 +31,11 @@ export interface ActivityOptions {
   taskList?: string;
   timeouts?: ActivityTimeouts;
   taskPriority?: number;
-  /** Default retry policy, used whenever the activity runs inside `retry(...)` without a policy of its own. */
+  /**
+   * The activity's retry policy: every call retries under it (`yield* activity(def, x)`, and the activity as a branch
+   * of `all`/`race`/`any`/`start`), unless the call gives its own (`{ retry: {...} }`) or opts out
+   * (`{ retry: false }`). Without one, a call runs once (wrap it in `retry(...)` to retry it).
+   */
   retry?: RetryPolicy;
   /**
    * Payload options of this type (PySWF's `Meta` data store): laid over the runner's or worker's default, e.g. a
@@ -80,6 +84,7 @@ export function defineActivity<I, O>(options: ActivityOptions): ActivityDefiniti
   checkSwfName(options?.name, "activity name", 256);
   checkSwfName(options.version, `activity ${options.name} version`, 64);
   checkTaskPriority(options.taskPriority, `activity ${options.name} taskPriority`);
+  if (options.retry !== undefined) checkPolicy(options.retry, `activity ${options.name} retry`);
   return Object.freeze({
     kind: "activity" as const,
     name: options.name,

@@ -1,9 +1,14 @@
-/** The `activity` effect: schedule an activity task and wait for its result. */
+/**
+ * The `activity` effect: schedule an activity task and wait for its result. A call governed by a retry policy (the
+ * definition's, or the call's own) runs under `retry`: `yield* activity(def, x)` is then `yield* retry(activity(def,
+ * x, { retry: false }), policy)`, whose attempts, backoff timers and attempt numbers are retry's (one mechanism).
+ */
 import { checkSwfId, checkTaskPriority } from "../decisions/validate.js";
 import { toTimeoutSeconds } from "../duration.js";
 import { InvalidArgumentError } from "../errors.js";
 import type { ActivityDefinition, ActivityTimeouts } from "../workflow.js";
-import { type Effect, makeEffect } from "./effect.js";
+import { type ActivityDescriptor, type Descriptor, type Effect, effectPrototypeWith, makeEffect } from "./effect.js";
+import { checkPolicy, type RetryPolicy, retry } from "./retry.js";
 
 /** Per-call overrides of an activity's defaults. */
 export interface ActivityCallOptions {
@@ -12,6 +17,25 @@ export interface ActivityCallOptions {
   taskList?: string;
   timeouts?: ActivityTimeouts;
   taskPriority?: number;
+  /**
+   * This call's retry policy, instead of the definition's; `false` (or `"none"`) runs it once, whatever the
+   * definition says. Inside `retry(...)` the activity's attempts are retry's, so this is not applied twice.
+   */
+  retry?: RetryPolicy | false | "none";
+}
+
+/** `yield*` on an activity that retries on its own: `retry`'s generator over its attempts. */
+const retryingActivity = effectPrototypeWith(function* (this: Descriptor) {
+  const self = this as ActivityDescriptor;
+  return yield* retry(makeEffect({ ...self, retry: undefined }), self.retry);
+});
+
+/**
+ * True for an activity effect that retries on its own when run: one governed by a policy and not already an
+ * attempt of a `retry`. The engine starts such an effect, passed as a branch, as `retry`'s generator.
+ */
+export function retriesOnItsOwn(effect: Descriptor): effect is ActivityDescriptor {
+  return effect.kind === "activity" && effect.retry !== undefined && effect.attempt === undefined;
 }
 
 /**
@@ -31,10 +55,12 @@ export function activity<I, O>(
   }
   if (options.id !== undefined) checkSwfId(options.id, `activity ${definition.name} id`);
   checkTaskPriority(options.taskPriority, `activity ${definition.name} taskPriority`);
+  const policy = options.retry === false || options.retry === "none" ? undefined : (options.retry ?? definition.retry);
+  if (policy !== undefined) checkPolicy(policy, `activity ${definition.name} retry`);
   const t = options.timeouts ?? {};
   const pick = (k: keyof ActivityTimeouts) =>
     t[k] === undefined ? definition.timeouts[k] : toTimeoutSeconds(t[k], `activity ${definition.name} timeouts.${k}`);
-  return makeEffect<O>({
+  const descriptor: ActivityDescriptor = {
     kind: "activity",
     activity: definition as ActivityDefinition<unknown, unknown>,
     input,
@@ -47,5 +73,7 @@ export function activity<I, O>(
       scheduleToClose: pick("scheduleToClose"),
       heartbeat: pick("heartbeat"),
     },
-  });
+    retry: policy,
+  };
+  return policy === undefined ? makeEffect<O>(descriptor) : makeEffect<O>(descriptor, retryingActivity);
 }

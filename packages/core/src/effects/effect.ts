@@ -7,6 +7,7 @@
 
 import type { ChildPolicy } from "../history/swf-types.js";
 import type { ActivityDefinition, WorkflowDefinition } from "../workflow.js";
+import type { RetryPolicy } from "./retry.js";
 
 /** The marker of a request yielded to the engine. A bare effect (yielded without `*`) lacks it. */
 export const REQUEST = "yieldflow/request" as const;
@@ -49,6 +50,11 @@ export interface ActivityDescriptor {
   scheduling: ActivityScheduling;
   /** Set by `retry`: the attempt number, recorded in the decision's `control` as `{"attempt":n}`. */
   attempt?: number;
+  /**
+   * The retry policy that governs a plain call (the call's `retry` option, else the definition's), or undefined when
+   * none does (none declared, or `retry: false`). A call with one runs under `retry`; see effects/activity.ts.
+   */
+  retry?: RetryPolicy | undefined;
 }
 export interface TimerDescriptor {
   kind: "timer";
@@ -154,13 +160,23 @@ const effectPrototype = {
 };
 
 /** Wraps a descriptor so that `yield*` on it asks the engine to perform it. */
-export function makeEffect<T>(descriptor: Descriptor): Effect<T> {
-  return Object.assign(Object.create(effectPrototype) as object, descriptor) as unknown as Effect<T>;
+export function makeEffect<T>(descriptor: Descriptor, prototype: object = effectPrototype): Effect<T> {
+  return Object.assign(Object.create(prototype) as object, descriptor) as unknown as Effect<T>;
+}
+
+/**
+ * A prototype for effects whose `yield*` runs workflow-side code of its own instead of one request (an activity
+ * that retries under its policy runs `retry`'s generator). Such effects are still effects ({@link isEffect}).
+ */
+export function effectPrototypeWith(iterate: (this: Descriptor) => Generator<EffectRequest, unknown, unknown>): object {
+  return Object.create(effectPrototype, { [Symbol.iterator]: { value: iterate } });
 }
 
 /** True for an effect made by {@link makeEffect} (used to explain a bare `yield`). */
 export function isEffect(value: unknown): value is Effect<unknown> & Descriptor {
-  return typeof value === "object" && value !== null && Object.getPrototypeOf(value) === effectPrototype;
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === effectPrototype || (proto !== null && Object.getPrototypeOf(proto) === effectPrototype);
 }
 
 /** True for an {@link EffectRequest}. */

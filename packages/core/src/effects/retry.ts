@@ -91,20 +91,29 @@ export function backoffSeconds(policy: RetryPolicy, attempt: number): number {
   return Math.min(max, initial * coefficient ** (attempt - 1));
 }
 
-function checkPolicy(p: RetryPolicy): void {
+/** Checks a policy where it is declared (`where`: "retry", "activity charge retry", …). */
+export function checkPolicy(p: RetryPolicy, where = "retry"): void {
+  if (typeof p !== "object" || p === null)
+    throw new InvalidArgumentError(`${where}: a retry policy must be an object (or false for none), got ${String(p)}`);
   const attempts = p.maximumAttempts ?? 3;
-  if (!(attempts >= 1)) throw new InvalidArgumentError(`retry: maximumAttempts must be ≥ 1, got ${p.maximumAttempts}`);
+  if (!(attempts >= 1))
+    throw new InvalidArgumentError(`${where}: maximumAttempts must be ≥ 1, got ${p.maximumAttempts}`);
   if (p.backoffCoefficient !== undefined && !(p.backoffCoefficient >= 1)) {
-    throw new InvalidArgumentError(`retry: backoffCoefficient must be ≥ 1, got ${p.backoffCoefficient}`);
+    throw new InvalidArgumentError(`${where}: backoffCoefficient must be ≥ 1, got ${p.backoffCoefficient}`);
   }
   if (p.jitter !== undefined && !(p.jitter >= 0 && p.jitter <= 1))
-    throw new InvalidArgumentError(`retry: jitter must be in [0, 1], got ${p.jitter}`);
+    throw new InvalidArgumentError(`${where}: jitter must be in [0, 1], got ${p.jitter}`);
+  backoffSeconds(p, 1); // the intervals are durations
 }
 
 /**
  * Retries any effect or branch with backoff. Pass an effect (re-run as is on each attempt, with a fresh id) or a
- * function that makes the branch for attempt `n` (1-based). An activity effect without a policy uses its
- * definition's default policy. The last failure is rethrown when attempts run out or a failure is not retryable.
+ * function that makes the branch for attempt `n` (1-based). An activity effect without a policy uses its call's
+ * policy, else its definition's. The last failure is rethrown when attempts run out or a failure is not retryable.
+ *
+ * Activities inside `retry` do not retry on their own as well: an activity effect (given, or made by the factory)
+ * runs once per attempt of this retry. Activities called inside a branch generator keep their own policies (the
+ * branch's attempts then retry what the activities' retries could not fix).
  *
  * @example
  * const charge = yield* retry(activity(chargeCard, order), { maximumAttempts: 5, initialInterval: "1s" });
@@ -115,11 +124,7 @@ export function* retry<T>(
   policy?: RetryPolicy,
 ): Generator<EffectRequest, T, unknown> {
   const effective =
-    policy ??
-    (isEffect(branch) && (branch as unknown as { kind: string }).kind === "activity"
-      ? (branch as unknown as { activity: { retry?: RetryPolicy } }).activity.retry
-      : undefined) ??
-    {};
+    policy ?? (isEffect(branch) && branch.kind === "activity" ? (branch as ActivityDescriptor).retry : undefined) ?? {};
   if (typeof branch !== "function" && !isEffect(branch)) {
     throw new InvalidArgumentError(
       "retry(branch): a started generator cannot be run again; pass a factory instead: retry((attempt) => myStep())",
@@ -130,7 +135,7 @@ export function* retry<T>(
   for (let attempt = 1; ; attempt++) {
     let current = typeof branch === "function" ? branch(attempt) : branch;
     if (isEffect(current) && current.kind === "activity") {
-      current = makeEffect<T>({ ...(current as unknown as ActivityDescriptor), attempt });
+      current = makeEffect<T>({ ...(current as unknown as ActivityDescriptor), attempt, retry: undefined });
     }
     if (!isEffect(current) && !isGenerator(current)) {
       throw new InvalidArgumentError("retry(make): make(attempt) must return an effect or a started generator");

@@ -20,7 +20,16 @@ import { Outbox } from "../decisions/outbox.js";
 import * as to from "../decisions/to-decision.js";
 import { describeValue, errorMessage } from "../describe.js";
 import { createRandom, type DeterministicRandom } from "../determinism/random.js";
-import { type Branch, type Descriptor, type EffectKind, isEffect, isGenerator, isRequest } from "../effects/effect.js";
+import { retriesOnItsOwn } from "../effects/activity.js";
+import {
+  type ActivityDescriptor,
+  type Branch,
+  type Descriptor,
+  type EffectKind,
+  isEffect,
+  isGenerator,
+  isRequest,
+} from "../effects/effect.js";
 import type { LogLevel } from "../effects/log.js";
 import { CancelledFailure, Failure, InvalidArgumentError, InvalidYieldError, WorkflowTaskError } from "../errors.js";
 import type { Decision } from "../history/events.js";
@@ -396,7 +405,28 @@ export class Engine {
       this.runQueue.push({ fiber, ok: true, value: undefined });
       return op;
     }
-    return this.startEffect(branch as unknown as Descriptor, owner);
+    const effect = branch as unknown as Descriptor;
+    if (retriesOnItsOwn(effect)) return this.startRetrying(effect, owner);
+    return this.startEffect(effect, owner);
+  }
+
+  /**
+   * Starts, as a branch, an activity that retries on its own (`retry`'s generator). It is run now up to its first
+   * attempt, not queued like other branches, so that the attempt takes the id and place it takes as a plain effect
+   * (ids do not shift when a definition gains a policy) and a bad argument is thrown at the caller, as for any effect.
+   */
+  startRetrying(effect: ActivityDescriptor, owner: Fiber): Op {
+    const gen = (effect as unknown as Iterable<unknown>)[Symbol.iterator]() as Generator<unknown, unknown, unknown>;
+    const op = new Op("branch", effect.id ?? `activity-${this.seq + 1}`); // the id its first attempt takes
+    const fiber: Fiber = { gen, op, waitingOn: undefined, cancelAtNextWait: undefined };
+    const first = gen.next().value; // retry's own code, up to the request of attempt 1
+    if (!isRequest(first)) throw this.invalidYield(first);
+    const attempt = this.startEffect(first.effect, fiber);
+    this.own(owner, op);
+    op.onCancel = () => cancelFiber(this, fiber, new CancelledFailure(op.id));
+    fiber.waitingOn = attempt;
+    attempt.listen((settled) => this.wake(fiber, settled));
+    return op;
   }
 
   /** Starts an effect with its handler from the table (`effect-handlers.ts`). */
