@@ -3,7 +3,7 @@
  *
  * - definitions: `defineWorkflow`, `defineActivity`, `implement`
  * - effects (use with `yield*`): `activity`, `sleep`, `sideEffect`, `childWorkflow`, `signal`, `signalExternal`,
- *   `requestCancelExternal`, `all`, `race`, `any`, `start`, `cancel`, `retry`, `now`, `random`, `uuid`,
+ *   `requestCancelExternal`, `all`, `map`, `race`, `any`, `start`, `cancel`, `retry`, `now`, `random`, `uuid`,
  *   `workflowInfo`, `log`, `continueAsNew`, `patched`, `deprecatePatch`
  * - the interpreter: `decide` (pure), `Replayer` (incremental)
  * - errors (`…Error`: engine faults) and failures (`…Failure`: outcomes thrown into workflow code)
@@ -32,7 +32,7 @@ export { describeError, describeValue, errorMessage } from "./describe.js";
 export { type Duration, type DurationString, type Timeout, toSeconds } from "./duration.js";
 export { type ActivityCallOptions, activity } from "./effects/activity.js";
 export { type ChildWorkflowOptions, childWorkflow } from "./effects/child.js";
-export { all, any, race } from "./effects/combinators.js";
+export { all, any, type ConcurrencyOptions, map, race } from "./effects/combinators.js";
 export { type ContinueAsNewOptions, continueAsNew } from "./effects/continue-as-new.js";
 export type { Branch, BranchResult, Effect, EffectRequest } from "./effects/effect.js";
 export { cancel, type Handle, start } from "./effects/handle.js";

@@ -38,6 +38,7 @@ export type Step =
   | { t: "side"; value: number }
   | { t: "signal"; name: string; timeout: number | undefined }
   | { t: "all"; branches: Step[][] }
+  | { t: "pool"; limit: number; branches: Step[][] }
   | { t: "race"; branches: Step[][] }
   | { t: "try"; body: Step[]; compensate: Step[] }
   | { t: "child"; name: string }
@@ -96,6 +97,15 @@ export const programArb: fc.Arbitrary<Step[]> = fc
         weight: 1,
       },
       {
+        // all(…, { concurrency }): fewer slots than branches, so some start only when others settle
+        arbitrary: fc.record({
+          t: fc.constant("pool" as const),
+          limit: fc.integer({ min: 1, max: 3 }),
+          branches: fc.array(tie("steps") as fc.Arbitrary<Step[]>, { minLength: 1, maxLength: 5 }),
+        }),
+        weight: 1,
+      },
+      {
         arbitrary: fc.record({
           t: fc.constant("race" as const),
           branches: fc.array(tie("steps") as fc.Arbitrary<Step[]>, { minLength: 1, maxLength: 3 }),
@@ -144,6 +154,8 @@ export function number(steps: Step[]): Step[] {
         case "all":
         case "race":
           return { t: s.t, branches: s.branches.map(walk) };
+        case "pool":
+          return { t: "pool", limit: s.limit, branches: s.branches.map(walk) };
         case "try":
           return { t: "try", body: walk(s.body), compensate: walk(s.compensate) };
         default:
@@ -190,6 +202,22 @@ function* run(steps: readonly Step[]): Generator<EffectRequest, unknown[], unkno
       case "race":
         out.push(yield* race(s.branches.map((b) => run(b))));
         break;
+      case "pool": {
+        // counts the branches running (started, not finished): more than the limit is a bug, which fails the
+        // decision task (a WorkflowTaskError ends the property run)
+        let running = 0;
+        const limit = s.limit;
+        const lane = function* (b: Step[]): Generator<EffectRequest, unknown[], unknown> {
+          if (++running > limit) throw new Error(`${running} branches of all(…, { concurrency: ${limit} }) running`);
+          try {
+            return yield* run(b);
+          } finally {
+            running--;
+          }
+        };
+        out.push(yield* all(s.branches.map(lane), { concurrency: limit }));
+        break;
+      }
       case "try":
         try {
           out.push(yield* run(s.body));

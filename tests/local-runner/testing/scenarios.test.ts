@@ -448,7 +448,7 @@ test("no false alarms: random correct programs (branches, races, try/catch, chil
   const names = (steps: Step[], out: string[] = []): string[] => {
     for (const s of steps) {
       if (s.t === "act") out.push(s.name);
-      else if (s.t === "all" || s.t === "race") for (const b of s.branches) names(b, out);
+      else if (s.t === "all" || s.t === "race" || s.t === "pool") for (const b of s.branches) names(b, out);
       else if (s.t === "try") names([...s.body, ...s.compensate], out);
       else if (s.t === "patch") names([...s.yes, ...s.no], out);
     }

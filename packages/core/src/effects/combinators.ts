@@ -13,18 +13,60 @@ function checkBranches(name: string, branches: readonly unknown[]): void {
   });
 }
 
+/** Options of {@link all} and {@link map}. */
+export interface ConcurrencyOptions {
+  /**
+   * At most this many branches run at once (an integer ≥ 1). The first N start now; each time one settles, the next
+   * one in input order starts. Default: all of them at once.
+   */
+  concurrency?: number;
+}
+
+function checkConcurrency(name: string, options: ConcurrencyOptions | undefined): number | undefined {
+  const n = options?.concurrency;
+  if (n === undefined) return undefined;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`${name}: concurrency must be an integer ≥ 1, got ${String(n)}`);
+  return n;
+}
+
 /**
  * Runs branches concurrently and returns all their results, in branch order. If a branch fails, the branches still
- * running are cancelled, and once their cleanup code has finished `all` fails with the first failure.
+ * running are cancelled (and, with a `concurrency` limit, no more are started), and once their cleanup code has
+ * finished `all` fails with the first failure.
  *
  * @example
  * const [label, receipt] = yield* all([activity(ship, o), activity(emailReceipt, o)]);
+ * const labels = yield* all(orders.map((o) => activity(ship, o)), { concurrency: 10 }); // 10 at a time
  */
 export function all<const B extends readonly Branch[]>(
   branches: B,
+  options?: ConcurrencyOptions,
 ): Effect<{ -readonly [K in keyof B]: BranchResult<B[K]> }> {
   checkBranches("all", branches);
-  return makeEffect({ kind: "all", branches });
+  const concurrency = checkConcurrency("all(branches, options)", options);
+  return makeEffect({ kind: "all", branches, ...(concurrency !== undefined && { concurrency }) });
+}
+
+/**
+ * `all` over a list: runs `fn(item, index)` for every item (an effect, or a started generator), at most
+ * `concurrency` at a time, and returns the results in item order. Failure and cancellation are `all`'s.
+ *
+ * @example
+ * const squares = yield* map(numbers, (n) => activity(square, n), { concurrency: 50 });
+ * const receipts = yield* map(orders, function* (o) { const c = yield* activity(charge, o); return yield* activity(email, c); });
+ */
+export function map<T, R>(
+  items: readonly T[],
+  fn: (item: T, index: number) => Branch<R>,
+  options?: ConcurrencyOptions,
+): Effect<R[]> {
+  if (!Array.isArray(items)) throw new InvalidArgumentError("map(items, fn): items must be an array");
+  if (typeof fn !== "function") throw new InvalidArgumentError("map(items, fn): fn must be a function");
+  const concurrency = checkConcurrency("map(items, fn, options)", options);
+  const branches = items.map((item, i) => fn(item, i));
+  checkBranches("map", branches);
+  return makeEffect({ kind: "all", branches, ...(concurrency !== undefined && { concurrency }) });
 }
 
 /**

@@ -97,6 +97,8 @@ export interface CancelExternalDescriptor {
 export interface CombinatorDescriptor {
   kind: "all" | "race" | "any";
   branches: readonly Branch[];
+  /** `all` only: at most this many branches run at once (started in input order). */
+  concurrency?: number | undefined;
 }
 export interface StartDescriptor {
   kind: "start";

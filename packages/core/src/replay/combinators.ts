@@ -3,10 +3,16 @@
  * a handle), waiting on a handle, and `cancel`. SWF never sees them: they number their ops from the engine's
  * internal sequence, so wrapping effects in them does not shift the ids of the effects after them.
  */
-import type { CancelDescriptor, CombinatorDescriptor, StartDescriptor, WaitDescriptor } from "../effects/effect.js";
+import type {
+  Branch,
+  CancelDescriptor,
+  CombinatorDescriptor,
+  StartDescriptor,
+  WaitDescriptor,
+} from "../effects/effect.js";
 import { makeEffect } from "../effects/effect.js";
 import type { Handle } from "../effects/handle.js";
-import { AllFailedFailure, CancelledFailure } from "../errors.js";
+import { AllFailedFailure, CancelledFailure, InvalidArgumentError } from "../errors.js";
 import { cancelOp } from "./cancellation.js";
 import type { Engine } from "./engine.js";
 import type { Fiber } from "./fiber.js";
@@ -14,15 +20,22 @@ import { Op } from "./ops.js";
 
 /**
  * all / race / any, with structured concurrency: once the outcome is known the branches still running are
- * cancelled, and the combinator settles only when every branch has finished (so a cancelled branch's cleanup, a
- * saga's compensation in its `finally`, runs before the code after the combinator does).
+ * cancelled, and the combinator settles only when every started branch has finished (so a cancelled branch's
+ * cleanup, a saga's compensation in its `finally`, runs before the code after the combinator does).
+ *
+ * `all` with a `concurrency` limit starts the first N branches, and the next one, in input order, each time one
+ * settles; once the outcome is known (a failure, or a cancellation) no more are started. Without a limit every
+ * branch starts now, in order.
  */
 export function combine(e: Engine, effect: CombinatorDescriptor, fiber: Fiber): Op {
   const kind = effect.kind;
   const op = e.own(fiber, new Op(kind, `${kind}-${++e.internalSeq}`));
-  const children = effect.branches.map((b) => e.startBranch(b, fiber));
+  const branches = effect.branches;
+  const limit = effect.concurrency ?? branches.length;
+  const children: Op[] = [];
   let outcome: { state: "ok" | "failed"; value: unknown } | undefined;
-  let remaining = children.length;
+  let running = 0;
+  let settled = 0;
   let winner: Op | undefined;
   const conclude = (state: "ok" | "failed", value: unknown, why: string, by?: Op) => {
     if (outcome) return;
@@ -37,7 +50,7 @@ export function combine(e: Engine, effect: CombinatorDescriptor, fiber: Fiber): 
     }
   };
   const finish = () => {
-    if (remaining !== 0 || !outcome) return;
+    if (running !== 0 || !outcome || op.state !== "pending") return;
     op.settle(outcome.state, outcome.value);
     if (outcome.state === "ok") {
       // if this combinator's own result is discarded, what it carries goes back too
@@ -47,29 +60,71 @@ export function combine(e: Engine, effect: CombinatorDescriptor, fiber: Fiber): 
       };
     }
   };
+  const onSettled = (c: Op) => {
+    c.observed = true;
+    running--;
+    settled++;
+    if (!outcome) {
+      if (kind === "race" || (kind === "all" && c.state === "failed") || (kind === "any" && c.state === "ok")) {
+        conclude(c.state as "ok" | "failed", c.value, `${kind}() settled without it`, c);
+      } else if (settled === branches.length) {
+        if (kind === "all") outcome = { state: "ok", value: children.map((x) => x.value) };
+        else outcome = { state: "failed", value: new AllFailedFailure(children.map((x) => x.value)) };
+      }
+    }
+    launch();
+    finish();
+  };
+  /**
+   * Starts branches in input order while the limit allows and the outcome is open: a batch is started before any of
+   * its branches is listened to (so a branch that settles as it starts does not keep the rest of an unlimited
+   * combinator from starting, as before limits existed); a slot freed meanwhile starts the next batch.
+   */
+  let launching = false;
+  let initial = true;
+  let again = false;
+  const launch = () => {
+    if (launching) {
+      again = true;
+      return;
+    }
+    launching = true;
+    try {
+      do {
+        again = false;
+        const batch: Op[] = [];
+        while (!outcome && running < limit && children.length < branches.length) {
+          let child: Op;
+          try {
+            child = e.startBranch(branches[children.length] as Branch, fiber);
+          } catch (err) {
+            // a first batch starts in the code's own step, where a bad argument is thrown at the call; a branch
+            // started later (when another settled) fails the combinator with it instead
+            if (initial || !(err instanceof InvalidArgumentError)) throw err;
+            conclude("failed", err, `${kind}() could not start a branch`);
+            break;
+          }
+          children.push(child);
+          running++;
+          batch.push(child);
+        }
+        for (const child of batch) child.listen(onSettled);
+      } while (again);
+    } finally {
+      launching = false;
+    }
+  };
   op.onCancel = (failure) => {
     conclude("failed", failure, `${kind}() was cancelled`);
     finish();
   };
-  if (children.length === 0) {
+  if (branches.length === 0) {
     op.settle("ok", []);
     return op;
   }
-  for (const child of children) {
-    child.listen((c) => {
-      c.observed = true;
-      remaining--;
-      if (!outcome) {
-        if (kind === "race" || (kind === "all" && c.state === "failed") || (kind === "any" && c.state === "ok")) {
-          conclude(c.state as "ok" | "failed", c.value, `${kind}() settled without it`, c);
-        } else if (remaining === 0) {
-          if (kind === "all") outcome = { state: "ok", value: children.map((x) => x.value) };
-          else outcome = { state: "failed", value: new AllFailedFailure(children.map((x) => x.value)) };
-        }
-      }
-      finish();
-    });
-  }
+  launch();
+  initial = false;
+  finish();
   return op;
 }
 
