@@ -10,6 +10,14 @@
  */
 
 export {
+  type ActivityLogger,
+  type ActivityLogLevel,
+  type ActivityLogLine,
+  activityAttempt,
+  activityLogger,
+  formatActivityLogLine,
+} from "./activity-context.js";
+export {
   type CloseStatus,
   type ExecutionDescription,
   type FailedCloseStatus,
@@ -119,12 +127,10 @@ export {
   type ActivityContext,
   type ActivityDefinition,
   type ActivityImplementation,
-  type ActivityLogger,
   type ActivityOptions,
   type ActivityTimeouts,
   type AnyActivity,
   type AnyWorkflow,
-  attemptOfControl,
   defineActivity,
   defineWorkflow,
   type InputOf,

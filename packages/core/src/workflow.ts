@@ -4,6 +4,7 @@
  * importing what the activities do; implementations are registered separately with {@link implement}.
  */
 
+import type { ActivityLogger } from "./activity-context.js";
 import { checkSwfName, checkTaskPriority } from "./decisions/validate.js";
 import type { Timeout } from "./duration.js";
 import { toTimeoutSeconds } from "./duration.js";
@@ -98,44 +99,25 @@ export function defineActivity<I, O>(options: ActivityOptions): ActivityDefiniti
   });
 }
 
-/** Where an activity implementation logs: lines are tagged with the run and activity ids by the driver. */
-export interface ActivityLogger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
-
-/**
- * The attempt number recorded in a ScheduleActivityTask decision's `control` (`{"attempt":2}`, set by `retry`);
- * 1 when there is none. Never throws: a control that is not ours counts as the first attempt.
- */
-export function attemptOfControl(control: string | undefined): number {
-  if (control === undefined || !control.startsWith("{")) return 1;
-  try {
-    const n = (JSON.parse(control) as { attempt?: unknown } | null)?.attempt;
-    return typeof n === "number" && Number.isInteger(n) && n >= 1 ? n : 1;
-  } catch {
-    return 1;
-  }
-}
-
 /** What an activity implementation receives besides its input. Drivers provide it. */
 export interface ActivityContext {
   /** The activity id of this attempt (unique within the workflow execution). */
   readonly activityId: string;
   readonly activityType: { readonly name: string; readonly version: string };
   readonly workflowExecution: { readonly workflowId: string; readonly runId: string };
+  /**
+   * Which attempt this is: 1, then 2, 3 … for the attempts of a `retry` or of an activity retrying under its policy
+   * (read from the scheduled event's `control`, see `activityAttempt`).
+   */
+  readonly attempt: number;
+  /** Logs a line tagged with the workflow id, run id, activity id, type and attempt (where lines go is the driver's). */
+  readonly log: ActivityLogger;
   /** Aborted when the workflow requests cancellation (on SWF, learned at the next heartbeat) or the task closes. */
   readonly signal: AbortSignal;
   /** Records a heartbeat (resets the heartbeat timeout). Resolves to true when cancellation was requested. */
   heartbeat(details?: unknown): Promise<boolean>;
-  /** The attempt number under `retry` (1, 2, …), from the decision's `control`; 1 outside `retry`. */
-  readonly attempt: number;
   /** SWF's task token of this attempt (opaque; for completing the task from elsewhere). */
   readonly taskToken: string;
-  /** A logger whose lines carry the workflow id, run id and activity id. */
-  readonly log: ActivityLogger;
 }
 
 /** An activity implementation: the definition it implements and the function that does the work. */

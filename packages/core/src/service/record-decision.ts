@@ -60,6 +60,7 @@ export function recordDecision(r: HistoryRecorder, d: Decision, ctx: DecisionCon
         activityId: a.activityId,
         activityType: type,
         input: a.input,
+        control: a.control,
         taskList,
         scheduledEventId,
         startedEventId: undefined,

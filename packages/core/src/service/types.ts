@@ -10,6 +10,8 @@ export interface OpenActivity {
   activityId: string;
   activityType: { name: string; version: string };
   input: string | undefined;
+  /** The decision's `control` (where `retry` records the attempt number). */
+  control: string | undefined;
   taskList: string;
   scheduledEventId: number;
   startedEventId: number | undefined;

@@ -10,9 +10,11 @@
 import {
   type ActivityContext,
   type ActivityImplementation,
+  type ActivityLogLine,
+  activityLogger,
   type EncodedPayload,
   encodeRemoteError,
-  type LogLevel,
+  formatActivityLogLine,
   PAYLOAD_LIMITS,
   type Payloads,
   SWF_LIMITS,
@@ -61,15 +63,13 @@ export class ActivityRunner {
     private readonly payloads: Payloads,
     readonly maxConcurrent: number,
     private readonly onSettled: () => void,
-    /** Where `ctx.log` lines go. */
-    private readonly log: (
-      task: ActivityTask,
-      level: LogLevel,
-      message: string,
-      fields?: Record<string, unknown>,
-    ) => void,
     /** Told when activity code starts and stops running (a virtual clock lets real time pass meanwhile). */
     private readonly clock?: Pick<Clock, "activityRunning">,
+    /** Where the activities' log lines go, and the clock that times them. Default: stderr, the wall clock. */
+    private readonly logging: { sink: (line: ActivityLogLine) => void; now: () => number } = {
+      sink: (line) => process.stderr.write(`${formatActivityLogLine(line)}\n`),
+      now: () => Date.now(),
+    },
   ) {}
 
   /** Tasks running now that the engine still waits for (abandoned ones excluded). */
@@ -84,6 +84,7 @@ export class ActivityRunner {
 
   /** Starts `task` with `impl`; the function runs on a later microtask, never inside the caller. */
   run(task: ActivityTask, impl: ActivityImplementation<unknown, unknown>): void {
+    const attempt = task.attempt;
     const entry: Running = {
       task,
       controller: new AbortController(),
@@ -100,15 +101,14 @@ export class ActivityRunner {
       activityId: task.activityId,
       activityType: task.activityType,
       workflowExecution: task.workflowExecution,
+      attempt,
+      log: activityLogger(
+        { ...task.workflowExecution, activityId: task.activityId, activityType: task.activityType, attempt },
+        this.logging.sink,
+        this.logging.now,
+      ),
       signal: entry.controller.signal,
-      attempt: task.attempt,
       taskToken: task.taskToken,
-      log: {
-        debug: (message, fields) => this.log(task, "debug", message, fields),
-        info: (message, fields) => this.log(task, "info", message, fields),
-        warn: (message, fields) => this.log(task, "warn", message, fields),
-        error: (message, fields) => this.log(task, "error", message, fields),
-      },
       heartbeat: async (details?: unknown) => {
         if (entry.closed) return true;
         // SWF's LimitedData: 2,048 characters; larger details go out of band (never truncated)

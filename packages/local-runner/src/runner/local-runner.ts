@@ -15,10 +15,12 @@
 import { createHash } from "node:crypto";
 import {
   type ActivityDefinition,
+  type ActivityLogLine,
   checkSwfId,
   type Duration,
   type ExecutionDescription,
   errorMessage,
+  formatActivityLogLine,
   type HistoryEvent,
   InvalidArgumentError,
   type PayloadOptions,
@@ -75,6 +77,16 @@ export interface LocalRunnerOptions {
   serializer?: Serializer;
   /** The identity recorded in DecisionTaskStarted and ActivityTaskStarted events. Default `"yieldflow-local"`. */
   identity?: string;
+  /**
+   * Where the lines activities log with `context.log` go, tagged with workflow, run, activity id, type and attempt.
+   * Default: one line each on stderr (`formatActivityLogLine`), so a CLI's stdout keeps only the result.
+   */
+  activityLog?: (line: ActivityLogLine) => void;
+}
+
+/** The default sink of activity log lines: stderr, one line each. */
+function writeActivityLogLine(line: ActivityLogLine): void {
+  process.stderr.write(`${formatActivityLogLine(line)}\n`);
 }
 
 /** What `start` takes besides the workflow and its input (the same as every `WorkflowClient`'s). */
@@ -170,14 +182,8 @@ export class LocalRunner implements WorkflowClient {
       this.payloads,
       max,
       () => this.schedulePump(),
-      (task, level, message, fields) =>
-        this.emit({
-          kind: "log",
-          ...task.workflowExecution,
-          workflowType: service.runById(task.workflowExecution.runId)?.workflowType ?? { name: "", version: "" },
-          entry: { level, message, data: { activityId: task.activityId, ...fields }, time: this.clock.now() },
-        }),
       this.clock,
+      { sink: options.activityLog ?? writeActivityLogLine, now: () => this.clock.now() },
     );
   }
 
@@ -659,7 +665,8 @@ export class LocalRunner implements WorkflowClient {
     if (!this.activityRunner.hasCapacity) return false;
     const task = this.service.pollForActivityTask(this.servable, this.identity);
     if (!task) return false;
-    this.activityRunner.run(task, this.service.registry.implementationFor(task.activityType) as AnyActivity);
+    const impl = this.service.registry.implementationFor(task.activityType) as AnyActivity;
+    this.activityRunner.run(task, impl);
     return true;
   }
 }

@@ -17,7 +17,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ChildPolicy, Decision, HistoryEvent } from "@yieldflow/core";
-import { attemptOfControl, SWF_LIMITS, timestampToMillis } from "@yieldflow/core";
+import { activityAttempt, SWF_LIMITS, timestampToMillis } from "@yieldflow/core";
 import { HistoryRecorder, type RecordOptions } from "@yieldflow/core/service";
 import type { ActivityTask, ActivityTaskService } from "./activity-runner.js";
 import type { Clock } from "./clock.js";
@@ -418,7 +418,7 @@ export class WorkflowService<R extends ServiceRegistry = Registry> implements Ac
         input: act.input,
         workflowExecution: { workflowId: exec.workflowId, runId: exec.runId },
         startedEventId: act.startedEventId ?? 0,
-        attempt: attemptOfControl(
+        attempt: activityAttempt(
           exec.recorder.events[act.scheduledEventId - 1]?.activityTaskScheduledEventAttributes?.control,
         ),
       };

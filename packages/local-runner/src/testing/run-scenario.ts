@@ -16,6 +16,7 @@
  */
 import {
   type ActivityContext,
+  activityLogger,
   type Decision,
   decide,
   describeSignature,
@@ -200,14 +201,20 @@ export async function runScenario<I, O>(
       if (!task) return;
       const impl = implFor(task.activityType) as AnyActivity;
       const controller = new AbortController();
+      const attempt = task.attempt;
       const context: ActivityContext = {
         activityId: task.activityId,
         activityType: task.activityType,
         workflowExecution: task.workflowExecution,
+        attempt,
+        // scenarios run by the hundred: their activities' lines are dropped, not printed
+        log: activityLogger(
+          { ...task.workflowExecution, activityId: task.activityId, activityType: task.activityType, attempt },
+          () => {},
+          () => clock.now(),
+        ),
         signal: controller.signal,
-        attempt: task.attempt,
         taskToken: task.taskToken,
-        log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
         heartbeat: async (details?: unknown) => {
           const data = details === undefined ? undefined : jsonSerializer.serialize(details)?.slice(0, 2048);
           const { cancelRequested } = service.recordActivityTaskHeartbeat(task.taskToken, data);

@@ -24,7 +24,8 @@ import {
 import {
   type ActivityContext,
   type ActivityImplementation,
-  attemptOfControl,
+  type ActivityLogger,
+  activityAttempt,
   encodeRemoteError,
   PAYLOAD_LIMITS,
   type PayloadOptions,
@@ -277,12 +278,7 @@ export class ActivityWorker implements Worker {
       signal: controller.signal,
       attempt,
       taskToken: token,
-      log: {
-        debug: (message, fields) => log.debug(fields ?? {}, message),
-        info: (message, fields) => log.info(fields ?? {}, message),
-        warn: (message, fields) => log.warn(fields ?? {}, message),
-        error: (message, fields) => log.error(fields ?? {}, message),
-      },
+      log: activityLog(log.child({ attempt })),
       heartbeat: async (details?: unknown) => {
         if (controller.signal.aborted) return cancelRequested;
         // SWF's LimitedData: 2,048 characters; larger details go out of band (never truncated)
@@ -467,7 +463,7 @@ export class ActivityWorker implements Worker {
         for (const e of page.events ?? []) {
           if (e.eventId === started) scheduled = e.activityTaskStartedEventAttributes?.scheduledEventId;
           if (scheduled !== undefined && e.eventId === scheduled)
-            return attemptOfControl(e.activityTaskScheduledEventAttributes?.control);
+            return activityAttempt(e.activityTaskScheduledEventAttributes?.control);
         }
         token = page.nextPageToken || undefined;
         if (!token) break;
@@ -494,4 +490,20 @@ function fitDetails(details: string): string {
   } catch {
     return details.slice(0, SWF_LIMITS.dataChars);
   }
+}
+
+/** The activity's `ctx.log` over the worker's (pino-style) logger: a record of data is logged as its fields. */
+function activityLog(log: Logger): ActivityLogger {
+  const fields = (data: unknown): Record<string, unknown> =>
+    data === undefined
+      ? {}
+      : typeof data === "object" && data !== null && !Array.isArray(data)
+        ? { ...data }
+        : { data };
+  return {
+    debug: (message, data) => log.debug(fields(data), message),
+    info: (message, data) => log.info(fields(data), message),
+    warn: (message, data) => log.warn(fields(data), message),
+    error: (message, data) => log.error(fields(data), message),
+  };
 }
