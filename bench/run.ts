@@ -100,8 +100,16 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 // ─── cases ────────────────────────────────────────────────────────────────────────────────────────────────────
 
-type CaseName = "baseline" | "full-replay" | "full-replay+parse" | "incremental";
-const CASES: readonly CaseName[] = ["baseline", "full-replay", "full-replay+parse", "incremental"];
+type CaseName = "baseline" | "full-replay" | "full-replay-unguarded" | "full-replay+parse" | "incremental";
+const CASES: readonly CaseName[] = [
+  "baseline",
+  "full-replay",
+  "full-replay-unguarded",
+  "full-replay+parse",
+  "incremental",
+];
+/** `full-replay` without the determinism guard: what the guard costs is full-replay / this, in the same run. */
+const unguarded = { ...opts, determinismGuard: false };
 
 /** Keeps results alive so no work is optimized away. */
 const keep = { sink: 0 };
@@ -145,6 +153,13 @@ function sample(h: BenchHistory, c: CaseName): number {
     case "full-replay": {
       t = performance.now();
       const r = decide(h.workflow, h.events, opts);
+      t = performance.now() - t;
+      check(h, r, c);
+      return t;
+    }
+    case "full-replay-unguarded": {
+      t = performance.now();
+      const r = decide(h.workflow, h.events, unguarded);
       t = performance.now() - t;
       check(h, r, c);
       return t;
@@ -228,6 +243,8 @@ interface Row {
   bytesPerEvent?: number;
   /** The 1-minute load average when this history was measured (this process counts for about 1). */
   loadAvg: number;
+  /** On `full-replay` rows: its median / the `full-replay-unguarded` median (the determinism guard's cost). */
+  guardRatio?: number;
   /** The issue's targets judged on this row (largest size only). */
   targets?: Verdict[];
 }
@@ -261,6 +278,8 @@ function measure(h: BenchHistory): Row[] {
       ratioToBaseline: round3(median(xs) / base),
       loadAvg: load,
     };
+    if (c === "full-replay")
+      row.guardRatio = round3(median(xs) / median(times.get("full-replay-unguarded") as number[]));
     if (c === "incremental" && heap !== undefined) {
       row.heapBytes = heap;
       row.bytesPerEvent = Math.round(heap / h.events.length);
@@ -455,6 +474,9 @@ async function main(): Promise<void> {
         ` measured rounds; fan-out batches of ${FAN_OUT_WIDTH}\n`,
     );
     console.log(table(rows));
+    console.log("\ndeterminism guard (full-replay / full-replay-unguarded, same rounds)");
+    for (const r of rows.filter((x) => x.guardRatio !== undefined))
+      console.log(`  ${r.shape.padEnd(8)} ${String(r.targetEvents).padStart(6)} events: × ${r.guardRatio?.toFixed(3)}`);
     console.log("\ntargets");
     for (const v of vs)
       console.log(`  ${v.met ? "MET   " : "MISSED"}  ${v.shape.padEnd(8)}  ${v.target}: ${v.measured}`);

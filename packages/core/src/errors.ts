@@ -388,3 +388,17 @@ function safeString(get: () => unknown, fallback: string): string {
     return fallback;
   }
 }
+
+/**
+ * Workflow code called something the determinism guard forbids (a timer, `fetch`, …): a bug, since replay would not
+ * do the same. The message names the call and what to use instead. It fails the decision task (as any bug does).
+ */
+export class DeterminismGuardError extends YieldflowError {
+  constructor(
+    /** The forbidden global, e.g. `"setTimeout"`. */
+    readonly call: string,
+    message: string,
+  ) {
+    super("YF_DETERMINISM_GUARD", message);
+  }
+}

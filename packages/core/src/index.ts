@@ -58,6 +58,7 @@ export {
   CancelledFailure,
   type ChildCloseStatus,
   ChildWorkflowFailure,
+  DeterminismGuardError,
   type Divergence,
   decodeRemoteError,
   encodeRemoteError,

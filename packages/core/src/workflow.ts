@@ -160,6 +160,12 @@ export interface WorkflowOptions {
    * store of its own or an encryption codec. Applies to the values this type receives and returns.
    */
   payloads?: PayloadOptions;
+  /**
+   * Run this workflow's code under the determinism guard (default true): while it runs, `Math.random()`,
+   * `Date.now()` and `new Date()` give the run's deterministic values, and `setTimeout`, `setInterval`,
+   * `setImmediate`, `queueMicrotask` and `fetch` throw. `false` turns it off for this workflow.
+   */
+  determinismGuard?: boolean;
 }
 
 /** The body of a workflow: a generator function that only uses `yield*` on yieldflow effects. */
@@ -179,6 +185,8 @@ export interface WorkflowDefinition<I = unknown, O = unknown> {
   readonly description: string | undefined;
   /** Payload options of this type, laid over the runner's or worker's default. */
   readonly payloads: PayloadOptions | undefined;
+  /** False when the workflow opted out of the determinism guard. */
+  readonly determinismGuard: boolean;
   readonly body: WorkflowBody<I, O>;
 }
 
@@ -214,6 +222,7 @@ export function defineWorkflow<I, O>(options: WorkflowOptions, body: WorkflowBod
     childPolicy: options.childPolicy,
     description: options.description,
     payloads: options.payloads,
+    determinismGuard: options.determinismGuard !== false,
     body,
   });
 }

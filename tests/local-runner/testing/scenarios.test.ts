@@ -306,19 +306,26 @@ test("a workflow branching on module state is caught: property, seed, path and s
   assert.match(m, `reproduce it with checkWorkflow(…, { seed: ${err.seed}, path: "${err.path}" })`);
 });
 
-/** Non-deterministic: Math.random. */
-const dice = defineWorkflow({ name: "dice", version: "1" }, function* () {
+/** Math.random in workflow code: deterministic under the determinism guard (on by default), not without it. */
+const diceBody = function* () {
   const which = Math.random() < 0.5 ? "heads" : "tails";
   yield* activity(notify, which);
   yield* activity(notify, "again");
   return which;
-});
+};
+const dice = defineWorkflow({ name: "dice", version: "1", determinismGuard: false }, diceBody);
+const guardedDice = defineWorkflow({ name: "dice", version: "2" }, diceBody);
 
-test("a workflow using Math.random is caught", async () => {
+test("a workflow using Math.random without the determinism guard is caught", async () => {
   const err = await rejection(checkWorkflow(dice, { activities }));
   assert.ok(["prefix-replay", "incremental-equals-full"].includes(err.property), err.property);
   assert.match(err.message, "dice@1");
   assert.match(err.message, "not deterministic");
+});
+
+test("under the determinism guard (the default) Math.random is the run's seeded stream: the same workflow passes", async () => {
+  const report = await checkWorkflow(guardedDice, { activities, numRuns: 10 });
+  assert.is(report.runs, 10); // every scenario replayed deterministically (a failure would have rejected)
 });
 
 test("the printed seed and path reproduce the same failure, told the same way", async () => {

@@ -19,6 +19,7 @@ import { workflowFailure } from "../decisions/failure.js";
 import { Outbox } from "../decisions/outbox.js";
 import * as to from "../decisions/to-decision.js";
 import { describeValue, errorMessage } from "../describe.js";
+import { type GuardValues, stepGuarded } from "../determinism/guard.js";
 import { createRandom, type DeterministicRandom } from "../determinism/random.js";
 import { retriesOnItsOwn } from "../effects/activity.js";
 import {
@@ -69,6 +70,8 @@ export interface EngineContext {
   /** The payload pipeline (per-type pipelines come from `payloads.forType`). */
   payloads: Payloads;
   maxDecisionsPerResponse: number;
+  /** Whether workflow code runs under the determinism guard (`determinism/guard.ts`). */
+  determinismGuard: boolean;
 }
 
 /** What may carry its own payload options: a workflow or activity definition. */
@@ -112,6 +115,9 @@ export class Engine {
   warnings: string[] = [];
   /** Out-of-band payloads encoded during the current task: stored by the driver before it responds. */
   uploads: PayloadUpload[] = [];
+  /** What workflow code's `Date`/`Math.random` give under the determinism guard; undefined when it is off. */
+  readonly guard: GuardValues | undefined;
+  private guardRandom: DeterministicRandom | undefined;
 
   constructor(
     readonly workflow: WorkflowDefinition<unknown, unknown>,
@@ -121,6 +127,17 @@ export class Engine {
     this.rng = createRandom(`yieldflow:${ctx.runId}`);
     // at most one wake-up timer per decision task: named after the task, it takes no number from any sequence
     this.outbox = new Outbox(ctx.maxDecisionsPerResponse, () => `wakeup-${this.taskStartedEventId}`);
+    const guarded = ctx.determinismGuard && workflow.determinismGuard !== false;
+    this.guard = guarded
+      ? {
+          now: () => this.time,
+          // a stream of its own, so that Math.random() in workflow code does not shift what random() returns
+          random: () => {
+            this.guardRandom ??= createRandom(`yieldflow:${ctx.runId}:Math.random`);
+            return this.guardRandom.next();
+          },
+        }
+      : undefined;
   }
 
   get status(): WorkflowStatus {
@@ -208,7 +225,11 @@ export class Engine {
       if (this.finished) return;
       let r: IteratorResult<unknown, unknown>;
       try {
-        r = ok ? fiber.gen.next(value) : fiber.gen.throw(value);
+        r = this.guard
+          ? stepGuarded(this.guard, fiber.gen, ok, value)
+          : ok
+            ? fiber.gen.next(value)
+            : fiber.gen.throw(value);
       } catch (err) {
         this.finishFiber(fiber, "failed", err);
         return;

@@ -39,6 +39,12 @@ export interface DecideOptions {
   serializer?: Serializer;
   /** Decisions per response before the rest are deferred with a wake-up timer. Default 100. */
   maxDecisionsPerResponse?: number;
+  /**
+   * Run workflow code under the determinism guard: `Math.random`, `Date.now`, `new Date()` give deterministic values
+   * and timers/`fetch` throw, during each step of workflow code only. Default true; a workflow definition can also
+   * opt out (`defineWorkflow({ determinismGuard: false })`).
+   */
+  determinismGuard?: boolean;
 }
 
 /** What `decide` returns. */
@@ -108,6 +114,7 @@ export class Replayer {
           ? options.payloads
           : new Payloads({ ...(options.serializer && { serializer: options.serializer }), ...options.payloads }),
       maxDecisionsPerResponse: options.maxDecisionsPerResponse ?? SWF_LIMITS.maxDecisionsPerResponse,
+      determinismGuard: options.determinismGuard ?? true,
     };
     const max = this.options.maxDecisionsPerResponse;
     if (!Number.isInteger(max) || max < 2) {

@@ -21,6 +21,8 @@ export class LocalDecider {
     // biome-ignore lint/suspicious/noExplicitAny: workflows of any input and output types
     private readonly lookup: (type: { name: string; version: string }) => WorkflowDefinition<any, any> | undefined,
     private readonly payloads: Payloads,
+    /** Run workflow code under core's determinism guard (a workflow can also opt out on its own). */
+    private readonly determinismGuard = true,
   ) {}
 
   /** Decides `task` (the parts of a polled decision task a decider uses). Throws what core throws (`NondeterminismError`, `WorkflowTaskError`, `HistoryError`, …). */
@@ -34,7 +36,15 @@ export class LocalDecider {
           `no workflow ${task.workflowType.name}@${task.workflowType.version} is registered with this runner`,
         );
       }
-      cached = { replayer: new Replayer(workflow, { workflowId, runId, payloads: this.payloads }), seen: 0 };
+      cached = {
+        replayer: new Replayer(workflow, {
+          workflowId,
+          runId,
+          payloads: this.payloads,
+          determinismGuard: this.determinismGuard,
+        }),
+        seen: 0,
+      };
       this.cache.set(runId, cached);
     }
     try {

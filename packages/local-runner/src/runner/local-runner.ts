@@ -82,6 +82,12 @@ export interface LocalRunnerOptions {
    * Default: one line each on stderr (`formatActivityLogLine`), so a CLI's stdout keeps only the result.
    */
   activityLog?: (line: ActivityLogLine) => void;
+  /**
+   * Run workflow code under core's determinism guard (default true): `Math.random`, `Date.now`, `new Date()` give
+   * the run's deterministic values and timers/`fetch` throw while workflow code runs. A workflow can also opt out with
+   * `defineWorkflow({ determinismGuard: false })`.
+   */
+  determinismGuard?: boolean;
 }
 
 /** The default sink of activity log lines: stderr, one line each. */
@@ -160,7 +166,7 @@ export class LocalRunner implements WorkflowClient {
       runChanged: (runId) => this.runChanged(runId),
       emit: (event) => this.emit(event),
     });
-    this.decider = new LocalDecider((t) => registry.workflow(t), this.payloads);
+    this.decider = new LocalDecider((t) => registry.workflow(t), this.payloads, options.determinismGuard ?? true);
     const service = this.service;
     const guarded =
       <A extends unknown[], R>(fn: (...args: A) => R, fallback: R) =>
