@@ -19,7 +19,6 @@ import {
   type Effect,
   implement,
   log,
-  retry,
   sideEffect,
   sleep,
 } from "@yieldflow/core";
@@ -82,7 +81,8 @@ export const order = defineWorkflow({ name: "order", version: "1" }, function* (
     const { holdId } = yield* activity(reserveStock, o.items);
     compensations.push(activity(releaseStock, { holdId }));
 
-    const { chargeId } = yield* retry(activity(chargeCard, { orderId: o.id, cents: o.cents }));
+    // retried under chargeCard's retry policy (its definition above): a plain call, no retry() needed
+    const { chargeId } = yield* activity(chargeCard, { orderId: o.id, cents: o.cents });
     compensations.push(activity(refund, { chargeId }));
 
     const [{ label }] = yield* all([activity(ship, o), activity(emailReceipt, { orderId: o.id, chargeId })]);

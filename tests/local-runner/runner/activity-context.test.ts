@@ -12,7 +12,7 @@ import {
   formatActivityLogLine,
   implement,
 } from "@yieldflow/core";
-import { LocalRunner } from "@yieldflow/local-runner";
+import { LocalRunner, VirtualClock } from "@yieldflow/local-runner";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 
@@ -94,6 +94,39 @@ test("without a policy an activity's attempt is 1; by default lines go to stderr
   } finally {
     process.stderr.write = write;
   }
+});
+
+test("the determinism guard covers workflow code only: activities keep real timers and the wall clock", async () => {
+  const wait = defineActivity<number, { waited: boolean; wall: number }>({ name: "wait", version: "1" });
+  const wf = defineWorkflow({ name: "guarded", version: "1" }, function* () {
+    const workflowTime = Date.now(); // workflow time under the guard: the run's start on the virtual clock
+    const r = yield* activity(wait, 5);
+    let timers = "allowed";
+    try {
+      setTimeout(() => {}, 1);
+    } catch (err) {
+      timers = (err as { code?: string }).code ?? "?";
+    }
+    return { ...r, workflowTime, timers };
+  });
+  const wallBefore = Date.now();
+  const runner = new LocalRunner({
+    workflows: [wf],
+    clock: new VirtualClock(Date.UTC(2020, 0, 1)),
+    activityLog: () => {},
+    activities: [
+      implement(wait, async (ms) => {
+        await new Promise((resolve) => setTimeout(resolve, ms)); // a real timer
+        return { waited: true, wall: Date.now() };
+      }),
+    ],
+  });
+  const h = await runner.start(wf, undefined);
+  const r = (await h.result()) as { waited: boolean; wall: number; workflowTime: number; timers: string };
+  assert.is(r.waited, true);
+  assert.ok(r.wall >= wallBefore, "the activity saw the wall clock");
+  assert.is(r.workflowTime, Date.UTC(2020, 0, 1), "the workflow saw workflow time");
+  assert.is(r.timers, "YF_DETERMINISM_GUARD");
 });
 
 test("activityAttempt reads retry's control and anything else as attempt 1", () => {
