@@ -20,6 +20,7 @@ test("ctx.attempt counts the attempts of an activity retrying under its policy; 
   const flaky = defineActivity<string, string>({
     name: "flaky",
     version: "2",
+    taskList: "work",
     retry: { maximumAttempts: 3, initialInterval: "10s" },
   });
   const wf = defineWorkflow({ name: "ctx", version: "1" }, function* () {
@@ -63,7 +64,7 @@ test("ctx.attempt counts the attempts of an activity retrying under its policy; 
 });
 
 test("without a policy an activity's attempt is 1; by default lines go to stderr, one tagged line each", async () => {
-  const plain = defineActivity<void, number>({ name: "plain", version: "1" });
+  const plain = defineActivity<void, number>({ name: "plain", version: "1", taskList: "work" });
   const wf = defineWorkflow({ name: "ctx2", version: "1" }, function* () {
     return yield* activity(plain, undefined);
   });
@@ -97,7 +98,11 @@ test("without a policy an activity's attempt is 1; by default lines go to stderr
 });
 
 test("the determinism guard covers workflow code only: activities keep real timers and the wall clock", async () => {
-  const wait = defineActivity<number, { waited: boolean; wall: number }>({ name: "wait", version: "1" });
+  const wait = defineActivity<number, { waited: boolean; wall: number }>({
+    name: "wait",
+    version: "1",
+    taskList: "work",
+  });
   const wf = defineWorkflow({ name: "guarded", version: "1" }, function* () {
     const workflowTime = Date.now(); // workflow time under the guard: the run's start on the virtual clock
     const r = yield* activity(wait, 5);
