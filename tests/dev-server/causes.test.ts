@@ -202,7 +202,7 @@ test("refused decisions are recorded as …Failed events with SWF's causes, and 
   assert.is(closed.executionInfo?.closeStatus, "COMPLETED");
 });
 
-test("open timers, activities and children are capped at 1,000 per execution", async () => {
+test("open timers and activities are capped at 1,000 per execution", async () => {
   const { swf } = h;
   const domain = "limits";
   await setUp(swf, domain);
@@ -231,6 +231,150 @@ test("open timers, activities and children are capped at 1,000 per execution", a
   const d = await swf.send(new SWF.DescribeWorkflowExecutionCommand({ domain, execution: { workflowId: "w", runId } }));
   assert.equal([d.openCounts?.openTimers, d.openCounts?.openActivityTasks], [1_000, 1_000]);
   await swf.send(new SWF.TerminateWorkflowExecutionCommand({ domain, workflowId: "w" }));
+});
+
+test("open children are capped at 1,000 per execution: the 1,001st start is OPEN_CHILDREN_LIMIT_EXCEEDED", async () => {
+  const { swf } = h;
+  const domain = "children";
+  await setUp(swf, domain);
+  const execution = { workflowId: "parent", runId: "" };
+  ({ runId: execution.runId = "" } = await swf.send(
+    new SWF.StartWorkflowExecutionCommand({ domain, workflowId: "parent", workflowType: { name: "wf", version: "1" } }),
+  ));
+  const t = await pollDecision(swf, domain);
+  await swf.send(
+    new SWF.RespondDecisionTaskCompletedCommand({
+      taskToken: t.taskToken,
+      // the children decide on their own list, so the parent's next decision task is the first on `deciders`
+      decisions: Array.from({ length: 1_001 }, (_, i) => ({
+        decisionType: "StartChildWorkflowExecution",
+        startChildWorkflowExecutionDecisionAttributes: {
+          workflowId: `kid${i}`,
+          workflowType: { name: "wf", version: "1" },
+          taskList: { name: "kids" },
+        },
+      })),
+    }),
+  );
+  const events = await eventually(async () => {
+    const ev = await historyOf(swf, domain, execution);
+    return ev.filter((e) => e.eventType === "ChildWorkflowExecutionStarted").length >= 1_000 ? ev : undefined;
+  });
+  const count = (type: string) => events.filter((e) => e.eventType === type).length;
+  assert.equal(failures(events), [["StartChildWorkflowExecutionFailed", "OPEN_CHILDREN_LIMIT_EXCEEDED"]]);
+  const failed = events.find((e) => e.eventType === "StartChildWorkflowExecutionFailed");
+  const attrs = failed?.startChildWorkflowExecutionFailedEventAttributes;
+  assert.is(attrs?.workflowId, "kid1000");
+  const completed = events.find((e) => e.eventType === "DecisionTaskCompleted");
+  assert.is(attrs?.decisionTaskCompletedEventId, completed?.eventId);
+  assert.is(
+    events.find((e) => e.eventId === attrs?.initiatedEventId)?.startChildWorkflowExecutionInitiatedEventAttributes
+      ?.workflowId,
+    "kid1000",
+  );
+  assert.equal([count("ChildWorkflowExecutionStarted"), count("StartChildWorkflowExecutionInitiated")], [1_000, 1_001]);
+  // the refusal schedules a new decision task, after the refused decision's events
+  assert.is(count("DecisionTaskScheduled"), 2);
+  const scheduled = events.filter((e) => e.eventType === "DecisionTaskScheduled")[1];
+  assert.ok((scheduled?.eventId ?? 0) > (failed?.eventId ?? Infinity));
+  const d = await swf.send(new SWF.DescribeWorkflowExecutionCommand({ domain, execution }));
+  assert.is(d.openCounts?.openChildWorkflowExecutions, 1_000);
+  const kid = await swf.send(
+    new SWF.CountOpenWorkflowExecutionsCommand({ domain, startTimeFilter: { oldestDate: new Date(0) } }),
+  );
+  assert.is(kid.count, 1_001); // the parent and 1,000 children; kid1000 was never started
+  const next = await pollDecision(swf, domain);
+  assert.equal(next.workflowExecution, execution);
+  // (its events come in pages of 1,000: check the ids rather than the first page's events)
+  assert.is(next.previousStartedEventId, events.find((e) => e.eventType === "DecisionTaskStarted")?.eventId);
+  assert.ok((next.startedEventId ?? 0) > (scheduled?.eventId ?? Infinity));
+  await swf.send(
+    new SWF.RespondDecisionTaskCompletedCommand({
+      taskToken: next.taskToken,
+      decisions: [{ decisionType: "CompleteWorkflowExecution" }],
+    }),
+  );
+});
+
+test("continuing as new into a deprecated workflow type is refused with WORKFLOW_TYPE_DEPRECATED", async () => {
+  const { swf } = h;
+  const domain = "deprecated-continue";
+  await setUp(swf, domain);
+  await swf.send(
+    new SWF.RegisterWorkflowTypeCommand({
+      domain,
+      name: "wf",
+      version: "2",
+      defaultTaskList: { name: "deciders" },
+      defaultExecutionStartToCloseTimeout: "3600",
+      defaultTaskStartToCloseTimeout: "60",
+      defaultChildPolicy: "TERMINATE",
+    }),
+  );
+  await swf.send(new SWF.DeprecateWorkflowTypeCommand({ domain, workflowType: { name: "wf", version: "2" } }));
+  const { runId } = await swf.send(
+    new SWF.StartWorkflowExecutionCommand({ domain, workflowId: "w", workflowType: { name: "wf", version: "1" } }),
+  );
+  const execution = { workflowId: "w", runId: runId as string };
+  const continueAs = (version?: string): SWF.Decision => ({
+    decisionType: "ContinueAsNewWorkflowExecution",
+    continueAsNewWorkflowExecutionDecisionAttributes: { workflowTypeVersion: version, input: "again" },
+  });
+  // into another, deprecated version; then (that type deprecated meanwhile) into the run's own version
+  const first = await pollDecision(swf, domain);
+  await swf.send(
+    new SWF.RespondDecisionTaskCompletedCommand({ taskToken: first.taskToken, decisions: [continueAs("2")] }),
+  );
+  await swf.send(new SWF.DeprecateWorkflowTypeCommand({ domain, workflowType: { name: "wf", version: "1" } }));
+  const second = await pollDecision(swf, domain);
+  assert.ok(second.events?.some((e) => e.eventType === "ContinueAsNewWorkflowExecutionFailed"));
+  await swf.send(
+    new SWF.RespondDecisionTaskCompletedCommand({ taskToken: second.taskToken, decisions: [continueAs()] }),
+  );
+  const events = await historyOf(swf, domain, execution);
+  assert.equal(failures(events), [
+    ["ContinueAsNewWorkflowExecutionFailed", "WORKFLOW_TYPE_DEPRECATED"],
+    ["ContinueAsNewWorkflowExecutionFailed", "WORKFLOW_TYPE_DEPRECATED"],
+  ]);
+  const completed = events.filter((e) => e.eventType === "DecisionTaskCompleted").map((e) => e.eventId);
+  assert.equal(
+    events
+      .filter((e) => e.eventType === "ContinueAsNewWorkflowExecutionFailed")
+      .map((e) => e.continueAsNewWorkflowExecutionFailedEventAttributes?.decisionTaskCompletedEventId),
+    completed,
+  );
+  // the run stays open, nothing continued it, and each refusal scheduled a new decision task
+  assert.equal(
+    events.map((e) => e.eventType),
+    [
+      "WorkflowExecutionStarted",
+      "DecisionTaskScheduled",
+      "DecisionTaskStarted",
+      "DecisionTaskCompleted",
+      "ContinueAsNewWorkflowExecutionFailed",
+      "DecisionTaskScheduled",
+      "DecisionTaskStarted",
+      "DecisionTaskCompleted",
+      "ContinueAsNewWorkflowExecutionFailed",
+      "DecisionTaskScheduled",
+    ],
+  );
+  const d = await swf.send(new SWF.DescribeWorkflowExecutionCommand({ domain, execution }));
+  assert.is(d.executionInfo?.executionStatus, "OPEN");
+  const runs = await swf.send(
+    new SWF.CountOpenWorkflowExecutionsCommand({ domain, startTimeFilter: { oldestDate: new Date(0) } }),
+  );
+  assert.is(runs.count, 1);
+  const third = await pollDecision(swf, domain);
+  assert.equal(third.workflowExecution, execution);
+  await swf.send(
+    new SWF.RespondDecisionTaskCompletedCommand({
+      taskToken: third.taskToken,
+      decisions: [{ decisionType: "CompleteWorkflowExecution" }],
+    }),
+  );
+  const closed = await swf.send(new SWF.DescribeWorkflowExecutionCommand({ domain, execution }));
+  assert.is(closed.executionInfo?.closeStatus, "COMPLETED");
 });
 
 test("every timeout type fires on the real clock", async () => {
