@@ -27,7 +27,7 @@ import {
   uuid,
   workflowInfo,
 } from "@yieldflow/core";
-import { LocalRunner } from "@yieldflow/local-runner";
+import { LocalRunner, VirtualClock } from "@yieldflow/local-runner";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 
@@ -84,7 +84,12 @@ const order = defineWorkflow({ name: "order", version: "1" }, function* (input: 
 });
 
 test("a workflow using every effect runs, and every run's exported history replays to the same status", async () => {
-  const runner = new LocalRunner({ workflows: [order, packer], activities });
+  // fully virtual: the workflow's own durations (1.5 h) are then exact, whatever the activities took in real time
+  const runner = new LocalRunner({
+    workflows: [order, packer],
+    activities,
+    clock: new VirtualClock(undefined, { activityTime: "virtual" }),
+  });
   const h = await runner.start(order, { cents: 1200, items: ["a", "b", "c"] }, { workflowId: "order-1" });
   const result = (await h.result()) as Record<string, unknown>;
   assert.is(result.chargeId, "ch_1200");
