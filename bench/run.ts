@@ -3,11 +3,13 @@
  *
  * replay — for each shape (sequence, fan-out) and size (1,000 / 10,000 / 25,000 events) it times, in interleaved
  * rounds:
- * - baseline: `JSON.parse` of the serialized history plus one linear pass over the events (the floor: reading it);
+ * - baseline: `JSON.parse` of the serialized history plus one linear pass over the events (reading it);
+ * - floor: a hand-written minimal replay of the parsed history (bench/floor.ts), the measuring stick of full replay;
  * - full-replay: `decide(workflow, events)` on the parsed history (what a stateless decider does per task);
  * - full-replay+parse: the same, including the `JSON.parse` (what a stateless decider pays end to end);
  * - incremental: `replayer.advance(lastTaskEvents)` on a `Replayer` already advanced to the second-to-last task;
- * and measures the heap a `Replayer` holding the whole history retains.
+ * and measures the heap a `Replayer` holding the whole history retains, and (largest size) the peak heap of one cold
+ * full replay against the floor's, each in a fresh process (bench/peak-memory.ts).
  *
  * runner — local-runner throughput (bench/throughput.ts): N executions of a 10-activity workflow started at once in
  * one `LocalRunner` on the virtual clock, against the same activity functions awaited in a plain loop.
@@ -24,12 +26,16 @@
  * --suites=replay,runner, --sizes=1000,25000, --shapes=sequence,fanout, --workflows=200,1000,
  * --payload-sizes=1000,100000,10000000, --rounds=N (fixed number of measured rounds).
  */
-import { arch, availableParallelism, cpus, loadavg, platform } from "node:os";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { arch, availableParallelism, cpus, loadavg, platform, tmpdir } from "node:os";
+import { join } from "node:path";
 import { type DecideResult, decide, Replayer } from "@yieldflow/core";
 import { type DeciderRow, deciderTable, measureDecider } from "./decider.ts";
 import { type DevServerRow, devServerTable, measureDevServer } from "./dev-server.ts";
+import { floorReplay } from "./floor.ts";
 import { type BenchHistory, FAN_OUT_WIDTH, history, SHAPES, type Shape } from "./histories.ts";
 import { measurePayloads, type PayloadRow, payloadTable } from "./payloads.ts";
+import { type PeakKind, peakMemory } from "./peak-memory.ts";
 import { fmt, median, type Plan, percentile, round3, textTable } from "./stats.ts";
 import { measureThroughput, type ThroughputRow, throughputTable } from "./throughput.ts";
 
@@ -100,9 +106,10 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 // ─── cases ────────────────────────────────────────────────────────────────────────────────────────────────────
 
-type CaseName = "baseline" | "full-replay" | "full-replay-unguarded" | "full-replay+parse" | "incremental";
+type CaseName = "baseline" | "floor" | "full-replay" | "full-replay-unguarded" | "full-replay+parse" | "incremental";
 const CASES: readonly CaseName[] = [
   "baseline",
+  "floor",
   "full-replay",
   "full-replay-unguarded",
   "full-replay+parse",
@@ -132,6 +139,12 @@ function check(h: BenchHistory, r: DecideResult, what: string): void {
     throw new Error(`${what} of ${h.shape}/${h.target} did not complete the workflow: ${JSON.stringify(d)}`);
 }
 
+function checkFloor(h: BenchHistory, d: ReturnType<typeof floorReplay>): void {
+  const done = d[0];
+  if (d.length !== 1 || done?.decisionType !== "CompleteWorkflowExecution" || done.result !== `{"ok":${h.input.n}}`)
+    throw new Error(`the floor of ${h.shape}/${h.target} did not complete the workflow: ${JSON.stringify(d)}`);
+}
+
 /** A replayer that has decided every task but the last (not timed). */
 function replayerBeforeLastTask(h: BenchHistory): { replayer: Replayer; last: unknown[] } {
   const replayer = new Replayer(h.workflow, opts);
@@ -149,6 +162,13 @@ function sample(h: BenchHistory, c: CaseName): number {
       t = performance.now();
       keep.sink += baseline(h.json);
       return performance.now() - t;
+    }
+    case "floor": {
+      t = performance.now();
+      const d = floorReplay(h.shape, h.events);
+      t = performance.now() - t;
+      checkFloor(h, d);
+      return t;
     }
     case "full-replay": {
       t = performance.now();
@@ -239,6 +259,14 @@ interface Row {
   p90Ms: number;
   minMs: number;
   ratioToBaseline: number;
+  /** On `full-replay` rows: the median divided by the floor's median on the same history in the same run. */
+  ratioToFloor?: number;
+  /**
+   * Largest size, `floor` and `full-replay` rows: peak heap growth of one cold parse + call in a fresh process
+   * (median; bench/peak-memory.ts), and of the call alone on an already parsed history (`replayPeakBytes`).
+   */
+  peakBytes?: number;
+  replayPeakBytes?: number;
   heapBytes?: number;
   bytesPerEvent?: number;
   /** The 1-minute load average when this history was measured (this process counts for about 1). */
@@ -258,6 +286,7 @@ function measure(h: BenchHistory): Row[] {
     for (const c of CASES) times.get(c)?.push(sample(h, c));
   }
   const base = median(times.get("baseline") as number[]);
+  const floor = median(times.get("floor") as number[]);
   const load = Math.round((loadavg()[0] ?? 0) * 100) / 100;
   const heap = replayerHeap(h);
   return CASES.map((c) => {
@@ -278,8 +307,10 @@ function measure(h: BenchHistory): Row[] {
       ratioToBaseline: round3(median(xs) / base),
       loadAvg: load,
     };
-    if (c === "full-replay")
+    if (c === "full-replay") {
+      row.ratioToFloor = round3(median(xs) / floor);
       row.guardRatio = round3(median(xs) / median(times.get("full-replay-unguarded") as number[]));
+    }
     if (c === "incremental" && heap !== undefined) {
       row.heapBytes = heap;
       row.bytesPerEvent = Math.round(heap / h.events.length);
@@ -306,16 +337,51 @@ function verdicts(rows: readonly Row[]): Verdict[] {
     row.targets.push(v);
   };
   const largest = Math.max(...sizes);
+  const smallest = Math.min(...sizes);
   const note = largest === 25000 ? "" : ` (at ${largest} events, not 25,000)`;
+  const us = (r: Row) => `${((1000 * r.medianMs) / r.events).toFixed(3)} µs/event`;
   for (const shape of shapes) {
-    const at = (c: CaseName) => rows.find((r) => r.shape === shape && r.case === c && r.targetEvents === largest);
-    const full = at("full-replay");
-    if (full)
+    const at = (c: CaseName, size = largest) =>
+      rows.find((r) => r.shape === shape && r.case === c && r.targetEvents === size);
+    for (const size of [...sizes].sort((a, b) => a - b)) {
+      const full = at("full-replay", size);
+      if (full?.ratioToFloor === undefined) continue;
       attach(full, {
-        target: `full replay of 25,000 events ≤ 2× baseline${note}`,
+        target: `full replay of ${size} events ≤ 3× the floor`,
         shape,
-        measured: `${full.ratioToBaseline.toFixed(2)}× (${fmt(full.medianMs)} ms vs ${fmt(full.medianMs / full.ratioToBaseline)} ms)`,
-        met: full.ratioToBaseline <= 2,
+        measured: `${full.ratioToFloor.toFixed(2)}× (${fmt(full.medianMs)} ms vs ${fmt(full.medianMs / full.ratioToFloor)} ms)`,
+        met: full.ratioToFloor <= 3,
+      });
+    }
+    const parsed = at("full-replay+parse");
+    if (parsed)
+      attach(parsed, {
+        target: `full replay of 25,000 events, parse included, ≤ 1.3× baseline${note}`,
+        shape,
+        measured: `${parsed.ratioToBaseline.toFixed(2)}× (${fmt(parsed.medianMs)} ms vs ${fmt(parsed.medianMs / parsed.ratioToBaseline)} ms)`,
+        met: parsed.ratioToBaseline <= 1.3,
+      });
+    const [big, small] = [at("full-replay"), at("full-replay", smallest)];
+    if (big && small && big !== small) {
+      const growth = big.medianMs / big.events / (small.medianMs / small.events);
+      const [fBig, fSmall] = [at("floor") as Row, at("floor", smallest) as Row];
+      attach(big, {
+        target: `full replay linear: time per event at 25,000 events ≤ 1.2× that at 1,000${largest === 25000 && smallest === 1000 ? "" : ` (at ${largest} vs ${smallest})`}`,
+        shape,
+        measured: `${growth.toFixed(2)}× (${us(small)} at ${small.events} events, ${us(big)} at ${big.events}; floor ${us(fSmall)} → ${us(fBig)})`,
+        met: growth <= 1.2,
+      });
+    }
+    const full = at("full-replay");
+    const floor = at("floor");
+    if (full?.peakBytes !== undefined && floor?.peakBytes !== undefined)
+      attach(full, {
+        target: `peak memory of a cold full replay of 25,000 events (parse included) ≤ 2× the floor's${note}`,
+        shape,
+        measured:
+          `${(full.peakBytes / floor.peakBytes).toFixed(2)}× (${mib(full.peakBytes)} MiB vs ${mib(floor.peakBytes)} MiB;` +
+          ` without the parse ${mib(full.replayPeakBytes ?? 0)} MiB vs ${mib(floor.replayPeakBytes ?? 0)} MiB)`,
+        met: full.peakBytes <= 2 * floor.peakBytes,
       });
     const inc = at("incremental");
     if (inc)
@@ -348,6 +414,8 @@ function verdicts(rows: readonly Row[]): Verdict[] {
   return out;
 }
 
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+
 // ─── output ──────────────────────────────────────────────────────────────────────────────────────────────────
 
 function table(rows: readonly Row[]): string {
@@ -361,6 +429,8 @@ function table(rows: readonly Row[]): string {
     "median ms",
     "p90 ms",
     "× baseline",
+    "× floor",
+    "peak MiB",
     "heap KiB",
     "B/event",
   ];
@@ -374,6 +444,8 @@ function table(rows: readonly Row[]): string {
     fmt(r.medianMs),
     fmt(r.p90Ms),
     r.ratioToBaseline.toFixed(2),
+    r.ratioToFloor === undefined ? "" : r.ratioToFloor.toFixed(2),
+    r.peakBytes === undefined ? "" : mib(r.peakBytes),
     r.heapBytes === undefined ? "" : (r.heapBytes / 1024).toFixed(0),
     r.bytesPerEvent === undefined ? "" : String(r.bytesPerEvent),
   ]);
@@ -405,7 +477,46 @@ function replaySuite(): Row[] {
       `  ${h.shape} ${h.events.length} events: ${m.map((r) => `${r.case} ${fmt(r.medianMs)} ms`).join(", ")} (${m[0]?.samples} rounds)`,
     );
   }
+  if (gc) {
+    const largest = Math.max(...sizes);
+    log(`peak memory of a cold full replay of ${largest} events, each in a fresh process…`);
+    for (const h of hs.filter((x) => x.target === largest)) peaks(h, rows);
+  }
   return rows;
+}
+
+/** Cold runs per kind for the peak-memory median. */
+const PEAK_RUNS = 3;
+
+/** Measures the peak heap of a cold `decide` and a cold floor on `h` (interleaved, median) and puts it on their rows. */
+function peaks(h: BenchHistory, rows: Row[]): void {
+  const dir = mkdtempSync(join(tmpdir(), "yieldflow-bench-"));
+  try {
+    const file = join(dir, "history.json");
+    writeFileSync(file, h.json);
+    const row = (c: CaseName) => rows.find((r) => r.shape === h.shape && r.targetEvents === h.target && r.case === c);
+    const got = new Map<string, number[]>();
+    for (let i = 0; i < PEAK_RUNS; i++)
+      for (const kind of ["replay", "floor"] as PeakKind[])
+        for (const from of ["parse", "replay"] as const) {
+          const key = `${kind}/${from}`;
+          got.set(key, [...(got.get(key) ?? []), peakMemory(h.shape, file, kind, from).peakBytes]);
+        }
+    const peak = (key: string) => Math.round(median(got.get(key) as number[]));
+    for (const [c, kind] of [
+      ["full-replay", "replay"],
+      ["floor", "floor"],
+    ] as const) {
+      (row(c) as Row).peakBytes = peak(`${kind}/parse`);
+      (row(c) as Row).replayPeakBytes = peak(`${kind}/replay`);
+    }
+    log(
+      `  ${h.shape} ${h.events.length} events: parse + full replay ${mib(peak("replay/parse"))} MiB, parse + floor ${mib(peak("floor/parse"))} MiB` +
+        ` (without the parse: ${mib(peak("replay/replay"))} MiB, ${mib(peak("floor/replay"))} MiB)`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function runnerSuite(): Promise<ThroughputRow[]> {
