@@ -25,6 +25,8 @@ export interface Command {
   id: string;
   /** Called when the decision goes out. */
   onEmit?: (() => void) | undefined;
+  /** `approximateSize(decision)`, when the command's maker computed it more cheaply from the parts. */
+  size?: number | undefined;
 }
 
 const LIMITS: Record<"activity" | "timer" | "child", number> = {
@@ -43,6 +45,28 @@ export class Outbox {
     private readonly maxPerResponse: number,
     private readonly wakeupId: () => string,
   ) {}
+
+  /** Bytes and counted decisions of the response `take()` is building. */
+  private bytes = 0;
+  private counted = 0;
+
+  /**
+   * Whether a decision of `size` still fits in the response being built (and if so counts it). Markers do not count
+   * toward the decision cap (a convention, not an SWF limit), only toward the byte budget: the workflow already used
+   * their values, and a marker recorded later could be recomputed by a replay before it.
+   */
+  private fits(size: number, counts: boolean): boolean {
+    const budget = this.maxPerResponse - 1; // keep room for a wake-up timer or the closing decision
+    if ((counts && this.counted >= budget) || this.bytes + size > SWF_LIMITS.responseBytesBudget) return false;
+    this.bytes += size;
+    if (counts) this.counted++;
+    return true;
+  }
+
+  /** Commands waiting to go out. */
+  get queued(): number {
+    return this.queue.length;
+  }
 
   push(command: Command): void {
     this.queue.push(command);
@@ -72,37 +96,34 @@ export class Outbox {
    */
   take(validate: boolean): Decision[] {
     const out: Decision[] = [];
-    const emitted = new Set<Command>();
+    /** What stays queued: commands waiting for a slot, and everything from the first one that did not fit. */
+    let kept: Command[] | undefined;
     let deferred = false;
-    let bytes = 0;
-    const budget = this.maxPerResponse - 1; // keep room for a wake-up timer or the closing decision
-    let counted = 0;
-    // Markers do not count toward the decision cap (a convention, not an SWF limit), only toward the byte budget:
-    // the workflow already used their values, and a marker recorded later could be recomputed by a replay before it.
-    const fits = (d: Decision, counts: boolean): boolean => {
-      const size = approximateSize(d);
-      if ((counts && counted >= budget) || bytes + size > SWF_LIMITS.responseBytesBudget) return false;
-      bytes += size;
-      if (counts) counted++;
-      return true;
-    };
-    for (const cmd of this.queue) {
+    this.bytes = 0;
+    this.counted = 0;
+    const queue = this.queue;
+    for (let i = 0; i < queue.length; i++) {
+      const cmd = queue[i] as Command;
       const kind = cmd.limit;
-      if (kind !== undefined && kind !== "marker" && this.open[kind] >= LIMITS[kind]) continue; // waits for a slot
-      if (!fits(cmd.decision, kind !== "marker")) {
+      if (kind !== undefined && kind !== "marker" && this.open[kind] >= LIMITS[kind]) {
+        kept ??= [];
+        kept.push(cmd); // waits for a slot
+        continue;
+      }
+      if (!this.fits(cmd.size ?? approximateSize(cmd.decision), kind !== "marker")) {
         neverFits(cmd.decision);
         // everything after it waits too: later decisions may carry values (a marker's) that must be recorded first
         deferred = true;
+        kept = (kept ?? []).concat(queue.slice(i));
         break;
       }
       if (kind !== undefined && kind !== "marker") this.open[kind]++;
       out.push(cmd.decision);
-      emitted.add(cmd);
       cmd.onEmit?.();
     }
-    this.queue = this.queue.filter((c) => !emitted.has(c));
+    this.queue = kept ?? [];
     if (!deferred && this.close && this.queue.length === 0) {
-      if (fits(this.close, true)) {
+      if (this.fits(approximateSize(this.close), true)) {
         out.push(this.close);
         this.close = undefined;
       } else {
@@ -137,14 +158,17 @@ function neverFits(d: Decision): void {
  * exactly what the live decision deferred.
  */
 function approximateSize(d: Decision): number {
-  let size = 400;
+  let size = DECISION_SIZE_ALLOWANCE;
   const attrs = Object.values(d)[1] as Record<string, unknown> | undefined;
   if (attrs) for (const v of Object.values(attrs)) if (typeof v === "string") size += jsonUtf8Length(v);
   return size;
 }
 
+/** What {@link approximateSize} allows for a decision's names, ids and punctuation. */
+export const DECISION_SIZE_ALLOWANCE = 400;
+
 /** The UTF-8 byte length of `text` as a JSON string (escapes included), without building it. */
-function jsonUtf8Length(text: string): number {
+export function jsonUtf8Length(text: string): number {
   let n = 2;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

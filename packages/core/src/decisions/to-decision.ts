@@ -6,40 +6,103 @@
 import { toSwfDuration } from "../duration.js";
 import type {
   ActivityDescriptor,
+  ActivityScheduling,
   ChildDescriptor,
   ContinueAsNewDescriptor,
   SignalExternalDescriptor,
 } from "../effects/effect.js";
 import { type Decision, makeDecision } from "../history/events.js";
+import type { DecisionAttributesMap } from "../history/swf-types.js";
 import { compact } from "../objects.js";
+import { DECISION_SIZE_ALLOWANCE, jsonUtf8Length } from "./outbox.js";
 
 /** Seconds as SWF's duration string (`"NONE"` for no timeout), or undefined to leave the field out. */
 export function swfSeconds(s: number | undefined): string | undefined {
   return s === undefined ? undefined : toSwfDuration(s);
 }
 
-/** ScheduleActivityTask for an `activity` effect given `activityId` and its serialized `input`. */
+/**
+ * ScheduleActivityTask for an `activity` effect given `activityId` and its serialized `input`. Built field by field
+ * (every activity of every replay makes one), its scheduling fields converted once per scheduling object.
+ */
 export function scheduleActivityTask(
   effect: ActivityDescriptor,
   activityId: string,
   input: string | undefined,
 ): Decision {
-  const s = effect.scheduling;
-  return makeDecision(
-    "ScheduleActivityTask",
-    compact({
-      activityType: { name: effect.activity.name, version: effect.activity.version },
-      activityId,
-      input,
-      control: effect.attempt === undefined ? undefined : JSON.stringify({ attempt: effect.attempt }),
-      taskList: s.taskList === undefined ? undefined : { name: s.taskList },
+  const s = swfScheduling(effect.scheduling);
+  const a: DecisionAttributesMap["ScheduleActivityTask"] = {
+    activityType: { name: effect.activity.name, version: effect.activity.version },
+    activityId,
+  };
+  if (input !== undefined) a.input = input;
+  if (effect.attempt !== undefined) a.control = JSON.stringify({ attempt: effect.attempt });
+  if (s.taskList !== undefined) a.taskList = { name: s.taskList };
+  if (s.taskPriority !== undefined) a.taskPriority = s.taskPriority;
+  if (s.scheduleToStartTimeout !== undefined) a.scheduleToStartTimeout = s.scheduleToStartTimeout;
+  if (s.startToCloseTimeout !== undefined) a.startToCloseTimeout = s.startToCloseTimeout;
+  if (s.scheduleToCloseTimeout !== undefined) a.scheduleToCloseTimeout = s.scheduleToCloseTimeout;
+  if (s.heartbeatTimeout !== undefined) a.heartbeatTimeout = s.heartbeatTimeout;
+  return { decisionType: "ScheduleActivityTask", scheduleActivityTaskDecisionAttributes: a } as Decision;
+}
+
+/**
+ * The outbox's size of a decision made by {@link scheduleActivityTask} for `effect` (what `approximateSize` would
+ * compute), from its parts: the scheduling's share is computed once per scheduling object.
+ */
+export function scheduleActivityTaskSize(decision: Decision, effect: ActivityDescriptor): number {
+  const a = (decision as { scheduleActivityTaskDecisionAttributes: DecisionAttributesMap["ScheduleActivityTask"] })
+    .scheduleActivityTaskDecisionAttributes;
+  return (
+    DECISION_SIZE_ALLOWANCE +
+    swfScheduling(effect.scheduling).size +
+    jsonUtf8Length(a.activityId) +
+    (a.input === undefined ? 0 : jsonUtf8Length(a.input)) +
+    (a.control === undefined ? 0 : jsonUtf8Length(a.control))
+  );
+}
+
+/** An activity's scheduling fields as ScheduleActivityTask carries them, and their share of the decision's size. */
+interface SwfScheduling {
+  taskList: string | undefined;
+  taskPriority: string | undefined;
+  scheduleToStartTimeout: string | undefined;
+  startToCloseTimeout: string | undefined;
+  scheduleToCloseTimeout: string | undefined;
+  heartbeatTimeout: string | undefined;
+  /** The JSON UTF-8 length of the string fields above (taskList is an object in the decision: not counted). */
+  size: number;
+}
+
+const schedulingCache = new WeakMap<ActivityScheduling, SwfScheduling>();
+
+/**
+ * The SWF form of `s`, computed once per scheduling object: an activity called without options shares its
+ * definition's scheduling object, so a run converts its timeouts once, not once per activity.
+ */
+function swfScheduling(s: ActivityScheduling): SwfScheduling {
+  let out = schedulingCache.get(s);
+  if (out === undefined) {
+    out = {
+      taskList: s.taskList,
       taskPriority: s.taskPriority === undefined ? undefined : String(s.taskPriority),
       scheduleToStartTimeout: swfSeconds(s.scheduleToStart),
       startToCloseTimeout: swfSeconds(s.startToClose),
       scheduleToCloseTimeout: swfSeconds(s.scheduleToClose),
       heartbeatTimeout: swfSeconds(s.heartbeat),
-    }),
-  );
+      size: 0,
+    };
+    for (const v of [
+      out.taskPriority,
+      out.scheduleToStartTimeout,
+      out.startToCloseTimeout,
+      out.scheduleToCloseTimeout,
+      out.heartbeatTimeout,
+    ])
+      if (v !== undefined) out.size += jsonUtf8Length(v);
+    schedulingCache.set(s, out);
+  }
+  return out;
 }
 
 /** RequestCancelActivityTask. */

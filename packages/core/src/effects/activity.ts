@@ -7,7 +7,14 @@ import { checkSwfId, checkTaskPriority } from "../decisions/validate.js";
 import { toTimeoutSeconds } from "../duration.js";
 import { InvalidArgumentError } from "../errors.js";
 import type { ActivityDefinition, ActivityTimeouts } from "../workflow.js";
-import { type ActivityDescriptor, type Descriptor, type Effect, effectPrototypeWith, makeEffect } from "./effect.js";
+import {
+  type ActivityDescriptor,
+  type ActivityScheduling,
+  type Descriptor,
+  type Effect,
+  effectPrototypeWith,
+  makeEffect,
+} from "./effect.js";
 import { checkPolicy, type RetryPolicy, retry } from "./retry.js";
 
 /** Per-call overrides of an activity's defaults. */
@@ -48,32 +55,53 @@ export function retriesOnItsOwn(effect: Descriptor): effect is ActivityDescripto
 export function activity<I, O>(
   definition: ActivityDefinition<I, O>,
   input: I,
-  options: ActivityCallOptions = {},
+  options?: ActivityCallOptions,
 ): Effect<O> {
   if (definition?.kind !== "activity") {
     throw new InvalidArgumentError("activity(definition, input): definition must come from defineActivity(...)");
   }
-  if (options.id !== undefined) checkSwfId(options.id, `activity ${definition.name} id`);
-  checkTaskPriority(options.taskPriority, `activity ${definition.name} taskPriority`);
-  const policy = options.retry === false || options.retry === "none" ? undefined : (options.retry ?? definition.retry);
+  const policy =
+    options === undefined
+      ? definition.retry
+      : options.retry === false || options.retry === "none"
+        ? undefined
+        : (options.retry ?? definition.retry);
   if (policy !== undefined) checkPolicy(policy, `activity ${definition.name} retry`);
-  const t = options.timeouts ?? {};
-  const pick = (k: keyof ActivityTimeouts) =>
-    t[k] === undefined ? definition.timeouts[k] : toTimeoutSeconds(t[k], `activity ${definition.name} timeouts.${k}`);
   const descriptor: ActivityDescriptor = {
     kind: "activity",
     activity: definition as ActivityDefinition<unknown, unknown>,
     input,
-    id: options.id,
-    scheduling: {
-      taskList: options.taskList ?? definition.taskList,
-      taskPriority: options.taskPriority ?? definition.taskPriority,
-      scheduleToStart: pick("scheduleToStart"),
-      startToClose: pick("startToClose"),
-      scheduleToClose: pick("scheduleToClose"),
-      heartbeat: pick("heartbeat"),
-    },
+    id: options?.id,
+    scheduling: options === undefined ? defaultScheduling(definition) : scheduling(definition, options),
     retry: policy,
   };
   return policy === undefined ? makeEffect<O>(descriptor) : makeEffect<O>(descriptor, retryingActivity);
+}
+
+/** The scheduling of an activity called without options: one object per definition, shared by all its calls. */
+const defaults = new WeakMap<object, ActivityScheduling>();
+
+function defaultScheduling<I, O>(definition: ActivityDefinition<I, O>): ActivityScheduling {
+  let s = defaults.get(definition);
+  if (s === undefined) {
+    s = scheduling(definition, {});
+    defaults.set(definition, s);
+  }
+  return s;
+}
+
+function scheduling<I, O>(definition: ActivityDefinition<I, O>, options: ActivityCallOptions): ActivityScheduling {
+  if (options.id !== undefined) checkSwfId(options.id, `activity ${definition.name} id`);
+  checkTaskPriority(options.taskPriority, `activity ${definition.name} taskPriority`);
+  const t = options.timeouts ?? {};
+  const pick = (k: keyof ActivityTimeouts) =>
+    t[k] === undefined ? definition.timeouts[k] : toTimeoutSeconds(t[k], `activity ${definition.name} timeouts.${k}`);
+  return {
+    taskList: options.taskList ?? definition.taskList,
+    taskPriority: options.taskPriority ?? definition.taskPriority,
+    scheduleToStart: pick("scheduleToStart"),
+    startToClose: pick("startToClose"),
+    scheduleToClose: pick("scheduleToClose"),
+    heartbeat: pick("heartbeat"),
+  };
 }

@@ -16,7 +16,7 @@ import type { Op } from "./ops.js";
 export function cancelOp(op: Op, failure: CancelledFailure): void {
   if (op.state !== "pending") return;
   const onCancel = op.onCancel;
-  onCancel?.(failure);
+  onCancel?.(failure, op);
   if (op.kind === "branch" || op.kind === "all" || op.kind === "race" || op.kind === "any") return;
   op.settle("failed", failure);
 }
@@ -28,7 +28,7 @@ export function cancelFiber(e: Engine, fiber: Fiber, failure: CancelledFailure):
   fiber.cancelled = true;
   // what the fiber waits on fails because of this cancellation: the fiber sees this failure, not the op's
   fiber.cancelledWith = failure;
-  for (const owned of [...fiber.op.owned]) {
+  for (const owned of fiber.op.owned()) {
     cancelOp(owned, new CancelledFailure(owned.id, `${owned.id} was cancelled with ${failure.target}`));
   }
   const waiting = fiber.waitingOn;

@@ -40,8 +40,8 @@ import { PayloadError } from "../payload/serializer.js";
 import type { WorkflowDefinition } from "../workflow.js";
 import { cancelFiber } from "./cancellation.js";
 import { type EffectHandler, effectHandlers } from "./effect-handlers.js";
-import type { Fiber, OpenCommand, Runnable } from "./fiber.js";
-import { keyOf } from "./fiber.js";
+import { Fiber, keyOf, type OpenCommand, type OpenCommands, type Runnable } from "./fiber.js";
+import { type CommandKind, cancelScheduled } from "./handlers/commands.js";
 import { deliverInput } from "./inputs.js";
 import { Op } from "./ops.js";
 import { SignalMailbox } from "./signals.js";
@@ -99,8 +99,16 @@ export class Engine {
   root: Fiber | undefined;
   /** Fibers ready to run, FIFO. `byCancel` marks an entry that delivers the fiber's own cancellation. */
   readonly runQueue: Runnable[] = [];
-  /** The commands SWF tracks for this run, by `keyOf(kind, id)`: what waits on SWF for them. */
-  readonly commands = new Map<string, OpenCommand>();
+  /** The commands SWF tracks for this run, per kind, by id: what waits on SWF for them. */
+  readonly commands: OpenCommands = {
+    activity: new Map(),
+    timer: new Map(),
+    child: new Map(),
+    external: new Map(),
+  };
+  /** Every command's `onCancel` (one function per engine, not a closure per command). */
+  readonly cancelCommand = (_failure: CancelledFailure, op: Op): void =>
+    cancelScheduled(this, op.kind as CommandKind, op.id);
   readonly signals = new SignalMailbox();
   readonly patches = new Map<string, boolean>();
   /** Marker names used by side effects so far: a marker name records one value. */
@@ -111,13 +119,18 @@ export class Engine {
   finished = false;
   closing: Decision | undefined;
   statusValue: WorkflowStatus = { status: "running" };
-  logs: LogEntry[] = [];
-  warnings: string[] = [];
+  logs: readonly LogEntry[] = [];
+  warnings: readonly string[] = [];
   /** Out-of-band payloads encoded during the current task: stored by the driver before it responds. */
   uploads: PayloadUpload[] = [];
   /** What workflow code's `Date`/`Math.random` give under the determinism guard; undefined when it is off. */
   readonly guard: GuardValues | undefined;
   private guardRandom: DeterministicRandom | undefined;
+
+  /** A warning for the task being decided (those of replayed tasks are not kept). */
+  warn(message: string): void {
+    if (!this.replaying) (this.warnings as string[]).push(message);
+  }
 
   constructor(
     readonly workflow: WorkflowDefinition<unknown, unknown>,
@@ -159,29 +172,32 @@ export class Engine {
     this.replaying = replaying;
     this.taskStartedEventId = task.startedEventId;
     this.historyLength = historyLength;
-    this.logs = [];
-    this.warnings = [];
+    // a replayed task's logs and warnings are dropped: only a live one gets lists of its own
+    this.logs = replaying ? NOTHING_LOGGED : [];
+    this.warnings = replaying ? NO_WARNINGS : [];
     this.uploads = [];
     for (const input of task.inputs) {
       deliverInput(this, input);
       this.drain();
     }
     const decisions = this.outbox.take(!replaying);
-    return { decisions, logs: this.logs, warnings: this.warnings, uploads: this.uploads };
+    return { decisions, logs: this.logs as LogEntry[], warnings: this.warnings as string[], uploads: this.uploads };
   }
 
   // ─── inputs ─────────────────────────────────────────────────────────────────────────────────────────────────
 
-  /** Settles what waits for `id`, if anything still does (late results of cancelled ops are ignored). */
-  resolve(kind: OpenCommand["kind"], id: string, fn: (p: OpenCommand) => void): undefined {
-    const key = keyOf(kind, id);
-    const p = this.commands.get(key);
-    if (!p) return;
-    this.commands.delete(key);
+  /**
+   * `id` closed on SWF's side: forgets it and returns what waits for it, for the caller to settle, if anything still
+   * does (late results of cancelled ops are ignored).
+   */
+  resolve(kind: OpenCommand["kind"], id: string): OpenCommand | undefined {
+    const p = this.commands[kind].get(id);
+    if (!p) return undefined;
+    this.commands[kind].delete(id);
     // it closed before a cancel of it went out: withdraw the cancel (SWF would refuse it)
-    this.outbox.drop(`${key}#cancel`);
+    if (this.outbox.queued > 0) this.outbox.drop(`${keyOf(kind, id)}#cancel`);
     if (p.kind !== "external") this.outbox.closed(p.kind);
-    if (p.op.state === "pending") fn(p);
+    return p.op.state === "pending" ? p : undefined;
   }
 
   deliverSignal(name: string, data: string | undefined): undefined {
@@ -191,7 +207,7 @@ export class Engine {
   /** Signals are never dropped silently: the ones the workflow finished without reading are reported. */
   warnUnconsumedSignals(): void {
     for (const { name, values } of this.signals.drainUnread()) {
-      this.warnings.push(
+      this.warn(
         `${values.length} signal(s) "${name}" were never consumed: the workflow finished without waiting for them (inputs: ${describeValue(values, 200)})`,
       );
     }
@@ -259,7 +275,7 @@ export class Engine {
       if (this.finished) return;
       if (op.state === "pending") {
         fiber.waitingOn = op;
-        op.listen((settled) => this.wake(fiber, settled));
+        op.listen(fiber);
         return;
       }
       op.observed = true;
@@ -277,7 +293,7 @@ export class Engine {
     this.warnUnconsumedSignals();
     for (const h of this.handles) {
       if (h.state === "failed" && !h.observed) {
-        this.warnings.push(
+        this.warn(
           `${h.id} failed and the workflow finished without awaiting its handle: ${(h.value as Error).message}`,
         );
       }
@@ -303,7 +319,7 @@ export class Engine {
       this.statusValue = { status: "canceled", details };
     } else {
       const failure = workflowFailure(value, this.ctx.payloads.forType(this.workflow).store !== undefined);
-      if (failure.shortened) this.warnings.push(failure.shortened);
+      if (failure.shortened) this.warn(failure.shortened);
       const reason = failure.reason;
       const details = this.encodeTextField(failure.details, "the workflow's failure details");
       this.closing = to.failWorkflowExecution(reason, details);
@@ -407,8 +423,7 @@ export class Engine {
 
   /** Makes `op` owned by `fiber`: cancelled with it. */
   own(fiber: Fiber, op: Op): Op {
-    op.owner = fiber.op;
-    fiber.op.owned.add(op);
+    op.ownBy(fiber.op);
     return op;
   }
 
@@ -416,12 +431,7 @@ export class Engine {
   startBranch(branch: Branch, owner: Fiber): Op {
     if (isGenerator(branch)) {
       const op = this.own(owner, new Op("branch", `branch-${++this.internalSeq}`));
-      const fiber: Fiber = {
-        gen: branch as Generator<unknown, unknown, unknown>,
-        op,
-        waitingOn: undefined,
-        cancelAtNextWait: undefined,
-      };
+      const fiber = new Fiber(this, branch as Generator<unknown, unknown, unknown>, op);
       op.onCancel = () => cancelFiber(this, fiber, new CancelledFailure(op.id));
       this.runQueue.push({ fiber, ok: true, value: undefined });
       return op;
@@ -439,14 +449,14 @@ export class Engine {
   startRetrying(effect: ActivityDescriptor, owner: Fiber): Op {
     const gen = (effect as unknown as Iterable<unknown>)[Symbol.iterator]() as Generator<unknown, unknown, unknown>;
     const op = new Op("branch", effect.id ?? `activity-${this.seq + 1}`); // the id its first attempt takes
-    const fiber: Fiber = { gen, op, waitingOn: undefined, cancelAtNextWait: undefined };
+    const fiber = new Fiber(this, gen, op);
     const first = gen.next().value; // retry's own code, up to the request of attempt 1
     if (!isRequest(first)) throw this.invalidYield(first);
     const attempt = this.startEffect(first.effect, fiber);
     this.own(owner, op);
     op.onCancel = () => cancelFiber(this, fiber, new CancelledFailure(op.id));
     fiber.waitingOn = attempt;
-    attempt.listen((settled) => this.wake(fiber, settled));
+    attempt.listen(fiber);
     return op;
   }
 
@@ -457,6 +467,10 @@ export class Engine {
     return handler(this, effect, fiber);
   }
 }
+
+/** The logs and warnings of every replayed task: none are kept. */
+const NOTHING_LOGGED: readonly LogEntry[] = Object.freeze([]);
+const NO_WARNINGS: readonly string[] = Object.freeze([]);
 
 function describeYielded(value: unknown): string {
   if (value === undefined) return "undefined (a bare `yield;`)";

@@ -20,7 +20,7 @@ import {
 import type { Input } from "../history/fold.js";
 import { cancelFiber } from "./cancellation.js";
 import type { Engine } from "./engine.js";
-import { type Fiber, keyOf } from "./fiber.js";
+import { Fiber } from "./fiber.js";
 import { startTimer } from "./handlers/timer.js";
 import { Op } from "./ops.js";
 
@@ -45,19 +45,21 @@ export function deliverInput(e: Engine, input: Input): undefined {
           `workflow ${e.workflow.name}: the body must be a generator function (function*), it returned ${typeof gen}`,
         );
       }
-      e.root = { gen, op, waitingOn: undefined, cancelAtNextWait: undefined };
+      e.root = new Fiber(e, gen, op);
       e.runQueue.push({ fiber: e.root, ok: true, value: undefined });
       return;
     }
-    case "activityCompleted":
-      return e.resolve("activity", input.id, (p) =>
-        p.op.settle(
-          "ok",
-          e.decode(input.result, `the result of activity ${input.id}`, (p.descriptor as ActivityDescriptor).activity),
-        ),
-      );
-    case "activityFailed":
-      return e.resolve("activity", input.id, (p) => {
+    case "activityCompleted": {
+      const p = e.resolve("activity", input.id);
+      if (p) {
+        const def = (p.descriptor as ActivityDescriptor).activity;
+        p.op.settle("ok", e.decode(input.result, `the result of activity ${input.id}`, def));
+      }
+      return;
+    }
+    case "activityFailed": {
+      const p = e.resolve("activity", input.id);
+      if (p) {
         const def = (p.descriptor as ActivityDescriptor).activity;
         p.op.settle(
           "failed",
@@ -67,9 +69,12 @@ export function deliverInput(e: Engine, input: Input): undefined {
             decodeRemoteError(input.reason, e.decodeText(input.details, `the failure of activity ${input.id}`, def)),
           ),
         );
-      });
-    case "activityTimedOut":
-      return e.resolve("activity", input.id, (p) => {
+      }
+      return;
+    }
+    case "activityTimedOut": {
+      const p = e.resolve("activity", input.id);
+      if (p) {
         const def = (p.descriptor as ActivityDescriptor).activity;
         const msg = `activity ${def.name}@${def.version} (${input.id}) timed out (${input.timeoutType})`;
         p.op.settle(
@@ -81,20 +86,23 @@ export function deliverInput(e: Engine, input: Input): undefined {
             e.decodeText(input.details, `the heartbeat details of activity ${input.id}`, def),
           ),
         );
-      });
+      }
+      return;
+    }
     case "activityCanceled":
-      return e.resolve("activity", input.id, (p) => p.op.settle("failed", new CancelledFailure(input.id)));
+      e.resolve("activity", input.id)?.op.settle("failed", new CancelledFailure(input.id));
+      return;
     case "timerFired":
-      return e.resolve("timer", input.id, (p) => {
-        p.op.settle("ok", undefined);
-      });
+      e.resolve("timer", input.id)?.op.settle("ok", undefined);
+      return;
     case "childStarted": {
-      const p = e.commands.get(keyOf("child", input.id));
+      const p = e.commands.child.get(input.id);
       if (p) p.childRunId = input.runId;
       return;
     }
-    case "childClosed":
-      return e.resolve("child", input.id, (p) => {
+    case "childClosed": {
+      const p = e.resolve("child", input.id);
+      if (p) {
         const def = (p.descriptor as ChildDescriptor).workflow;
         if (input.status === "COMPLETED")
           p.op.settle("ok", e.decode(input.result, `the result of child ${input.id}`, def));
@@ -117,26 +125,30 @@ export function deliverInput(e: Engine, input: Input): undefined {
             ),
           );
         }
-      });
+      }
+      return;
+    }
     case "signal":
       return e.deliverSignal(input.name, input.input);
     case "externalDone":
-      return e.resolve("external", input.id, (p) => p.op.settle("ok", undefined));
+      e.resolve("external", input.id)?.op.settle("ok", undefined);
+      return;
     case "commandFailed": {
       if (input.command === "marker") {
-        e.warnings.push(`marker ${input.id} was not recorded (${input.cause}); its value will be recomputed on replay`);
+        e.warn(`marker ${input.id} was not recorded (${input.cause}); its value will be recomputed on replay`);
         return;
       }
-      return e.resolve(input.command, input.id, (p) => {
-        const d = p.descriptor;
-        const type =
-          d?.kind === "activity"
-            ? { kind: "activity", name: d.activity.name, version: d.activity.version }
-            : d?.kind === "child"
-              ? { kind: "child workflow", name: d.workflow.name, version: d.workflow.version }
-              : undefined;
-        p.op.settle("failed", new ScheduleFailure(input.eventType, input.id, input.cause, type));
-      });
+      const p = e.resolve(input.command, input.id);
+      if (p === undefined) return;
+      const d = p.descriptor;
+      const type =
+        d?.kind === "activity"
+          ? { kind: "activity", name: d.activity.name, version: d.activity.version }
+          : d?.kind === "child"
+            ? { kind: "child workflow", name: d.workflow.name, version: d.workflow.version }
+            : undefined;
+      p.op.settle("failed", new ScheduleFailure(input.eventType, input.id, input.cause, type));
+      return;
     }
     case "cancelRequested":
       if (e.cancelRequested || e.finished) return;
@@ -163,7 +175,7 @@ export function deliverInput(e: Engine, input: Input): undefined {
       // Refused for a reason that does not go away by itself (OPERATION_NOT_PERMITTED: permissions): try again
       // after a pause, on a durable timer, instead of answering every decision task with the same refusal.
       const timerId = `close-retry-${input.eventId}`;
-      e.warnings.push(
+      e.warn(
         `SWF refused ${input.decisionType} with ${input.cause}; the workflow tries again in ${CLOSE_RETRY_SECONDS} s`,
       );
       const op = startTimer(e, timerId, CLOSE_RETRY_SECONDS, e.root as Fiber);

@@ -18,42 +18,57 @@ export interface Signature {
 
 /** The signature of a decision, in the same terms as a recorded event's. */
 export function signatureOf(d: Decision): Signature {
-  const s = (id?: string, name?: string, version?: string): Signature => ({
-    decisionType: d.decisionType,
-    id,
-    name,
-    version,
-  });
+  return readSignature(d, { decisionType: d.decisionType, id: undefined, name: undefined, version: undefined });
+}
+
+/** Writes the signature of `d` into `into` and returns it (matching reuses one object for every decision). */
+function readSignature(d: Decision, into: Signature): Signature {
+  into.decisionType = d.decisionType;
+  into.id = undefined;
+  into.name = undefined;
+  into.version = undefined;
   switch (d.decisionType) {
     case "ScheduleActivityTask": {
       const a = decisionAttributes(d);
-      return s(a.activityId, a.activityType.name, a.activityType.version);
+      into.id = a.activityId;
+      into.name = a.activityType.name;
+      into.version = a.activityType.version;
+      return into;
     }
     case "RequestCancelActivityTask":
-      return s(decisionAttributes(d).activityId);
+      into.id = decisionAttributes(d).activityId;
+      return into;
     case "StartTimer":
     case "CancelTimer":
-      return s((decisionAttributes(d) as { timerId: string }).timerId);
+      into.id = (decisionAttributes(d) as { timerId: string }).timerId;
+      return into;
     case "RecordMarker":
-      return s(decisionAttributes(d).markerName);
+      into.id = decisionAttributes(d).markerName;
+      return into;
     case "StartChildWorkflowExecution": {
       const a = decisionAttributes(d);
-      return s(a.workflowId, a.workflowType.name, a.workflowType.version);
+      into.id = a.workflowId;
+      into.name = a.workflowType.name;
+      into.version = a.workflowType.version;
+      return into;
     }
     case "SignalExternalWorkflowExecution": {
       const a = decisionAttributes(d);
-      return s(a.control ?? a.workflowId, a.signalName);
+      into.id = a.control ?? a.workflowId;
+      into.name = a.signalName;
+      return into;
     }
     case "RequestCancelExternalWorkflowExecution": {
       const a = decisionAttributes(d);
-      return s(a.control ?? a.workflowId);
+      into.id = a.control ?? a.workflowId;
+      return into;
     }
     case "CompleteWorkflowExecution":
     case "FailWorkflowExecution":
     case "CancelWorkflowExecution":
     case "ContinueAsNewWorkflowExecution":
     case "ScheduleLambdaFunction":
-      return s();
+      return into;
     default: {
       const unreachable: never = d;
       return unreachable;
@@ -99,6 +114,14 @@ function same(r: Recorded, p: Signature): boolean {
 const isPatchMarker = (r: Recorded) => r.decisionType === "RecordMarker" && r.id?.startsWith("patch.") === true;
 
 /** Throws `NondeterminismError` at the first difference between a task's recorded events and `produced`. */
+/** The signature matching reads each produced decision into (only described, never kept, on a mismatch). */
+const scratch: Signature = {
+  decisionType: "CompleteWorkflowExecution",
+  id: undefined,
+  name: undefined,
+  version: undefined,
+};
+
 export function matchDecisions(
   task: DecisionTask,
   produced: readonly Decision[],
@@ -110,7 +133,7 @@ export function matchDecisions(
   let j = 0;
   while (i < recorded.length || j < produced.length) {
     const r = recorded[i];
-    const p = j < produced.length ? signatureOf(produced[j] as Decision) : undefined;
+    const p = j < produced.length ? readSignature(produced[j] as Decision, scratch) : undefined;
     if (r && p && same(r, p)) {
       i++;
       j++;

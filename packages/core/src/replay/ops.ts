@@ -1,20 +1,34 @@
 /**
  * Operations: what workflow code waits on. An op settles once (ok with a value, or failed with a failure) and
  * tells its listeners synchronously; the engine's fibers, combinators and handles are all built on it.
+ *
+ * Every activity, timer and child of a run is an op, so an op is kept cheap: its listeners are allocated only when
+ * there are several (most ops have one, the fiber waiting on them), and the pending ops a fiber owns form a list
+ * threaded through the ops themselves (no set to hash into per op).
  */
 import type { CancelledFailure } from "../errors.js";
 
 export type OpState = "pending" | "ok" | "failed";
 
+/** Told when an op settles: a function, or an object (a fiber) that is told without a closure made for it. */
+export type OpListener = ((op: Op) => void) | { settled(op: Op): void };
+
 /** A running operation: a scheduled activity, a timer, a branch, a combinator. Settles once. */
 export class Op {
   state: OpState = "pending";
   value: unknown = undefined;
-  private listeners: ((op: Op) => void)[] = [];
+  /** One listener, or several (in order); undefined when none. */
+  private listeners: OpListener | OpListener[] | undefined = undefined;
   /** How to cancel this op while it is pending; set by the effect that made it. */
-  onCancel: ((failure: CancelledFailure) => void) | undefined = undefined;
-  /** OpenCommand ops started by this op's fiber (for branch ops), cancelled with it; settled ops leave the set. */
-  readonly owned = new Set<Op>();
+  onCancel: ((failure: CancelledFailure, op: Op) => void) | undefined = undefined;
+  /**
+   * Pending ops started by this op's fiber (for branch ops), cancelled with it: a doubly linked list in the order they
+   * were started, through `prevOwned`/`nextOwned` of the owned ops; settled ops leave it.
+   */
+  private firstOwned: Op | undefined = undefined;
+  private lastOwned: Op | undefined = undefined;
+  private prevOwned: Op | undefined = undefined;
+  private nextOwned: Op | undefined = undefined;
   /** The branch op whose fiber started this op. */
   owner: Op | undefined = undefined;
   /** Set once someone waited on this op or combined it, so its failure was seen. */
@@ -25,18 +39,58 @@ export class Op {
     readonly kind: string,
     readonly id: string,
   ) {}
-  listen(fn: (op: Op) => void): void {
-    if (this.state === "pending") this.listeners.push(fn);
-    else fn(this);
+
+  /** Makes this op owned by `owner` (the op of the fiber that started it) until it settles. */
+  ownBy(owner: Op): void {
+    if (this.owner !== undefined || this.state !== "pending") return;
+    this.owner = owner;
+    this.prevOwned = owner.lastOwned;
+    if (owner.lastOwned) owner.lastOwned.nextOwned = this;
+    else owner.firstOwned = this;
+    owner.lastOwned = this;
   }
+
+  /** The pending ops this (fiber) op owns, in the order they were started. A copy: cancelling them changes it. */
+  owned(): Op[] {
+    const out: Op[] = [];
+    for (let op = this.firstOwned; op !== undefined; op = op.nextOwned) out.push(op);
+    return out;
+  }
+
+  /** Leaves the owner's list (once settled). */
+  private disown(): void {
+    const owner = this.owner;
+    if (owner === undefined) return;
+    if (this.prevOwned) this.prevOwned.nextOwned = this.nextOwned;
+    else owner.firstOwned = this.nextOwned;
+    if (this.nextOwned) this.nextOwned.prevOwned = this.prevOwned;
+    else owner.lastOwned = this.prevOwned;
+    this.prevOwned = undefined;
+    this.nextOwned = undefined;
+  }
+
+  listen(fn: OpListener): void {
+    if (this.state !== "pending") call(fn, this);
+    else if (this.listeners === undefined) this.listeners = fn;
+    else if (Array.isArray(this.listeners)) this.listeners.push(fn);
+    else this.listeners = [this.listeners, fn];
+  }
+
   settle(state: "ok" | "failed", value: unknown): void {
     if (this.state !== "pending") return;
     this.state = state;
     this.value = value;
     this.onCancel = undefined;
-    this.owner?.owned.delete(this);
+    this.disown();
     const listeners = this.listeners;
-    this.listeners = [];
-    for (const fn of listeners) fn(this);
+    this.listeners = undefined;
+    if (listeners === undefined) return;
+    if (Array.isArray(listeners)) for (const fn of listeners) call(fn, this);
+    else call(listeners, this);
   }
+}
+
+function call(listener: OpListener, op: Op): void {
+  if (typeof listener === "function") listener(op);
+  else listener.settled(op);
 }

@@ -1,15 +1,21 @@
 /** The `activity` effect's handler: schedules an activity task (cancelled with RequestCancelActivityTask). */
 import * as to from "../../decisions/to-decision.js";
 import type { ActivityDescriptor } from "../../effects/effect.js";
+import type { Decision } from "../../history/events.js";
 import type { Engine } from "../engine.js";
-import type { Fiber } from "../fiber.js";
+import type { Fiber, OpenCommand } from "../fiber.js";
 import type { Op } from "../ops.js";
 import { checkUnused, openCommand } from "./commands.js";
 
 export function activity(e: Engine, effect: ActivityDescriptor, fiber: Fiber): Op {
   const id = e.nextId("activity", effect.id);
-  checkUnused(e, "activity", id, "activity id");
+  checkUnused(e, "activity", id, "activity id", effect.id === undefined);
   const input = e.encode(effect.input, `activity ${effect.activity.name} input`, effect.activity);
   const decision = to.scheduleActivityTask(effect, id, input);
-  return openCommand(e, "activity", id, fiber, decision, () => to.requestCancelActivityTask(id), effect);
+  const size = to.scheduleActivityTaskSize(decision, effect);
+  return openCommand(e, "activity", id, fiber, decision, cancelActivity, effect, size).op;
+}
+
+function cancelActivity(p: OpenCommand): Decision {
+  return to.requestCancelActivityTask(p.op.id);
 }

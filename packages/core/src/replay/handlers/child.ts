@@ -1,6 +1,7 @@
 /** The `child` effect's handler: starts a child workflow execution (cancelled with a cancel request to it). */
 import * as to from "../../decisions/to-decision.js";
 import type { ChildDescriptor } from "../../effects/effect.js";
+import type { Decision } from "../../history/events.js";
 import type { Engine } from "../engine.js";
 import type { Fiber, OpenCommand } from "../fiber.js";
 import { childWorkflowId } from "../ids.js";
@@ -13,6 +14,11 @@ export function child(e: Engine, effect: ChildDescriptor, fiber: Fiber): Op {
   checkUnused(e, "child", id, "child workflowId");
   const input = e.encode(effect.input, `child ${effect.workflow.name} input`, effect.workflow);
   const decision = to.startChildWorkflowExecution(effect, id, input);
-  const cancel = (p: OpenCommand) => to.requestCancelExternalWorkflowExecution(id, p.childRunId, `cancel-${n}`);
-  return openCommand(e, "child", id, fiber, decision, cancel, effect);
+  const p = openCommand(e, "child", id, fiber, decision, cancelChild, effect);
+  p.childSeq = n;
+  return p.op;
+}
+
+function cancelChild(p: OpenCommand): Decision {
+  return to.requestCancelExternalWorkflowExecution(p.op.id, p.childRunId, `cancel-${p.childSeq}`);
 }

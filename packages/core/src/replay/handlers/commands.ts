@@ -10,9 +10,12 @@ import type { Engine } from "../engine.js";
 import { type Fiber, keyOf, type OpenCommand } from "../fiber.js";
 import { Op } from "../ops.js";
 
-type CommandKind = "activity" | "timer" | "child";
+export type CommandKind = "activity" | "timer" | "child";
 
-/** Opens a command: its op, its entry in `commands`, its decision in the outbox, and how to cancel it. */
+/**
+ * Opens a command: its op, its entry in `commands`, its decision in the outbox (with its `size` when the handler
+ * computed it), and how to cancel it (`cancelDecision`: one function per kind, so opening makes no closure).
+ */
 export function openCommand(
   e: Engine,
   kind: CommandKind,
@@ -21,24 +24,26 @@ export function openCommand(
   decision: Decision,
   cancelDecision: (p: OpenCommand) => Decision,
   descriptor?: OpenCommand["descriptor"],
-): Op {
+  size?: number,
+): OpenCommand {
   const op = e.own(fiber, new Op(kind, id));
-  const key = keyOf(kind, id);
-  const p: OpenCommand = { op, kind, ...(descriptor && { descriptor }) };
-  e.commands.set(key, p);
-  e.outbox.push({ decision, limit: kind, id: key });
-  op.onCancel = () => cancelScheduled(e, kind, id, () => cancelDecision(p));
-  return op;
+  const p: OpenCommand = { op, kind, descriptor, cancelDecision, childRunId: undefined, childSeq: 0 };
+  e.commands[kind].set(id, p);
+  e.outbox.push({ decision, limit: kind, id: keyOf(kind, id), onEmit: undefined, size });
+  op.onCancel = e.cancelCommand;
+  return p;
 }
 
 /**
  * Cancels a command: if its decision has not gone out yet it is simply withdrawn; otherwise a cancel decision is
  * queued. Either way the op fails with `CancelledFailure` now; a late result is ignored.
  */
-function cancelScheduled(e: Engine, kind: CommandKind, id: string, cancelDecision: () => Decision): void {
+export function cancelScheduled(e: Engine, kind: CommandKind, id: string): void {
   const key = keyOf(kind, id);
+  const p = e.commands[kind].get(id);
+  if (p === undefined) return;
   if (e.outbox.drop(key)) {
-    e.commands.delete(key);
+    e.commands[kind].delete(id);
     return;
   }
   // CancelTimer closes the timer as it goes out (TimerCanceled is recorded with the decision, never delivered);
@@ -46,18 +51,27 @@ function cancelScheduled(e: Engine, kind: CommandKind, id: string, cancelDecisio
   const onEmit =
     kind === "timer"
       ? () => {
-          if (e.commands.delete(key)) e.outbox.closed("timer");
+          if (e.commands.timer.delete(id)) e.outbox.closed("timer");
         }
       : undefined;
-  e.outbox.push({ decision: cancelDecision(), limit: undefined, id: `${key}#cancel`, onEmit });
+  e.outbox.push({
+    decision: (p.cancelDecision as (p: OpenCommand) => Decision)(p),
+    limit: undefined,
+    id: `${key}#cancel`,
+    onEmit,
+  });
 }
 
-/** SWF keeps activity ids, timer ids and child workflow ids apart: an id is unique among open ones of its kind. */
-export function checkUnused(e: Engine, kind: CommandKind, id: string, what: string): void {
-  if (e.commands.has(keyOf(kind, id)))
+/**
+ * SWF keeps activity ids, timer ids and child workflow ids apart: an id is unique among open ones of its kind.
+ * `generated`: the engine made the id from the run's sequence (`activity-12`), so it is known to be a valid SWF id.
+ */
+export function checkUnused(e: Engine, kind: CommandKind, id: string, what: string, generated = false): void {
+  if (e.commands[kind].has(id))
     throw new InvalidArgumentError(
       `${what} ${JSON.stringify(id)} is already used by an open ${kind} of this execution`,
     );
+  if (generated) return;
   const problem = swfIdProblem(id);
   if (problem) throw new InvalidArgumentError(`${what} ${problem}`);
 }

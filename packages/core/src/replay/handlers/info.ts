@@ -5,7 +5,7 @@
 import type { InfoDescriptor } from "../../effects/effect.js";
 import type { WorkflowInfo } from "../../effects/info.js";
 import type { LogLevel } from "../../effects/log.js";
-import type { Engine } from "../engine.js";
+import type { Engine, LogEntry } from "../engine.js";
 import type { Op } from "../ops.js";
 
 export function info(e: Engine, effect: InfoDescriptor): Op {
@@ -37,7 +37,7 @@ function infoValue(e: Engine, { what, args }: InfoDescriptor): unknown {
     case "log": {
       if (!e.replaying) {
         const [level, message, data] = args as [LogLevel, string, unknown];
-        e.logs.push({ level, message, data, time: e.time });
+        (e.logs as LogEntry[]).push({ level, message, data, time: e.time });
       }
       return undefined;
     }

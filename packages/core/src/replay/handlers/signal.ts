@@ -64,11 +64,18 @@ export function external(e: Engine, effect: SignalExternalDescriptor | CancelExt
         )
       : to.requestCancelExternalWorkflowExecution(effect.workflowId, effect.runId, id);
   const key = keyOf("external", id);
-  e.commands.set(key, { op, kind: "external" });
+  e.commands.external.set(id, {
+    op,
+    kind: "external",
+    descriptor: undefined,
+    cancelDecision: undefined,
+    childRunId: undefined,
+    childSeq: 0,
+  });
   e.outbox.push({ decision, limit: undefined, id: key });
   op.onCancel = () => {
     e.outbox.drop(key);
-    e.commands.delete(key);
+    e.commands.external.delete(id);
   };
   return op;
 }
