@@ -11,6 +11,7 @@ import { applyChildEvent } from "./apply/children.js";
 import { applyClosingEvent } from "./apply/closing.js";
 import { applyExternalEvent } from "./apply/externals.js";
 import { applyMarkerEvent } from "./apply/markers.js";
+import { addInput } from "./apply/references.js";
 import { applyTimerEvent } from "./apply/timers.js";
 import type { Event } from "./events.js";
 import type { HistoryState } from "./state.js";
@@ -94,7 +95,7 @@ export function applyEvent(draft: Draft<HistoryState>, e: Event): void {
         continuedExecutionRunId: a.continuedExecutionRunId,
         parent: parent ? { workflowId: parent.workflowId, runId: parent.runId } : undefined,
       };
-      draft.pending.push({ type: "workflowStarted", eventId: id });
+      addInput(draft, { type: "workflowStarted", eventId: id });
       return;
     }
     // ── decision tasks ──

@@ -3,7 +3,7 @@ import type { Draft } from "immer";
 import { HistoryError } from "../../errors.js";
 import type { Event } from "../events.js";
 import type { HistoryState } from "../state.js";
-import { recordedBy, refOf, startedRef } from "./references.js";
+import { addInput, recordedBy, refOf, startedRef } from "./references.js";
 
 /** The events this file folds. */
 export type ActivityEventType =
@@ -24,23 +24,29 @@ export function applyActivityEvent(draft: Draft<HistoryState>, e: Event<Activity
     case "ActivityTaskScheduled": {
       const a = e.attributes;
       draft.refs[id] = { kind: "ActivityTaskScheduled", id: a.activityId };
-      recordedBy(draft, e, a.decisionTaskCompletedEventId, {
-        decisionType: "ScheduleActivityTask",
-        id: a.activityId,
-        name: a.activityType.name,
-        version: a.activityType.version,
-      });
+      recordedBy(
+        draft,
+        e,
+        a.decisionTaskCompletedEventId,
+        "ScheduleActivityTask",
+        a.activityId,
+        a.activityType.name,
+        a.activityType.version,
+      );
       return;
     }
     case "ScheduleActivityTaskFailed": {
       const a = e.attributes;
-      recordedBy(draft, e, a.decisionTaskCompletedEventId, {
-        decisionType: "ScheduleActivityTask",
-        id: a.activityId,
-        name: a.activityType.name,
-        version: a.activityType.version,
-      });
-      draft.pending.push({
+      recordedBy(
+        draft,
+        e,
+        a.decisionTaskCompletedEventId,
+        "ScheduleActivityTask",
+        a.activityId,
+        a.activityType.name,
+        a.activityType.version,
+      );
+      addInput(draft, {
         type: "commandFailed",
         eventId: id,
         id: a.activityId,
@@ -64,9 +70,9 @@ export function applyActivityEvent(draft: Draft<HistoryState>, e: Event<Activity
       const activityId = refOf(draft, e, a.scheduledEventId, "ActivityTaskScheduled", "scheduledEventId");
       startedRef(draft, e, a.startedEventId, "ActivityTaskStarted", activityId);
       if (e.eventType === "ActivityTaskCompleted")
-        draft.pending.push({ type: "activityCompleted", eventId: id, id: activityId, result: e.attributes.result });
+        addInput(draft, { type: "activityCompleted", eventId: id, id: activityId, result: e.attributes.result });
       else if (e.eventType === "ActivityTaskFailed")
-        draft.pending.push({
+        addInput(draft, {
           type: "activityFailed",
           eventId: id,
           id: activityId,
@@ -74,24 +80,27 @@ export function applyActivityEvent(draft: Draft<HistoryState>, e: Event<Activity
           details: e.attributes.details,
         });
       else if (e.eventType === "ActivityTaskTimedOut")
-        draft.pending.push({
+        addInput(draft, {
           type: "activityTimedOut",
           eventId: id,
           id: activityId,
           timeoutType: e.attributes.timeoutType,
           details: e.attributes.details,
         });
-      else draft.pending.push({ type: "activityCanceled", eventId: id, id: activityId });
+      else addInput(draft, { type: "activityCanceled", eventId: id, id: activityId });
       return;
     }
     case "ActivityTaskCancelRequested":
     case "RequestCancelActivityTaskFailed":
-      recordedBy(draft, e, e.attributes.decisionTaskCompletedEventId, {
-        decisionType: "RequestCancelActivityTask",
-        id: e.attributes.activityId,
-        name: undefined,
-        version: undefined,
-      });
+      recordedBy(
+        draft,
+        e,
+        e.attributes.decisionTaskCompletedEventId,
+        "RequestCancelActivityTask",
+        e.attributes.activityId,
+        undefined,
+        undefined,
+      );
       return;
     default: {
       const unreachable: never = e;

@@ -3,7 +3,7 @@ import type { Draft } from "immer";
 import { HistoryError } from "../../errors.js";
 import type { Event } from "../events.js";
 import type { HistoryState } from "../state.js";
-import { recordedBy, refOf, startedRef } from "./references.js";
+import { addInput, recordedBy, refOf, startedRef } from "./references.js";
 
 /** The events this file folds. */
 export type ChildEventType =
@@ -23,12 +23,15 @@ export function applyChildEvent(draft: Draft<HistoryState>, e: Event<ChildEventT
     case "StartChildWorkflowExecutionInitiated": {
       const a = e.attributes;
       draft.refs[id] = { kind: "StartChildWorkflowExecutionInitiated", id: a.workflowId };
-      recordedBy(draft, e, a.decisionTaskCompletedEventId, {
-        decisionType: "StartChildWorkflowExecution",
-        id: a.workflowId,
-        name: a.workflowType.name,
-        version: a.workflowType.version,
-      });
+      recordedBy(
+        draft,
+        e,
+        a.decisionTaskCompletedEventId,
+        "StartChildWorkflowExecution",
+        a.workflowId,
+        a.workflowType.name,
+        a.workflowType.version,
+      );
       return;
     }
     case "StartChildWorkflowExecutionFailed": {
@@ -37,14 +40,17 @@ export function applyChildEvent(draft: Draft<HistoryState>, e: Event<ChildEventT
       if (a.initiatedEventId !== 0)
         refOf(draft, e, a.initiatedEventId, "StartChildWorkflowExecutionInitiated", "initiatedEventId", a.workflowId);
       else {
-        recordedBy(draft, e, a.decisionTaskCompletedEventId, {
-          decisionType: "StartChildWorkflowExecution",
-          id: a.workflowId,
-          name: a.workflowType.name,
-          version: a.workflowType.version,
-        });
+        recordedBy(
+          draft,
+          e,
+          a.decisionTaskCompletedEventId,
+          "StartChildWorkflowExecution",
+          a.workflowId,
+          a.workflowType.name,
+          a.workflowType.version,
+        );
       }
-      draft.pending.push({
+      addInput(draft, {
         type: "commandFailed",
         eventId: id,
         id: a.workflowId,
@@ -65,7 +71,7 @@ export function applyChildEvent(draft: Draft<HistoryState>, e: Event<ChildEventT
         a.workflowExecution.workflowId,
       );
       draft.refs[id] = { kind: "ChildWorkflowExecutionStarted", id: childId };
-      draft.pending.push({ type: "childStarted", eventId: id, id: childId, runId: a.workflowExecution.runId });
+      addInput(draft, { type: "childStarted", eventId: id, id: childId, runId: a.workflowExecution.runId });
       return;
     }
     case "ChildWorkflowExecutionCompleted":
@@ -99,7 +105,7 @@ export function applyChildEvent(draft: Draft<HistoryState>, e: Event<ChildEventT
         a.workflowExecution.workflowId,
       );
       startedRef(draft, e, a.startedEventId, "ChildWorkflowExecutionStarted", childId);
-      draft.pending.push({
+      addInput(draft, {
         type: "childClosed",
         eventId: id,
         id: childId,

@@ -3,7 +3,7 @@ import type { Draft } from "immer";
 import { HistoryError } from "../../errors.js";
 import type { Event } from "../events.js";
 import type { HistoryState } from "../state.js";
-import { recordedBy } from "./references.js";
+import { addInput, recordedBy } from "./references.js";
 
 /** The events this file folds. */
 export type ClosingEventType =
@@ -34,12 +34,7 @@ export function applyClosingEvent(draft: Draft<HistoryState>, e: Event<ClosingEv
           WorkflowExecutionContinuedAsNew: "ContinueAsNewWorkflowExecution",
         } as const
       )[e.eventType];
-      recordedBy(draft, e, e.attributes.decisionTaskCompletedEventId, {
-        decisionType,
-        id: undefined,
-        name: undefined,
-        version: undefined,
-      });
+      recordedBy(draft, e, e.attributes.decisionTaskCompletedEventId, decisionType, undefined, undefined, undefined);
       draft.closed = { eventId: id, eventType: e.eventType };
       // nothing follows a closing event: its decision task has all its events
       if (draft.completing !== null) {
@@ -60,12 +55,7 @@ export function applyClosingEvent(draft: Draft<HistoryState>, e: Event<ClosingEv
           ContinueAsNewWorkflowExecutionFailed: "ContinueAsNewWorkflowExecution",
         } as const
       )[e.eventType];
-      recordedBy(draft, e, e.attributes.decisionTaskCompletedEventId, {
-        decisionType,
-        id: undefined,
-        name: undefined,
-        version: undefined,
-      });
+      recordedBy(draft, e, e.attributes.decisionTaskCompletedEventId, decisionType, undefined, undefined, undefined);
       const command = (
         {
           CompleteWorkflowExecutionFailed: "complete",
@@ -74,7 +64,7 @@ export function applyClosingEvent(draft: Draft<HistoryState>, e: Event<ClosingEv
           ContinueAsNewWorkflowExecutionFailed: "continueAsNew",
         } as const
       )[e.eventType];
-      draft.pending.push({
+      addInput(draft, {
         type: "closeFailed",
         eventId: id,
         decisionType,

@@ -3,7 +3,7 @@ import type { Draft } from "immer";
 import { HistoryError } from "../../errors.js";
 import type { Event } from "../events.js";
 import type { HistoryState } from "../state.js";
-import { recordedBy, refOf } from "./references.js";
+import { addInput, recordedBy, refOf } from "./references.js";
 
 /** The events this file folds. */
 export type ExternalEventType =
@@ -21,7 +21,7 @@ export function applyExternalEvent(draft: Draft<HistoryState>, e: Event<External
   const id = e.eventId;
   switch (e.eventType) {
     case "WorkflowExecutionSignaled":
-      draft.pending.push({ type: "signal", eventId: id, name: e.attributes.signalName, input: e.attributes.input });
+      addInput(draft, { type: "signal", eventId: id, name: e.attributes.signalName, input: e.attributes.input });
       return;
     case "SignalExternalWorkflowExecutionInitiated":
     case "RequestCancelExternalWorkflowExecutionInitiated": {
@@ -37,12 +37,7 @@ export function applyExternalEvent(draft: Draft<HistoryState>, e: Event<External
         e.eventType === "SignalExternalWorkflowExecutionInitiated"
           ? "SignalExternalWorkflowExecution"
           : "RequestCancelExternalWorkflowExecution";
-      recordedBy(draft, e, a.decisionTaskCompletedEventId, {
-        decisionType,
-        id: ref,
-        name: a.signalName,
-        version: undefined,
-      });
+      recordedBy(draft, e, a.decisionTaskCompletedEventId, decisionType, ref, a.signalName, undefined);
       return;
     }
     case "SignalExternalWorkflowExecutionFailed":
@@ -62,14 +57,9 @@ export function applyExternalEvent(draft: Draft<HistoryState>, e: Event<External
       if (a.initiatedEventId !== 0) ref = refOf(draft, e, a.initiatedEventId, initiated, "initiatedEventId");
       else {
         ref = a.control ?? `external-${id}`;
-        recordedBy(draft, e, a.decisionTaskCompletedEventId, {
-          decisionType,
-          id: ref,
-          name: undefined,
-          version: undefined,
-        });
+        recordedBy(draft, e, a.decisionTaskCompletedEventId, decisionType, ref, undefined, undefined);
       }
-      draft.pending.push({
+      addInput(draft, {
         type: "commandFailed",
         eventId: id,
         id: ref,
@@ -81,7 +71,7 @@ export function applyExternalEvent(draft: Draft<HistoryState>, e: Event<External
     }
     case "ExternalWorkflowExecutionSignaled":
     case "ExternalWorkflowExecutionCancelRequested":
-      draft.pending.push({
+      addInput(draft, {
         type: "externalDone",
         eventId: id,
         id: refOf(
@@ -96,7 +86,7 @@ export function applyExternalEvent(draft: Draft<HistoryState>, e: Event<External
       });
       return;
     case "WorkflowExecutionCancelRequested":
-      draft.pending.push({ type: "cancelRequested", eventId: id });
+      addInput(draft, { type: "cancelRequested", eventId: id });
       return;
     default: {
       const unreachable: never = e;

@@ -3,7 +3,7 @@ import type { Draft } from "immer";
 import { HistoryError } from "../../errors.js";
 import type { Event } from "../events.js";
 import type { HistoryState } from "../state.js";
-import { recordedBy } from "./references.js";
+import { addInput, recordedBy } from "./references.js";
 
 /** The events this file folds. */
 export type MarkerEventType = "MarkerRecorded" | "RecordMarkerFailed";
@@ -15,24 +15,30 @@ export function applyMarkerEvent(draft: Draft<HistoryState>, e: Event<MarkerEven
     case "MarkerRecorded":
       if (!Object.hasOwn(draft.markers, e.attributes.markerName))
         draft.markers[e.attributes.markerName] = e.attributes.details ?? null;
-      recordedBy(draft, e, e.attributes.decisionTaskCompletedEventId, {
-        decisionType: "RecordMarker",
-        id: e.attributes.markerName,
-        name: undefined,
-        version: undefined,
-      });
+      recordedBy(
+        draft,
+        e,
+        e.attributes.decisionTaskCompletedEventId,
+        "RecordMarker",
+        e.attributes.markerName,
+        undefined,
+        undefined,
+      );
       return;
     case "RecordMarkerFailed":
       // A patch marker SWF refused still means the new code path was taken when it was decided.
       if (e.attributes.markerName.startsWith("patch.") && !Object.hasOwn(draft.markers, e.attributes.markerName))
         draft.markers[e.attributes.markerName] = null;
-      recordedBy(draft, e, e.attributes.decisionTaskCompletedEventId, {
-        decisionType: "RecordMarker",
-        id: e.attributes.markerName,
-        name: undefined,
-        version: undefined,
-      });
-      draft.pending.push({
+      recordedBy(
+        draft,
+        e,
+        e.attributes.decisionTaskCompletedEventId,
+        "RecordMarker",
+        e.attributes.markerName,
+        undefined,
+        undefined,
+      );
+      addInput(draft, {
         type: "commandFailed",
         eventId: id,
         id: e.attributes.markerName,

@@ -5,14 +5,18 @@
 import type { Draft } from "immer";
 import { HistoryError } from "../../errors.js";
 import type { Event } from "../events.js";
-import type { HistoryState, Recorded, RefKind } from "../state.js";
+import type { HistoryState, Input, Recorded, RefKind } from "../state.js";
+import type { DecisionType } from "../swf-types.js";
 
 /** Adds a decision's event to the decision task that decided it (normally the one still completing). */
 export function recordedBy(
   draft: Draft<HistoryState>,
   e: Event,
   completedId: number,
-  rec: Omit<Recorded, "eventId" | "eventType">,
+  decisionType: DecisionType,
+  id: string | undefined,
+  name: string | undefined,
+  version: string | undefined,
 ): void {
   // Normally the task still completing; the last sealed one if a consequence event was recorded in between.
   const last = draft.completing ?? draft.tasks[draft.tasks.length - 1];
@@ -23,7 +27,18 @@ export function recordedBy(
       e.eventId,
     );
   }
-  last.recorded.push({ eventId: e.eventId, eventType: e.eventType, ...rec });
+  const rec: Recorded = { eventId: e.eventId, eventType: e.eventType, decisionType, id, name, version };
+  if (last.recorded.length === 0) last.recorded = [rec];
+  else last.recorded.push(rec);
+}
+
+/**
+ * Adds an input for the next decision task. A first input makes a one-element list rather than being pushed onto
+ * an empty one (which reserves room for 17): most decision tasks are shown one or two events.
+ */
+export function addInput(draft: Draft<HistoryState>, input: Input): void {
+  if (draft.pending.length === 0) draft.pending = [input];
+  else draft.pending.push(input);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Draft } from "immer";
 import { HistoryError } from "../../errors.js";
 import type { Event } from "../events.js";
 import type { HistoryState } from "../state.js";
-import { recordedBy, refOf } from "./references.js";
+import { addInput, recordedBy, refOf } from "./references.js";
 
 /** The events this file folds. */
 export type TimerEventType = "TimerStarted" | "StartTimerFailed" | "TimerFired" | "TimerCanceled" | "CancelTimerFailed";
@@ -14,21 +14,27 @@ export function applyTimerEvent(draft: Draft<HistoryState>, e: Event<TimerEventT
   switch (e.eventType) {
     case "TimerStarted":
       draft.refs[id] = { kind: "TimerStarted", id: e.attributes.timerId };
-      recordedBy(draft, e, e.attributes.decisionTaskCompletedEventId, {
-        decisionType: "StartTimer",
-        id: e.attributes.timerId,
-        name: undefined,
-        version: undefined,
-      });
+      recordedBy(
+        draft,
+        e,
+        e.attributes.decisionTaskCompletedEventId,
+        "StartTimer",
+        e.attributes.timerId,
+        undefined,
+        undefined,
+      );
       return;
     case "StartTimerFailed":
-      recordedBy(draft, e, e.attributes.decisionTaskCompletedEventId, {
-        decisionType: "StartTimer",
-        id: e.attributes.timerId,
-        name: undefined,
-        version: undefined,
-      });
-      draft.pending.push({
+      recordedBy(
+        draft,
+        e,
+        e.attributes.decisionTaskCompletedEventId,
+        "StartTimer",
+        e.attributes.timerId,
+        undefined,
+        undefined,
+      );
+      addInput(draft, {
         type: "commandFailed",
         eventId: id,
         id: e.attributes.timerId,
@@ -39,16 +45,19 @@ export function applyTimerEvent(draft: Draft<HistoryState>, e: Event<TimerEventT
       return;
     case "TimerFired":
       refOf(draft, e, e.attributes.startedEventId, "TimerStarted", "startedEventId", e.attributes.timerId);
-      draft.pending.push({ type: "timerFired", eventId: id, id: e.attributes.timerId });
+      addInput(draft, { type: "timerFired", eventId: id, id: e.attributes.timerId });
       return;
     case "TimerCanceled":
     case "CancelTimerFailed":
-      recordedBy(draft, e, e.attributes.decisionTaskCompletedEventId, {
-        decisionType: "CancelTimer",
-        id: e.attributes.timerId,
-        name: undefined,
-        version: undefined,
-      });
+      recordedBy(
+        draft,
+        e,
+        e.attributes.decisionTaskCompletedEventId,
+        "CancelTimer",
+        e.attributes.timerId,
+        undefined,
+        undefined,
+      );
       return;
     default: {
       const unreachable: never = e;
