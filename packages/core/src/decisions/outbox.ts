@@ -121,7 +121,8 @@ export class Outbox {
       out.push(cmd.decision);
       cmd.onEmit?.();
     }
-    this.queue = kept ?? [];
+    if (kept === undefined) queue.length = 0;
+    else this.queue = kept;
     if (!deferred && this.close && this.queue.length === 0) {
       if (this.fits(approximateSize(this.close), true)) {
         out.push(this.close);

@@ -13,6 +13,7 @@ import {
   type Descriptor,
   type Effect,
   effectPrototypeWith,
+  makeActivityEffect,
   makeEffect,
 } from "./effect.js";
 import { checkPolicy, type RetryPolicy, retry } from "./retry.js";
@@ -67,15 +68,14 @@ export function activity<I, O>(
         ? undefined
         : (options.retry ?? definition.retry);
   if (policy !== undefined) checkPolicy(policy, `activity ${definition.name} retry`);
-  const descriptor: ActivityDescriptor = {
-    kind: "activity",
-    activity: definition as ActivityDefinition<unknown, unknown>,
+  return makeActivityEffect<O>(
+    definition as ActivityDefinition<unknown, unknown>,
     input,
-    id: options?.id,
-    scheduling: options === undefined ? defaultScheduling(definition) : scheduling(definition, options),
-    retry: policy,
-  };
-  return policy === undefined ? makeEffect<O>(descriptor) : makeEffect<O>(descriptor, retryingActivity);
+    options?.id,
+    options === undefined ? defaultScheduling(definition) : scheduling(definition, options),
+    policy,
+    policy === undefined ? undefined : retryingActivity,
+  );
 }
 
 /** The scheduling of an activity called without options: one object per definition, shared by all its calls. */

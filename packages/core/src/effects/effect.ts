@@ -174,6 +174,28 @@ export function effectPrototypeWith(iterate: (this: Descriptor) => Generator<Eff
   return Object.create(effectPrototype, { [Symbol.iterator]: { value: iterate } });
 }
 
+/**
+ * {@link makeEffect} for an activity, without the descriptor object it would copy: workflows make one per activity
+ * call, and every replay makes them all again. The same object: same prototype, same fields in the same order.
+ */
+export function makeActivityEffect<T>(
+  activity: ActivityDefinition<unknown, unknown>,
+  input: unknown,
+  id: string | undefined,
+  scheduling: ActivityScheduling,
+  retry: RetryPolicy | undefined,
+  prototype: object = effectPrototype,
+): Effect<T> {
+  const effect = Object.create(prototype) as ActivityDescriptor;
+  effect.kind = "activity";
+  effect.activity = activity;
+  effect.input = input;
+  effect.id = id;
+  effect.scheduling = scheduling;
+  effect.retry = retry;
+  return effect as unknown as Effect<T>;
+}
+
 /** True for an effect made by {@link makeEffect} (used to explain a bare `yield`). */
 export function isEffect(value: unknown): value is Effect<unknown> & Descriptor {
   if (typeof value !== "object" || value === null) return false;

@@ -144,12 +144,27 @@ export class Replayer {
     }
     const wasStarted = this.state.started !== null;
     const before = this.state.lastEventId;
+    // A replayer with no decision of its own in flight (a fresh one given a whole history: a cold full replay)
+    // replays each completed task while the fold goes on, as soon as the task after it completed too (until then a
+    // late event of its decisions may still join it). The result is what feeding it the history task by task would
+    // give; what the fold finds wrong still wins over what the replay finds wrong, as when folding first.
+    const stream = this.decidedOpen === undefined && !this.broken;
+    const failure: { error?: unknown; poison?: boolean } = {};
     try {
-      foldHistoryInPlace(newEvents, this.state);
+      foldHistoryInPlace(
+        newEvents,
+        this.state,
+        stream ? () => failure.error === undefined && this.replaySealed(!wasStarted, failure) : undefined,
+      );
     } catch (err) {
       // a batch rejected before anything was applied leaves the replayer usable
       if (this.state.lastEventId !== before) this.poisoned = err;
       throw err;
+    }
+    if (failure.error !== undefined) {
+      if (failure.poison) this.poisoned = failure.error;
+      else this.broken = true;
+      throw failure.error;
     }
     if (!wasStarted) {
       try {
@@ -165,6 +180,41 @@ export class Replayer {
     } catch (err) {
       this.broken = true;
       throw err;
+    }
+  }
+
+  /**
+   * Replays the completed tasks the fold has sealed, all but the last; with `checkType`, checks the workflow type
+   * first. An error stops it and is kept in `failure` (thrown once the fold is done); `poison` when the history is
+   * of another workflow type. A replayer made by `decide` then lets the replayed tasks go: nothing replays them again.
+   */
+  private replaySealed(checkType: boolean, failure: { error?: unknown; poison?: boolean }): void {
+    const tasks = this.state.tasks;
+    const ready = tasks.length - 1;
+    if (this.consumed >= ready) return;
+    if (checkType && this.engine === undefined) {
+      try {
+        this.checkWorkflowType();
+      } catch (err) {
+        failure.error = err;
+        failure.poison = true;
+        return;
+      }
+    }
+    try {
+      this.engine ??= this.newEngine();
+      for (; this.consumed < ready; this.consumed++) {
+        const task = tasks[this.consumed] as DecisionTask;
+        const decisions = this.engine.runTask(task, true, task.startedEventId).decisions;
+        matchDecisions(task, decisions, this.workflow.name, this.options.runId);
+      }
+    } catch (err) {
+      failure.error = err;
+      return;
+    }
+    if (oneShot.has(this)) {
+      tasks.splice(0, this.consumed);
+      this.consumed = 0;
     }
   }
 
@@ -291,8 +341,13 @@ export function decide(
       "the history is empty; a decision task's history starts with WorkflowExecutionStarted",
     );
   }
-  return new Replayer(workflow, options).advance(history);
+  const replayer = new Replayer(workflow, options);
+  oneShot.add(replayer);
+  return replayer.advance(history);
 }
+
+/** Replayers made by `decide`: used once, so the tasks they replayed need not be kept (see `replaySealed`). */
+const oneShot = new WeakSet<Replayer>();
 
 /** Two FNV-1a variants: 16 hex digits. */
 function hashOf(text: string): string {
