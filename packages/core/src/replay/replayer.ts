@@ -2,6 +2,9 @@
  * The replayer: WHAT TO DO NEXT. Holds one run's folded history and its suspended workflow, and turns new events
  * into decisions. Full replay is incremental replay from an empty history, so the two cannot disagree: `decide`
  * makes a fresh replayer for every call; a driver keeps one per run (in an LRU cache) and passes only new events.
+ * A fresh replayer given a whole history replays each completed task while the fold goes on (as if it were fed the
+ * history task by task), so a cold replay of 25,000 events works on each task while its events are fresh, and
+ * `decide` lets the tasks it replayed go.
  *
  * Invariants:
  * - every completed decision task is replayed and its recorded events checked against the decisions made now;
