@@ -155,9 +155,35 @@ export type Descriptor =
 /** The kinds of effect. */
 export type EffectKind = Descriptor["kind"];
 
+/**
+ * What `yield*` on an effect iterates: it yields one request, then returns what the engine sent back (or throws
+ * what the engine threw in). Written by hand rather than as a generator function: every effect of every replay
+ * makes one, and a generator object costs several times as much.
+ */
+class EffectIterator {
+  private requested = false;
+  constructor(private readonly effect: Descriptor) {}
+  next(value?: unknown): IteratorResult<EffectRequest, unknown> {
+    if (this.requested) return { value, done: true };
+    this.requested = true;
+    return { value: { type: REQUEST, effect: this.effect }, done: false };
+  }
+  return(value?: unknown): IteratorResult<EffectRequest, unknown> {
+    this.requested = true;
+    return { value, done: true };
+  }
+  throw(error?: unknown): IteratorResult<EffectRequest, unknown> {
+    this.requested = true;
+    throw error;
+  }
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+
 const effectPrototype = {
-  *[Symbol.iterator](this: Descriptor): Generator<EffectRequest, unknown, unknown> {
-    return yield { type: REQUEST, effect: this };
+  [Symbol.iterator](this: Descriptor): Generator<EffectRequest, unknown, unknown> {
+    return new EffectIterator(this) as unknown as Generator<EffectRequest, unknown, unknown>;
   },
 };
 
