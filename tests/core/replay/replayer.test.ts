@@ -194,6 +194,61 @@ r("decide is pure: the same answer twice, the input history untouched, deep-froz
   assert.equal(decide(wf, frozen, { runId: "x" }), a);
 });
 
+// A whole history given at once is replayed task by task while the fold goes on (bench/README.md): what the fold
+// finds wrong still wins over what the replay finds wrong, and the workflow type is checked before any code runs.
+const changed = defineWorkflow({ name: "rp", version: "1" }, function* () {
+  yield* sleep(1); // the history's first decision scheduled an activity: every replay of task 1 disagrees
+});
+
+r("a whole history at once: a malformed event after a task that does not replay is the HistoryError reported", () => {
+  const events: HistoryEvent[] = [
+    ...finished().slice(0, 16), // three completed decision tasks (the first two replayed before the fold ends)
+    {
+      eventId: 17,
+      eventType: "ActivityTaskCompleted",
+      eventTimestamp: 1767225600,
+      activityTaskCompletedEventAttributes: { scheduledEventId: 999, startedEventId: 998 },
+    },
+  ];
+  for (const run of [() => decide(changed, events), () => new Replayer(changed).advance(events)]) {
+    const err = thrown(run);
+    assert.instance(err, HistoryError);
+    assert.is((err as HistoryError).code, "YF_HISTORY_UNKNOWN_REFERENCE");
+  }
+  assert.instance(
+    thrown(() => decide(changed, events.slice(0, 16))),
+    NondeterminismError,
+  );
+});
+
+r(
+  "a whole history at once: a NondeterminismError leaves the Replayer broken (it reports it again), not poisoned",
+  () => {
+    const events = finished();
+    const rp = new Replayer(changed);
+    assert.instance(
+      thrown(() => rp.advance(events.slice(0, 16), { partial: true })),
+      NondeterminismError,
+    );
+    assert.instance(
+      thrown(() => rp.advance(events.slice(16, 18))),
+      NondeterminismError,
+    );
+  },
+);
+
+r("a whole history of another workflow type is refused before any of its code runs", () => {
+  let runs = 0;
+  const other = defineWorkflow({ name: "other", version: "1" }, function* () {
+    runs++;
+    yield* sleep(1);
+  });
+  const err = thrown(() => decide(other, finished()));
+  assert.instance(err, HistoryError);
+  assert.is((err as HistoryError).code, "YF_HISTORY_WRONG_WORKFLOW_TYPE");
+  assert.is(runs, 0);
+});
+
 r.run();
 
 // ─── regressions found by the code review (moved from regressions/review.test.ts) ───
