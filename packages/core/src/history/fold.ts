@@ -17,7 +17,8 @@
  * - anything malformed is a `HistoryError` naming the event, never a crash deep inside.
  */
 import { type Draft, produce } from "immer";
-import { HistoryError } from "../errors.js";
+import { describeError } from "../describe.js";
+import { HistoryError, YieldflowError } from "../errors.js";
 import { applyEvent, outOfOrder, readsTime } from "./apply-event.js";
 import { type CheckedEvent, checkEvent, checkEventInto, type Event, timestampToMillis } from "./events.js";
 import { emptyHistoryState, type HistoryState } from "./state.js";
@@ -40,7 +41,7 @@ export function foldHistory(events: readonly unknown[], state: HistoryState = em
   checkBatch(events, state);
   if (events.length === 0) return state;
   return produce(state, (draft) => {
-    for (let i = 0; i < events.length; i++) applyEvent(draft, checkEvent(events[i], i));
+    for (let i = 0; i < events.length; i++) applyRead(draft, checkEvent(events[i], i), i);
   });
 }
 
@@ -57,7 +58,8 @@ export function foldHistoryInPlace(events: readonly unknown[], state: HistorySta
   // Every event is checked before any is applied. What the check found is kept in three flat arrays rather than a
   // checked copy of each event (a 25,000-event replay would allocate 25,000 objects that all outlive the check), and
   // applied through one reused view (a plain object: a getter on it made every applyEvent slower), its time
-  // converted only for the event types applyEvent reads it of. The caller's event objects are read once.
+  // converted only for the event types applyEvent reads it of. The check type-checks every declared field where it is
+  // (no copy either); applyEvent then reads the fields it uses from the caller's attributes.
   const n = events.length;
   const found: CheckedEvent = {
     eventId: 0,
@@ -91,8 +93,25 @@ export function foldHistoryInPlace(events: readonly unknown[], state: HistorySta
     view.attributes = attributes[i];
     view.time = readsTime(type) ? timestampToMillis(stamps[i], first + i) : Number.NaN;
     const sealed = state.tasks.length;
-    applyEvent(state as Draft<HistoryState>, view as unknown as Event);
+    applyRead(state as Draft<HistoryState>, view as unknown as Event, i);
     if (onSealed !== undefined && state.tasks.length > sealed) onSealed();
+  }
+}
+
+/**
+ * `applyEvent`, where a getter or proxy trap of an in-process history that throws when a field is read a second time
+ * (the check read it once) is a `HistoryError` too, not a crash.
+ */
+function applyRead(draft: Draft<HistoryState>, e: Event, index: number): void {
+  try {
+    applyEvent(draft, e);
+  } catch (err) {
+    if (err instanceof YieldflowError) throw err;
+    throw new HistoryError(
+      "YF_HISTORY_BAD_EVENT",
+      `history[${index}] cannot be read: ${describeError(err)}`,
+      e.eventId,
+    );
   }
 }
 

@@ -209,7 +209,7 @@ export class Replayer {
       for (; this.consumed < ready; this.consumed++) {
         const task = tasks[this.consumed] as DecisionTask;
         const decisions = this.engine.runTask(task, true, task.startedEventId).decisions;
-        matchDecisions(task, decisions, this.workflow.name, this.options.runId);
+        matchDecisions(task, decisions, this.workflow.name, this.runId);
       }
     } catch (err) {
       failure.error = err;
