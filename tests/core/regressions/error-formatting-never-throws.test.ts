@@ -98,6 +98,39 @@ for (const [name, history] of cases) {
   });
 }
 
+/**
+ * The fold checks an event's fields where they are (no copy), then reads the ones it uses again while applying it:
+ * a getter that answers the check and throws on the next read is a HistoryError too.
+ */
+function throwsOnSecondRead(target: object, field: string): void {
+  const value = (target as Record<string, unknown>)[field];
+  let reads = 0;
+  Object.defineProperty(target, field, {
+    enumerable: true,
+    get() {
+      if (reads++ > 0) throw new Error("getter exploded on its second read");
+      return value;
+    },
+  });
+}
+
+for (const field of ["input", "workflowType.name"]) {
+  test(`an attribute getter that throws on its second read (${field}): a HistoryError`, () => {
+    const history = start({}, { input: '"x"' });
+    const attrs = (history[0] as Record<string, Record<string, object>>).workflowExecutionStartedEventAttributes;
+    if (field === "input") throwsOnSecondRead(attrs as object, "input");
+    else throwsOnSecondRead(attrs?.workflowType as object, "name");
+    try {
+      decide(wf, history);
+      assert.unreachable("accepted");
+    } catch (err) {
+      assert.instance(err, HistoryError, String((err as Error).message));
+      assert.is((err as HistoryError).code, "YF_HISTORY_BAD_EVENT");
+      assert.match((err as HistoryError).message, /getter exploded on its second read/);
+    }
+  });
+}
+
 test("an event and attributes without a prototype are read like any other (and accepted when valid)", () => {
   const events = start().map((e) => Object.assign(Object.create(null), e)) as HistoryEvent[];
   const a = events[0] as unknown as Record<string, unknown>;
