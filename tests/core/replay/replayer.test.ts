@@ -9,6 +9,7 @@ import {
   type HistoryEvent,
   NondeterminismError,
   Replayer,
+  sideEffect,
   signal,
   sleep,
   uuid,
@@ -79,6 +80,36 @@ r("fed one event at a time (partial), the Replayer ends where decide does", () =
     assert.equal(last?.status, full.status, `prefix of ${end}`);
   }
 });
+
+r(
+  "a side effect recorded with other details than decided live: the Replayer replays what was recorded, as decide does",
+  () => {
+    let calls = 0;
+    const picky = defineWorkflow({ name: "picky", version: "1" }, function* () {
+      const v = yield* sideEffect(() => `live-${++calls}`);
+      yield* sleep(60);
+      return v;
+    });
+    const b = new HistoryBuilder({ workflowType: { name: "picky", version: "1" } });
+    b.decisionTask();
+    const rp = new Replayer(picky);
+    const live = rp.advance(b.events);
+    const seen = b.events.length;
+    assert.equal(types(live.decisions), ["RecordMarker", "StartTimer"]);
+    b.completeDecisionTask(live.decisions);
+    b.timerFired("timer-2");
+    b.decisionTask();
+    // the history says the side effect's value was "recorded", not what this replayer decided live
+    const events = structuredClone(b.events);
+    const marker = events.find((e) => e.eventType === "MarkerRecorded");
+    (marker?.markerRecordedEventAttributes as { details: string }).details = JSON.stringify("recorded");
+    const full = decide(picky, events);
+    const incremental = rp.advance(events.slice(seen));
+    assert.equal(full.status, { status: "completed", result: "recorded" });
+    assert.equal(resultOf(full.decisions), "recorded");
+    assert.equal(incremental.decisions, full.decisions);
+  },
+);
 
 r("the Replayer's folded history equals foldHistory of everything fed", () => {
   const events = finished();

@@ -271,6 +271,12 @@ export class Replayer {
       if (this.decidedOpen?.startedEventId === task.startedEventId) {
         decisions = this.decidedOpen.result.decisions;
         this.decidedOpen = undefined;
+        // The code goes on from the values it decided live; if the history recorded other marker details (a side
+        // effect's value), only a replay from the recorded history gives what a full replay gives: start over.
+        if (!markersAsDecided(decisions, this.state.markers)) {
+          this.reset();
+          return this.replay(partial);
+        }
       } else {
         decisions = engine.runTask(task, true, task.startedEventId).decisions;
       }
@@ -356,4 +362,13 @@ const oneShot = new WeakSet<Replayer>();
 function hashOf(text: string): string {
   const hex = (n: number) => n.toString(16).padStart(8, "0");
   return hex(fnv1a(text)) + hex(fnv1a(text, 0x01000193, 0x5bd1e995));
+}
+
+/** Whether every marker among `decisions` was recorded with the details it was decided with. */
+function markersAsDecided(decisions: readonly Decision[], recorded: HistoryState["markers"]): boolean {
+  for (const d of decisions) {
+    const attrs = d.decisionType === "RecordMarker" ? d.recordMarkerDecisionAttributes : undefined;
+    if (attrs && (recorded[attrs.markerName] ?? undefined) !== (attrs.details ?? undefined)) return false;
+  }
+  return true;
 }
