@@ -397,10 +397,19 @@ export class Payloads {
         if (!this.shared.cache.has(s.key) && !wanted.has(s.key)) wanted.set(s.key, s);
       }
       const queue = [...wanted.values()];
+      const failures = new Map<ReferenceSite, unknown>();
       const worker = async () => {
-        for (let s = queue.shift(); s; s = queue.shift()) this.shared.cache.set(s.key, await this.read(s));
+        for (let s = queue.shift(); s; s = queue.shift()) {
+          try {
+            this.shared.cache.set(s.key, await this.read(s));
+          } catch (err) {
+            failures.set(s, err);
+          }
+        }
       };
       await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+      // the first unreadable object in history order, whichever read failed first: the same error every time
+      for (const s of wanted.values()) if (failures.has(s)) throw failures.get(s);
     } catch (err) {
       release();
       throw err;
