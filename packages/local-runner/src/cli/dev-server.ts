@@ -7,20 +7,27 @@ import { type CliIO, UsageError } from "./format.js";
 
 export const DEV_SERVER_HELP = `Usage: yieldflow dev-server [options]
 
-Serves the SWF API (JSON 1.0 over HTTP, as AWS does) on this machine, on the real clock, with a web UI at the
-same address. Point any SWF client at it: deciders and activity workers in other processes, the AWS SDKs, the
-AWS CLI. Any credentials are accepted.
+Serves the SWF API (JSON 1.0 over HTTP, as AWS does) on this machine, on the real clock (or skipping idle time),
+with a web UI at the same address. Point any SWF client at it: deciders and activity workers in other processes,
+the AWS SDKs, the AWS CLI. Any credentials are accepted.
 
 Options:
       --port <n>          port to listen on (default 4566; 0 picks a free one)
       --host <address>    address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 exposes it)
       --data <file>       keep the state in this SQLite file (survives restarts); default: in memory
       --poll-wait <s>     how long polls wait for a task before answering empty (default 60, as SWF)
+      --time-skipping     skip idle time: when no decision or activity task is queued or being worked on in
+                          any execution and a timer is open, the clock jumps to the next timer or timeout
+                          (after 20 ms of idleness), so a 3-day sleep takes milliseconds. A running activity's
+                          timeouts are never skipped; a run waiting only for a signal does not move time.
+                          Events are stamped with the skipped-to time. For tests and demos, not production
+                          behaviour: a signal sent while a run waits on a timer may arrive after the timer.
   -h, --help              show this help
 
 Examples:
   yieldflow dev-server
-  yieldflow dev-server --data swf.sqlite --port 8080`;
+  yieldflow dev-server --data swf.sqlite --port 8080
+  yieldflow dev-server --time-skipping --port 0`;
 
 /** Runs the dev server until SIGINT/SIGTERM (or `stop` resolves, for tests). */
 export async function devServerCommand(argv: string[], io: CliIO, stop?: Promise<void>): Promise<number> {
@@ -32,6 +39,7 @@ export async function devServerCommand(argv: string[], io: CliIO, stop?: Promise
       host: { type: "string" },
       data: { type: "string" },
       "poll-wait": { type: "string" },
+      "time-skipping": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -61,6 +69,7 @@ export async function devServerCommand(argv: string[], io: CliIO, stop?: Promise
       host: values.host ?? "127.0.0.1",
       ...(data !== undefined && { data }),
       pollWaitMs: pollWait * 1000,
+      timeSkipping: values["time-skipping"] === true,
     });
   } catch (err) {
     if (err instanceof DataStoreError) {
@@ -88,6 +97,10 @@ export async function devServerCommand(argv: string[], io: CliIO, stop?: Promise
       ? `State in ${data}${server.restored > 0 ? ` (restored ${server.restored} calls)` : ""}.`
       : "State in memory: it is lost when the server stops (use --data <file> to keep it).",
   );
+  if (server.timeSkipping)
+    io.out(
+      `Time skipping: idle time is skipped (the clock jumps to the next timer or timeout when no task is queued or running)${server.now() - Date.now() >= 1000 ? `; server time ${new Date(server.now()).toISOString()} (restored)` : ""}.`,
+    );
   io.out("Point SWF clients at it with:");
   io.out(`  export AWS_ENDPOINT_URL_SWF=${server.url}`);
   io.out("  export AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local");

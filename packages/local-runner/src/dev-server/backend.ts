@@ -736,6 +736,23 @@ export class SwfBackend {
     return next;
   }
 
+  /**
+   * True when time may skip (see `clock.ts`): no open run of any domain has a decision or activity task scheduled
+   * or started, and some open run has a timer.
+   */
+  idleWithTimer(): boolean {
+    let timer = false;
+    for (const d of this.domains.values())
+      for (const info of d.runs.values()) {
+        if (info.closeStatus !== undefined) continue;
+        const r = d.service.runById(info.runId)?.recorder;
+        if (!r) continue;
+        if (r.decisionTaskOpen || r.activities.size > 0) return false;
+        if (r.timers.size > 0) timer = true;
+      }
+    return timer;
+  }
+
   private fireDue(): Output {
     const now = this.clock.now();
     let fired = 0;

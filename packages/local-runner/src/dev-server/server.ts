@@ -1,19 +1,21 @@
 /**
  * `yieldflow dev-server`: SWF's API over HTTP (awsJson1_0: `POST /` with `X-Amz-Target:
- * SimpleWorkflowService.<Operation>`), on the real clock, with a web UI on the same port.
+ * SimpleWorkflowService.<Operation>`), on the real clock (or, with `timeSkipping`, on a clock that jumps to the next
+ * deadline whenever the server is idle: `clock.ts`), with a web UI on the same port.
  *
  * Invariants:
  * - every call is validated against SWF's input shapes before the backend sees it;
  * - every call that changes state runs in one store transaction that commits before the answer is sent;
  * - a long poll that finds nothing waits (up to `pollWaitMs`, SWF's 60 s by default) and is served, in arrival
  *   order, as soon as a task appears; a poll whose client went away is dropped, never handed a task;
- * - deadlines (timers and timeouts) fire on the real clock, each firing journaled like a call.
+ * - deadlines (timers and timeouts) fire on the server's clock, each firing journaled like a call.
  * Requests are accepted with any (or no) SigV4 signature.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { freshToken, SwfBackend } from "./backend.js";
+import { ServerClock, TimeSkipper } from "./clock.js";
 import { SwfFault } from "./faults.js";
 import { isOperation, type Operation, validateInput } from "./shapes.js";
 import { DataStoreError, MemoryStore, SqliteStore, type Store } from "./store.js";
@@ -51,6 +53,13 @@ export interface DevServerOptions {
   data?: string;
   /** How long a poll waits for a task before answering with an empty one, ms. Default 60 000 (SWF's). */
   pollWaitMs?: number;
+  /**
+   * Time skipping: when no decision or activity task is queued or running anywhere and a timer is open, the
+   * server's clock jumps to the next deadline (see `clock.ts` for the exact rule). Default false (the real clock).
+   */
+  timeSkipping?: boolean;
+  /** With `timeSkipping`: how long (real ms) the server must stay idle before time jumps. Default 20. */
+  timeSkippingGraceMs?: number;
 }
 
 /** A running dev server. */
@@ -63,6 +72,18 @@ export interface DevServer {
   readonly backend: SwfBackend;
   /** How many journaled calls were executed again at start (0 for a new or in-memory store). */
   readonly restored: number;
+  /** True when the server skips idle time. */
+  readonly timeSkipping: boolean;
+  /** The server's time, epoch ms (ahead of the wall clock once time was skipped). */
+  now(): number;
+  /** How many times time skipping jumped. */
+  readonly timeJumps: number;
+  /**
+   * A test hook: moves the server's time forward by `ms` at once, firing every deadline on the way at its own time
+   * (workers get no chance to act in between: use it to pass time in which nothing else happens). Returns the new
+   * time, epoch ms. Works with or without time skipping.
+   */
+  advanceTime(ms: number): number;
   /** Stops accepting calls, answers waiting polls with empty tasks, and closes the store. */
   close(): Promise<void>;
 }
@@ -81,11 +102,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const pollWaitMs = options.pollWaitMs ?? 60_000;
   const store: Store = options.data === undefined ? new MemoryStore() : new SqliteStore(options.data);
   const backend = new SwfBackend();
-  let lastNow = 0;
-  const now = () => {
-    lastNow = Math.max(lastNow + 0.001, Date.now());
-    return lastNow;
-  };
+  const clock = new ServerClock();
 
   // ─── restore ───────────────────────────────────────────────────────────────────────────────────────────────────
   let restored = 0;
@@ -104,7 +121,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         if (!entry.failed) throw err;
       }
       backend.takeRecorded();
-      lastNow = Math.max(lastNow, entry.at);
+      clock.resumeAt(entry.at);
       restored++;
     }
   } catch (err) {
@@ -134,8 +151,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   function call(op: Operation | "$fire", input: Record<string, unknown>): Record<string, unknown> {
     // deadlines that are due fire before the call, so nothing answers a task that has already timed out
     const due = backend.nextDeadline();
-    if (op !== "$fire" && due !== undefined && due <= Date.now()) call("$fire", {});
-    const at = now();
+    if (op !== "$fire" && due !== undefined && due <= clock.now()) call("$fire", {});
+    const at = clock.stamp();
     const tokens: string[] = [];
     let failure: unknown;
     const output = store.transaction(() => {
@@ -161,6 +178,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       if (changed) store.append({ at, op, input, tokens, failed: failure !== undefined }, recorded);
       return out;
     });
+    skipper?.poke();
     if (failure !== undefined) throw failure;
     scheduleDeadline();
     return output;
@@ -180,7 +198,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       () => {
         deadlineTimer = undefined;
         deadlineAt = undefined;
-        if (Date.now() < next) {
+        if (clock.now() < next) {
           scheduleDeadline();
           return;
         }
@@ -191,9 +209,21 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         }
         scheduleDeadline();
       },
-      Math.min(Math.max(0, next - Date.now()), 2 ** 31 - 1),
+      Math.min(Math.max(0, next - clock.now()), 2 ** 31 - 1),
     );
   }
+
+  /** Fires what is due now and re-arms the real-time wait for the next deadline (time may have jumped). */
+  function fireNow(): void {
+    call("$fire", {});
+    if (deadlineTimer) clearTimeout(deadlineTimer);
+    deadlineTimer = undefined;
+    deadlineAt = undefined;
+    scheduleDeadline();
+  }
+  const skipper = options.timeSkipping
+    ? new TimeSkipper({ clock, backend, graceMs: options.timeSkippingGraceMs ?? 20, fire: fireNow })
+    : undefined;
 
   // ─── long polls ────────────────────────────────────────────────────────────────────────────────────────────────
   const waiters: Waiter[] = [];
@@ -267,7 +297,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     const target = req.headers["x-amz-target"];
     if (req.method !== "POST" || target === undefined) {
       const body = req.method === "POST" ? await readBody(req) : "";
-      handleUi(req, res, body, { backend, call, storeKind: store.kind });
+      handleUi(req, res, body, {
+        backend,
+        call,
+        storeKind: store.kind,
+        time: () => ({ now: clock.now(), ahead: clock.ahead, skipping: skipper !== undefined }),
+      });
       return;
     }
     const body = await readBody(req);
@@ -299,6 +334,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   });
   const port = (server.address() as AddressInfo).port;
   scheduleDeadline();
+  skipper?.poke();
   // tasks that were waiting when the server stopped are handed out to the first polls; deadlines that passed fire now
 
   return {
@@ -308,8 +344,25 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     store: store.kind,
     backend,
     restored,
+    timeSkipping: skipper !== undefined,
+    now: () => clock.now(),
+    get timeJumps() {
+      return skipper?.jumps ?? 0;
+    },
+    advanceTime(ms: number): number {
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advanceTime takes a number of ms >= 0, not ${ms}`);
+      const target = clock.now() + ms;
+      for (let next = backend.nextDeadline(); next !== undefined && next <= target; next = backend.nextDeadline()) {
+        clock.jumpTo(next);
+        call("$fire", {});
+      }
+      clock.jumpTo(target);
+      fireNow();
+      return clock.now();
+    },
     async close() {
       closed = true;
+      skipper?.stop();
       if (deadlineTimer) clearTimeout(deadlineTimer);
       for (const w of [...waiters]) {
         remove(w);

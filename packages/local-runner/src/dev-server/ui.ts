@@ -18,6 +18,8 @@ export interface UiContext {
   backend: SwfBackend;
   call: (op: Operation, input: Record<string, unknown>) => Record<string, unknown>;
   storeKind: "memory" | "sqlite";
+  /** The server's time, epoch ms, how far it is ahead of the wall clock, and whether time skipping is on. */
+  time: () => { now: number; ahead: number; skipping: boolean };
 }
 
 const EVENTS_PER_PAGE = 1_000;
@@ -151,9 +153,26 @@ function domainsPage(res: ServerResponse, ctx: UiContext): void {
       "Domains",
       `<h1>Domains</h1>
 <p class="muted">State kept ${ctx.storeKind === "sqlite" ? "in an SQLite file (--data)" : "in memory (lost when the server stops)"}.</p>
+${timeLine(ctx)}
 ${rows ? `<table><thead><tr><th>domain</th><th>open</th><th>closed</th></tr></thead><tbody>${rows}</tbody></table>` : "<p>No domains yet: register one (aws swf register-domain …, or RegisterDomain from an SDK).</p>"}`,
     ),
   );
+}
+
+/** The server's time, when it is not the wall clock's (time skipping, or a clock moved by a test). */
+function timeLine(ctx: UiContext): string {
+  const t = ctx.time();
+  if (!t.skipping && t.ahead < 1000) return "";
+  const ahead = t.ahead >= 1000 ? ` — ${esc(formatAhead(t.ahead))} ahead of the wall clock` : "";
+  return `<p class="muted" id="server-time">Server time ${esc(time(t.now / 1000))} UTC${t.skipping ? " (time skipping: idle time is skipped)" : ""}${ahead}.</p>`;
+}
+
+function formatAhead(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return d > 0 ? `${d}d ${h}h ${m}m` : h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s % 60}s` : `${s}s`;
 }
 
 function executionsPage(res: ServerResponse, ctx: UiContext, domain: string, q: URLSearchParams): void {
