@@ -1,20 +1,28 @@
 /**
  * Every example runs on the dev server (SWF's wire protocol over HTTP) with the decider and the activity worker in
  * two separate `yieldflow worker` processes, and its result and history equal the local runner's: the same events
- * in the same order, timestamps, identities, task tokens and run ids aside. The dev server runs on the real clock,
- * so examples that wait hours or days of workflow time (long-loop's 1 h pacing, order's 3-day review timer and its
- * 30 s retry interval) are run here only on paths without those waits (the declined order). Where activities run in parallel, the
- * order in which two processes finish them is a race, so those examples compare what was decided (every command,
- * in order, with its input) and how the run closed, and check that the SWF history replays with the current code.
+ * in the same order, timestamps, identities, task tokens and run ids aside.
+ *
+ * Two dev servers: one on the real clock (approval must be signaled while its 3-day wait is open, which a clock
+ * that skips idle time would not leave it), and one with time skipping for the examples that wait hours or days of
+ * workflow time (long-loop's 1 h pacing across continue-as-new runs, the successful order's 30 s retry interval and
+ * 3-day review timer), each with its own decider and activity worker processes. The local runner they are compared
+ * with runs on its default virtual clock with `activityTime: "real"`: like the time-skipping server, it lets
+ * activities take real time and skips only idle time.
+ *
+ * Where activities run in parallel, the order in which two processes finish them is a race, so those examples
+ * compare what was decided (every command, in order, with its input) and how the run closed, and check that the
+ * SWF history replays with the current code.
  */
 import { decide, type HistoryEvent, type WorkflowDefinition } from "@yieldflow/core";
-import { LocalRunner } from "@yieldflow/local-runner";
+import { LocalRunner, VirtualClock } from "@yieldflow/local-runner";
 import { registerTypes, SwfClient } from "@yieldflow/swf-adapter";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as approval from "../../examples/approval.ts";
 import * as fanOut from "../../examples/fan-out.ts";
 import * as flaky from "../../examples/flaky.ts";
+import * as longLoop from "../../examples/long-loop.ts";
 import * as order from "../../examples/order.ts";
 import * as all from "./fixtures/examples.ts";
 import { logged, spawnWorker, type WorkerProcess } from "./processes.ts";
@@ -26,20 +34,34 @@ let h: Harness;
 let client: SwfClient;
 let decider: WorkerProcess;
 let worker: WorkerProcess;
+/** The time-skipping dev server, its client and its two worker processes. */
+let hs: Harness;
+let skipping: SwfClient;
+let skipDecider: WorkerProcess;
+let skipWorker: WorkerProcess;
 
 test.before(async () => {
-  h = await harness();
-  await registerTypes(h.swf, { domain: DOMAIN, workflows: all.workflows, activities: all.activities });
+  [h, hs] = await Promise.all([harness(), harness({ timeSkipping: true })]);
+  for (const x of [h, hs])
+    await registerTypes(x.swf, { domain: DOMAIN, workflows: all.workflows, activities: all.activities });
   client = new SwfClient({ domain: DOMAIN, client: h.swf });
+  skipping = new SwfClient({ domain: DOMAIN, client: hs.swf });
   decider = spawnWorker(MODULE, h.server.url, DOMAIN, ["--deciders-only"]);
   worker = spawnWorker(MODULE, h.server.url, DOMAIN, ["--activities-only"]);
-  await Promise.all([logged(decider, "decider started"), logged(worker, "activity worker started")]);
+  skipDecider = spawnWorker(MODULE, hs.server.url, DOMAIN, ["--deciders-only"]);
+  skipWorker = spawnWorker(MODULE, hs.server.url, DOMAIN, ["--activities-only"]);
+  await Promise.all([
+    logged(decider, "decider started"),
+    logged(worker, "activity worker started"),
+    logged(skipDecider, "decider started"),
+    logged(skipWorker, "activity worker started"),
+  ]);
 });
 
 test.after(async () => {
-  const codes = await Promise.all([decider?.stop(), worker?.stop()]);
-  await h?.close();
-  assert.equal(codes, [0, 0], "both workers exit cleanly on SIGTERM");
+  const codes = await Promise.all([decider?.stop(), worker?.stop(), skipDecider?.stop(), skipWorker?.stop()]);
+  await Promise.all([h?.close(), hs?.close()]);
+  assert.equal(codes, [0, 0, 0, 0], "every worker exits cleanly on SIGTERM");
 });
 
 /** The same start options for both drivers (SWF fills the registered defaults into the start event). */
@@ -49,7 +71,46 @@ const START = {
 };
 
 function local(): LocalRunner {
-  return new LocalRunner({ workflows: all.workflows, activities: all.activities });
+  // the default clock, spelled out: idle time is skipped, activities take real time (as on the time-skipping server)
+  return new LocalRunner({
+    workflows: all.workflows,
+    activities: all.activities,
+    clock: new VirtualClock(undefined, { activityTime: "real" }),
+  });
+}
+
+/** An event's time, epoch seconds (the SDK gives Dates; histories from the local runner give numbers). */
+function secondsOf(e: HistoryEvent | undefined): number {
+  const t = e?.eventTimestamp as unknown;
+  if (t instanceof Date) return t.getTime() / 1000;
+  if (typeof t === "number") return t;
+  throw new Error(`no timestamp on ${JSON.stringify(e)}`);
+}
+
+/**
+ * SWF records the timeouts a ContinueAsNew decision leaves out as the workflow type's registered defaults, in the
+ * WorkflowExecutionContinuedAsNew event and in the new run's WorkflowExecutionStarted (the dev server does); the
+ * local runner records them only when the decision gives them. Checks that SWF's are those defaults, then leaves
+ * them out where the local history has none, so everything else is compared as it is.
+ */
+function withoutFilledContinueAsNewTimeouts(swf: HistoryEvent[], loc: HistoryEvent[]): HistoryEvent[] {
+  const keys = ["workflowExecutionContinuedAsNewEventAttributes", "workflowExecutionStartedEventAttributes"] as const;
+  const defaults = { executionStartToCloseTimeout: "31536000", taskStartToCloseTimeout: "30" } as const;
+  return swf.map((e, i) => {
+    for (const key of keys) {
+      const a = e[key] as Record<string, unknown> | undefined;
+      const l = loc[i]?.[key] as Record<string, unknown> | undefined;
+      if (!a || !l) continue;
+      const out = { ...a };
+      for (const [name, value] of Object.entries(defaults))
+        if (l[name] === undefined) {
+          assert.is(out[name], value, `${e.eventType}'s ${name} is the type's default`);
+          delete out[name];
+        }
+      return { ...e, [key]: out };
+    }
+    return e;
+  });
 }
 
 function assertSameHistory(swf: HistoryEvent[], swfRunId: string, loc: HistoryEvent[], localRunId: string): void {
@@ -159,6 +220,52 @@ test("approval: a signal once the workflow waits; the same history as locally", 
   await loc.signal("decision", { approved: true, by: "ada" });
   assert.equal(await onSwf.result(), await loc.result());
   assertSameHistory(await onSwf.history(), onSwf.runId, loc.history(), loc.runId);
+});
+
+test("order, paid after a retry: the 30 s retry interval and the 3-day timer are skipped; the same as locally", async () => {
+  const input = { id: "o-e2e", items: ["book", "pen"], cents: 4200 };
+  const t0 = Date.now();
+  const onSwf = await skipping.start(order.order, input, { ...START, workflowId: "order-paid" });
+  const loc = await local().start(order.order, input, { ...START, workflowId: "order-paid" });
+  const [a, b] = await Promise.all([onSwf.result(), loc.result()]);
+  const took = Date.now() - t0;
+  assert.equal(a, { chargeId: "ch-o-e2e", label: "LBL-o-e2e", confirmation: "C-o-e2e-9" });
+  assert.equal(a, b);
+  const swf = await onSwf.history();
+  assertSameDecisions(order.order, swf, onSwf, loc.history(), loc.runId);
+  // what time skipping did: the retry's timer and the review timer fired, 30 s and 3 days of server time later
+  const fired = swf.filter((e) => e.eventType === "TimerFired");
+  assert.is(fired.length, 2, "the retry's timer and the review timer fired");
+  const span = secondsOf(swf.at(-1)) - secondsOf(swf[0]);
+  assert.ok(span >= 3 * 86_400 + 30 && span < 3 * 86_400 + 300, `the run took ${span} s of server time`);
+  assert.ok(took < 30_000, `and ${took} ms of real time`);
+});
+
+test("long-loop: 1 h pacing across three continue-as-new runs; every run's history equals the local runner's", async () => {
+  const input = { cursor: 0, total: 45, pageSize: 5, pagesPerRun: 3, sum: 0 };
+  const onSwf = await skipping.start(longLoop.loop, input, { ...START, workflowId: "loop-1" });
+  const loc = await local().start(longLoop.loop, input, { ...START, workflowId: "loop-1" });
+  const [a, b] = await Promise.all([onSwf.result(), loc.result()]);
+  assert.equal(a, { processed: 45, sum: 990 });
+  assert.equal(a, b);
+  // follow SWF's chain of runs from the first one
+  const swfRuns: { runId: string; events: HistoryEvent[] }[] = [];
+  for (let runId: string | undefined = onSwf.runId; runId !== undefined; ) {
+    const events = await skipping.history("loop-1", { runId });
+    swfRuns.push({ runId, events });
+    runId = events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+  }
+  const localRuns = loc.runIds();
+  assert.is(swfRuns.length, 3, "three runs on SWF");
+  assert.is(localRuns.length, 3, "three runs locally");
+  swfRuns.forEach((run, i) => {
+    const localRunId = localRuns[i] as string;
+    const mine = loc.history(localRunId);
+    assertSameHistory(withoutFilledContinueAsNewTimeouts(run.events, mine), run.runId, mine, localRunId);
+    assert.is(run.events.filter((e) => e.eventType === "TimerFired").length, 3, `run ${i + 1} paced three pages`);
+  });
+  const span = secondsOf(swfRuns.at(-1)?.events.at(-1)) - secondsOf(swfRuns[0]?.events[0]);
+  assert.ok(span >= 9 * 3600 && span < 9 * 3600 + 300, `nine hours of server time passed (${span} s)`);
 });
 
 test.run();
