@@ -55,6 +55,7 @@ test("prints the endpoint, the variables a client needs, and that it listens on 
     assert.match(out, "AWS_SECRET_ACCESS_KEY=");
     assert.match(out, "this machine only");
     assert.match(out, "State in memory");
+    assert.not.match(out, "Time skipping", "the real clock by default");
     assert.ok(ms < 10_000, `ready after ${ms} ms`);
     const res = await fetch(url);
     assert.is(res.status, 200);
@@ -63,6 +64,18 @@ test("prints the endpoint, the variables a client needs, and that it listens on 
   }
   const code = await new Promise((r) => child.once("exit", r));
   assert.is(code, 0);
+});
+
+test("--time-skipping says so, and the UI shows the server's time", async () => {
+  const { child, out } = await start(["--port", "0", "--time-skipping"]);
+  try {
+    assert.match(out, "Time skipping: idle time is skipped");
+    const url = /SWF API and web UI at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] as string;
+    assert.match(await (await fetch(url)).text(), "(time skipping: idle time is skipped)");
+  } finally {
+    child.kill("SIGTERM");
+  }
+  assert.is(await new Promise((r) => child.once("exit", r)), 0);
 });
 
 test("bad options and unusable data files are usage errors (exit 2) that say what to do", async () => {
@@ -78,6 +91,7 @@ test("bad options and unusable data files are usage errors (exit 2) that say wha
   const help = await run(["dev-server", "--help"]);
   assert.is(help.code, 0);
   assert.match(help.stdout, "--data <file>");
+  assert.match(help.stdout, "--time-skipping");
   const top = await run(["--help"]);
   assert.match(top.stdout, "dev-server");
 });

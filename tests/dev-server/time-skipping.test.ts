@@ -140,7 +140,7 @@ test("an activity a worker is running keeps its real-time start-to-close timeout
   await swf.send(new SWF.RespondDecisionTaskCompletedCommand({ taskToken: fired.taskToken, decisions: [complete] }));
 });
 
-test("a task queued for a poller that has not polled yet holds time still", async () => {
+test("a task queued for a poller that has not polled yet holds time still (and keeps its real-time timeouts)", async () => {
   const { swf } = h;
   const domain = "skip-queued";
   await setUp(swf, domain, { execStartToClose: "31536000" });
@@ -159,6 +159,21 @@ test("a task queued for a poller that has not polled yet holds time still", asyn
   const fired = await pollDecision(swf, domain);
   assert.ok(find(fired.events ?? [], "TimerFired"));
   await swf.send(new SWF.RespondDecisionTaskCompletedCommand({ taskToken: fired.taskToken, decisions: [complete] }));
+
+  // a task nobody polls holds time still; its schedule-to-start timeout runs on the real clock
+  const lonely = await start(swf, domain, "lonely");
+  await answer(swf, domain, [
+    activity("nobody", { taskList: { name: "nobody-polls" }, scheduleToStartTimeout: "1" }),
+    timer("day", 86_400),
+  ]);
+  const after = await pollDecision(swf, domain);
+  const timedOut = find(after.events ?? [], "ActivityTaskTimedOut");
+  assert.is(timedOut?.activityTaskTimedOutEventAttributes?.timeoutType, "SCHEDULE_TO_START");
+  const waited = seconds(timedOut) - seconds(find(after.events ?? [], "ActivityTaskScheduled"));
+  assert.ok(waited >= 900 && waited < 10_000, `timed out ${waited} ms after it was scheduled`);
+  assert.not.ok(find(after.events ?? [], "TimerFired"), "the timer had not fired");
+  await swf.send(new SWF.RespondDecisionTaskCompletedCommand({ taskToken: after.taskToken, decisions: [complete] }));
+  assert.is((await historyOf(swf, domain, lonely)).at(-1)?.eventType, "WorkflowExecutionCompleted");
 });
 
 test("a run that waits for a signal with no timer does not move time (its execution timeout stays armed)", async () => {
