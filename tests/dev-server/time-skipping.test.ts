@@ -101,7 +101,7 @@ test("a 30-day timer fires at once, stamped 30 days later; the UI shows the serv
   assert.match(page, /Server time \d{4}-\d\d-\d\d [\d:.]+ UTC \(time skipping[^<]*ahead of the wall clock/);
 });
 
-test("an activity a worker is running keeps its real-time start-to-close timeout; a 1-day timer waits for it", async () => {
+test("an activity a worker is running keeps its real-time start-to-close and heartbeat timeouts; a 1-day timer waits", async () => {
   const { swf } = h;
   const domain = "skip-activity";
   await setUp(swf, domain, { execStartToClose: "31536000" });
@@ -133,8 +133,27 @@ test("an activity a worker is running keeps its real-time start-to-close timeout
   );
   assert.is(late.name, "UnknownResourceFault");
 
+  // a heartbeat moves the heartbeat timeout on the real clock: answered 1.2 s after the start, 0.6 s after the
+  // heartbeat, the task did not time out (its 1 s heartbeat timeout was neither skipped to nor missed)
+  await swf.send(
+    new SWF.RespondDecisionTaskCompletedCommand({
+      taskToken: next.taskToken,
+      decisions: [activity("a3", { heartbeatTimeout: "1", startToCloseTimeout: "60" })],
+    }),
+  );
+  const beating = await swf.send(new SWF.PollForActivityTaskCommand({ domain, taskList: { name: "workers" } }));
+  await sleep(600);
+  const beat = await swf.send(new SWF.RecordActivityTaskHeartbeatCommand({ taskToken: beating.taskToken }));
+  assert.is(beat.cancelRequested, false);
+  await sleep(600);
+  await swf.send(new SWF.RespondActivityTaskCompletedCommand({ taskToken: beating.taskToken, result: "beat" }));
+  const afterBeat = await pollDecision(swf, domain);
+  const lastActivityEvent = (afterBeat.events ?? []).filter((e) => e.eventType?.startsWith("ActivityTask")).at(-1);
+  assert.is(lastActivityEvent?.activityTaskCompletedEventAttributes?.result, "beat", "a3 completed, not timed out");
+  assert.not.ok(find(afterBeat.events ?? [], "TimerFired"));
+
   // idle again (only the timer is open): time jumps to it
-  await swf.send(new SWF.RespondDecisionTaskCompletedCommand({ taskToken: next.taskToken, decisions: [] }));
+  await swf.send(new SWF.RespondDecisionTaskCompletedCommand({ taskToken: afterBeat.taskToken, decisions: [] }));
   const fired = await pollDecision(swf, domain);
   assert.ok(find(fired.events ?? [], "TimerFired"));
   await swf.send(new SWF.RespondDecisionTaskCompletedCommand({ taskToken: fired.taskToken, decisions: [complete] }));
