@@ -195,6 +195,31 @@ test("a task queued for a poller that has not polled yet holds time still (and k
   assert.is((await historyOf(swf, domain, lonely)).at(-1)?.eventType, "WorkflowExecutionCompleted");
 });
 
+test("pollers that find nothing do not hold time still", async () => {
+  const server = await startDevServer({ port: 0, pollWaitMs: 0, timeSkipping: true, timeSkippingGraceMs: 50 });
+  const own = client(server.url);
+  let polling = true;
+  try {
+    const domain = "skip-busy-pollers";
+    await setUp(own, domain, { execStartToClose: "31536000" });
+    await start(own, domain, "polled");
+    await answer(own, domain, [timer("hour", 3_600)]);
+    // three pollers on an empty task list, each polling again at once (every few ms, well inside the grace period)
+    const pollers = [1, 2, 3].map(async () => {
+      while (polling) await own.send(new SWF.PollForActivityTaskCommand({ domain, taskList: { name: "empty" } }));
+    });
+    const t = await pollDecision(own, domain);
+    assert.ok(find(t.events ?? [], "TimerFired"), "the timer fired while the pollers polled");
+    polling = false;
+    await Promise.all(pollers);
+    await own.send(new SWF.RespondDecisionTaskCompletedCommand({ taskToken: t.taskToken, decisions: [complete] }));
+  } finally {
+    polling = false;
+    own.destroy();
+    await server.close();
+  }
+});
+
 test("a run that waits for a signal with no timer does not move time (its execution timeout stays armed)", async () => {
   const { swf } = h;
   const server = await startDevServer({ port: 0, pollWaitMs: 300, timeSkipping: true });

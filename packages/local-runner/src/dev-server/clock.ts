@@ -13,9 +13,11 @@
  *   work, it never takes work away from a worker about to poll;
  * - and at least one timer (StartTimer) is open somewhere: a run that waits only for a signal (or a child, or a
  *   cancel request) with no timer does not move time, even though its execution timeout is armed;
- * - after the server has been idle for a short grace period of real time (default 20 ms: a client that starts a run
- *   and signals it at once is not overtaken by a jump), time jumps to the earliest armed deadline (a timer, or an
- *   execution timeout that comes first) and that deadline fires; the rule is then checked again.
+ * - after the server has been idle, with no call changing anything, for a short grace period of real time (default
+ *   20 ms: a client that starts a run and signals it at once is not overtaken by a jump; calls that change nothing,
+ *   such as polls that find no task, do not restart it, so busy pollers cannot hold time still), time jumps to the
+ *   earliest armed deadline (a timer, or an execution timeout that comes first) and that deadline fires; the rule
+ *   is then checked again.
  *
  * Every deadline keeps its meaning: deadlines fire in order at their own (virtual) time, and events are stamped
  * with the server's time, so histories show the virtual time.
@@ -78,7 +80,7 @@ export class TimeSkipper {
 
   constructor(private readonly o: TimeSkipperOptions) {}
 
-  /** Something happened: the grace period starts again, if the server is (still) idle. */
+  /** Something changed: the grace period starts again, if the server is (still) idle. */
   poke(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;

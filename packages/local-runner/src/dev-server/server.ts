@@ -152,6 +152,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     const at = clock.stamp();
     const tokens: string[] = [];
     let failure: unknown;
+    let changed = false;
     const output = store.transaction(() => {
       let out: Record<string, unknown> = {};
       try {
@@ -166,7 +167,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       const recorded = backend.takeRecorded();
       // A refused call changes nothing, except a call that failed half-way through recording (a bug): what it
       // recorded is journaled with it, so that a restart rebuilds exactly the state that answers later calls.
-      const changed =
+      changed =
         failure !== undefined
           ? recorded.length > 0
           : op === "$fire"
@@ -175,7 +176,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       if (changed) store.append({ at, op, input, tokens, failed: failure !== undefined }, recorded);
       return out;
     });
-    skipper?.poke();
+    // only a change restarts time skipping's grace period: pollers finding nothing must not hold time still
+    if (changed) skipper?.poke();
     if (failure !== undefined) throw failure;
     scheduleDeadline();
     return output;
