@@ -221,7 +221,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     scheduleDeadline();
   }
   const skipper = options.timeSkipping
-    ? new TimeSkipper({ clock, backend, graceMs: options.timeSkippingGraceMs ?? 20, fire: fireNow })
+    ? new TimeSkipper({ clock, backend, graceMs: Math.max(0, options.timeSkippingGraceMs ?? 20), fire: fireNow })
     : undefined;
 
   // ─── long polls ────────────────────────────────────────────────────────────────────────────────────────────────
@@ -350,6 +350,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     },
     advanceTime(ms: number): number {
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advanceTime takes a number of ms >= 0, not ${ms}`);
+      if (closed) throw new Error("advanceTime: the dev server is closed");
       const target = clock.now() + ms;
       for (let next = backend.nextDeadline(); next !== undefined && next <= target; next = backend.nextDeadline()) {
         clock.jumpTo(next);
