@@ -106,8 +106,8 @@ test("an activity a worker is running keeps its real-time start-to-close and hea
   const domain = "skip-activity";
   await setUp(swf, domain, { execStartToClose: "31536000" });
   const run = await start(swf, domain, "busy");
-  // the worker answers within its 2 s start-to-close: the open timer must not jump past (and time out) the task
-  await answer(swf, domain, [activity("a1", { startToCloseTimeout: "2" }), timer("day", 86_400)]);
+  // the worker answers within its 5 s start-to-close: the open timer must not jump past (and time out) the task
+  await answer(swf, domain, [activity("a1", { startToCloseTimeout: "5" }), timer("day", 86_400)]);
   const task = await swf.send(new SWF.PollForActivityTaskCommand({ domain, taskList: { name: "workers" } }));
   assert.ok(task.taskToken, "the activity task was handed out");
   await sleep(1_000);
@@ -133,19 +133,19 @@ test("an activity a worker is running keeps its real-time start-to-close and hea
   );
   assert.is(late.name, "UnknownResourceFault");
 
-  // a heartbeat moves the heartbeat timeout on the real clock: answered 1.2 s after the start, 0.6 s after the
-  // heartbeat, the task did not time out (its 1 s heartbeat timeout was neither skipped to nor missed)
+  // a heartbeat moves the heartbeat timeout on the real clock: answered 2.4 s after the start, 1.2 s after the
+  // heartbeat, the task did not time out (its 2 s heartbeat timeout was neither skipped to nor missed)
   await swf.send(
     new SWF.RespondDecisionTaskCompletedCommand({
       taskToken: next.taskToken,
-      decisions: [activity("a3", { heartbeatTimeout: "1", startToCloseTimeout: "60" })],
+      decisions: [activity("a3", { heartbeatTimeout: "2", startToCloseTimeout: "60" })],
     }),
   );
   const beating = await swf.send(new SWF.PollForActivityTaskCommand({ domain, taskList: { name: "workers" } }));
-  await sleep(600);
+  await sleep(1_200);
   const beat = await swf.send(new SWF.RecordActivityTaskHeartbeatCommand({ taskToken: beating.taskToken }));
   assert.is(beat.cancelRequested, false);
-  await sleep(600);
+  await sleep(1_200);
   await swf.send(new SWF.RespondActivityTaskCompletedCommand({ taskToken: beating.taskToken, result: "beat" }));
   const afterBeat = await pollDecision(swf, domain);
   const lastActivityEvent = (afterBeat.events ?? []).filter((e) => e.eventType?.startsWith("ActivityTask")).at(-1);
