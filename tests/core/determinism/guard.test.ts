@@ -101,7 +101,7 @@ values("side-effect functions run unguarded: sideEffect(() => Date.now()) record
   });
   // the function reads the wall clock, so an incremental replay deciding the same task again would record another
   // value: compare nothing but this one decision
-  const gap = resultOf(new Driver(wf, { incremental: false }).decide().decisions) as number;
+  const gap = resultOf(new Driver(wf, undefined, { incremental: false }).decide().decisions) as number;
   assert.ok(Math.abs(gap - (before.dateNow() - DEFAULT_START_TIME)) < 60_000, `gap ${gap}`);
 });
 
