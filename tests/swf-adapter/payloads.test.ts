@@ -6,7 +6,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { activity, defineActivity, defineWorkflow, implement, signal } from "@yieldflow/core";
+import {
+  ApplicationFailure,
+  activity,
+  defineActivity,
+  defineWorkflow,
+  implement,
+  type PayloadCodec,
+  signal,
+  type WorkflowExecutionError,
+} from "@yieldflow/core";
 import { FsPayloadStore, nodePayloads } from "@yieldflow/payloads";
 import { ActivityWorker, DeciderWorker, registerTypes, SwfClient, silentLogger } from "@yieldflow/swf-adapter";
 import { test } from "uvu";
@@ -91,6 +100,56 @@ test("without a store, a value too large for its field fails the activity with P
       assert.is(failed?.activityTaskFailedEventAttributes?.reason, "PayloadTooLargeError");
     } finally {
       await Promise.all([decider.stop(), worker.stop()]);
+    }
+  } finally {
+    await h.close();
+  }
+});
+
+/** Reverses the bytes: a codec of one workflow type only, so its values decode only with that type's pipeline. */
+const reverse: PayloadCodec = {
+  name: "reverse",
+  encode: (b) => b.slice().reverse(),
+  decode: (b) => b.slice().reverse(),
+};
+const typed = defineWorkflow(
+  { name: "typedPayloads", version: "1", taskList: "typed-deciders", payloads: { codecs: [reverse] } },
+  function* (input: { fail: boolean }) {
+    const note = yield* signal<string>("note");
+    if (input.fail) throw new ApplicationFailure("Refused", `refused: ${note}`, { note });
+    return { note, doubled: `${note}${note}` };
+  },
+);
+
+test("the client decodes a result, failure details and signals with the workflow type's own pipeline", async () => {
+  const h = await harness();
+  try {
+    await registerTypes(h.swf, { domain: "typed", workflows: [typed], activities: [] });
+    const decider = new DeciderWorker({ client: h.swf, domain: "typed", workflows: [typed], logger: silentLogger });
+    decider.start();
+    try {
+      const starter = new SwfClient({ domain: "typed", client: h.swf });
+      const ok = await starter.start(typed, { fail: false }, { workflowId: "typed-ok" });
+      await starter.start(typed, { fail: true }, { workflowId: "typed-bad" });
+      // another client, told the definitions: it signals by workflow id and reads results it did not start
+      const other = new SwfClient({ domain: "typed", client: h.swf, workflows: [typed] });
+      await other.signal("typed-ok", "note", "hi");
+      await other.signal("typed-bad", "note", "no");
+      assert.equal(await other.result("typed-ok"), { note: "hi", doubled: "hihi" });
+      assert.equal(await ok.result(), { note: "hi", doubled: "hihi" }, "the client that started it knows the type");
+      const completed = (await ok.history()).at(-1)?.workflowExecutionCompletedEventAttributes?.result ?? "";
+      assert.ok(completed.includes('"codecs":["reverse"]'), "the result is encoded with the type's codec");
+      const failure = (await other.result("typed-bad").catch((e: unknown) => e)) as WorkflowExecutionError;
+      assert.is(failure.code, "YF_WORKFLOW_FAILED");
+      assert.match(String(failure.error?.message), "refused: no");
+      assert.is(failure.details, '{"name":"Refused","message":"refused: no","details":{"note":"no"}}', "opened");
+      assert.equal(failure.error?.details, { note: "no" });
+      // a client that does not know the type cannot read the result: the codec is the type's alone
+      const stranger = new SwfClient({ domain: "typed", client: h.swf });
+      const err = (await stranger.result("typed-ok").catch((e: unknown) => e)) as { code?: string };
+      assert.is(err.code, "YF_PAYLOAD_CODEC");
+    } finally {
+      await decider.stop();
     }
   } finally {
     await h.close();

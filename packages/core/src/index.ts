@@ -99,6 +99,7 @@ export {
 } from "./history/fold.js";
 export type * from "./history/swf-types.js";
 export { DecisionTypeValues, EventTypeValues } from "./history/swf-types.js";
+export { type ActivityTaskInput, activityTaskInput, withActivityAttempt } from "./payload/attempt.js";
 export type { PayloadCodec } from "./payload/codec.js";
 export {
   ENVELOPE_VERSION,

@@ -11,7 +11,18 @@ export interface MetricsSnapshot {
   cache: { hits: number; misses: number; evictions: number };
   /** History pages fetched for decision tasks (the first page comes with the task). */
   historyPages: number;
-  activityTasks: { completed: number; failed: number; canceled: number; givenBack: number; lost: number };
+  /**
+   * Activity task outcomes; `attemptLookups`: GetWorkflowExecutionHistory reads for an attempt number (only for a
+   * task whose input is too large to carry it).
+   */
+  activityTasks: {
+    completed: number;
+    failed: number;
+    canceled: number;
+    givenBack: number;
+    lost: number;
+    attemptLookups: number;
+  };
   polls: { decision: number; activity: number; empty: number; errors: number };
   /** Calls that SWF throttled, or that failed with a transient error, and were retried. */
   retries: { throttled: number; transient: number };
@@ -25,7 +36,7 @@ export class WorkerMetrics {
     decisionLatencyMs: { count: 0, sum: 0, max: 0 },
     cache: { hits: 0, misses: 0, evictions: 0 },
     historyPages: 0,
-    activityTasks: { completed: 0, failed: 0, canceled: 0, givenBack: 0, lost: 0 },
+    activityTasks: { completed: 0, failed: 0, canceled: 0, givenBack: 0, lost: 0, attemptLookups: 0 },
     polls: { decision: 0, activity: 0, empty: 0, errors: 0 },
     retries: { throttled: 0, transient: 0 },
     inFlight: { decisionTasks: 0, activityTasks: 0 },

@@ -14,6 +14,7 @@ import type {
 import { type Decision, makeDecision } from "../history/events.js";
 import type { DecisionAttributesMap } from "../history/swf-types.js";
 import { compact } from "../objects.js";
+import { withActivityAttempt } from "../payload/attempt.js";
 import { DECISION_SIZE_ALLOWANCE, jsonUtf8Length } from "./outbox.js";
 
 /** Seconds as SWF's duration string (`"NONE"` for no timeout), or undefined to leave the field out. */
@@ -35,7 +36,9 @@ export function scheduleActivityTask(
     activityType: { name: effect.activity.name, version: effect.activity.version },
     activityId,
   };
-  if (input !== undefined) a.input = input;
+  // from attempt 2 on, the input carries the attempt too: SWF does not hand an activity worker the control
+  const carried = withActivityAttempt(input, effect.attempt);
+  if (carried !== undefined) a.input = carried;
   if (effect.attempt !== undefined) a.control = JSON.stringify({ attempt: effect.attempt });
   if (s.taskList !== undefined) a.taskList = { name: s.taskList };
   if (s.taskPriority !== undefined) a.taskPriority = s.taskPriority;

@@ -48,7 +48,7 @@ export interface ActivityDescriptor {
   /** A user-supplied activity id, or undefined for a deterministic one. */
   id: string | undefined;
   scheduling: ActivityScheduling;
-  /** Set by `retry`: the attempt number, recorded in the decision's `control` as `{"attempt":n}`. */
+  /** Set by `retry`: the attempt number, recorded in the decision's `control` as `{"attempt":n}` (from 2 on, in the input too). */
   attempt?: number;
   /**
    * The retry policy that governs a plain call (the call's `retry` option, else the definition's), or undefined when

@@ -12,6 +12,7 @@ import {
   type ActivityImplementation,
   type ActivityLogLine,
   activityLogger,
+  activityTaskInput,
   type EncodedPayload,
   encodeRemoteError,
   formatActivityLogLine,
@@ -120,13 +121,14 @@ export class ActivityRunner {
         return cancelRequested || entry.closed;
       },
     };
-    const input = { eventId: task.startedEventId, activityTaskStartedEventAttributes: { input: task.input } };
+    const field = activityTaskInput(task.input).input; // the input without the attempt number it may carry
+    const input = { eventId: task.startedEventId, activityTaskStartedEventAttributes: { input: field } };
     Promise.resolve()
       .then(async () => {
         // the input's out-of-band object is read before the function runs; one that cannot be read fails the task
         const lease = await payloads.fetch([input]);
         try {
-          return payloads.decode(task.input, `${what} input`);
+          return payloads.decode(field, `${what} input`);
         } finally {
           lease.release();
         }

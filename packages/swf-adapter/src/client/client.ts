@@ -38,6 +38,9 @@ import { SwfAdapterError } from "../errors.js";
 import { delay, withRetries } from "../worker/backoff.js";
 import { collectAll } from "../worker/history-pages.js";
 
+// biome-ignore lint/suspicious/noExplicitAny: workflows of any input and output types
+type AnyWorkflow = WorkflowDefinition<any, any>;
+
 /** Options of {@link SwfClient}. */
 export interface SwfClientOptions extends SwfConnectionOptions {
   domain: string;
@@ -48,6 +51,12 @@ export interface SwfClientOptions extends SwfConnectionOptions {
    * the workers use. Default: JSON, inline.
    */
   payloads?: Payloads | PayloadOptions;
+  /**
+   * Workflow definitions whose own `payloads` options (a serializer, codecs or a store of their type) apply to
+   * their results, failure details and signals, as in the workers. Those passed to `start` are known anyway; list
+   * the others whose results or signals this client handles (the worker module's `workflows`).
+   */
+  workflows?: readonly AnyWorkflow[];
   /** Longest wait between two checks of a result, ms. Default 2,000. */
   resultPollMaxMs?: number;
 }
@@ -123,12 +132,25 @@ export class SwfClient implements WorkflowClient {
   readonly swf: SWFClient;
   readonly domain: string;
   private readonly payloads: Payloads;
+  /** Known workflow definitions by `name\0version`: their payload options apply to their runs. */
+  private readonly definitions = new Map<string, AnyWorkflow>();
 
   constructor(private readonly options: SwfClientOptions) {
     if (!options?.domain) throw new SwfAdapterError("YF_SWF_OPTIONS", "SwfClient: `domain` is required");
     this.swf = options.client ?? createSwfClient(options);
     this.domain = options.domain;
     this.payloads = options.payloads instanceof Payloads ? options.payloads : new Payloads(options.payloads);
+    for (const w of options.workflows ?? []) {
+      if (w?.kind !== "workflow")
+        throw new SwfAdapterError("YF_SWF_OPTIONS", "SwfClient: `workflows` must be defineWorkflow(...) results");
+      this.definitions.set(typeKey(w), w);
+    }
+  }
+
+  /** The payload pipeline of a workflow type: its definition's options over the client's (the default if unknown). */
+  private payloadsOf(type: { name: string; version: string }): Payloads {
+    const def = this.definitions.get(typeKey(type));
+    return def ? this.payloads.forType(def) : this.payloads;
   }
 
   /** StartWorkflowExecution. The workflow id defaults to `<workflow name>-<uuid>`. */
@@ -141,6 +163,7 @@ export class SwfClient implements WorkflowClient {
       throw new InvalidArgumentError("start(workflow, input): workflow must come from defineWorkflow");
     const workflowId = options.workflowId ?? `${workflow.name}-${randomUUID()}`.slice(0, 256);
     checkSwfId(workflowId, "workflowId");
+    this.definitions.set(typeKey(workflow), workflow);
     // too large without a store: YF_PAYLOAD_TOO_LARGE; out of band: stored before the start that refers to it
     const payloads = this.payloads.forType(workflow);
     const { data, upload } = payloads.encode(input, `workflow ${workflow.name} input`);
@@ -167,6 +190,7 @@ export class SwfClient implements WorkflowClient {
       ),
     );
     if (!out.runId) throw new SwfAdapterError("YF_SWF_BAD_RESPONSE", "StartWorkflowExecution returned no runId");
+    this.types.set(out.runId, { name: workflow.name, version: workflow.version });
     return new SwfWorkflowHandle<O>(this, workflowId, out.runId);
   }
 
@@ -175,9 +199,14 @@ export class SwfClient implements WorkflowClient {
     return new SwfWorkflowHandle<O>(this, workflowId, runId);
   }
 
+  /**
+   * SignalWorkflowExecution. The input is encoded with the pipeline of the run's workflow type when that type has
+   * payload options of its own (its type is then looked up, unless this client started the run).
+   */
   async signal(workflowId: string, signalName: string, input?: unknown, options: RunSelector = {}): Promise<void> {
-    const { data, upload } = this.payloads.encode(input, `signal ${signalName} input`);
-    if (upload) await this.payloads.upload([upload]);
+    const payloads = await this.signalPayloads(workflowId, options.runId);
+    const { data, upload } = payloads.encode(input, `signal ${signalName} input`);
+    if (upload) await payloads.upload([upload]);
     await this.call(() =>
       this.swf.send(
         new SignalWorkflowExecutionCommand({
@@ -302,12 +331,11 @@ export class SwfClient implements WorkflowClient {
       const exec = { workflowId, runId, workflowType: type };
       switch (status) {
         case "COMPLETED": {
-          const lease = await this.payloads.fetch(last ? [last] : []);
+          // the type's pipeline (its serializer, codecs, store), as the decider encoded the result with it
+          const payloads = this.payloadsOf(type);
+          const lease = await payloads.fetch(last ? [last] : []);
           try {
-            return this.payloads.decode(
-              last?.workflowExecutionCompletedEventAttributes?.result,
-              "workflow result",
-            ) as O;
+            return payloads.decode(last?.workflowExecutionCompletedEventAttributes?.result, "workflow result") as O;
           } finally {
             lease.release();
           }
@@ -321,12 +349,13 @@ export class SwfClient implements WorkflowClient {
         }
         case "FAILED": {
           const a = last?.workflowExecutionFailedEventAttributes;
-          throw new WorkflowExecutionError("FAILED", exec, { reason: a?.reason, details: a?.details });
+          const details = await this.detailsText(type, last, a?.details);
+          throw new WorkflowExecutionError("FAILED", exec, { reason: a?.reason, details });
         }
-        case "CANCELED":
-          throw new WorkflowExecutionError("CANCELED", exec, {
-            details: last?.workflowExecutionCanceledEventAttributes?.details,
-          });
+        case "CANCELED": {
+          const details = last?.workflowExecutionCanceledEventAttributes?.details;
+          throw new WorkflowExecutionError("CANCELED", exec, { details: await this.detailsText(type, last, details) });
+        }
         case "TERMINATED": {
           const a = last?.workflowExecutionTerminatedEventAttributes;
           throw new WorkflowExecutionError("TERMINATED", exec, { reason: a?.reason, details: a?.details });
@@ -367,6 +396,41 @@ export class SwfClient implements WorkflowClient {
 
   private readonly types = new Map<string, { name: string; version: string }>();
 
+  /**
+   * Failure or cancellation details as text, their envelope opened with the type's pipeline (an out-of-band object
+   * fetched first), as the local runner gives them; details that cannot be read are given as recorded.
+   */
+  private async detailsText(
+    type: { name: string; version: string },
+    close: HistoryEvent | undefined,
+    details: string | undefined,
+  ): Promise<string | undefined> {
+    const payloads = this.payloadsOf(type);
+    try {
+      const lease = await payloads.fetch(close ? [close] : []);
+      try {
+        return payloads.decodeText(details, "the workflow's failure details");
+      } finally {
+        lease.release();
+      }
+    } catch {
+      return details;
+    }
+  }
+
+  /** The pipeline a signal to `workflowId` is encoded with: its run's type's, when that type has its own. */
+  private async signalPayloads(workflowId: string, runId: string | undefined): Promise<Payloads> {
+    const typed = [...this.definitions.values()].some((d) => d.payloads !== undefined);
+    if (!typed) return this.payloads;
+    let type = runId === undefined ? undefined : this.types.get(runId);
+    if (!type) {
+      const open = await this.list({ workflowId, startedAfter: new Date(0), limit: 10 });
+      const run = runId === undefined ? open[0] : open.find((r) => r.runId === runId);
+      type = run?.workflowType ?? (runId === undefined ? undefined : await this.typeOf(workflowId, runId));
+    }
+    return type ? this.payloadsOf(type) : this.payloads;
+  }
+
   private async typeOf(workflowId: string, runId: string): Promise<{ name: string; version: string }> {
     const known = this.types.get(runId);
     if (known) return known;
@@ -380,6 +444,8 @@ export class SwfClient implements WorkflowClient {
     return withRetries(fn, { maxAttempts: 6 });
   }
 }
+
+const typeKey = (t: { name: string; version: string }) => `${t.name}\u0000${t.version}`;
 
 function summary(info: WorkflowExecutionInfo): ExecutionSummary {
   return {

@@ -3,7 +3,8 @@
  * implementations with bounded concurrency, and answers RespondActivityTaskCompleted / Failed / Canceled.
  * Implementations get the same `ActivityContext` as in the local runner: heartbeat with details, an AbortSignal
  * (fired when a heartbeat answers `cancelRequested`, when SWF no longer knows the task — it timed out — or when
- * the definition's start-to-close timeout has passed), the attempt number, the task token and a logger.
+ * the definition's start-to-close timeout has passed), the attempt number (carried in the task's input, so no
+ * history read), the task token and a logger.
  *
  * Invariants: a slot is taken before polling, so the worker never holds a task it cannot start; an outcome is
  * reported once; a completed result is retried on throttling and transient errors until SWF takes it or refuses
@@ -26,6 +27,7 @@ import {
   type ActivityImplementation,
   type ActivityLogger,
   activityAttempt,
+  activityTaskInput,
   encodeRemoteError,
   PAYLOAD_LIMITS,
   type PayloadOptions,
@@ -53,8 +55,10 @@ export interface ActivityWorkerOptions {
   /** Activities running at once. Default 10. */
   maxConcurrent?: number;
   /**
-   * Read the attempt number from the history (one GetWorkflowExecutionHistory call per task, newest page first).
-   * Default true; false gives every task attempt 1 and saves the call.
+   * The attempt number comes with the task: from attempt 2 on, the decider writes it into the task's input (see
+   * core's `withActivityAttempt`). An input too large to carry it cannot tell; for such a task (and only then) the
+   * worker reads the attempt from the history: one GetWorkflowExecutionHistory call, newest page first. Default
+   * true; false gives such a task attempt 1 and saves the call.
    */
   resolveAttempt?: boolean;
   /** The payload pipeline (serializer, codecs, store), as for the local runner. Default: JSON, inline. */
@@ -261,7 +265,9 @@ export class ActivityWorker implements Worker {
       c.failed++;
       return;
     }
-    const attempt = this.options.resolveAttempt === false ? 1 : await this.attemptOf(task, log);
+    const attempt =
+      activityTaskInput(task.input).attempt ??
+      (this.options.resolveAttempt === false ? 1 : await this.attemptFromHistory(task, log));
     let cancelRequested = false;
     const startToClose = impl.definition.timeouts.startToClose;
     const timer =
@@ -438,11 +444,15 @@ export class ActivityWorker implements Worker {
     return this.options.client.send(command as any) as Promise<T>;
   }
 
-  /** The attempt number, from the ActivityTaskScheduled event's `control` (newest history pages first). */
-  private async attemptOf(task: PollForActivityTaskCommandOutput, log: Logger): Promise<number> {
+  /**
+   * The attempt number of a task whose input cannot tell (too large to carry it), from the ActivityTaskScheduled
+   * event's `control` (newest history pages first).
+   */
+  private async attemptFromHistory(task: PollForActivityTaskCommandOutput, log: Logger): Promise<number> {
     const exec = task.workflowExecution;
     const started = task.startedEventId;
     if (!exec?.workflowId || !exec.runId || typeof started !== "number") return 1;
+    this.metrics.counters.activityTasks.attemptLookups++;
     try {
       let scheduled: number | undefined;
       let token: string | undefined;

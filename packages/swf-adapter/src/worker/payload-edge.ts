@@ -9,6 +9,7 @@
  */
 import {
   type ActivityDefinition,
+  activityTaskInput,
   type Decision,
   type EncodedPayload,
   type HistoryEvent,
@@ -25,7 +26,10 @@ export interface PayloadEdge {
   beforeDecide(events: readonly HistoryEvent[]): Promise<{ release(): void }>;
   /** Runs before the decisions are sent to SWF: store the objects they reference (`uploads`, from core). */
   beforeRespond(uploads: readonly PayloadUpload[], decisions: readonly Decision[]): Promise<void>;
-  /** An activity task's input field → the value the implementation gets (its out-of-band object fetched first). */
+  /**
+   * An activity task's input field → the value the implementation gets (the attempt number it may carry set aside,
+   * its out-of-band object fetched first).
+   */
   decodeActivityInput(
     definition: ActivityDefinition<unknown, unknown>,
     task: { input: string | undefined; startedEventId: number },
@@ -49,11 +53,10 @@ export function payloadEdge(pipeline: Payloads | PayloadOptions = {}): PayloadEd
     },
     async decodeActivityInput(definition, task, what) {
       const p = payloads.forType(definition);
-      const lease = await p.fetch([
-        { eventId: task.startedEventId, activityTaskStartedEventAttributes: { input: task.input } },
-      ]);
+      const input = activityTaskInput(task.input).input; // without the attempt number it may carry
+      const lease = await p.fetch([{ eventId: task.startedEventId, activityTaskStartedEventAttributes: { input } }]);
       try {
-        return p.decode(task.input, what);
+        return p.decode(input, what);
       } finally {
         lease.release();
       }
