@@ -41,14 +41,11 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 20_000
 
 const VOLATILE = new Set(["eventTimestamp", "identity", "taskToken", "newExecutionRunId", "continuedExecutionRunId"]);
 
-/** Timeouts the dev server fills in from the type's registered defaults (SWF records the effective values). */
-const DEFAULTED = new Set(["scheduleToStartTimeout", "scheduleToCloseTimeout", "heartbeatTimeout"]);
-
 /**
  * A history with what differs between drivers removed: timestamps, identities, run ids of continue-as-new links,
- * stack traces inside failure details (the call sites differ), activity timeouts that SWF filled in as `NONE` from
- * the type's defaults (the local runner leaves them out), and (under `runIds`) the given run ids replaced by
- * placeholders. What remains must be equal event for event.
+ * stack traces inside failure details (the call sites differ), and (under `runIds`) the given run ids replaced by
+ * placeholders. What remains must be equal event for event (both record the effective activity timeouts and task
+ * lists, the registered defaults filled in, as SWF does).
  */
 export function comparable(events: readonly HistoryEvent[], runIds: readonly string[] = []): unknown[] {
   const strip = (v: unknown): unknown => {
@@ -70,8 +67,7 @@ export function comparable(events: readonly HistoryEvent[], runIds: readonly str
     }
     if (typeof v !== "object" || v === null) return v;
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v))
-      if (!VOLATILE.has(k) && !(DEFAULTED.has(k) && x === "NONE")) out[k] = strip(x);
+    for (const [k, x] of Object.entries(v)) if (!VOLATILE.has(k)) out[k] = strip(x);
     return out;
   };
   return events.map(strip);

@@ -63,7 +63,8 @@ export function workflowTypeDefaults(def: WorkflowDefinition<unknown, unknown>):
 
 /**
  * Why SWF refuses this ScheduleActivityTask decision for a type registered with `defaults`, or undefined when it
- * accepts it: every timeout and the task list must come from the decision or the type's defaults.
+ * accepts it: every timeout and the task list must come from the decision or the type's defaults (checked in this
+ * order: task list, schedule-to-close, schedule-to-start, start-to-close, heartbeat).
  */
 export function missingActivityDefault(
   a: Pick<
@@ -73,10 +74,10 @@ export function missingActivityDefault(
   defaults: ActivityTypeDefaults,
 ): ScheduleActivityTaskFailedCause | undefined {
   if (a.taskList?.name === undefined && defaults.defaultTaskList === undefined) return "DEFAULT_TASK_LIST_UNDEFINED";
-  if (a.scheduleToStartTimeout === undefined && defaults.defaultTaskScheduleToStartTimeout === undefined)
-    return "DEFAULT_SCHEDULE_TO_START_TIMEOUT_UNDEFINED";
   if (a.scheduleToCloseTimeout === undefined && defaults.defaultTaskScheduleToCloseTimeout === undefined)
     return "DEFAULT_SCHEDULE_TO_CLOSE_TIMEOUT_UNDEFINED";
+  if (a.scheduleToStartTimeout === undefined && defaults.defaultTaskScheduleToStartTimeout === undefined)
+    return "DEFAULT_SCHEDULE_TO_START_TIMEOUT_UNDEFINED";
   if (a.startToCloseTimeout === undefined && defaults.defaultTaskStartToCloseTimeout === undefined)
     return "DEFAULT_START_TO_CLOSE_TIMEOUT_UNDEFINED";
   if (a.heartbeatTimeout === undefined && defaults.defaultTaskHeartbeatTimeout === undefined)

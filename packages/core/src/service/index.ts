@@ -4,6 +4,13 @@
  * bookkeeping. Drivers that play SWF (the local runner's engine, the dev server) build on it; the testing kit's
  * `HistoryBuilder` is the hand-writing API over it.
  */
+export {
+  effectiveActivity,
+  effectiveChild,
+  effectiveContinueAsNew,
+  effectiveStart,
+  type StartDefaults,
+} from "./effective-defaults.js";
 export { HistoryRecorder } from "./history-recorder.js";
 export { type DecisionContext, recordDecision } from "./record-decision.js";
 export { type RefusalCause, recordRefusal } from "./refusal.js";

@@ -7,6 +7,7 @@ import { SWF_LIMITS } from "../decisions/limits.js";
 import { InvalidArgumentError } from "../errors.js";
 import { type Decision, decisionAttributes } from "../history/events.js";
 import { compact, pick } from "../objects.js";
+import { effectiveActivity, effectiveChild, effectiveContinueAsNew } from "./effective-defaults.js";
 import type { HistoryRecorder } from "./history-recorder.js";
 import { type RefusalCause, recordRefusal } from "./refusal.js";
 import type { RecordOptions } from "./types.js";
@@ -33,8 +34,12 @@ export function recordDecision(r: HistoryRecorder, d: Decision, ctx: DecisionCon
   if (injected !== undefined) return refuse(injected);
   switch (d.decisionType) {
     case "ScheduleActivityTask": {
-      const a = decisionAttributes(d);
-      const type = { name: a.activityType.name, version: a.activityType.version };
+      const decided = decisionAttributes(d);
+      const type = { name: decided.activityType.name, version: decided.activityType.version };
+      // the type's registered defaults fill what the decision left out (a member in neither is refused)
+      const scheduled = effectiveActivity(decided, options.activityTypeDefaults?.(type));
+      if ("refused" in scheduled) return refuse(scheduled.refused);
+      const a = scheduled.attributes;
       if (r.activities.has(a.activityId)) return refuse("ACTIVITY_ID_ALREADY_IN_USE");
       if (r.activities.size >= SWF_LIMITS.maxOpenActivities) return refuse("OPEN_ACTIVITIES_LIMIT_EXCEEDED");
       if (options.activityTypeExists && !options.activityTypeExists(type))
@@ -121,8 +126,9 @@ export function recordDecision(r: HistoryRecorder, d: Decision, ctx: DecisionCon
       return false;
     }
     case "StartChildWorkflowExecution": {
-      const a = decisionAttributes(d);
-      const type = { name: a.workflowType.name, version: a.workflowType.version };
+      const decided = decisionAttributes(d);
+      const type = { name: decided.workflowType.name, version: decided.workflowType.version };
+      const a = effectiveChild(decided, options.workflowTypeDefaults?.(type)); // the child type's defaults
       const initiatedEventId = r.add("StartChildWorkflowExecutionInitiated", {
         workflowId: a.workflowId,
         workflowType: type,
@@ -233,7 +239,12 @@ function recordClose(r: HistoryRecorder, d: Decision, dtc: number, options: Reco
       });
       break;
     case "ContinueAsNewWorkflowExecution": {
-      const a = decisionAttributes(d);
+      const decided = decisionAttributes(d);
+      const next = {
+        name: r.start.workflowType.name,
+        version: decided.workflowTypeVersion ?? r.start.workflowType.version,
+      };
+      const a = effectiveContinueAsNew(decided, options.workflowTypeDefaults?.(next)); // the new run's type's defaults
       r.add("WorkflowExecutionContinuedAsNew", {
         decisionTaskCompletedEventId: dtc,
         newExecutionRunId: options.newRunId?.() ?? `run-${r.nextEventId}`,

@@ -2,6 +2,7 @@
  * What SWF's service side keeps about one execution besides its events: the open activity tasks, timers, child
  * workflows and external requests a history implies, and what starting and recording take. Plain data.
  */
+import type { ActivityTypeDefaults, WorkflowTypeDefaults } from "../decisions/type-defaults.js";
 import type { Decision } from "../history/events.js";
 import type { ChildPolicy, EventAttributesMap } from "../history/swf-types.js";
 
@@ -93,8 +94,19 @@ export function startedAttributes(
 export interface RecordOptions {
   /** Returns false for activity types that are not registered (→ ACTIVITY_TYPE_DOES_NOT_EXIST). */
   activityTypeExists?: (type: { name: string; version: string }) => boolean;
+  /**
+   * An activity type's registered defaults: they fill the task list, timeouts and priority a ScheduleActivityTask
+   * leaves out, in the ActivityTaskScheduled event as on SWF, and a member missing from both is refused with
+   * `DEFAULT_…_UNDEFINED`. Undefined (or no function): the decision is recorded as it is.
+   */
+  activityTypeDefaults?: (type: { name: string; version: string }) => ActivityTypeDefaults | undefined;
   /** Returns false for workflow types that are not registered (→ WORKFLOW_TYPE_DOES_NOT_EXIST). */
   workflowTypeExists?: (type: { name: string; version: string }) => boolean;
+  /**
+   * A workflow type's registered defaults: they fill the task list, timeouts and child policy a child start leaves
+   * out, and the timeouts a continue-as-new leaves out, in the recorded events as on SWF.
+   */
+  workflowTypeDefaults?: (type: { name: string; version: string }) => WorkflowTypeDefaults | undefined;
   /** Returns false when another open execution already has this workflow id (→ WORKFLOW_ALREADY_RUNNING). */
   workflowIdAvailable?: (workflowId: string) => boolean;
   /** The run id to give a continued-as-new execution. */

@@ -5,7 +5,12 @@
  * causes). It is the `ServiceRegistry` of the domain's `WorkflowService`: the server runs executions from
  * registered types, not from code.
  */
-import type { ChildPolicy, Decision } from "@yieldflow/core";
+import type {
+  ActivityTypeDefaults,
+  ChildPolicy,
+  Decision,
+  WorkflowTypeDefaults as RegisteredWorkflowDefaults,
+} from "@yieldflow/core";
 import type { ServiceRegistry, WorkflowTypeDefaults } from "../runner/service.js";
 
 /** A registered type (workflow or activity) with SWF's configuration members. */
@@ -72,9 +77,43 @@ export class DomainTypes implements ServiceRegistry {
     return this.get("activity", type) !== undefined;
   }
 
+  /** The workflow type's defaults as registered (the shared recorder fills what a child or new run leaves out). */
+  workflowTypeDefaults(type: { name: string; version: string }): RegisteredWorkflowDefaults | undefined {
+    const c = this.get("workflow", type)?.config;
+    if (!c) return undefined;
+    const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+    const list = (c.defaultTaskList as { name?: unknown } | undefined)?.name;
+    return dropUndefined({
+      defaultTaskList: typeof list === "string" ? { name: list } : undefined,
+      defaultExecutionStartToCloseTimeout: text(c.defaultExecutionStartToCloseTimeout),
+      defaultTaskStartToCloseTimeout: text(c.defaultTaskStartToCloseTimeout),
+      defaultChildPolicy: text(c.defaultChildPolicy),
+    });
+  }
+
+  /**
+   * The activity type's defaults as registered: the shared recorder fills what a ScheduleActivityTask leaves out
+   * from them (and refuses what neither gives, `DEFAULT_…_UNDEFINED`), as SWF records it.
+   */
+  activityTypeDefaults(type: { name: string; version: string }): ActivityTypeDefaults | undefined {
+    const c = this.get("activity", type)?.config;
+    if (!c) return undefined;
+    const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+    const list = (c.defaultTaskList as { name?: unknown } | undefined)?.name;
+    return dropUndefined({
+      defaultTaskList: typeof list === "string" ? { name: list } : undefined,
+      defaultTaskScheduleToStartTimeout: text(c.defaultTaskScheduleToStartTimeout),
+      defaultTaskScheduleToCloseTimeout: text(c.defaultTaskScheduleToCloseTimeout),
+      defaultTaskStartToCloseTimeout: text(c.defaultTaskStartToCloseTimeout),
+      defaultTaskHeartbeatTimeout: text(c.defaultTaskHeartbeatTimeout),
+      defaultTaskPriority: text(c.defaultTaskPriority),
+    });
+  }
+
   /**
    * SWF's refusals that depend on registration. Runs on decisions whose defaults `withDefaults` already filled in,
-   * so a member still missing has no default either.
+   * so a member still missing has no default either (an activity's defaults are the recorder's: see
+   * `activityTypeDefaults`).
    */
   refuseDecision(d: Decision): string | undefined {
     switch (d.decisionType) {
@@ -84,11 +123,6 @@ export class DomainTypes implements ServiceRegistry {
         const type = this.get("activity", a.activityType);
         if (!type) return "ACTIVITY_TYPE_DOES_NOT_EXIST";
         if (type.status === "DEPRECATED") return "ACTIVITY_TYPE_DEPRECATED";
-        if (a.taskList?.name === undefined) return "DEFAULT_TASK_LIST_UNDEFINED";
-        if (a.scheduleToCloseTimeout === undefined) return "DEFAULT_SCHEDULE_TO_CLOSE_TIMEOUT_UNDEFINED";
-        if (a.scheduleToStartTimeout === undefined) return "DEFAULT_SCHEDULE_TO_START_TIMEOUT_UNDEFINED";
-        if (a.startToCloseTimeout === undefined) return "DEFAULT_START_TO_CLOSE_TIMEOUT_UNDEFINED";
-        if (a.heartbeatTimeout === undefined) return "DEFAULT_HEARTBEAT_TIMEOUT_UNDEFINED";
         return undefined;
       }
       case "ContinueAsNewWorkflowExecution": {
@@ -119,30 +153,12 @@ export class DomainTypes implements ServiceRegistry {
   }
 
   /**
-   * The decision as SWF executes it: members left out take the registered type's defaults (an activity's task
-   * list and timeouts; a child's task list, timeouts and child policy; a new run's timeouts and task list).
-   * `current` is the workflow type of the run that decides, for ContinueAsNew.
+   * The decision as SWF executes it: members left out take the registered type's defaults (a child's task list,
+   * timeouts and child policy; a new run's timeouts and task list; an activity's are filled by the recorder, see
+   * `activityTypeDefaults`). `current` is the workflow type of the run that decides, for ContinueAsNew.
    */
   withDefaults(d: Decision, current: { name: string; version: string }): Decision {
     switch (d.decisionType) {
-      case "ScheduleActivityTask": {
-        const a = d.scheduleActivityTaskDecisionAttributes;
-        const type = a && this.get("activity", a.activityType);
-        if (!a || !type) return d;
-        const c = type.config;
-        return {
-          ...d,
-          scheduleActivityTaskDecisionAttributes: dropUndefined({
-            ...a,
-            taskList: a.taskList ?? (c.defaultTaskList as { name: string } | undefined),
-            scheduleToCloseTimeout: a.scheduleToCloseTimeout ?? (c.defaultTaskScheduleToCloseTimeout as string),
-            scheduleToStartTimeout: a.scheduleToStartTimeout ?? (c.defaultTaskScheduleToStartTimeout as string),
-            startToCloseTimeout: a.startToCloseTimeout ?? (c.defaultTaskStartToCloseTimeout as string),
-            heartbeatTimeout: a.heartbeatTimeout ?? (c.defaultTaskHeartbeatTimeout as string),
-            taskPriority: a.taskPriority ?? (c.defaultTaskPriority as string | undefined),
-          }),
-        } as Decision;
-      }
       case "StartChildWorkflowExecution": {
         const a = d.startChildWorkflowExecutionDecisionAttributes;
         const type = a && this.get("workflow", a.workflowType);

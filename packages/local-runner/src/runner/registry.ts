@@ -6,11 +6,11 @@
 import type { AnyActivity, AnyWorkflow } from "@yieldflow/core";
 import {
   type ActivityDefinition,
+  type ActivityTypeDefaults,
   activityTypeDefaults,
-  type Decision,
-  decisionAttributes,
   InvalidArgumentError,
-  missingActivityDefault,
+  type WorkflowTypeDefaults,
+  workflowTypeDefaults,
 } from "@yieldflow/core";
 
 export type { AnyActivity, AnyWorkflow };
@@ -75,14 +75,28 @@ export class Registry {
   }
 
   /**
-   * SWF's refusal of an activity decision that leaves out what the type has no default for (the defaults are the
-   * ones `registerTypes` registers on SWF for the definition): so what runs locally is accepted by SWF too.
+   * The defaults `registerTypes` registers on SWF for the workflow type's definition: they fill what a start, a
+   * child start or a continue-as-new omits (task list, decision task timeout, child policy). All but one: the
+   * one-year execution timeout registered for a definition without one is left out, so a run that waits forever
+   * is reported as blocked on what it waits for, not timed out after a virtual year (give the start or the
+   * definition an `executionStartToClose` to record one).
    */
-  refuseDecision(d: Decision): string | undefined {
-    if (d.decisionType !== "ScheduleActivityTask") return undefined;
-    const a = decisionAttributes(d);
-    const def = this.activityDefinition(a.activityType);
-    return def === undefined ? undefined : missingActivityDefault(a, activityTypeDefaults(def));
+  workflowTypeDefaults(type: { name: string; version: string }): WorkflowTypeDefaults | undefined {
+    const def = this.workflow(type);
+    if (def === undefined) return undefined;
+    const registered = workflowTypeDefaults(def);
+    if (def.timeouts.executionStartToClose === undefined) delete registered.defaultExecutionStartToCloseTimeout;
+    return registered;
+  }
+
+  /**
+   * The defaults `registerTypes` registers on SWF for the type's definition: the recorder fills what a decision
+   * leaves out from them and refuses what neither gives (`DEFAULT_…_UNDEFINED`), as SWF does, so what runs locally
+   * is accepted by SWF too and records the same ActivityTaskScheduled.
+   */
+  activityTypeDefaults(type: { name: string; version: string }): ActivityTypeDefaults | undefined {
+    const def = this.activityDefinition(type);
+    return def === undefined ? undefined : activityTypeDefaults(def);
   }
 
   /** The function that runs this type in process: a stub by name first, then the implementation. */

@@ -4,7 +4,13 @@
  * (`service.ts`) owns it; the reactions to recorded events (`reactions.ts`) and the firing of deadlines
  * (`deadlines.ts`) work on it.
  */
-import type { ChildPolicy, Decision, HistoryEvent } from "@yieldflow/core";
+import type {
+  ActivityTypeDefaults,
+  ChildPolicy,
+  Decision,
+  HistoryEvent,
+  WorkflowTypeDefaults as RegisteredWorkflowDefaults,
+} from "@yieldflow/core";
 import type { HistoryRecorder } from "@yieldflow/core/service";
 import type { Clock } from "./clock.js";
 import type { DeadlineQueue } from "./deadlines.js";
@@ -58,6 +64,10 @@ export interface ServiceRegistry {
   workflow(type: { name: string; version: string }): WorkflowTypeDefaults | undefined;
   workflowTypeExists(type: { name: string; version: string }): boolean;
   activityTypeExists(type: { name: string; version: string }): boolean;
+  /** A workflow type's registered defaults (what fills the members a start, child start or continue-as-new omits). */
+  workflowTypeDefaults?(type: { name: string; version: string }): RegisteredWorkflowDefaults | undefined;
+  /** An activity type's registered defaults (what fills the members a ScheduleActivityTask leaves out). */
+  activityTypeDefaults?(type: { name: string; version: string }): ActivityTypeDefaults | undefined;
   refuseDecision?(decision: Decision): string | undefined;
 }
 

@@ -18,7 +18,7 @@
 import { createHash } from "node:crypto";
 import type { ChildPolicy, Decision, HistoryEvent } from "@yieldflow/core";
 import { activityAttempt, SWF_LIMITS, timestampToMillis } from "@yieldflow/core";
-import { HistoryRecorder, type RecordOptions } from "@yieldflow/core/service";
+import { effectiveStart, HistoryRecorder, type RecordOptions } from "@yieldflow/core/service";
 import type { ActivityTask, ActivityTaskService } from "./activity-runner.js";
 import type { Clock } from "./clock.js";
 import { DeadlineQueue, deadlineKey, fireDeadline } from "./deadlines.js";
@@ -188,7 +188,9 @@ export class WorkflowService<R extends ServiceRegistry = Registry> implements Ac
     return `${ALPHANUMERIC[(digest[31] as number) % ALPHANUMERIC.length]}${id.slice(1)}`;
   }
 
-  private createRun(o: RunCreation): ExecutionRecord {
+  private createRun(created: RunCreation): ExecutionRecord {
+    // what the start left out, the type's registered defaults fill, as SWF records WorkflowExecutionStarted
+    const o = effectiveStart(created, this.registry.workflowTypeDefaults?.(created.workflow));
     const recorder = new HistoryRecorder({
       workflowType: { name: o.workflow.name, version: o.workflow.version },
       startTime: this.clock.now(),
@@ -493,7 +495,13 @@ export class WorkflowService<R extends ServiceRegistry = Registry> implements Ac
   private recordOptions(exec: ExecutionRecord): RecordOptions {
     return {
       activityTypeExists: (t) => this.registry.activityTypeExists(t),
+      ...(this.registry.activityTypeDefaults && {
+        activityTypeDefaults: (t: { name: string; version: string }) => this.registry.activityTypeDefaults?.(t),
+      }),
       workflowTypeExists: (t) => this.registry.workflowTypeExists(t),
+      ...(this.registry.workflowTypeDefaults && {
+        workflowTypeDefaults: (t: { name: string; version: string }) => this.registry.workflowTypeDefaults?.(t),
+      }),
       workflowIdAvailable: (id) => !this.isOpen(id),
       ...(this.registry.refuseDecision && { failDecision: (d: Decision) => this.registry.refuseDecision?.(d) }),
       newRunId: () => this.newRunId(exec.workflowId),
