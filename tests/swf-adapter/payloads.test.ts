@@ -16,6 +16,7 @@ import {
   signal,
   type WorkflowExecutionError,
 } from "@yieldflow/core";
+import { main } from "@yieldflow/local-runner/cli";
 import { FsPayloadStore, nodePayloads } from "@yieldflow/payloads";
 import { ActivityWorker, DeciderWorker, registerTypes, SwfClient, silentLogger } from "@yieldflow/swf-adapter";
 import { test } from "uvu";
@@ -103,6 +104,54 @@ test("without a store, a value too large for its field fails the activity with P
     }
   } finally {
     await h.close();
+  }
+});
+
+test("CLI: signal --payloads sends an input too large for SWF through the workers' store", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "yf-cli-payloads-"));
+  process.env.YF_TEST_PAYLOADS_DIR = dir;
+  const payloads = () => nodePayloads({ store: new FsPayloadStore(dir) });
+  const h = await harness();
+  try {
+    await registerTypes(h.swf, { domain: "cli-big", workflows: [wf], activities: [impl] });
+    const workers = [
+      new DeciderWorker({
+        client: h.swf,
+        domain: "cli-big",
+        workflows: [wf],
+        payloads: payloads(),
+        logger: silentLogger,
+      }),
+      new ActivityWorker({
+        client: h.swf,
+        domain: "cli-big",
+        activities: [impl],
+        payloads: payloads(),
+        logger: silentLogger,
+      }),
+    ];
+    for (const w of workers) w.start();
+    try {
+      const client = new SwfClient({ domain: "cli-big", client: h.swf, payloads: payloads() });
+      const run = await client.start(wf, "a", { workflowId: "cli-big-1" });
+      const err: string[] = [];
+      const io = { out: () => {}, err: (t: string) => err.push(t), cwd: process.cwd() };
+      const argv = ["signal", "cli-big-1", "more", "--input", JSON.stringify(big("c", 35_000))];
+      const conn = ["--domain", "cli-big", "--endpoint", h.server.url];
+      assert.is(
+        await main([...argv, "--payloads", "tests/swf-adapter/fixtures/fs-payloads.ts", ...conn], io),
+        0,
+        err.join("\n"),
+      );
+      assert.equal(await run.result(), { length: 1 + 50_000 + 35_000, head: "abb", tail: "ccc" });
+      const signaled = (await run.history()).find((e) => e.eventType === "WorkflowExecutionSignaled");
+      assert.ok((signaled?.workflowExecutionSignaledEventAttributes?.input?.length ?? 0) < 1_000, "a reference");
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+    }
+  } finally {
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

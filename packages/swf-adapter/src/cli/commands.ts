@@ -303,7 +303,9 @@ function executionCommand(
     }
     if (positionals.length !== positionalNames.length)
       throw ctx.usage(`${name} needs ${positionalNames.join(" and ")}`, name);
-    const client = connect(values as Connection, ctx, name);
+    const payloadsModule = (values as { payloads?: unknown }).payloads;
+    const payloads = typeof payloadsModule === "string" ? await ctx.loadPayloads(payloadsModule, name) : undefined;
+    const client = connect(values as Connection, ctx, name, payloads);
     try {
       return await act(client, positionals, values, ctx);
     } catch (err) {
@@ -324,10 +326,13 @@ const runIdOf = (v: Record<string, unknown>) => (typeof v["run-id"] === "string"
 export const SIGNAL_HELP = `Usage: yieldflow signal <workflowId> <signalName> [--input <json|@file>] [--run-id <id>]
 
 Sends a signal to the open run of an execution.
+
+Options:
+      --payloads <module>     the payload pipeline the workers use (an input too large for SWF goes to its store)
 ${CONNECTION_HELP}`;
 const signal = executionCommand(
   "signal",
-  { input: { type: "string", short: "i" } },
+  { input: { type: "string", short: "i" }, payloads: { type: "string" } },
   ["a workflow id", "a signal name"],
   async (client, [workflowId, name], values, ctx) => {
     const input = parseInput(values.input as string | undefined, ctx, "signal");
