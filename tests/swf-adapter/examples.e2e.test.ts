@@ -91,8 +91,9 @@ function secondsOf(e: HistoryEvent | undefined): number {
 /**
  * SWF records the timeouts a ContinueAsNew decision leaves out as the workflow type's registered defaults, in the
  * WorkflowExecutionContinuedAsNew event and in the new run's WorkflowExecutionStarted (the dev server does); the
- * local runner records them only when the decision gives them. Checks that SWF's are those defaults, then leaves
- * them out where the local history has none, so everything else is compared as it is.
+ * local runner records them too, all but the one-year execution timeout of a definition without one. Checks that
+ * SWF's are those defaults, then leaves them out where the local history has none, so everything else is compared
+ * as it is.
  */
 function withoutFilledContinueAsNewTimeouts(swf: HistoryEvent[], loc: HistoryEvent[]): HistoryEvent[] {
   const keys = ["workflowExecutionContinuedAsNewEventAttributes", "workflowExecutionStartedEventAttributes"] as const;
