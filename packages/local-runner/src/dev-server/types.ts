@@ -111,9 +111,9 @@ export class DomainTypes implements ServiceRegistry {
   }
 
   /**
-   * SWF's refusals that depend on registration. Runs on decisions whose defaults `withDefaults` already filled in,
-   * so a member still missing has no default either (an activity's defaults are the recorder's: see
-   * `activityTypeDefaults`).
+   * SWF's refusals that depend on registration: an unknown or deprecated type, and a member that is neither in the
+   * decision nor registered as a default (the shared recorder then fills the defaults in: see `activityTypeDefaults`
+   * and `workflowTypeDefaults`; a continue-as-new is checked as `withDefaults` filled it).
    */
   refuseDecision(d: Decision): string | undefined {
     switch (d.decisionType) {
@@ -141,10 +141,15 @@ export class DomainTypes implements ServiceRegistry {
         const type = this.get("workflow", a.workflowType);
         if (!type) return "WORKFLOW_TYPE_DOES_NOT_EXIST";
         if (type.status === "DEPRECATED") return "WORKFLOW_TYPE_DEPRECATED";
-        if (a.taskList?.name === undefined) return "DEFAULT_TASK_LIST_UNDEFINED";
-        if (a.executionStartToCloseTimeout === undefined) return "DEFAULT_EXECUTION_START_TO_CLOSE_TIMEOUT_UNDEFINED";
-        if (a.taskStartToCloseTimeout === undefined) return "DEFAULT_TASK_START_TO_CLOSE_TIMEOUT_UNDEFINED";
-        if (a.childPolicy === undefined) return "DEFAULT_CHILD_POLICY_UNDEFINED";
+        const defaults = this.workflowTypeDefaults(a.workflowType) ?? {};
+        if (a.taskList?.name === undefined && defaults.defaultTaskList === undefined)
+          return "DEFAULT_TASK_LIST_UNDEFINED";
+        if (a.executionStartToCloseTimeout === undefined && defaults.defaultExecutionStartToCloseTimeout === undefined)
+          return "DEFAULT_EXECUTION_START_TO_CLOSE_TIMEOUT_UNDEFINED";
+        if (a.taskStartToCloseTimeout === undefined && defaults.defaultTaskStartToCloseTimeout === undefined)
+          return "DEFAULT_TASK_START_TO_CLOSE_TIMEOUT_UNDEFINED";
+        if (a.childPolicy === undefined && defaults.defaultChildPolicy === undefined)
+          return "DEFAULT_CHILD_POLICY_UNDEFINED";
         return undefined;
       }
       default:
@@ -153,29 +158,13 @@ export class DomainTypes implements ServiceRegistry {
   }
 
   /**
-   * The decision as SWF executes it: members left out take the registered type's defaults (a child's task list,
-   * timeouts and child policy; a new run's timeouts and task list; an activity's are filled by the recorder, see
-   * `activityTypeDefaults`). `current` is the workflow type of the run that decides, for ContinueAsNew.
+   * A continue-as-new decision as SWF executes it: the timeouts it leaves out take the registered type's defaults,
+   * and the type it continues as is noted for `refuseDecision`. (An activity's and a child's defaults are filled by
+   * the shared recorder, see `activityTypeDefaults` and `workflowTypeDefaults`.) `current` is the workflow type of
+   * the run that decides.
    */
   withDefaults(d: Decision, current: { name: string; version: string }): Decision {
     switch (d.decisionType) {
-      case "StartChildWorkflowExecution": {
-        const a = d.startChildWorkflowExecutionDecisionAttributes;
-        const type = a && this.get("workflow", a.workflowType);
-        if (!a || !type) return d;
-        const c = type.config;
-        return {
-          ...d,
-          startChildWorkflowExecutionDecisionAttributes: dropUndefined({
-            ...a,
-            taskList: a.taskList ?? (c.defaultTaskList as { name: string } | undefined),
-            executionStartToCloseTimeout:
-              a.executionStartToCloseTimeout ?? (c.defaultExecutionStartToCloseTimeout as string),
-            taskStartToCloseTimeout: a.taskStartToCloseTimeout ?? (c.defaultTaskStartToCloseTimeout as string),
-            childPolicy: a.childPolicy ?? (c.defaultChildPolicy as ChildPolicy),
-          }),
-        } as Decision;
-      }
       case "ContinueAsNewWorkflowExecution": {
         const a = d.continueAsNewWorkflowExecutionDecisionAttributes ?? {};
         const ref = { name: current.name, version: a.workflowTypeVersion ?? current.version };
