@@ -5,7 +5,7 @@
  * implementations see the same arguments. An input too large to carry the attempt costs one history read, and only
  * that task; a history recorded before inputs carried attempts still replays.
  */
-import type { SWFClient } from "@aws-sdk/client-swf";
+import { PollForDecisionTaskCommand, RespondDecisionTaskCompletedCommand, type SWFClient } from "@aws-sdk/client-swf";
 import {
   activity,
   decide,
@@ -161,6 +161,57 @@ test("an input too large to carry its attempt costs one history read per such ta
   assert.is(swf.metrics.counters.activityTasks.attemptLookups, 3, "only the three tasks of the large input");
   assert.is(swf.requests.get("GetWorkflowExecutionHistory"), 3);
   assert.equal(scheduled(swf.history), scheduled(local.history));
+});
+
+test('a retry scheduled by an older decider (attempt in control only): attempt 1, or the history\'s with "always"', async () => {
+  const h = await harness();
+  try {
+    const seen: number[] = [];
+    const impl = implement(probe, async (_input, ctx) => {
+      seen.push(ctx.attempt);
+      return ctx.attempt;
+    });
+    await registerTypes(h.swf, { domain: "old", workflows: [wf], activities: [impl] });
+    const run = await new SwfClient({ domain: "old", client: h.swf }).start(wf, "", { workflowId: "old-1" });
+    // an older decider: attempt 2 recorded in control only, the input plain
+    const task = await h.swf.send(
+      new PollForDecisionTaskCommand({ domain: "old", taskList: { name: "attempt-deciders" } }),
+    );
+    const schedule = (activityId: string) => ({
+      decisionType: "ScheduleActivityTask" as const,
+      scheduleActivityTaskDecisionAttributes: {
+        activityType: { name: "probe", version: "1" },
+        activityId,
+        input: '{"key":"old"}',
+        control: '{"attempt":2}',
+      },
+    });
+    await h.swf.send(
+      new RespondDecisionTaskCompletedCommand({
+        taskToken: task.taskToken,
+        decisions: [schedule("old-a"), schedule("old-b")],
+      }),
+    );
+    for (const resolveAttempt of [true, "always"] as const) {
+      const worker = new ActivityWorker({
+        client: h.swf,
+        domain: "old",
+        activities: [impl],
+        resolveAttempt,
+        maxConcurrent: 1,
+        logger: silentLogger,
+      });
+      worker.start();
+      const before = seen.length;
+      for (let i = 0; i < 500 && seen.length === before; i++) await new Promise((r) => setTimeout(r, 10));
+      await worker.stop();
+      assert.is(worker.metrics.counters.activityTasks.attemptLookups, resolveAttempt === "always" ? 1 : 0);
+    }
+    assert.equal(seen, [1, 2], 'by default the plain input reads as attempt 1; "always" reads control\'s 2');
+    await new SwfClient({ domain: "old", client: h.swf }).terminate(run.workflowId);
+  } finally {
+    await h.close();
+  }
 });
 
 test("a history recorded before inputs carried the attempt (control only) still replays", async () => {

@@ -58,9 +58,11 @@ export interface ActivityWorkerOptions {
    * The attempt number comes with the task: from attempt 2 on, the decider writes it into the task's input (see
    * core's `withActivityAttempt`). An input too large to carry it cannot tell; for such a task (and only then) the
    * worker reads the attempt from the history: one GetWorkflowExecutionHistory call, newest page first. Default
-   * true; false gives such a task attempt 1 and saves the call.
+   * true; false gives such a task attempt 1 and saves the call. `"always"` reads the history for every task whose
+   * input carries no attempt: for a rollout while deciders older than this still schedule retries (they record the
+   * attempt in `control` only).
    */
-  resolveAttempt?: boolean;
+  resolveAttempt?: boolean | "always";
   /** The payload pipeline (serializer, codecs, store), as for the local runner. Default: JSON, inline. */
   payloads?: Payloads | PayloadOptions;
   /** The payload edge itself (a wrapper around `payloadEdge(payloads)`). */
@@ -265,9 +267,7 @@ export class ActivityWorker implements Worker {
       c.failed++;
       return;
     }
-    const attempt =
-      activityTaskInput(task.input).attempt ??
-      (this.options.resolveAttempt === false ? 1 : await this.attemptFromHistory(task, log));
+    const attempt = await this.attemptOf(task, log);
     let cancelRequested = false;
     const startToClose = impl.definition.timeouts.startToClose;
     const timer =
@@ -442,6 +442,15 @@ export class ActivityWorker implements Worker {
   private send<T>(command: { input: unknown }): Promise<T> {
     // biome-ignore lint/suspicious/noExplicitAny: one helper for the several command types
     return this.options.client.send(command as any) as Promise<T>;
+  }
+
+  /** The attempt number: the one the task's input carries, else (see `resolveAttempt`) the history's. */
+  private async attemptOf(task: PollForActivityTaskCommandOutput, log: Logger): Promise<number> {
+    const read = activityTaskInput(task.input);
+    const carried = read.input !== task.input; // the input carries one (a plain input reads as 1 without carrying it)
+    const resolve = this.options.resolveAttempt ?? true;
+    if (carried || (read.attempt !== undefined && resolve !== "always")) return read.attempt ?? 1;
+    return resolve === false ? 1 : this.attemptFromHistory(task, log);
   }
 
   /**
