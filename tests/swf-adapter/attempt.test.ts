@@ -173,25 +173,24 @@ test('a retry scheduled by an older decider (attempt in control only): attempt 1
     });
     await registerTypes(h.swf, { domain: "old", workflows: [wf], activities: [impl] });
     const run = await new SwfClient({ domain: "old", client: h.swf }).start(wf, "", { workflowId: "old-1" });
-    // an older decider: attempt 2 recorded in control only, the input plain
-    const task = await h.swf.send(
-      new PollForDecisionTaskCommand({ domain: "old", taskList: { name: "attempt-deciders" } }),
-    );
-    const schedule = (activityId: string) => ({
-      decisionType: "ScheduleActivityTask" as const,
-      scheduleActivityTaskDecisionAttributes: {
+    // an older decider: attempt 2 recorded in control only, the input plain (one task at a time, one per worker)
+    const scheduleTheOldWay = async (activityId: string) => {
+      const task = await h.swf.send(
+        new PollForDecisionTaskCommand({ domain: "old", taskList: { name: "attempt-deciders" } }),
+      );
+      const attributes = {
         activityType: { name: "probe", version: "1" },
         activityId,
         input: '{"key":"old"}',
         control: '{"attempt":2}',
-      },
-    });
-    await h.swf.send(
-      new RespondDecisionTaskCompletedCommand({
-        taskToken: task.taskToken,
-        decisions: [schedule("old-a"), schedule("old-b")],
-      }),
-    );
+      };
+      await h.swf.send(
+        new RespondDecisionTaskCompletedCommand({
+          taskToken: task.taskToken,
+          decisions: [{ decisionType: "ScheduleActivityTask", scheduleActivityTaskDecisionAttributes: attributes }],
+        }),
+      );
+    };
     for (const resolveAttempt of [true, "always"] as const) {
       const worker = new ActivityWorker({
         client: h.swf,
@@ -201,6 +200,7 @@ test('a retry scheduled by an older decider (attempt in control only): attempt 1
         maxConcurrent: 1,
         logger: silentLogger,
       });
+      await scheduleTheOldWay(`old-${resolveAttempt}`);
       worker.start();
       const before = seen.length;
       for (let i = 0; i < 500 && seen.length === before; i++) await new Promise((r) => setTimeout(r, 10));
