@@ -105,8 +105,9 @@ function replacerFor(wrappers: Wrappers) {
           `${key === "" ? "the value" : `field ${JSON.stringify(key)}`} is ${describe(value)}, which cannot travel in a payload`,
         );
       case "object": {
+        // an invalid Date's toJSON gives null: tag it before null is taken for a plain null
+        if (original instanceof Date && value !== original) return tagged(wrappers, "date", value);
         if (value === null) return null;
-        if (original instanceof Date && value !== original) return tagged(wrappers, "date", value); // invalid → null
         if (wrappers.has(value)) return value;
         if (Array.isArray(value)) return value;
         if (value instanceof Uint8Array) return tagged(wrappers, "bytes", toBase64(value));
