@@ -3,6 +3,11 @@
  * and reports their outcome through the same calls a remote worker would make (completed, failed, canceled,
  * heartbeat). It never touches histories; the engine records what it reports.
  *
+ * It is the local runner's one activity-worker loop: the `LocalRunner` runs its in-process activities with it, and
+ * the testing kit's scenario runner (`testing/run-scenario.ts`) answers the tasks a scenario completes with it too,
+ * with two options of its own: failure details without stacks (a scenario's story must not depend on where the code
+ * lives) and a wall-clock limit on how long a function may run before it is given up on as hung.
+ *
  * Invariants: an outcome is reported at most once per task; once the workflow asked to cancel a task, its outcome
  * is reported as canceled (whether the function threw or returned); a task whose run closed it (timeout, termination) has
  * its AbortSignal aborted and any late outcome is dropped by the engine (the task token is no longer valid).
@@ -42,6 +47,31 @@ export interface ActivityTaskService {
   recordActivityTaskHeartbeat(taskToken: string, details?: string): { cancelRequested: boolean };
 }
 
+/** What `new ActivityRunner(...)` takes. */
+export interface ActivityRunnerOptions {
+  /** Where outcomes and heartbeats are reported. */
+  service: ActivityTaskService;
+  /** The payload pipeline: decodes inputs, encodes results, failure details and heartbeat details. */
+  payloads: Payloads;
+  /** Activity functions running at once. */
+  maxConcurrent: number;
+  /** Told each time a task's function ended and its slot is free again (the local runner pumps then). */
+  onSlotFree?: () => void;
+  /** Told when activity code starts and stops running (a virtual clock lets real time pass meanwhile). */
+  clock?: Pick<Clock, "activityRunning">;
+  /** Where the activities' log lines go, and the clock that times them. Default: stderr, the wall clock. */
+  logging?: { sink: (line: ActivityLogLine) => void; now: () => number };
+  /** Failure details carry the error's stack (default true). False: name, message and cause only. */
+  failureStacks?: boolean;
+  /**
+   * Wall-clock milliseconds a function may run before it is given up on as hung: its task is closed (its signal
+   * aborted, its outcome never reported) and `onHung` is told. Default: never (SWF's timeouts close a hung task).
+   */
+  hangAfterMs?: number;
+  /** Told when a task was given up on as hung (`hangAfterMs`). */
+  onHung?: (task: ActivityTask, afterMs: number) => void;
+}
+
 interface Running {
   task: ActivityTask;
   controller: AbortController;
@@ -51,6 +81,10 @@ interface Running {
   closed: boolean;
   /** Set while the clock counts this task's code as running (a virtual clock lets real time pass meanwhile). */
   timed: boolean;
+  /** Resolves what `run` returned: the outcome was reported, or the task was closed. */
+  done: () => void;
+  /** The wall-clock countdown of `hangAfterMs`. */
+  hangTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
 /** Runs activity functions with bounded concurrency. */
@@ -58,20 +92,22 @@ export class ActivityRunner {
   private readonly running = new Map<string, Running>();
   /** Entries closed by the engine whose functions are still running (they hold a slot, not the clock). */
   private abandoned = 0;
+  private readonly service: ActivityTaskService;
+  private readonly payloads: Payloads;
+  readonly maxConcurrent: number;
+  private readonly options: ActivityRunnerOptions;
+  private readonly logging: { sink: (line: ActivityLogLine) => void; now: () => number };
 
-  constructor(
-    private readonly service: ActivityTaskService,
-    private readonly payloads: Payloads,
-    readonly maxConcurrent: number,
-    private readonly onSettled: () => void,
-    /** Told when activity code starts and stops running (a virtual clock lets real time pass meanwhile). */
-    private readonly clock?: Pick<Clock, "activityRunning">,
-    /** Where the activities' log lines go, and the clock that times them. Default: stderr, the wall clock. */
-    private readonly logging: { sink: (line: ActivityLogLine) => void; now: () => number } = {
+  constructor(options: ActivityRunnerOptions) {
+    this.options = options;
+    this.service = options.service;
+    this.payloads = options.payloads;
+    this.maxConcurrent = options.maxConcurrent;
+    this.logging = options.logging ?? {
       sink: (line) => process.stderr.write(`${formatActivityLogLine(line)}\n`),
       now: () => Date.now(),
-    },
-  ) {}
+    };
+  }
 
   /** Tasks running now that the engine still waits for (abandoned ones excluded). */
   get size(): number {
@@ -83,21 +119,37 @@ export class ActivityRunner {
     return this.running.size < this.maxConcurrent;
   }
 
-  /** Starts `task` with `impl`; the function runs on a later microtask, never inside the caller. */
-  run(task: ActivityTask, impl: ActivityImplementation<unknown, unknown>): void {
+  /**
+   * Starts `task` with `impl`; the function runs on a later microtask, never inside the caller. The promise resolves
+   * once the task's outcome was reported, or once the task was closed (by the engine, or given up on as hung); it
+   * never rejects.
+   */
+  run(task: ActivityTask, impl: ActivityImplementation<unknown, unknown>): Promise<void> {
     const attempt = task.attempt;
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => {
+      done = resolve;
+    });
     const entry: Running = {
       task,
       controller: new AbortController(),
       cancelRequested: false,
       closed: false,
       timed: true,
+      done,
+      hangTimer: undefined,
     };
     this.running.set(task.taskToken, entry);
-    this.clock?.activityRunning?.(1);
+    this.options.clock?.activityRunning?.(1);
     // the activity type's pipeline: it decodes the input and encodes the result, details and heartbeats
     const payloads = this.payloads.forType(impl.definition);
     const what = `activity ${task.activityType.name} (${task.activityId})`;
+    const hangAfter = this.options.hangAfterMs;
+    if (hangAfter !== undefined)
+      entry.hangTimer = setTimeout(() => {
+        this.close(task.taskToken, `${what} was given up on: it ran longer than ${hangAfter} ms of wall time`);
+        this.options.onHung?.(task, hangAfter);
+      }, hangAfter);
     const context: ActivityContext = {
       activityId: task.activityId,
       activityType: task.activityType,
@@ -135,9 +187,10 @@ export class ActivityRunner {
       })
       .then((decoded) => impl.run(decoded, context))
       .then(
-        (value) => this.settle(entry, payloads, { ok: true, value }),
-        (error: unknown) => this.settle(entry, payloads, { ok: false, error }),
+        (value) => this.finish(entry, payloads, { ok: true, value }),
+        (error: unknown) => this.finish(entry, payloads, { ok: false, error }),
       );
+    return finished;
   }
 
   /** The workflow asked to cancel the task: abort its signal (it may acknowledge by throwing). */
@@ -157,16 +210,18 @@ export class ActivityRunner {
     if (!entry || entry.closed) return;
     entry.closed = true;
     this.abandoned++;
+    clearTimeout(entry.hangTimer);
     // the engine no longer waits for it: its time is idle time again
     this.stopTiming(entry);
     entry.controller.abort(new Error(reason));
+    entry.done();
   }
 
   /** The clock stops counting the task's code as running: once, whether it returned or the engine closed it. */
   private stopTiming(entry: Running): void {
     if (!entry.timed) return;
     entry.timed = false;
-    this.clock?.activityRunning?.(-1);
+    this.options.clock?.activityRunning?.(-1);
   }
 
   /** Aborts every running task (runner shutdown). */
@@ -174,7 +229,8 @@ export class ActivityRunner {
     for (const token of [...this.running.keys()]) this.close(token, reason);
   }
 
-  private async settle(
+  /** The function ended (returned or threw): report its outcome, unless the task was closed meanwhile. */
+  private async finish(
     entry: Running,
     payloads: Payloads,
     outcome: { ok: true; value: unknown } | { ok: false; error: unknown },
@@ -183,9 +239,10 @@ export class ActivityRunner {
       this.running.delete(entry.task.taskToken);
       // an abandoned function finally ended: its slot is free again, its outcome is not reported
       this.abandoned--;
-      this.onSettled();
+      this.options.onSlotFree?.();
       return;
     }
+    clearTimeout(entry.hangTimer);
     // stop the clock's real time before the outcome is recorded: the event's time is when the function returned
     this.stopTiming(entry);
     const token = entry.task.taskToken;
@@ -228,7 +285,7 @@ export class ActivityRunner {
       }
     } catch (err) {
       // the details could not be encoded or stored: report that instead (small, inline)
-      const { reason, details } = encodeRemoteError(err);
+      const { reason, details } = encodeRemoteError(err, { stack: this.options.failureStacks !== false });
       report(() =>
         this.service.respondActivityTaskFailed(
           token,
@@ -242,7 +299,8 @@ export class ActivityRunner {
         this.running.delete(token);
         this.abandoned--;
       }
-      this.onSettled();
+      entry.done();
+      this.options.onSlotFree?.();
     }
   }
 
@@ -259,7 +317,7 @@ export class ActivityRunner {
     what: string,
     error: unknown,
   ): Promise<{ reason: string; details: string | undefined }> {
-    const { reason, details } = encodeRemoteError(error);
+    const { reason, details } = encodeRemoteError(error, { stack: this.options.failureStacks !== false });
     let data: string | undefined;
     try {
       data = await this.encoded(payloads, () => payloads.encodeText(details, `${what} failure details`));

@@ -178,19 +178,19 @@ export class LocalRunner implements WorkflowClient {
           return fallback;
         }
       };
-    this.activityRunner = new ActivityRunner(
-      {
+    this.activityRunner = new ActivityRunner({
+      service: {
         respondActivityTaskCompleted: guarded(service.respondActivityTaskCompleted, false),
         respondActivityTaskFailed: guarded(service.respondActivityTaskFailed, false),
         respondActivityTaskCanceled: guarded(service.respondActivityTaskCanceled, false),
         recordActivityTaskHeartbeat: guarded(service.recordActivityTaskHeartbeat, { cancelRequested: true }),
       },
-      this.payloads,
-      max,
-      () => this.schedulePump(),
-      this.clock,
-      { sink: options.activityLog ?? writeActivityLogLine, now: () => this.clock.now() },
-    );
+      payloads: this.payloads,
+      maxConcurrent: max,
+      onSlotFree: () => this.schedulePump(),
+      clock: this.clock,
+      logging: { sink: options.activityLog ?? writeActivityLogLine, now: () => this.clock.now() },
+    });
   }
 
   // ─── public API ───────────────────────────────────────────────────────────────────────────────────────────────

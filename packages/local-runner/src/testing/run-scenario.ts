@@ -15,22 +15,18 @@
  * - the user's `check`, if any.
  */
 import {
-  type ActivityContext,
-  activityLogger,
   type Decision,
   decide,
   describeSignature,
-  encodeRemoteError,
   type HistoryEvent,
-  jsonSerializer,
   NondeterminismError,
   Replayer,
-  SWF_LIMITS,
   signatureOf,
   type WorkflowDefinition,
   type YieldflowError,
 } from "@yieldflow/core";
 import { checkReplay, type DecidedTask, ReplayCheckError } from "@yieldflow/core/testing";
+import { ActivityRunner, type ActivityTask } from "../runner/activity-runner.js";
 import { VirtualClock } from "../runner/clock.js";
 import type { CloseStatus } from "../runner/execution.js";
 import { LocalRunner } from "../runner/local-runner.js";
@@ -128,6 +124,7 @@ export async function runScenario<I, O>(
   const wallTimeout = options.activityWallTimeoutMs ?? 5_000;
   const notes: StoryLine[] = [];
   const name = `${workflow.name}@${workflow.version}`;
+  let worker: ActivityRunner | undefined;
   try {
     const handle = await runner.start(workflow, scenario.input, { workflowId: `${workflow.name}-check` });
     const { workflowId, runId } = handle;
@@ -187,77 +184,58 @@ export async function runScenario<I, O>(
     const poll = (q: QueuedActivity) =>
       service.pollForActivityTask((x) => x.runId === q.runId && x.scheduledEventId === q.scheduledEventId, IDENTITY);
 
-    const fail = (token: string, error: unknown) => {
-      const { reason, details } = encodeRemoteError(error, { stack: false });
-      service.respondActivityTaskFailed(
-        token,
-        reason.slice(0, SWF_LIMITS.reasonChars),
-        details.slice(0, SWF_LIMITS.dataChars),
-      );
+    // The activity worker is the local runner's own loop (runner/activity-runner.ts), one task at a time: failure
+    // details without stacks (a story must not depend on where the code lives), and a hung function ends the check.
+    let hung: string | undefined;
+    let serviceError: unknown;
+    const guarded =
+      <A extends unknown[], R>(fn: (...args: A) => R, fallback: R) =>
+      (...args: A): R => {
+        try {
+          return fn.apply(service, args);
+        } catch (err) {
+          serviceError ??= err;
+          return fallback;
+        }
+      };
+    worker = new ActivityRunner({
+      service: {
+        respondActivityTaskCompleted: guarded(service.respondActivityTaskCompleted, false),
+        respondActivityTaskFailed: guarded(service.respondActivityTaskFailed, false),
+        respondActivityTaskCanceled: guarded(service.respondActivityTaskCanceled, false),
+        recordActivityTaskHeartbeat: guarded(service.recordActivityTaskHeartbeat, { cancelRequested: true }),
+      },
+      payloads: runner.payloads,
+      maxConcurrent: 1,
+      clock,
+      // scenarios run by the hundred: their activities' lines are dropped, not printed
+      logging: { sink: () => {}, now: () => clock.now() },
+      failureStacks: false,
+      hangAfterMs: wallTimeout,
+      onHung: (task) => {
+        hung = `activity ${task.activityType.name} (${task.activityId}) did not settle within ${wallTimeout} ms of wall time; give the check a stub (or raise activityWallTimeoutMs)`;
+      },
+    });
+    const work = async (task: ActivityTask, impl: AnyActivity) => {
+      await worker?.run(task, impl);
+      if (serviceError !== undefined) throw serviceError;
+      if (hung !== undefined) throw new Hung(hung);
     };
-
     const complete = async (q: QueuedActivity) => {
       const task = poll(q);
+      if (task) await work(task, implFor(task.activityType) as AnyActivity);
+    };
+    /** Fails the task as an implementation that throws would. */
+    const injectFailure = async (q: QueuedActivity) => {
+      const task = poll(q);
       if (!task) return;
-      const impl = implFor(task.activityType) as AnyActivity;
-      const controller = new AbortController();
-      const attempt = task.attempt;
-      const context: ActivityContext = {
-        activityId: task.activityId,
-        activityType: task.activityType,
-        workflowExecution: task.workflowExecution,
-        attempt,
-        // scenarios run by the hundred: their activities' lines are dropped, not printed
-        log: activityLogger(
-          { ...task.workflowExecution, activityId: task.activityId, activityType: task.activityType, attempt },
-          () => {},
-          () => clock.now(),
-        ),
-        signal: controller.signal,
-        taskToken: task.taskToken,
-        heartbeat: async (details?: unknown) => {
-          const data = details === undefined ? undefined : jsonSerializer.serialize(details)?.slice(0, 2048);
-          const { cancelRequested } = service.recordActivityTaskHeartbeat(task.taskToken, data);
-          if (cancelRequested) controller.abort(new Error(`activity ${task.activityId} was asked to cancel`));
-          return cancelRequested;
+      const { definition } = implFor(task.activityType) as AnyActivity;
+      await work(task, {
+        definition,
+        run: () => {
+          throw new Error(INJECTED);
         },
-      };
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
-      try {
-        const value = await Promise.race([
-          Promise.resolve().then(() => impl.run(jsonSerializer.deserialize(task.input), context)),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Hung()), wallTimeout);
-          }),
-        ]);
-        outcome = { ok: true, value };
-      } catch (error) {
-        if (error instanceof Hung) {
-          controller.abort(new Error("checkWorkflow gave up on this activity"));
-          throw new Hung(
-            `activity ${task.activityType.name} (${task.activityId}) did not settle within ${wallTimeout} ms of wall time; give the check a stub (or raise activityWallTimeoutMs)`,
-          );
-        }
-        outcome = { ok: false, error };
-      } finally {
-        clearTimeout(timer);
-      }
-      if (!outcome.ok) return fail(task.taskToken, outcome.error);
-      let data: string | undefined;
-      try {
-        data = jsonSerializer.serialize(outcome.value);
-      } catch (error) {
-        return fail(task.taskToken, error);
-      }
-      if (data !== undefined && data.length > SWF_LIMITS.dataChars)
-        return fail(
-          task.taskToken,
-          new Error(
-            `activity ${task.activityType.name} returned ${data.length} characters; SWF results are limited to ${SWF_LIMITS.dataChars}`,
-          ),
-        );
-      service.respondActivityTaskCompleted(task.taskToken, data);
+      });
     };
 
     const answer = async (q: QueuedActivity, outcome: StepOutcome, pick: number): Promise<void> => {
@@ -278,11 +256,7 @@ export async function runScenario<I, O>(
         }
         // an activity without any timeout cannot time out on SWF: it fails instead
       }
-      if (outcome === "fail" || outcome === "timeout") {
-        const task = poll(q);
-        if (task) fail(task.taskToken, new Error(INJECTED));
-        return;
-      }
+      if (outcome === "fail" || outcome === "timeout") return injectFailure(q);
       return complete(q);
     };
 
@@ -427,7 +401,9 @@ export async function runScenario<I, O>(
       checkedRuns,
     };
     if (report.status === "COMPLETED")
-      report.result = jsonSerializer.deserialize(history.at(-1)?.workflowExecutionCompletedEventAttributes?.result);
+      report.result = runner.payloads
+        .forType(workflow)
+        .decode(history.at(-1)?.workflowExecutionCompletedEventAttributes?.result, `workflow ${name} result`);
     if (options.check) {
       try {
         await options.check(report);
@@ -437,6 +413,7 @@ export async function runScenario<I, O>(
     }
     return report;
   } finally {
+    worker?.closeAll("the check ended");
     runner.close();
   }
 }
