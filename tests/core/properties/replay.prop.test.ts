@@ -12,7 +12,7 @@ import { checkReplay, simulate } from "@yieldflow/core/testing";
 import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type Choice, policy, programArb, RUNS, type Step, scheduleArb, toWorkflow } from "./programs.js";
+import { type Choice, policy, programArb, RUNS, type Step, scheduleArb, toWorkflow } from "../../fixtures/programs.ts";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: SWF forbids control characters in ids
 const SWF_ID = /^[^:/|\u0000-\u001f\u007f-\u009f]{1,256}$/;

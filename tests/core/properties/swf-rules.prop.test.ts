@@ -19,7 +19,7 @@ import { checkReplay, type Happening, type HistoryBuilder, nextTimer, simulate }
 import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { policy, programArb, RUNS, type Step, scheduleArb, toWorkflow } from "./programs.js";
+import { policy, programArb, RUNS, type Step, scheduleArb, toWorkflow } from "../../fixtures/programs.ts";
 
 const item = defineActivity<number, number>({
   name: "item",

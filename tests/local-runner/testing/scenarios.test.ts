@@ -35,7 +35,7 @@ import {
 import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { kid, programArb, type Step, toWorkflow } from "../../core/properties/programs.ts";
+import { implementations, kid, programArb, RUNS, toWorkflow } from "../../fixtures/programs.ts";
 
 // ─── the workflows under test ────────────────────────────────────────────────────────────────────────────────────
 
@@ -452,24 +452,11 @@ test("scenarioArbitrary + runScenario in a fc.assert of your own", async () => {
 });
 
 test("no false alarms: random correct programs (branches, races, try/catch, children, signals) pass every check", async () => {
-  const names = (steps: Step[], out: string[] = []): string[] => {
-    for (const s of steps) {
-      if (s.t === "act") out.push(s.name);
-      else if (s.t === "all" || s.t === "race" || s.t === "pool") for (const b of s.branches) names(b, out);
-      else if (s.t === "try") names([...s.body, ...s.compensate], out);
-      else if (s.t === "patch") names([...s.yes, ...s.no], out);
-    }
-    return out;
-  };
   const scenarios = scenarioArbitrary({ signals: [{ name: "s1", input: fc.nat() }, { name: "s2" }], cancel: 0.1 });
   await fc.assert(
     fc.asyncProperty(programArb, scenarios, async (steps, s) => {
-      const activities = names(steps).map((name) =>
-        implement(
-          defineActivity<unknown, unknown>({ name, version: "1", taskList: "work", timeouts: { startToClose: "60s" } }),
-          async (x) => x,
-        ),
-      );
+      // every activity step, nested ones (in any(), handles, retries) included
+      const activities = implementations(steps);
       try {
         await runScenario(toWorkflow(steps), s, { activities, workflows: [kid] });
       } catch (err) {
@@ -478,7 +465,7 @@ test("no false alarms: random correct programs (branches, races, try/catch, chil
           throw err;
       }
     }),
-    { numRuns: 60 },
+    { numRuns: RUNS },
   );
 });
 
