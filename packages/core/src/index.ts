@@ -88,6 +88,11 @@ export {
   timestampToMillis,
 } from "./history/events.js";
 export {
+  type ActivityCloseAttributes,
+  type ActivityCloseEventType,
+  activityCloseAttributes,
+} from "./history/activity-close.js";
+export {
   type DecisionTask,
   emptyHistoryState,
   foldHistory,

@@ -5,6 +5,7 @@
 import { validateDecision } from "../decisions/validate.js";
 import { errorMessage } from "../describe.js";
 import { YieldflowError } from "../errors.js";
+import { activityCloseAttributes } from "../history/activity-close.js";
 import type { Decision, HistoryEvent } from "../history/events.js";
 import { type DecideOptions, type DecideResult, decide, Replayer } from "../replay/replayer.js";
 import type { WorkflowDefinition } from "../workflow.js";
@@ -65,16 +66,10 @@ export function findDuplicateIds(events: readonly HistoryEvent[]): string[] {
         openKey(`activity ${e.activityTaskScheduledEventAttributes?.activityId}`, id);
         break;
       case "ActivityTaskCompleted":
-        closeRef(e.activityTaskCompletedEventAttributes?.scheduledEventId);
-        break;
       case "ActivityTaskFailed":
-        closeRef(e.activityTaskFailedEventAttributes?.scheduledEventId);
-        break;
       case "ActivityTaskTimedOut":
-        closeRef(e.activityTaskTimedOutEventAttributes?.scheduledEventId);
-        break;
       case "ActivityTaskCanceled":
-        closeRef(e.activityTaskCanceledEventAttributes?.scheduledEventId);
+        closeRef(activityCloseAttributes(e)?.scheduledEventId);
         break;
       case "TimerStarted":
         openKey(`timer ${e.timerStartedEventAttributes?.timerId}`, id);

@@ -8,7 +8,7 @@
  * FORCE_COLOR is. While the display is live, anything else written to the terminal (an activity's console output)
  * is written above the display rather than through it, so the display never leaves torn copies of itself.
  */
-import type { HistoryEvent } from "@yieldflow/core";
+import { activityCloseAttributes, type HistoryEvent } from "@yieldflow/core";
 import { createLogUpdate } from "log-update";
 import picocolors from "picocolors";
 import type { RunnerEvent } from "../runner/events.js";
@@ -236,11 +236,7 @@ export class LiveProgress {
       case "ActivityTaskFailed":
       case "ActivityTaskTimedOut":
       case "ActivityTaskCanceled": {
-        const attrs =
-          event.activityTaskCompletedEventAttributes ??
-          event.activityTaskFailedEventAttributes ??
-          event.activityTaskTimedOutEventAttributes ??
-          event.activityTaskCanceledEventAttributes;
+        const attrs = activityCloseAttributes(event);
         const key = id(attrs?.scheduledEventId);
         this.running.delete(key);
         this.retrySchedules.delete(key);

@@ -4,7 +4,7 @@
  * requests delivered, and a closed run's children, parent and continuation taken care of. Every recorded event
  * reaches `react` exactly once, in recording order (the service's `flush`).
  */
-import type { ChildPolicy, HistoryEvent } from "@yieldflow/core";
+import { activityCloseAttributes, type ChildPolicy, type HistoryEvent } from "@yieldflow/core";
 import type { OpenChild } from "@yieldflow/core/service";
 import { deadlineKey } from "./deadlines.js";
 import { closeStatusOf, type ExecutionRecord } from "./execution.js";
@@ -84,11 +84,7 @@ export function react(s: ServiceState, exec: ExecutionRecord, event: HistoryEven
     case "ActivityTaskFailed":
     case "ActivityTaskTimedOut":
     case "ActivityTaskCanceled": {
-      const attrs =
-        event.activityTaskCompletedEventAttributes ??
-        event.activityTaskFailedEventAttributes ??
-        event.activityTaskTimedOutEventAttributes ??
-        event.activityTaskCanceledEventAttributes;
+      const attrs = activityCloseAttributes(event);
       const scheduledEventId = attrs?.scheduledEventId as number;
       const activityId = b.events[scheduledEventId - 1]?.activityTaskScheduledEventAttributes?.activityId as string;
       for (const timeoutType of ["SCHEDULE_TO_START", "START_TO_CLOSE", "SCHEDULE_TO_CLOSE", "HEARTBEAT"] as const)
