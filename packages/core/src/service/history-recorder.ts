@@ -1,7 +1,7 @@
 /**
  * SWF's service side for one execution: records its history the way SWF does. Contiguous event ids, timestamps
- * from a clock the caller moves, at most one scheduled and one started decision task, decisions turned into their
- * events or refused with SWF's causes (`record-decision.ts`, `refusal.ts`), and outcomes (an activity closed, a
+ * from a clock the caller moves, at most one scheduled and one started decision task (`decision-tasks.ts`),
+ * decisions turned into their events or refused with SWF's causes (`record-decision.ts`, `refusal.ts`), and outcomes (an activity closed, a
  * timer fired, a signal, a child closed, …) referring to the events that opened them. It keeps the open activity
  * tasks, timers, child workflows and external requests the history implies.
  *
@@ -11,6 +11,7 @@
  * returns as `events`.
  */
 import { InvalidArgumentError } from "../errors.js";
+import type { ActivityCloseEventType } from "../history/activity-close.js";
 import { type Decision, eventAttributesKey, type HistoryEvent } from "../history/events.js";
 import type {
   ActivityTaskTimeoutType,
@@ -20,6 +21,7 @@ import type {
   WorkflowExecutionTimeoutType,
 } from "../history/swf-types.js";
 import { pick } from "../objects.js";
+import { DecisionTasks } from "./decision-tasks.js";
 import { recordDecision } from "./record-decision.js";
 import { recordRefusal, requestOf } from "./refusal.js";
 import {
@@ -32,9 +34,6 @@ import {
   type RecordOptions,
   startedAttributes,
 } from "./types.js";
-
-/** The events that close an activity task. */
-type ActivityClosed = "ActivityTaskCompleted" | "ActivityTaskFailed" | "ActivityTaskTimedOut" | "ActivityTaskCanceled";
 
 /** The ids every activity-closing event refers to. */
 type ActivityIds = { scheduledEventId: number; startedEventId: number };
@@ -59,19 +58,18 @@ export class HistoryRecorder {
   readonly externals = new Map<number, OpenExternal>();
   /** Set once a closing event is recorded. */
   closedBy: EventType | undefined;
-  private openDecision: { scheduledEventId: number; startedEventId: number | undefined; taskList: string } | undefined;
-  /**
-   * The decider's override of the decision task list (RespondDecisionTaskCompleted's `taskList`): permanent without
-   * a schedule-to-start timeout, reverted when a decision task waiting on it times out.
-   */
-  private taskListOverride: { name: string; scheduleToStartTimeout: string | undefined } | undefined;
-  /** Events other than decision-task events since the open decision task started (they make a close UNHANDLED). */
-  private newSinceStarted = 0;
+  /** The decision tasks: at most one scheduled and one started, the task list override, unhandled events. */
+  private readonly decisionTasks: DecisionTasks;
   readonly defaultTaskList: string;
 
   constructor(readonly start: HistoryStart) {
     this.time = start.startTime ?? DEFAULT_START_TIME;
     this.defaultTaskList = start.taskList ?? "default";
+    this.decisionTasks = new DecisionTasks(
+      (type, attributes) => this.add(type, attributes),
+      this.defaultTaskList,
+      start.taskStartToCloseTimeout ?? "30",
+    );
     this.add("WorkflowExecutionStarted", startedAttributes(start, this.defaultTaskList));
   }
 
@@ -96,7 +94,7 @@ export class HistoryRecorder {
       eventTimestamp: this.time / 1000,
       [eventAttributesKey(type)]: attributes,
     } as HistoryEvent);
-    if (!type.startsWith("DecisionTask") && this.openDecision?.startedEventId !== undefined) this.newSinceStarted++;
+    this.decisionTasks.recorded(type);
     return eventId;
   }
 
@@ -104,27 +102,27 @@ export class HistoryRecorder {
 
   /** True when a decision task is scheduled or started. */
   get decisionTaskOpen(): boolean {
-    return this.openDecision !== undefined;
+    return this.decisionTasks.isOpen;
   }
 
   /** The DecisionTaskStarted event id of the started (not yet completed) decision task, if any. */
   get startedDecisionTaskId(): number | undefined {
-    return this.openDecision?.startedEventId;
+    return this.decisionTasks.startedEventId;
   }
 
   /** True when a decision task is scheduled and not started. */
   get decisionTaskScheduled(): boolean {
-    return this.openDecision !== undefined && this.openDecision.startedEventId === undefined;
+    return this.decisionTasks.isScheduled;
   }
 
   /** The DecisionTaskScheduled event id of the scheduled (not yet started) decision task, if any. */
   get scheduledDecisionTaskId(): number | undefined {
-    return this.openDecision?.startedEventId === undefined ? this.openDecision?.scheduledEventId : undefined;
+    return this.decisionTasks.scheduledEventId;
   }
 
   /** The task list of the open decision task, or of the next one. */
   get decisionTaskList(): string {
-    return this.openDecision?.taskList ?? this.taskListOverride?.name ?? this.defaultTaskList;
+    return this.decisionTasks.taskList;
   }
 
   /**
@@ -133,28 +131,13 @@ export class HistoryRecorder {
    * longer than that (it then times out, SCHEDULE_TO_START, and the execution goes back to its own task list).
    */
   overrideDecisionTaskList(taskList: string, scheduleToStartTimeout?: string): this {
-    this.taskListOverride = {
-      name: taskList,
-      scheduleToStartTimeout: scheduleToStartTimeout === "NONE" ? undefined : scheduleToStartTimeout,
-    };
+    this.decisionTasks.overrideTaskList(taskList, scheduleToStartTimeout);
     return this;
   }
 
   /** Schedules a decision task unless one is already scheduled (SWF keeps at most one scheduled). */
   scheduleDecisionTask(): this {
-    if (this.openDecision === undefined) {
-      const taskList = this.taskListOverride?.name ?? this.defaultTaskList;
-      const scheduleToStart = this.taskListOverride?.scheduleToStartTimeout;
-      this.openDecision = {
-        scheduledEventId: this.add("DecisionTaskScheduled", {
-          taskList: { name: taskList },
-          startToCloseTimeout: this.start.taskStartToCloseTimeout ?? "30",
-          ...(scheduleToStart !== undefined && { scheduleToStartTimeout: scheduleToStart }),
-        }),
-        startedEventId: undefined,
-        taskList,
-      };
-    }
+    this.decisionTasks.schedule();
     return this;
   }
 
@@ -163,41 +146,19 @@ export class HistoryRecorder {
    * reverts the task list override and schedules a new decision task on the execution's own task list.
    */
   timeOutScheduledDecisionTask(): this {
-    const open = this.openDecision;
-    if (!open || open.startedEventId !== undefined)
-      throw new InvalidArgumentError("no scheduled decision task to time out");
-    this.add("DecisionTaskTimedOut", {
-      timeoutType: "SCHEDULE_TO_START",
-      scheduledEventId: open.scheduledEventId,
-      startedEventId: 0,
-    });
-    this.openDecision = undefined;
-    this.taskListOverride = undefined;
-    return this.scheduleDecisionTask();
+    this.decisionTasks.timeOutScheduled();
+    return this;
   }
 
   /** Starts the scheduled decision task; returns the DecisionTaskStarted event id. */
   startDecisionTask(identity = "decider"): number {
-    const open = this.openDecision;
-    if (!open || open.startedEventId !== undefined)
-      throw new InvalidArgumentError("no scheduled decision task to start");
-    open.startedEventId = this.add("DecisionTaskStarted", { scheduledEventId: open.scheduledEventId, identity });
-    this.newSinceStarted = 0;
-    return open.startedEventId;
+    return this.decisionTasks.start(identity);
   }
 
   /** Times out the started decision task (SWF then schedules a new one). */
   timeOutDecisionTask(): this {
-    const open = this.openDecision;
-    if (!open || open.startedEventId === undefined)
-      throw new InvalidArgumentError("no started decision task to time out");
-    this.add("DecisionTaskTimedOut", {
-      timeoutType: "START_TO_CLOSE",
-      scheduledEventId: open.scheduledEventId,
-      startedEventId: open.startedEventId,
-    });
-    this.openDecision = undefined;
-    return this.scheduleDecisionTask();
+    this.decisionTasks.timeOutStarted();
+    return this;
   }
 
   /**
@@ -207,16 +168,7 @@ export class HistoryRecorder {
    * `executionContext` is the decider's, recorded on DecisionTaskCompleted. Returns the DecisionTaskCompleted event id.
    */
   completeDecisionTask(decisions: readonly Decision[], options: RecordOptions = {}, executionContext?: string): number {
-    const open = this.openDecision;
-    if (!open || open.startedEventId === undefined)
-      throw new InvalidArgumentError("no started decision task to complete");
-    const unhandled = this.newSinceStarted > 0;
-    const dtc = this.add("DecisionTaskCompleted", {
-      scheduledEventId: open.scheduledEventId,
-      startedEventId: open.startedEventId,
-      ...(executionContext !== undefined && { executionContext }),
-    });
-    this.openDecision = undefined;
+    const { eventId: dtc, unhandled } = this.decisionTasks.complete(executionContext);
     let needsDecision = false;
     const ctx = { dtc, unhandled, options, later: [] as (() => void)[] };
     decisions.forEach((d, i) => {
@@ -256,7 +208,7 @@ export class HistoryRecorder {
    * when `startFirst` (a task its worker closes was started), then the closing event, then schedules a decision
    * task.
    */
-  private closeActivity<K extends ActivityClosed>(
+  private closeActivity<K extends ActivityCloseEventType>(
     activityId: string,
     startFirst: boolean,
     type: K,
@@ -442,7 +394,7 @@ export class HistoryRecorder {
       ...(cause && { cause }),
     });
     this.closedBy = "WorkflowExecutionTerminated";
-    this.openDecision = undefined;
+    this.decisionTasks.closed();
     return this;
   }
 
@@ -453,7 +405,7 @@ export class HistoryRecorder {
       childPolicy: this.start.childPolicy ?? "TERMINATE",
     });
     this.closedBy = "WorkflowExecutionTimedOut";
-    this.openDecision = undefined;
+    this.decisionTasks.closed();
     return this;
   }
 }
