@@ -77,6 +77,11 @@ export {
   YieldflowError,
 } from "./errors.js";
 export {
+  type ActivityCloseAttributes,
+  type ActivityCloseEventType,
+  activityCloseAttributes,
+} from "./history/activity-close.js";
+export {
   type Decision,
   decisionAttributes,
   decisionAttributesKey,
@@ -87,11 +92,6 @@ export {
   type Timestamp,
   timestampToMillis,
 } from "./history/events.js";
-export {
-  type ActivityCloseAttributes,
-  type ActivityCloseEventType,
-  activityCloseAttributes,
-} from "./history/activity-close.js";
 export {
   type DecisionTask,
   emptyHistoryState,
@@ -113,14 +113,12 @@ export {
   payloadReferences,
   type ReferenceSite,
 } from "./payload/envelope.js";
+export { type PayloadErrorCode, PayloadReadError, PayloadTooLargeError } from "./payload/payload-errors.js";
 export {
   type EncodedPayload,
   PAYLOAD_LIMITS,
-  type PayloadErrorCode,
   type PayloadOptions,
-  PayloadReadError,
   Payloads,
-  PayloadTooLargeError,
   type PayloadUpload,
 } from "./payload/pipeline.js";
 export { defaultSerializer, jsonSerializer, PayloadError, type Serializer } from "./payload/serializer.js";

@@ -25,9 +25,14 @@ import {
   payloadReferences,
   type ReferenceSite,
 } from "./envelope.js";
+import { PayloadReadError, PayloadTooLargeError } from "./payload-errors.js";
 import { defaultSerializer, PayloadError, type Serializer } from "./serializer.js";
 import { sha256Hex } from "./sha256.js";
+import { SharedPayloadState } from "./shared-state.js";
 import type { PayloadStore } from "./store.js";
+
+// the replay engine imports PayloadReadError from here
+export { type PayloadErrorCode, PayloadReadError, PayloadTooLargeError } from "./payload-errors.js";
 
 /** SWF's field limits, in characters: data fields (input, result, details, control) and heartbeat details. */
 export const PAYLOAD_LIMITS = { data: 32_768, heartbeat: 2_048 } as const;
@@ -59,132 +64,6 @@ export interface PayloadUpload {
 export interface EncodedPayload {
   data: string | undefined;
   upload?: PayloadUpload;
-}
-
-/** Codes of payload errors. */
-export type PayloadErrorCode =
-  | "YF_PAYLOAD"
-  | "YF_PAYLOAD_TOO_LARGE"
-  | "YF_PAYLOAD_ENVELOPE"
-  | "YF_PAYLOAD_CODEC"
-  | "YF_PAYLOAD_NOT_FETCHED"
-  | "YF_PAYLOAD_MISSING"
-  | "YF_PAYLOAD_CORRUPT"
-  | "YF_PAYLOAD_STORE";
-
-/**
- * A value does not fit its SWF field and no store is configured. An `InvalidArgumentError`, so a value passed to an
- * effect surfaces in workflow code where the call was made.
- */
-export class PayloadTooLargeError extends InvalidArgumentError {
-  readonly size: number;
-  readonly limit: number;
-  constructor(what: string, size: number, limit: number) {
-    super(
-      `${what} is ${size} characters once encoded; the SWF field holds at most ${limit}. Configure a payload store (payloads: { store }) so large values go out of band, or pass a smaller value.`,
-    );
-    (this as { code: string }).code = "YF_PAYLOAD_TOO_LARGE";
-    this.size = size;
-    this.limit = limit;
-  }
-}
-
-/** An out-of-band payload could not be read: missing, corrupted, or its store failed or is not configured. */
-export class PayloadReadError extends PayloadError {
-  readonly store: string;
-  readonly key: string;
-  /** The event whose field refers to the object (0 if not from a history). */
-  readonly eventId: number;
-  readonly field: string;
-  constructor(
-    code: "YF_PAYLOAD_MISSING" | "YF_PAYLOAD_CORRUPT" | "YF_PAYLOAD_STORE" | "YF_PAYLOAD_NOT_FETCHED",
-    site: Pick<ReferenceSite, "store" | "key" | "eventId" | "field">,
-    why: string,
-    cause?: unknown,
-  ) {
-    const where = site.eventId ? `event ${site.eventId} (${site.field})` : site.field;
-    super(`payload ${site.key} in store ${site.store}, referred to by ${where}: ${why}`, cause, code);
-    this.store = site.store;
-    this.key = site.key;
-    this.eventId = site.eventId;
-    this.field = site.field;
-  }
-}
-
-/** Fetched and encoded objects by key, least recently used evicted first; objects a decision waits for are pinned. */
-class PayloadCache {
-  private readonly entries = new Map<string, Uint8Array>();
-  private readonly pins = new Map<string, number>();
-  private total = 0;
-  constructor(private readonly maxBytes: number) {}
-
-  get(key: string): Uint8Array | undefined {
-    const bytes = this.entries.get(key);
-    if (bytes) {
-      this.entries.delete(key);
-      this.entries.set(key, bytes);
-    }
-    return bytes;
-  }
-
-  has(key: string): boolean {
-    return this.entries.has(key);
-  }
-
-  set(key: string, bytes: Uint8Array): void {
-    const old = this.entries.get(key);
-    if (old) this.total -= old.length;
-    this.entries.delete(key);
-    this.entries.set(key, bytes);
-    this.total += bytes.length;
-    if (this.total <= this.maxBytes) return;
-    for (const [k, b] of this.entries) {
-      if (this.total <= this.maxBytes) break;
-      if (this.pins.has(k) || k === key) continue;
-      this.entries.delete(k);
-      this.total -= b.length;
-    }
-  }
-
-  pin(key: string): void {
-    this.pins.set(key, (this.pins.get(key) ?? 0) + 1);
-  }
-
-  unpin(key: string): void {
-    const n = (this.pins.get(key) ?? 0) - 1;
-    if (n > 0) this.pins.set(key, n);
-    else this.pins.delete(key);
-  }
-}
-
-/** What several pipelines (the default and the per-type ones) of one runner or worker share. */
-export class Shared {
-  readonly stores = new Map<string, PayloadStore>();
-  /** `store\0key` of objects known to be stored (uploaded or fetched by this process): not uploaded again. Bounded. */
-  readonly stored = new Set<string>();
-  readonly cache: PayloadCache;
-  constructor(cacheBytes: number) {
-    this.cache = new PayloadCache(cacheBytes);
-  }
-
-  register(store: PayloadStore): void {
-    const known = this.stores.get(store.name);
-    if (known && known !== store) {
-      throw new InvalidArgumentError(
-        `two different payload stores are named ${JSON.stringify(store.name)}; references name their store, so each needs its own name`,
-      );
-    }
-    this.stores.set(store.name, store);
-  }
-
-  markStored(store: string, key: string): void {
-    if (this.stored.size >= 100_000) this.stored.delete(this.stored.values().next().value as string);
-    this.stored.add(`${store}\0${key}`);
-  }
-
-  isStored(store: string, key: string): boolean {
-    return this.stored.has(`${store}\0${key}`);
-  }
 }
 
 const NAME = /^[A-Za-z0-9._-]{1,100}$/;
@@ -222,11 +101,11 @@ export class Payloads {
   readonly store: PayloadStore | undefined;
   readonly prefix: string;
   private readonly digest: (bytes: Uint8Array) => string;
-  private readonly shared: Shared;
+  private readonly shared: SharedPayloadState;
   private readonly options: PayloadOptions;
   private readonly byType = new WeakMap<object, Payloads>();
 
-  constructor(options: PayloadOptions = {}, shared?: Shared) {
+  constructor(options: PayloadOptions = {}, shared?: SharedPayloadState) {
     for (const c of options.codecs ?? []) {
       if (!NAME.test(c.name))
         throw new InvalidArgumentError(`codec name ${JSON.stringify(c.name)}: use letters, digits, '.', '_' or '-'`);
@@ -245,7 +124,7 @@ export class Payloads {
     this.store = options.store;
     this.prefix = prefix;
     this.digest = options.digest ?? sha256Hex;
-    this.shared = shared ?? new Shared(options.cacheBytes ?? 128 * 1024 * 1024);
+    this.shared = shared ?? new SharedPayloadState(options.cacheBytes ?? 128 * 1024 * 1024);
     if (this.store) this.shared.register(this.store);
   }
 
