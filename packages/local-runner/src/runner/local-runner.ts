@@ -1,10 +1,12 @@
 /**
  * The local runner: runs workflows and their activities in this process with SWF's semantics. It drives a
- * `WorkflowService` (the SWF service in miniature, which records real SWF histories) with an in-process decider
- * (core's `Replayer`, one per run) and an in-process activity worker, and moves a virtual or real clock.
+ * `WorkflowService` (the SWF service in miniature, which records real SWF histories) with an in-process decision
+ * worker (decision-runner.ts: core's `Replayer`, one per run) and an in-process activity worker
+ * (activity-runner.ts), and moves a virtual or real clock.
  *
  * Invariants:
- * - work is done by one pump, one step at a time: decision tasks first, then due deadlines, then activity tasks;
+ * - work is done by one pump (pump.ts), one step at a time: decision tasks first, then due deadlines, then activity
+ *   tasks;
  * - the virtual clock only moves when nothing is runnable (no decision task waiting, no activity running) and a
  *   result is awaited, or when `advance` moves it; it then jumps to the next deadline. While activities run, time
  *   passes at the wall clock's pace, so a hung activity still times out;
@@ -35,13 +37,14 @@ import {
 } from "@yieldflow/core";
 import { ActivityRunner } from "./activity-runner.js";
 import { type Clock, RealClock, VirtualClock } from "./clock.js";
-import { LocalDecider } from "./decider.js";
+import { DecisionRunner } from "./decision-runner.js";
 import { UnknownResourceError, WorkflowAlreadyStartedError } from "./errors.js";
 import type { RunnerEvent, RunnerListener } from "./events.js";
 import { describeExecution, type ExecutionRecord, type ExecutionStatus, outcomeOf } from "./execution.js";
 import { ExecutionHandle } from "./handle.js";
+import { Pump } from "./pump.js";
 import { type AnyActivity, type AnyWorkflow, Registry } from "./registry.js";
-import { type PolledDecisionTask, type QueuedActivity, WorkflowService } from "./service.js";
+import { type QueuedActivity, WorkflowService } from "./service.js";
 
 /** What `new LocalRunner(...)` takes. */
 export interface LocalRunnerOptions {
@@ -98,12 +101,6 @@ function writeActivityLogLine(line: ActivityLogLine): void {
 /** What `start` takes besides the workflow and its input (the same as every `WorkflowClient`'s). */
 export type StartOptions = WorkflowStartOptions;
 
-interface Waiter {
-  resolve: () => void;
-  /** True when the waiter is satisfied. */
-  ready: () => boolean;
-}
-
 /**
  * Runs workflows and their activities in this process, with SWF's semantics and real SWF histories.
  *
@@ -122,21 +119,12 @@ export class LocalRunner implements WorkflowClient {
   readonly payloads: Payloads;
   private readonly identity: string;
   private readonly decisionTaskAttempts: number;
-  private readonly servedTaskLists: ReadonlySet<string> | undefined;
-  private readonly decider: LocalDecider;
+  private readonly decisionRunner: DecisionRunner;
   private readonly activityRunner: ActivityRunner;
   private readonly listeners = new Set<RunnerListener>();
   /** runId → callbacks to run when the run closes or gets stuck. */
   private readonly runWaiters = new Map<string, (() => void)[]>();
-  private readonly settleWaiters: Waiter[] = [];
-  private pumpPending = false;
-  /** The deadline the wake timer counts down to. */
-  private wakeFor: number | undefined;
-  private wakeTimer: ReturnType<typeof setTimeout> | undefined;
-  /** How many `result()` calls are waiting: while any is, the virtual clock skips idle time. */
-  private awaitingResults = 0;
-  /** Decision tasks waiting for their payloads to be fetched or uploaded (the clock must not skip meanwhile). */
-  private decisionTasksInFlight = 0;
+  private readonly pump: Pump;
   private workflowSeq = 0;
   private closed = false;
   /** An internal error of the engine (a bug): it stops the runner and every `result()` rejects with it. */
@@ -155,18 +143,29 @@ export class LocalRunner implements WorkflowClient {
           });
     this.identity = options.identity ?? "yieldflow-local";
     this.decisionTaskAttempts = Math.max(1, options.decisionTaskAttempts ?? (this.clock.kind === "virtual" ? 1 : 3));
-    this.servedTaskLists = options.activityTaskLists ? new Set(options.activityTaskLists) : undefined;
+    const servedTaskLists = options.activityTaskLists ? new Set(options.activityTaskLists) : undefined;
     const max = options.maxConcurrentActivities ?? 10;
     if (!(max >= 1)) throw new InvalidArgumentError(`maxConcurrentActivities must be ≥ 1, got ${max}`);
     const registry = new Registry(options);
     this.service = new WorkflowService(this.clock, registry, {
-      changed: () => this.schedulePump(),
+      changed: () => this.pump.schedule(),
       activityCancelRequested: (token) => this.activityRunner.requestCancel(token),
       activityClosed: (token, reason) => this.activityRunner.close(token, reason),
       runChanged: (runId) => this.runChanged(runId),
       emit: (event) => this.emit(event),
     });
-    this.decider = new LocalDecider((t) => registry.workflow(t), this.payloads, options.determinismGuard ?? true);
+    this.decisionRunner = new DecisionRunner({
+      service: this.service,
+      payloads: this.payloads,
+      lookup: (t) => registry.workflow(t),
+      determinismGuard: options.determinismGuard ?? true,
+      identity: this.identity,
+      decisionTaskAttempts: this.decisionTaskAttempts,
+      emit: (event) => this.emit(event),
+      listening: () => this.listeners.size > 0,
+      closed: () => this.closed,
+      onTaskDone: () => this.pump.schedule(),
+    });
     const service = this.service;
     const guarded =
       <A extends unknown[], R>(fn: (...args: A) => R, fallback: R) =>
@@ -187,9 +186,18 @@ export class LocalRunner implements WorkflowClient {
       },
       payloads: this.payloads,
       maxConcurrent: max,
-      onSlotFree: () => this.schedulePump(),
+      onSlotFree: () => this.pump.schedule(),
       clock: this.clock,
       logging: { sink: options.activityLog ?? writeActivityLogLine, now: () => this.clock.now() },
+    });
+    this.pump = new Pump({
+      clock: this.clock,
+      service: this.service,
+      decisions: this.decisionRunner,
+      activities: this.activityRunner,
+      servedTaskLists,
+      identity: this.identity,
+      fatal: (err) => this.fatal(err),
     });
   }
 
@@ -334,8 +342,7 @@ export class LocalRunner implements WorkflowClient {
    * While a result is awaited, the virtual clock skips idle time.
    */
   async resultOf<O>(runId: string): Promise<O> {
-    this.awaitingResults++;
-    this.schedulePump();
+    this.pump.awaitingResult(1);
     try {
       let id = runId;
       for (;;) {
@@ -373,7 +380,7 @@ export class LocalRunner implements WorkflowClient {
         return outcome.value as O;
       }
     } finally {
-      this.awaitingResults--;
+      this.pump.awaitingResult(-1);
     }
   }
 
@@ -383,24 +390,24 @@ export class LocalRunner implements WorkflowClient {
    */
   async advance(ms: number): Promise<void> {
     if (!(ms >= 0)) throw new InvalidArgumentError(`advance(${ms}): time only moves forward`);
-    await this.quiesce();
+    await this.pump.quiesce();
     const target = this.clock.now() + ms;
     for (;;) {
       const next = this.service.nextDeadline();
       if (next === undefined || next > target) break;
       if (this.activityRunner.size > 0) {
         // running activities take real time: they get until the deadline (at the wall clock's pace) before it fires
-        await this.waitForActivities(next - this.clock.now());
-        await this.quiesce();
+        await this.pump.waitForActivities(next - this.clock.now());
+        await this.pump.quiesce();
         if (this.service.nextDeadline() !== next) continue; // they changed what comes next
       }
       this.clock.advanceTo(next);
-      this.schedulePump();
-      await this.quiesce();
+      this.pump.schedule();
+      await this.pump.quiesce();
     }
     this.clock.advanceTo(target);
-    this.schedulePump();
-    await this.quiesce();
+    this.pump.schedule();
+    await this.pump.quiesce();
   }
 
   /**
@@ -408,10 +415,7 @@ export class LocalRunner implements WorkflowClient {
    * deadline the clock will reach on its own (on the virtual clock, time only skips while a result is awaited).
    */
   settle(): Promise<void> {
-    return new Promise((resolve) => {
-      this.settleWaiters.push({ resolve, ready: () => this.isSettled() });
-      this.schedulePump();
-    });
+    return this.pump.settled();
   }
 
   /** The activity tasks waiting in task lists (not yet started), in order. Plain data. */
@@ -423,20 +427,17 @@ export class LocalRunner implements WorkflowClient {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // nobody is left waiting for ever: settle() calls resolve, pending result() calls reject
+    this.pump.stop();
     this.activityRunner.closeAll("the runner was closed");
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
-    this.wakeTimer = undefined;
-    this.wakeFor = undefined;
-    // nobody is left waiting for ever: pending result() calls reject, settle() calls resolve
     for (const runId of [...this.runWaiters.keys()]) this.runChanged(runId);
-    for (const w of this.settleWaiters.splice(0)) w.resolve();
   }
 
   // ─── notifications ───────────────────────────────────────────────────────────────────────────────────────────
 
   private runChanged(runId: string): void {
     const exec = this.service.runById(runId);
-    if (exec?.closeStatus) this.decider.forget(runId);
+    if (exec?.closeStatus) this.decisionRunner.forget(runId);
     const list = this.runWaiters.get(runId);
     this.runWaiters.delete(runId);
     for (const fn of list ?? []) fn();
@@ -452,25 +453,6 @@ export class LocalRunner implements WorkflowClient {
     }
   }
 
-  // ─── the pump: decision tasks, deadlines, activity tasks, time skipping ──────────────────────────────────────
-
-  private schedulePump(): void {
-    if (this.pumpPending || this.closed) return;
-    this.pumpPending = true;
-    setImmediate(() => {
-      this.pumpPending = false;
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    try {
-      this.pumpBatch();
-    } catch (err) {
-      this.fatal(err);
-    }
-  }
-
   /** Stops the runner after an internal error, so it surfaces through `result()` instead of crashing the process. */
   private fatal(err: unknown): void {
     if (this.fatalError !== undefined) return;
@@ -478,201 +460,5 @@ export class LocalRunner implements WorkflowClient {
       cause: err,
     });
     this.close();
-  }
-
-  private pumpBatch(): void {
-    if (this.closed) return;
-    // A bounded batch, then yield to the event loop so a workflow that loops forever cannot starve the process.
-    for (let budget = 2_000; budget > 0; budget--) {
-      if (this.runOneDecisionTask()) continue;
-      if (this.service.fireDue(this.clock.now())) continue;
-      if (this.dispatchActivity()) continue;
-      if (this.canSkip()) {
-        const next = this.service.nextDeadline();
-        if (next !== undefined) {
-          this.clock.advanceTo(next);
-          continue;
-        }
-      }
-      this.armWake();
-      this.releaseSettled();
-      return;
-    }
-    this.schedulePump();
-  }
-
-  private canSkip(): boolean {
-    return (
-      this.clock.kind === "virtual" &&
-      this.awaitingResults > 0 &&
-      this.activityRunner.size === 0 &&
-      this.decisionTasksInFlight === 0 &&
-      !this.service.hasDecisionTask
-    );
-  }
-
-  private isSettled(): boolean {
-    if (this.pumpPending || this.service.hasDecisionTask || this.activityRunner.size > 0) return false;
-    if (this.decisionTasksInFlight > 0) return false;
-    if (this.service.hasDeadlines && (this.clock.kind === "real" || this.canSkip())) return false;
-    return !this.hasDispatchableActivity();
-  }
-
-  private releaseSettled(): void {
-    for (let i = this.settleWaiters.length - 1; i >= 0; i--) {
-      const w = this.settleWaiters[i] as Waiter;
-      if (w.ready()) {
-        this.settleWaiters.splice(i, 1);
-        w.resolve();
-      }
-    }
-  }
-
-  /** Arms a wall-clock wake-up for the next deadline when time has to pass for real (real clock, or activities running). */
-  private armWake(): void {
-    const next = this.service.nextDeadline();
-    const wanted =
-      next === undefined || (this.clock.kind === "virtual" && this.activityRunner.size === 0) ? undefined : next;
-    // already counting down to that deadline: keep the countdown (restarting it on every pump would let a busy
-    // runner postpone a hung activity's timeout for ever)
-    if (wanted !== undefined && this.wakeTimer && this.wakeFor === wanted) return;
-    if (this.wakeTimer) clearTimeout(this.wakeTimer);
-    this.wakeTimer = undefined;
-    this.wakeFor = wanted;
-    if (wanted === undefined) return;
-    const delay = Math.min(Math.max(0, wanted - this.clock.now()), 2_147_483_647);
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = undefined;
-      this.wakeFor = undefined;
-      // on the virtual clock, a running activity lets time pass at the wall clock's pace until its deadline
-      if (this.clock.kind === "virtual" && this.activityRunner.size > 0) this.clock.advanceTo(wanted);
-      this.schedulePump();
-    }, delay);
-  }
-
-  /** Waits (wall clock) until no activity runs, or `maxMs` have passed. */
-  private async waitForActivities(maxMs: number): Promise<void> {
-    const until = performance.now() + Math.max(0, maxMs);
-    while (this.activityRunner.size > 0 && performance.now() < until && !this.closed) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(5, Math.max(1, until - performance.now()))));
-    }
-  }
-
-  /** Lets microtasks and immediates run until the pump has nothing left to do (running activities may remain). */
-  private async quiesce(): Promise<void> {
-    for (let i = 0; i < 100_000; i++) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.pumpPending) continue;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (!this.pumpPending) return;
-    }
-  }
-
-  /**
-   * Decides one waiting decision task in process. When the task's events refer to out-of-band payloads not yet
-   * cached, or its decisions to objects not yet stored, the I/O happens first (fetch) or before responding
-   * (upload), asynchronously; otherwise the task is decided and answered at once.
-   */
-  private runOneDecisionTask(): boolean {
-    const task = this.service.pollForDecisionTask(this.identity);
-    if (!task) return false;
-    this.decisionTasksInFlight++;
-    const done = () => {
-      this.decisionTasksInFlight--;
-      this.schedulePump();
-    };
-    if (!this.payloads.isFetched(this.decider.eventsToRead(task))) {
-      void this.fetchThenDecide(task).finally(done);
-      return true;
-    }
-    const uploading = this.decideTask(task);
-    if (uploading) void uploading.finally(done);
-    else this.decisionTasksInFlight--;
-    return true;
-  }
-
-  private async fetchThenDecide(task: PolledDecisionTask): Promise<void> {
-    let lease: { release(): void };
-    try {
-      lease = await this.payloads.fetch(this.decider.eventsToRead(task));
-    } catch (error) {
-      this.failDecisionTask(task, error);
-      return;
-    }
-    try {
-      const uploading = this.decideTask(task);
-      if (uploading) await uploading;
-    } finally {
-      lease.release();
-    }
-  }
-
-  private failDecisionTask(task: PolledDecisionTask, error: unknown): void {
-    if (this.closed) return;
-    const ref = { ...task.workflowExecution, workflowType: task.workflowType };
-    const { attempt, willRetry } = this.service.failDecisionTask(task.taskToken, error, this.decisionTaskAttempts);
-    this.emit({
-      kind: "decisionTaskFailed",
-      ...ref,
-      error,
-      attempt,
-      maxAttempts: this.decisionTaskAttempts,
-      willRetry,
-    });
-  }
-
-  /** Decides `task` (its payloads are cached) and responds, after uploading what the decisions refer to if needed. */
-  private decideTask(task: PolledDecisionTask): Promise<void> | undefined {
-    const ref = { ...task.workflowExecution, workflowType: task.workflowType };
-    try {
-      const historyLength = task.events.length;
-      const result = this.decider.decide(task);
-      // what the code logged in this task comes before the events its decisions record
-      for (const entry of result.logs) this.emit({ kind: "log", ...ref, entry });
-      for (const message of result.warnings) this.emit({ kind: "warning", ...ref, message });
-      if (this.listeners.size > 0)
-        this.emit({
-          kind: "decided",
-          ...ref,
-          startedEventId: task.startedEventId,
-          historyLength,
-          decisions: structuredClone(result.decisions),
-        });
-      const exec = this.service.runById(task.workflowExecution.runId);
-      if (exec) exec.waitingForSignals = result.waitingForSignals;
-      const uploads = this.payloads.notStored(result.uploads);
-      if (uploads.length === 0) {
-        this.service.respondDecisionTaskCompleted(task.taskToken, result.decisions);
-        return undefined;
-      }
-      // nothing is responded that points at an object not yet stored
-      return this.payloads.upload(uploads).then(
-        () => {
-          if (!this.closed) this.service.respondDecisionTaskCompleted(task.taskToken, result.decisions);
-        },
-        (error: unknown) => this.failDecisionTask(task, error),
-      );
-    } catch (error) {
-      this.failDecisionTask(task, error);
-      return undefined;
-    }
-  }
-
-  private readonly servable = (q: QueuedActivity): boolean =>
-    (this.servedTaskLists === undefined || this.servedTaskLists.has(q.taskList)) &&
-    this.service.registry.implementationFor(q.activityType) !== undefined;
-
-  private hasDispatchableActivity(): boolean {
-    return this.activityRunner.hasCapacity && this.service.hasActivityTask(this.servable);
-  }
-
-  /** Starts one waiting activity task in process, if there is capacity. */
-  private dispatchActivity(): boolean {
-    if (!this.activityRunner.hasCapacity) return false;
-    const task = this.service.pollForActivityTask(this.servable, this.identity);
-    if (!task) return false;
-    const impl = this.service.registry.implementationFor(task.activityType) as AnyActivity;
-    this.activityRunner.run(task, impl);
-    return true;
   }
 }
