@@ -8,7 +8,8 @@ import type { WorkflowDefinition } from "@yieldflow/core";
 import fc from "fast-check";
 import type { CloseStatus } from "../runner/execution.js";
 import { WorkflowCheckError } from "./errors.js";
-import { describeError, type RunScenarioOptions, runScenario } from "./run-scenario.js";
+import { describeThrown } from "./explain.js";
+import { type RunScenarioOptions, runScenario } from "./run-scenario.js";
 import { type ScenarioOptions, scenarioArbitrary } from "./scenario.js";
 
 /** What `checkWorkflow` takes. */
@@ -85,7 +86,7 @@ export async function checkWorkflow<I, O>(
     {
       ...common,
       property: "harness",
-      problem: `the scenario could not run: ${describeError(err)}`,
+      problem: `the scenario could not run: ${describeThrown(err)}`,
       story: `  ${JSON.stringify(details.counterexample?.[0]) ?? "(no counterexample)"}`,
       scenario: details.counterexample?.[0],
     },

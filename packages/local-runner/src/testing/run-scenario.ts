@@ -14,17 +14,7 @@
  *   made live: every prefix replays to the same decisions, incremental = full, unique ids, valid decisions;
  * - the user's `check`, if any.
  */
-import {
-  type Decision,
-  decide,
-  describeSignature,
-  type HistoryEvent,
-  NondeterminismError,
-  Replayer,
-  signatureOf,
-  type WorkflowDefinition,
-  type YieldflowError,
-} from "@yieldflow/core";
+import type { HistoryEvent, WorkflowDefinition } from "@yieldflow/core";
 import { checkReplay, type DecidedTask, ReplayCheckError } from "@yieldflow/core/testing";
 import { ActivityRunner, type ActivityTask } from "../runner/activity-runner.js";
 import { VirtualClock } from "../runner/clock.js";
@@ -33,8 +23,9 @@ import { LocalRunner } from "../runner/local-runner.js";
 import type { AnyActivity, AnyWorkflow } from "../runner/registry.js";
 import type { QueuedActivity } from "../runner/service.js";
 import { WorkflowCheckError, type WorkflowCheckProperty } from "./errors.js";
+import { describeThrown, explainReplay, NOT_DETERMINISTIC } from "./explain.js";
 import type { Scenario, ScenarioStep, StepOutcome } from "./scenario.js";
-import { eventTime, formatDuration, formatStory, formatValue, type StoryLine, storyOf } from "./story.js";
+import { formatDuration, formatStory, type StoryLine, storyOf } from "./story.js";
 
 /** What running a scenario takes besides the workflow. */
 export interface RunScenarioOptions {
@@ -336,7 +327,7 @@ export async function runScenario<I, O>(
           ending.runId === runId ? "the workflow" : `${exec?.workflowType.name} (workflow id ${exec?.workflowId})`;
         throw failure(
           "decision-task",
-          `a decision task of ${which} failed at +${elapsed()}: ${describeError(ending.error)}`,
+          `a decision task of ${which} failed at +${elapsed()}: ${describeThrown(ending.error)}`,
           ending.error,
           ending.runId,
         );
@@ -385,7 +376,7 @@ export async function runScenario<I, O>(
               : "";
           throw failure(err.property, `${err.message.slice(err.property.length + 2)}${hint}`, err, id);
         }
-        throw failure("replay", `replaying the recorded history threw ${describeError(err)}`, err, id);
+        throw failure("replay", `replaying the recorded history threw ${describeThrown(err)}`, err, id);
       }
       checkedRuns++;
     }
@@ -408,7 +399,7 @@ export async function runScenario<I, O>(
       try {
         await options.check(report);
       } catch (err) {
-        throw failure("check", `the check threw ${describeError(err)}`, err);
+        throw failure("check", `the check threw ${describeThrown(err)}`, err);
       }
     }
     return report;
@@ -416,100 +407,4 @@ export async function runScenario<I, O>(
     worker?.closeAll("the check ended");
     runner.close();
   }
-}
-
-const NOT_DETERMINISTIC =
-  "The workflow does not decide the same way when its history is replayed: something in it is not deterministic (Math.random, Date.now, state kept between runs, I/O, iteration over unordered data); see the README's determinism rules.";
-
-/**
- * Finds the first decision task that, replayed from scratch (`"prefix"`: a fresh `decide` on the history up to it)
- * or incrementally (`"incremental"`: one `Replayer` fed task by task), does not reproduce what the runner decided
- * live, and says so in words. Undefined when every task replays (a non-determinism that did not strike again).
- */
-function explainReplay(
-  how: "prefix" | "incremental",
-  workflow: AnyWorkflow,
-  events: readonly HistoryEvent[],
-  tasks: readonly DecidedTask[],
-  ids: { workflowId: string; runId: string },
-): string | undefined {
-  const t0 = eventTime(events[0]);
-  const replayer = how === "incremental" ? new Replayer(workflow, ids) : undefined;
-  let seen = 0;
-  for (const t of tasks) {
-    const at = formatDuration(eventTime(events[t.startedEventId - 1]) - t0);
-    const what = `${how === "prefix" ? "replaying the history" : "an incremental replay of the history"} up to the decision task started at event ${t.startedEventId} (+${at})`;
-    let got: Decision[];
-    try {
-      got = replayer
-        ? replayer.advance(events.slice(seen, t.historyLength)).decisions
-        : decide(workflow, events.slice(0, t.historyLength), ids).decisions;
-      seen = t.historyLength;
-    } catch (err) {
-      const hint = err instanceof NondeterminismError ? "" : `\n${NOT_DETERMINISTIC}`;
-      return `${what} threw ${describeError(err)}${hint}`;
-    }
-    if (JSON.stringify(got) === JSON.stringify(t.decisions)) continue;
-    const list = (ds: readonly Decision[]) =>
-      ds.length === 0 ? "nothing" : ds.map((d) => describeSignature(signatureOf(d))).join(", ");
-    let text = `${what} decides ${list(got)}; live, the workflow decided ${list(t.decisions)}`;
-    if (list(got) === list(t.decisions)) {
-      const i = got.findIndex((d, k) => JSON.stringify(d) !== JSON.stringify(t.decisions[k]));
-      const diff = firstDifference(got[i], t.decisions[i], "");
-      const key = diff?.path.replace(/^\w+DecisionAttributes\./, "") || "attributes";
-      text = `${what} decides ${list(got)} as it did live, but with another ${key}: now ${shown(diff?.now)}, live ${shown(diff?.live)}`;
-    }
-    return `${text}\n${NOT_DETERMINISTIC}`;
-  }
-  return undefined;
-}
-
-/** Where two JSON values first differ: a dotted path and both values there. */
-function firstDifference(
-  now: unknown,
-  live: unknown,
-  path: string,
-): { path: string; now: unknown; live: unknown } | undefined {
-  if (JSON.stringify(now) === JSON.stringify(live)) return undefined;
-  if (
-    now &&
-    live &&
-    typeof now === "object" &&
-    typeof live === "object" &&
-    Array.isArray(now) === Array.isArray(live)
-  ) {
-    const a = now as Record<string, unknown>;
-    const b = live as Record<string, unknown>;
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      const d = firstDifference(a[k], b[k], path ? `${path}.${k}` : k);
-      if (d) return d;
-    }
-  }
-  return { path, now, live };
-}
-
-/** A decision attribute for a sentence: serialized payloads are shown parsed. */
-function shown(v: unknown): string {
-  if (typeof v === "string") {
-    try {
-      return formatValue(JSON.parse(v), 200);
-    } catch {
-      return formatValue(v, 200);
-    }
-  }
-  return v === undefined ? "none" : formatValue(v, 200);
-}
-
-/** `NondeterminismError (YF_NONDETERMINISM): …` */
-export function describeError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const code = (err as Partial<YieldflowError>).code;
-  // assertion errors (uvu's, node:assert's) keep what was compared out of their message
-  const a = err as { expects?: unknown; expected?: unknown; actual?: unknown };
-  const expected = "expects" in a ? a.expects : a.expected;
-  const compared =
-    "actual" in a && ("expects" in a || "expected" in a)
-      ? ` (expected ${formatValue(expected)}, got ${formatValue(a.actual)})`
-      : "";
-  return `${err.name}${typeof code === "string" ? ` (${code})` : ""}: ${err.message}${compared}`;
 }
