@@ -217,7 +217,7 @@ test("approval: a signal once the workflow waits; the same history as locally", 
   const loc = await runner.start(approval.approval, input, { ...START, workflowId: "approval-1" });
   // signal both once they wait for it (the signal wait's timer has started)
   await until(async () => (await onSwf.history()).some((e) => e.eventType === "TimerStarted"), 20_000, "the wait");
-  await runner.settle();
+  await runner.idle();
   await onSwf.signal("decision", { approved: true, by: "ada" });
   await loc.signal("decision", { approved: true, by: "ada" });
   assert.equal(await onSwf.result(), await loc.result());

@@ -89,7 +89,7 @@ fold("started info, the open task and its inputs", () => {
   assert.is(s.open?.started?.startedEventId, 3);
   assert.is(s.open?.started?.time, (T0 + 3) * 1000, "workflow time is the DecisionTaskStarted timestamp");
   assert.equal(s.open?.started?.inputs, [{ type: "workflowStarted", eventId: 1 }]);
-  assert.equal(s.pending, []);
+  assert.equal(s.undelivered, []);
 });
 
 fold("a completed task records its decisions' events; outcomes go to pending, then to the next task", () => {
@@ -129,7 +129,7 @@ fold("a completed task records its decisions' events; outcomes go to pending, th
     },
   );
   assert.equal({ ...s.markers }, { m: '"x"' });
-  assert.equal(s.pending, [
+  assert.equal(s.undelivered, [
     { type: "activityCompleted", eventId: 9, id: "activity-1", result: "1" },
     { type: "timerFired", eventId: 10, id: "timer-2" },
     { type: "signal", eventId: 11, name: "go", input: '"y"' },
@@ -140,7 +140,7 @@ fold("a completed task records its decisions' events; outcomes go to pending, th
     next.open?.started?.inputs.map((i) => i.eventId),
     [9, 10, 11],
   );
-  assert.equal(next.pending, []);
+  assert.equal(next.undelivered, []);
 });
 
 fold("the first marker of a name wins; a marker without details folds to null", () => {

@@ -77,7 +77,7 @@ test("time stands still until a result is awaited or advance() moves it", async 
   const clock = new VirtualClock(Date.UTC(2030, 0, 1));
   const runner = new LocalRunner({ workflows: [wf], clock });
   const h = await runner.start(wf, undefined);
-  await runner.settle();
+  await runner.idle();
   assert.is(h.status().status, "OPEN");
   assert.is(h.status().open.timers, 1);
   assert.is(clock.now(), Date.UTC(2030, 0, 1));

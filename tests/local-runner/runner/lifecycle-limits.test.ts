@@ -51,17 +51,17 @@ test("an activity abandoned after its timeout still holds its slot until its fun
   runner.close();
 });
 
-test("close() settles what waits: result() rejects with YF_RUNNER_CLOSED, settle() resolves", async () => {
+test("close() ends what waits: result() rejects with YF_RUNNER_CLOSED, idle() resolves", async () => {
   const runner = new LocalRunner({ workflows: [nap], clock: "real" });
   const h = await runner.start(nap, undefined);
   const pending = h.result();
-  const settled = runner.settle();
+  const idle = runner.idle();
   runner.close();
   await pending.then(
     () => assert.unreachable("the run cannot finish after close()"),
     (err) => assert.is((err as { code?: string }).code, "YF_RUNNER_CLOSED"),
   );
-  await settled;
+  await idle;
 });
 
 test("a busy activity (heartbeating) still times out at its start-to-close deadline on the virtual clock", async () => {

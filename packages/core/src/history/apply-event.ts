@@ -130,10 +130,10 @@ export function applyEvent(draft: Draft<HistoryState>, e: Event): void {
         startedEventId: id,
         completedEventId: undefined,
         time: e.time,
-        inputs: draft.pending,
+        inputs: draft.undelivered,
         recorded: [],
       };
-      draft.pending = [];
+      draft.undelivered = [];
       return;
     }
     case "DecisionTaskCompleted": {
@@ -164,7 +164,7 @@ export function applyEvent(draft: Draft<HistoryState>, e: Event): void {
         );
       }
       // what the timed-out task was shown is shown again to the next one
-      draft.pending = [...task.inputs, ...draft.pending];
+      draft.undelivered = [...task.inputs, ...draft.undelivered];
       draft.open = null;
       return;
     }

@@ -97,8 +97,8 @@ export interface HistoryState {
   refs: Record<number, Ref>;
   /** markerName → recorded details (null when the marker had none). The first marker of a name wins. */
   markers: Record<string, string | null>;
-  /** Inputs not yet shown to a decision task. */
-  pending: Input[];
+  /** Inputs not yet delivered to a decision task (the next task that completes takes them). */
+  undelivered: Input[];
   /** Decision tasks that completed and whose decisions' events are all in, in order. */
   tasks: DecisionTask[];
   /**
@@ -144,7 +144,7 @@ export const emptyHistoryState: HistoryState = {
   lastEventId: 0,
   refs: dict(),
   markers: dict(),
-  pending: [],
+  undelivered: [],
   tasks: [],
   completing: null,
   open: null,
@@ -153,5 +153,5 @@ export const emptyHistoryState: HistoryState = {
 
 /** A fresh, mutable empty state (for {@link foldHistoryInPlace}). */
 export function newHistoryState(): HistoryState {
-  return { ...emptyHistoryState, refs: dict(), markers: dict(), pending: [], tasks: [] };
+  return { ...emptyHistoryState, refs: dict(), markers: dict(), undelivered: [], tasks: [] };
 }

@@ -111,8 +111,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     (value) => ({ ok: true as const, value }),
     (error: unknown) => ({ ok: false as const, error }),
   );
-  // settle() resolves when nothing more can happen on its own: the workflow closed, got stuck, or is blocked.
-  const first = await Promise.race([result, runner.settle().then(() => undefined)]);
+  // idle() resolves when nothing more can happen on its own: the workflow closed, got stuck, or is blocked.
+  const first = await Promise.race([result, runner.idle().then(() => undefined)]);
   let outcome = first;
   if (outcome === undefined) {
     const status = h.status();

@@ -411,11 +411,11 @@ export class LocalRunner implements WorkflowClient {
   }
 
   /**
-   * Resolves once nothing more can happen by itself: no decision task pending, no activity running, and no
+   * Resolves once the runner is idle, nothing more can happen by itself: no decision task waiting, no activity running, and no
    * deadline the clock will reach on its own (on the virtual clock, time only skips while a result is awaited).
    */
-  settle(): Promise<void> {
-    return this.pump.settled();
+  idle(): Promise<void> {
+    return this.pump.idle();
   }
 
   /** The activity tasks waiting in task lists (not yet started), in order. Plain data. */
@@ -427,7 +427,7 @@ export class LocalRunner implements WorkflowClient {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    // nobody is left waiting for ever: settle() calls resolve, pending result() calls reject
+    // nobody is left waiting for ever: idle() calls resolve, waiting result() calls reject
     this.pump.stop();
     this.activityRunner.closeAll("the runner was closed");
     for (const runId of [...this.runWaiters.keys()]) this.runChanged(runId);

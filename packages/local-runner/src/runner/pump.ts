@@ -38,14 +38,15 @@ interface Waiter {
 
 /** Moves a local runner's executions forward. */
 export class Pump {
-  private pending = false;
+  /** A run of the pump is scheduled (on the next turn of the event loop). */
+  private scheduled = false;
   private stopped = false;
   /** The deadline the wake timer counts down to. */
   private wakeFor: number | undefined;
   private wakeTimer: ReturnType<typeof setTimeout> | undefined;
   /** How many `result()` calls are waiting: while any is, the virtual clock skips idle time. */
   private awaitingResults = 0;
-  private readonly settleWaiters: Waiter[] = [];
+  private readonly idleWaiters: Waiter[] = [];
   private readonly clock: Clock;
   private readonly service: WorkflowService;
   private readonly activities: ActivityRunner;
@@ -58,10 +59,10 @@ export class Pump {
 
   /** Runs the pump soon (on the next turn of the event loop), once however often it is asked. */
   schedule(): void {
-    if (this.pending || this.stopped) return;
-    this.pending = true;
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
     setImmediate(() => {
-      this.pending = false;
+      this.scheduled = false;
       try {
         this.runBatch();
       } catch (err) {
@@ -80,10 +81,10 @@ export class Pump {
    * Resolves once nothing more can happen by itself: no decision task pending, no activity running, and no
    * deadline the clock will reach on its own.
    */
-  settled(): Promise<void> {
+  idle(): Promise<void> {
     return new Promise((resolve) => {
       if (this.stopped) return resolve();
-      this.settleWaiters.push({ resolve, ready: () => this.isSettled() });
+      this.idleWaiters.push({ resolve, ready: () => this.isIdle() });
       this.schedule();
     });
   }
@@ -92,9 +93,9 @@ export class Pump {
   async quiesce(): Promise<void> {
     for (let i = 0; i < 100_000; i++) {
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.pending) continue;
+      if (this.scheduled) continue;
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (!this.pending) return;
+      if (!this.scheduled) return;
     }
   }
 
@@ -106,14 +107,14 @@ export class Pump {
     }
   }
 
-  /** Stops for good: clears the wake-up timer and resolves every `settled()` waiter. */
+  /** Stops for good: clears the wake-up timer and resolves every `idle()` waiter. */
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = undefined;
     this.wakeFor = undefined;
-    for (const w of this.settleWaiters.splice(0)) w.resolve();
+    for (const w of this.idleWaiters.splice(0)) w.resolve();
   }
 
   private runBatch(): void {
@@ -130,7 +131,7 @@ export class Pump {
         }
       }
       this.armWake();
-      this.releaseSettled();
+      this.releaseIdle();
       return;
     }
     this.schedule();
@@ -146,18 +147,18 @@ export class Pump {
     );
   }
 
-  private isSettled(): boolean {
-    if (this.pending || this.service.hasDecisionTask || this.activities.size > 0) return false;
+  private isIdle(): boolean {
+    if (this.scheduled || this.service.hasDecisionTask || this.activities.size > 0) return false;
     if (this.parts.decisions.inFlight > 0) return false;
     if (this.service.hasDeadlines && (this.clock.kind === "real" || this.canSkip())) return false;
     return !(this.activities.hasCapacity && this.service.hasActivityTask(this.servable));
   }
 
-  private releaseSettled(): void {
-    for (let i = this.settleWaiters.length - 1; i >= 0; i--) {
-      const w = this.settleWaiters[i] as Waiter;
+  private releaseIdle(): void {
+    for (let i = this.idleWaiters.length - 1; i >= 0; i--) {
+      const w = this.idleWaiters[i] as Waiter;
       if (w.ready()) {
-        this.settleWaiters.splice(i, 1);
+        this.idleWaiters.splice(i, 1);
         w.resolve();
       }
     }

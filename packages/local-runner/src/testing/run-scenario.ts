@@ -253,7 +253,7 @@ export async function runScenario<I, O>(
 
     const drive = async (): Promise<Ending> => {
       for (let step = 0; step < maxEvents * 4; step++) {
-        await runner.settle();
+        await runner.idle();
         const end = ended();
         if (end) return end;
         const c = scenario.steps[step] ?? DEFAULT_STEP;
@@ -261,7 +261,7 @@ export async function runScenario<I, O>(
         if (queued.length > 0 && c.outcome !== "wait") {
           if (c.delay > 0) {
             await passTimeTo(clock.now() + c.delay);
-            await runner.settle();
+            await runner.idle();
             if (ended()) continue;
             queued = served();
             if (queued.length === 0) continue;

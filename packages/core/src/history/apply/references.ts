@@ -37,8 +37,8 @@ export function recordedBy(
  * an empty one (which reserves room for 17): most decision tasks are shown one or two events.
  */
 export function addInput(draft: Draft<HistoryState>, input: Input): void {
-  if (draft.pending.length === 0) draft.pending = [input];
-  else draft.pending.push(input);
+  if (draft.undelivered.length === 0) draft.undelivered = [input];
+  else draft.undelivered.push(input);
 }
 
 /**
