@@ -47,6 +47,30 @@ export interface ActivityTaskService {
   recordActivityTaskHeartbeat(taskToken: string, details?: string): { cancelRequested: boolean };
 }
 
+/**
+ * `service` with its four calls guarded: a call that throws (a bug in the service, not the activity's outcome) is
+ * handed to `onError` and answered as if the task were gone (a heartbeat hears "cancel requested"), so the
+ * worker's loop goes on and the error surfaces where the driver reports its own errors.
+ */
+export function guardedTaskService(service: ActivityTaskService, onError: (err: unknown) => void): ActivityTaskService {
+  const guarded =
+    <A extends unknown[], R>(fn: (...args: A) => R, fallback: R) =>
+    (...args: A): R => {
+      try {
+        return fn.apply(service, args);
+      } catch (err) {
+        onError(err);
+        return fallback;
+      }
+    };
+  return {
+    respondActivityTaskCompleted: guarded(service.respondActivityTaskCompleted, undefined),
+    respondActivityTaskFailed: guarded(service.respondActivityTaskFailed, undefined),
+    respondActivityTaskCanceled: guarded(service.respondActivityTaskCanceled, undefined),
+    recordActivityTaskHeartbeat: guarded(service.recordActivityTaskHeartbeat, { cancelRequested: true }),
+  };
+}
+
 /** What `new ActivityRunner(...)` takes. */
 export interface ActivityRunnerOptions {
   /** Where outcomes and heartbeats are reported. */

@@ -35,7 +35,7 @@ import {
   type WorkflowStartOptions,
   YieldflowError,
 } from "@yieldflow/core";
-import { ActivityRunner } from "./activity-runner.js";
+import { ActivityRunner, guardedTaskService } from "./activity-runner.js";
 import { type Clock, RealClock, VirtualClock } from "./clock.js";
 import { DecisionRunner } from "./decision-runner.js";
 import { UnknownResourceError, WorkflowAlreadyStartedError } from "./errors.js";
@@ -166,24 +166,8 @@ export class LocalRunner implements WorkflowClient {
       closed: () => this.closed,
       onTaskDone: () => this.pump.schedule(),
     });
-    const service = this.service;
-    const guarded =
-      <A extends unknown[], R>(fn: (...args: A) => R, fallback: R) =>
-      (...args: A): R => {
-        try {
-          return fn.apply(service, args);
-        } catch (err) {
-          this.fatal(err);
-          return fallback;
-        }
-      };
     this.activityRunner = new ActivityRunner({
-      service: {
-        respondActivityTaskCompleted: guarded(service.respondActivityTaskCompleted, false),
-        respondActivityTaskFailed: guarded(service.respondActivityTaskFailed, false),
-        respondActivityTaskCanceled: guarded(service.respondActivityTaskCanceled, false),
-        recordActivityTaskHeartbeat: guarded(service.recordActivityTaskHeartbeat, { cancelRequested: true }),
-      },
+      service: guardedTaskService(this.service, (err) => this.fatal(err)),
       payloads: this.payloads,
       maxConcurrent: max,
       onSlotFree: () => this.pump.schedule(),

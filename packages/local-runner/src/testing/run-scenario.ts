@@ -16,7 +16,7 @@
  */
 import type { HistoryEvent, WorkflowDefinition } from "@yieldflow/core";
 import { checkReplay, type DecidedTask, ReplayCheckError } from "@yieldflow/core/testing";
-import { ActivityRunner, type ActivityTask } from "../runner/activity-runner.js";
+import { ActivityRunner, type ActivityTask, guardedTaskService } from "../runner/activity-runner.js";
 import { VirtualClock } from "../runner/clock.js";
 import type { CloseStatus } from "../runner/execution.js";
 import { LocalRunner } from "../runner/local-runner.js";
@@ -179,23 +179,10 @@ export async function runScenario<I, O>(
     // details without stacks (a story must not depend on where the code lives), and a hung function ends the check.
     let hung: string | undefined;
     let serviceError: unknown;
-    const guarded =
-      <A extends unknown[], R>(fn: (...args: A) => R, fallback: R) =>
-      (...args: A): R => {
-        try {
-          return fn.apply(service, args);
-        } catch (err) {
-          serviceError ??= err;
-          return fallback;
-        }
-      };
     worker = new ActivityRunner({
-      service: {
-        respondActivityTaskCompleted: guarded(service.respondActivityTaskCompleted, false),
-        respondActivityTaskFailed: guarded(service.respondActivityTaskFailed, false),
-        respondActivityTaskCanceled: guarded(service.respondActivityTaskCanceled, false),
-        recordActivityTaskHeartbeat: guarded(service.recordActivityTaskHeartbeat, { cancelRequested: true }),
-      },
+      service: guardedTaskService(service, (err) => {
+        serviceError ??= err;
+      }),
       payloads: runner.payloads,
       maxConcurrent: 1,
       clock,
