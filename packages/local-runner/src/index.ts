@@ -17,7 +17,8 @@ export {
 export type { ExecutionRef, RunnerEvent, RunnerListener } from "./runner/events.js";
 export type { CloseStatus, ExecutionStatus } from "./runner/execution.js";
 export { ExecutionHandle } from "./runner/handle.js";
-export { LocalRunner, type LocalRunnerOptions, type StartOptions } from "./runner/local-runner.js";
+export { LocalRunner } from "./runner/local-runner.js";
+export type { LocalRunnerOptions, StartOptions } from "./runner/local-runner-options.js";
 export {
   type PolledDecisionTask,
   type QueuedActivity,

@@ -16,7 +16,6 @@
 
 import { createHash } from "node:crypto";
 import {
-  type ActivityDefinition,
   type ActivityLogLine,
   checkSwfId,
   type Duration,
@@ -25,14 +24,11 @@ import {
   formatActivityLogLine,
   type HistoryEvent,
   InvalidArgumentError,
-  type PayloadOptions,
   Payloads,
   type RunSelector,
-  type Serializer,
   toSeconds,
   type WorkflowClient,
   type WorkflowDefinition,
-  type WorkflowStartOptions,
   YieldflowError,
 } from "@yieldflow/core";
 import { ActivityRunner, guardedTaskService } from "./activity-runner.js";
@@ -42,64 +38,15 @@ import { UnknownResourceError, WorkflowAlreadyStartedError } from "./errors.js";
 import type { RunnerEvent, RunnerListener } from "./events.js";
 import { describeExecution, type ExecutionRecord, type ExecutionStatus, outcomeOf } from "./execution.js";
 import { ExecutionHandle } from "./handle.js";
+import type { LocalRunnerOptions, StartOptions } from "./local-runner-options.js";
 import { Pump } from "./pump.js";
-import { type AnyActivity, type AnyWorkflow, Registry } from "./registry.js";
+import { type AnyWorkflow, Registry } from "./registry.js";
 import { type QueuedActivity, WorkflowService } from "./service.js";
-
-/** What `new LocalRunner(...)` takes. */
-export interface LocalRunnerOptions {
-  /** The workflow types this runner knows (children must be here too; `start` registers what it is given). */
-  workflows?: readonly AnyWorkflow[];
-  /** Activity implementations, run in process. */
-  activities?: readonly AnyActivity[];
-  /** Test doubles: each replaces the implementation of the activity type with the same name (any version). */
-  stubs?: readonly AnyActivity[];
-  /**
-   * Activity types that are registered but not run in process (another worker would poll for them). Scheduling
-   * them succeeds; they wait in their task list until a schedule-to-start timeout, if any.
-   */
-  activityTypes?: readonly ActivityDefinition<unknown, unknown>[];
-  /** Only run activity tasks of these task lists in process. Default: all. */
-  activityTaskLists?: readonly string[];
-  /** `"virtual"` (default): skip idle time. `"real"`: timers wait for the wall clock. Or a clock of your own. */
-  clock?: "virtual" | "real" | Clock;
-  /** Activities running at once in process. Default 10. */
-  maxConcurrentActivities?: number;
-  /**
-   * Decision task attempts before the runner gives up on a run whose workflow code keeps throwing (or whose replay
-   * diverges). Default 1 on a virtual clock (the same code fails the same way), 3 on a real clock.
-   */
-  decisionTaskAttempts?: number;
-  /**
-   * The payload pipeline (serializer → codecs → store) for every value that crosses into a history, or its options:
-   * the default for every workflow and activity type, which their definitions' `payloads` override. Default: the
-   * default serializer, no codecs, no store (a value too large for its field is `YF_PAYLOAD_TOO_LARGE`).
-   */
-  payloads?: Payloads | PayloadOptions;
-  /** Shorthand for `payloads: { serializer }`. */
-  serializer?: Serializer;
-  /** The identity recorded in DecisionTaskStarted and ActivityTaskStarted events. Default `"yieldflow-local"`. */
-  identity?: string;
-  /**
-   * Where the lines activities log with `context.log` go, tagged with workflow, run, activity id, type and attempt.
-   * Default: one line each on stderr (`formatActivityLogLine`), so a CLI's stdout keeps only the result.
-   */
-  activityLog?: (line: ActivityLogLine) => void;
-  /**
-   * Run workflow code under core's determinism guard (default true): `Math.random`, `Date.now`, `new Date()` give
-   * the run's deterministic values and timers/`fetch` throw while workflow code runs. A workflow can also opt out with
-   * `defineWorkflow({ determinismGuard: false })`.
-   */
-  determinismGuard?: boolean;
-}
 
 /** The default sink of activity log lines: stderr, one line each. */
 function writeActivityLogLine(line: ActivityLogLine): void {
   process.stderr.write(`${formatActivityLogLine(line)}\n`);
 }
-
-/** What `start` takes besides the workflow and its input (the same as every `WorkflowClient`'s). */
-export type StartOptions = WorkflowStartOptions;
 
 /**
  * Runs workflows and their activities in this process, with SWF's semantics and real SWF histories.
