@@ -105,8 +105,8 @@ interface Running {
   closed: boolean;
   /** Set while the clock counts this task's code as running (a virtual clock lets real time pass meanwhile). */
   timed: boolean;
-  /** Resolves what `run` returned: the outcome was reported, or the task was closed. */
-  done: () => void;
+  /** `run`'s `done`: the outcome was reported, or the task was closed. */
+  done: (() => void) | undefined;
   /** The wall-clock countdown of `hangAfterMs`. */
   hangTimer: ReturnType<typeof setTimeout> | undefined;
 }
@@ -144,16 +144,11 @@ export class ActivityRunner {
   }
 
   /**
-   * Starts `task` with `impl`; the function runs on a later microtask, never inside the caller. The promise resolves
-   * once the task's outcome was reported, or once the task was closed (by the engine, or given up on as hung); it
-   * never rejects.
+   * Starts `task` with `impl`; the function runs on a later microtask, never inside the caller. `done`, if given, is
+   * called once the task's outcome was reported, or once the task was closed (by the engine, or given up on as hung).
    */
-  run(task: ActivityTask, impl: ActivityImplementation<unknown, unknown>): Promise<void> {
+  run(task: ActivityTask, impl: ActivityImplementation<unknown, unknown>, done?: () => void): void {
     const attempt = task.attempt;
-    let done!: () => void;
-    const finished = new Promise<void>((resolve) => {
-      done = resolve;
-    });
     const entry: Running = {
       task,
       controller: new AbortController(),
@@ -214,7 +209,6 @@ export class ActivityRunner {
         (value) => this.finish(entry, payloads, { ok: true, value }),
         (error: unknown) => this.finish(entry, payloads, { ok: false, error }),
       );
-    return finished;
   }
 
   /** The workflow asked to cancel the task: abort its signal (it may acknowledge by throwing). */
@@ -238,7 +232,7 @@ export class ActivityRunner {
     // the engine no longer waits for it: its time is idle time again
     this.stopTiming(entry);
     entry.controller.abort(new Error(reason));
-    entry.done();
+    entry.done?.();
   }
 
   /** The clock stops counting the task's code as running: once, whether it returned or the engine closed it. */
@@ -323,7 +317,7 @@ export class ActivityRunner {
         this.running.delete(token);
         this.abandoned--;
       }
-      entry.done();
+      entry.done?.();
       this.options.onSlotFree?.();
     }
   }

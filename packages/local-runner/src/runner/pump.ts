@@ -194,7 +194,7 @@ export class Pump {
     const task = this.service.pollForActivityTask(this.servable, this.parts.identity);
     if (!task) return false;
     const impl = this.service.registry.implementationFor(task.activityType) as AnyActivity;
-    void this.activities.run(task, impl);
+    this.activities.run(task, impl);
     return true;
   }
 }

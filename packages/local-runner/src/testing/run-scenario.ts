@@ -179,7 +179,7 @@ export async function runScenario<I, O>(
     // details without stacks (a story must not depend on where the code lives), and a hung function ends the check.
     let hung: string | undefined;
     let serviceError: unknown;
-    worker = new ActivityRunner({
+    const activityWorker = new ActivityRunner({
       service: guardedTaskService(service, (err) => {
         serviceError ??= err;
       }),
@@ -194,8 +194,9 @@ export async function runScenario<I, O>(
         hung = `activity ${task.activityType.name} (${task.activityId}) did not settle within ${wallTimeout} ms of wall time; give the check a stub (or raise activityWallTimeoutMs)`;
       },
     });
+    worker = activityWorker;
     const work = async (task: ActivityTask, impl: AnyActivity) => {
-      await worker?.run(task, impl);
+      await new Promise<void>((done) => activityWorker.run(task, impl, done));
       if (serviceError !== undefined) throw serviceError;
       if (hung !== undefined) throw new Hung(hung);
     };
