@@ -159,6 +159,10 @@ test("CLI: start --wait, describe, signal, list, history <workflowId> --save, re
       out.join("\n"),
     );
     out.length = 0;
+    err.length = 0;
+    assert.is(await main(["list", "--workflow-id", "cli-1", ...conn], io), 0);
+    assert.equal(out, [], "an empty list prints no rows on stdout");
+    assert.match(err.join("\n"), /no open executions \(closed ones: yieldflow list --closed\)/);
     const saved = join(dir, "cli-1.json");
     assert.is(await main(["history", "cli-1", "--save", saved, ...conn], io), 0, err.join("\n"));
     assert.match(out.join("\n"), /workflow steps@1: COMPLETED/);

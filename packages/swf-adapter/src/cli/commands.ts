@@ -397,7 +397,8 @@ const list = executionCommand(
       ...(since && { startedAfter: since }),
     });
     if (rows.length === 0) {
-      ctx.io.out(`no ${values.closed ? "closed" : "open"} executions`);
+      // stdout stays for rows (a script reads an empty list as empty); the words go to stderr
+      ctx.io.err(values.closed ? "no closed executions" : "no open executions (closed ones: yieldflow list --closed)");
       return 0;
     }
     for (const r of rows)
