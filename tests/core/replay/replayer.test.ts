@@ -27,11 +27,11 @@ const wf = defineWorkflow({ name: "rp", version: "1" }, function* () {
   return [a, s];
 });
 
-/** A finished history of `wf`. */
-function finished(): HistoryEvent[] {
+/** A finished history of `wf` (the activity returned `result`). */
+function finished(result = '"A"'): HistoryEvent[] {
   const d = new Driver(wf);
   d.decide();
-  d.b.activityCompleted("activity-1", '"A"');
+  d.b.activityCompleted("activity-1", result);
   d.decide();
   d.b.timerFired("timer-2");
   d.decide();
@@ -148,6 +148,30 @@ r("a bad batch (events sent twice) is a HistoryError; the Replayer stays usable 
   const res = rp.advance(d.events.slice(3));
   assert.equal(res.decisions, decide(wf, d.events).decisions);
 });
+
+r(
+  "a fresh Replayer given a whole history with a malformed event after completed tasks: a HistoryError, then it is as new",
+  () => {
+    // an empty state is folded in one pass (each event applied as soon as it is checked, tasks replayed as they seal):
+    // a malformed event must still leave nothing behind, neither folded events nor replayed tasks
+    const events = finished();
+    const bad = structuredClone(events);
+    const last = bad[bad.length - 1] as Record<string, unknown>;
+    last.eventTimestamp = "yesterday";
+    const rp = new Replayer(wf);
+    const err = thrown(() => rp.advance(bad));
+    assert.instance(err, HistoryError);
+    assert.is((err as HistoryError).code, "YF_HISTORY_BAD_TIMESTAMP");
+    assert.is(rp.history.lastEventId, 0);
+    assert.is(rp.history.tasks.length, 0);
+    assert.is(rp.history.started, null);
+    // another history, whose activity returned something else: nothing of the tasks replayed before the error remains
+    const other = finished('"B"');
+    const res = rp.advance(other);
+    assert.equal(res, decide(wf, other));
+    assert.equal(res.status, { status: "completed", result: ["B", "G"] });
+  },
+);
 
 r("after a NondeterminismError the Replayer keeps reporting it (it never silently continues)", () => {
   const events = finished();

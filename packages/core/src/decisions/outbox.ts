@@ -168,8 +168,12 @@ function approximateSize(d: Decision): number {
 /** What {@link approximateSize} allows for a decision's names, ids and punctuation. */
 export const DECISION_SIZE_ALLOWANCE = 400;
 
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** The UTF-8 byte length of `text` as a JSON string (escapes included), without building it. */
 export function jsonUtf8Length(text: string): number {
+  // most fields are printable ASCII without quotes or backslashes: one byte per character (a native scan)
+  if (PLAIN_ASCII.test(text)) return text.length + 2;
   let n = 2;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

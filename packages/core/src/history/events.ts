@@ -4,6 +4,7 @@
  */
 import { describeError, describeValue } from "../describe.js";
 import { HistoryError } from "../errors.js";
+import { declaredFieldNames, fastAttributeChecks } from "./event-checks.js";
 import {
   type DecisionAttributesKey,
   type DecisionAttributesMap,
@@ -123,9 +124,9 @@ export function timestampToMillis(value: unknown, eventId?: number): number {
  * Checks one event: known type, integer id, usable timestamp, attributes present with every field SWF requires.
  * Returns the checked form. Throws `HistoryError` saying exactly what is wrong.
  */
-export function checkEvent(raw: unknown, index: number): Event {
+export function checkEvent(raw: unknown, index: number, plain: boolean = plainFieldsAreOwn()): Event {
   const out: CheckedEvent = { eventId: 0, eventType: "WorkflowExecutionStarted", attributes: undefined, timestamp: 0 };
-  checkEventInto(raw, index, out);
+  checkEventInto(raw, index, out, plain);
   const { eventId, eventType, attributes } = out;
   return { eventId, eventType, time: timestampToMillis(out.timestamp, eventId), attributes } as Event;
 }
@@ -146,10 +147,17 @@ export interface CheckedEvent {
  * nothing for a well-formed event: the fold checks 25,000 events this way without 25,000 objects, and converts
  * only the timestamps it uses. Every field SWF declares for the event is type-checked where it is (no copy); a
  * getter or proxy trap that throws while the event is read is a `HistoryError` (`YF_HISTORY_BAD_EVENT`).
+ *
+ * `plain`: {@link plainFieldsAreOwn}, which a caller checking many events asks once.
  */
-export function checkEventInto(raw: unknown, index: number, into: CheckedEvent): void {
+export function checkEventInto(
+  raw: unknown,
+  index: number,
+  into: CheckedEvent,
+  plain: boolean = plainFieldsAreOwn(),
+): void {
   try {
-    readEventInto(raw, index, into);
+    readEventInto(raw, index, into, plain);
   } catch (err) {
     if (err instanceof HistoryError) throw err;
     // a getter or proxy trap in an in-process history threw while the event was read
@@ -157,7 +165,7 @@ export function checkEventInto(raw: unknown, index: number, into: CheckedEvent):
   }
 }
 
-function readEventInto(raw: unknown, index: number, into: CheckedEvent): void {
+function readEventInto(raw: unknown, index: number, into: CheckedEvent, plain: boolean): void {
   if (typeof raw !== "object" || raw === null) {
     throw new HistoryError(
       "YF_HISTORY_BAD_EVENT",
@@ -187,18 +195,21 @@ function readEventInto(raw: unknown, index: number, into: CheckedEvent): void {
   if (typeof attributes !== "object" || attributes === null) {
     throw new HistoryError("YF_HISTORY_MISSING_ATTRIBUTES", `${eventType} has no ${key}`, eventId);
   }
-  let complete = true;
-  for (let i = 0; i < required.length; i++)
-    if ((attributes as Record<string, unknown>)[required[i] as string] === undefined) complete = false;
-  if (!complete) {
-    const missing = required.filter((f) => (attributes as Record<string, unknown>)[f] === undefined);
-    throw new HistoryError(
-      "YF_HISTORY_MISSING_ATTRIBUTES",
-      `${eventType}.${key} lacks required field(s) ${missing.join(", ")}`,
-      eventId,
-    );
+  // the generated straight-line check first; the generic one only when it says no, to find and word the problem
+  if (!(plain && spec.fast(attributes))) {
+    let complete = true;
+    for (let i = 0; i < required.length; i++)
+      if ((attributes as Record<string, unknown>)[required[i] as string] === undefined) complete = false;
+    if (!complete) {
+      const missing = required.filter((f) => (attributes as Record<string, unknown>)[f] === undefined);
+      throw new HistoryError(
+        "YF_HISTORY_MISSING_ATTRIBUTES",
+        `${eventType}.${key} lacks required field(s) ${missing.join(", ")}`,
+        eventId,
+      );
+    }
+    checkShape(attributes as Record<string, unknown>, spec.fields, key, eventId);
   }
-  checkShape(attributes as Record<string, unknown>, spec.fields, key, eventId);
   const timestamp = e.eventTimestamp;
   // epoch seconds (what SWF sends) are checked by comparison, which allocates nothing; the rest by converting them
   if (!(typeof timestamp === "number" && timestamp < 1e300 && timestamp > -1e300))
@@ -208,6 +219,19 @@ function readEventInto(raw: unknown, index: number, into: CheckedEvent): void {
   into.attributes = attributes;
   into.timestamp = timestamp;
 }
+
+/**
+ * Whether a field read from a plain object (prototype `Object.prototype` or null) is an own field: true unless
+ * something defined a field SWF declares on `Object.prototype` (prototype pollution). The generated fast check
+ * (event-checks.ts) reads fields by name and relies on it; when it is false, every event takes the generic check,
+ * which tests each field with `Object.hasOwn`.
+ */
+export function plainFieldsAreOwn(): boolean {
+  const names = Object.getOwnPropertyNames(Object.prototype);
+  for (let i = 0; i < names.length; i++) if (DECLARED.has(names[i] as string)) return false;
+  return true;
+}
+const DECLARED: ReadonlySet<string> = new Set(declaredFieldNames);
 
 /**
  * Checks every field of `value` that SWF's API model declares for its shape (generated from the SDK): its type, and
@@ -308,7 +332,13 @@ const compiled = new Map<string, readonly FieldCheck[]>();
  */
 const EVENT_SPECS: ReadonlyMap<
   string,
-  { type: EventType; key: string; required: readonly string[]; fields: readonly FieldCheck[] }
+  {
+    type: EventType;
+    key: string;
+    required: readonly string[];
+    fields: readonly FieldCheck[];
+    fast: (attributes: unknown) => boolean;
+  }
 > = new Map(
   EventTypeValues.map((t) => [
     t,
@@ -317,6 +347,7 @@ const EVENT_SPECS: ReadonlyMap<
       key: eventAttributesKey(t),
       required: requiredEventFields[t] as readonly string[],
       fields: compiledShape(`${t}EventAttributes`),
+      fast: fastAttributeChecks[t],
     },
   ]),
 );

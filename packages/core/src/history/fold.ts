@@ -20,8 +20,15 @@ import { type Draft, produce } from "immer";
 import { describeError } from "../describe.js";
 import { HistoryError, YieldflowError } from "../errors.js";
 import { applyEvent, outOfOrder, readsTime } from "./apply-event.js";
-import { type CheckedEvent, checkEvent, checkEventInto, type Event, timestampToMillis } from "./events.js";
-import { emptyHistoryState, type HistoryState } from "./state.js";
+import {
+  type CheckedEvent,
+  checkEvent,
+  checkEventInto,
+  type Event,
+  plainFieldsAreOwn,
+  timestampToMillis,
+} from "./events.js";
+import { emptyHistoryState, type HistoryState, newHistoryState } from "./state.js";
 import type { EventType } from "./swf-types.js";
 
 export {
@@ -40,62 +47,99 @@ export {
 export function foldHistory(events: readonly unknown[], state: HistoryState = emptyHistoryState): HistoryState {
   checkBatch(events, state);
   if (events.length === 0) return state;
+  const plain = plainFieldsAreOwn();
   return produce(state, (draft) => {
-    for (let i = 0; i < events.length; i++) applyRead(draft, checkEvent(events[i], i), i);
+    for (let i = 0; i < events.length; i++) applyRead(draft, checkEvent(events[i], i, plain), i);
   });
 }
 
 /**
- * Folds `events` into `state`, mutating it. Every event's shape and id is checked before anything is applied, so a
- * malformed batch (a bad event, a batch sent twice, a gap) leaves `state` as it was; an inconsistency found while
- * applying (a reference to an unknown event) leaves it partly folded, and it must be discarded.
+ * Folds `events` into `state`, mutating it. A malformed batch (a bad event, a batch sent twice, a gap) leaves `state`
+ * as it was; an inconsistency found while applying (a reference to an unknown event) leaves it partly folded, and it
+ * must be discarded.
  *
  * `onSealed` is called whenever a decision task joined `state.tasks`, while the fold goes on: the `Replayer` replays
- * a full history that way, each task while its events are fresh, instead of folding all 25,000 events first.
+ * a full history that way, each task while its events are fresh, instead of folding all 25,000 events first. When a
+ * malformed event empties a state that was empty again (see below), undoing what `onSealed` did is the caller's job.
  */
 export function foldHistoryInPlace(events: readonly unknown[], state: HistoryState, onSealed?: () => void): void {
   checkBatch(events, state);
-  // Every event is checked before any is applied. What the check found is kept in three flat arrays rather than a
-  // checked copy of each event (a 25,000-event replay would allocate 25,000 objects that all outlive the check), and
-  // applied through one reused view (a plain object: a getter on it made every applyEvent slower), its time
-  // converted only for the event types applyEvent reads it of. The check type-checks every declared field where it is
-  // (no copy either); applyEvent then reads the fields it uses from the caller's attributes.
   const n = events.length;
+  const first = state.lastEventId + 1;
   const found: CheckedEvent = {
     eventId: 0,
     eventType: "WorkflowExecutionStarted",
     attributes: undefined,
     timestamp: 0,
   };
+  // One reused view (a plain object: a getter on it made every applyEvent slower); the check type-checks every
+  // declared field where it is (no copy), and applyEvent reads the fields it uses from the caller's attributes.
+  const view: AppliedView = { eventId: 0, eventType: "WorkflowExecutionStarted", attributes: undefined, time: 0 };
+  const plain = plainFieldsAreOwn();
+  let previous = 0;
+  if (first === 1) {
+    // An empty state (a cold full replay) is folded in one pass, each event applied as soon as it is checked: reading
+    // a 25,000-event history twice costs a second trip through memory for every event. "As it was" is then the empty
+    // state, which a malformed event restores.
+    for (let i = 0; i < n; i++) {
+      try {
+        checkEventInto(events[i], i, found, plain);
+        if (found.eventId !== first + i) throw outOfOrder(first + i, found.eventId, previous > found.eventId);
+      } catch (err) {
+        Object.assign(state, newHistoryState());
+        throw err;
+      }
+      previous = found.eventId;
+      applyAt(state, view, found.eventType, found.attributes, found.timestamp, first + i, i, onSealed);
+    }
+    return;
+  }
+  // Otherwise every event is checked before any is applied. What the check found is kept in three flat arrays rather
+  // than a checked copy of each event (a copy per event would outlive the check).
   const types: EventType[] = new Array(n);
   const attributes: unknown[] = new Array(n);
   const stamps: unknown[] = new Array(n);
-  const first = state.lastEventId + 1;
-  let previous = 0;
   for (let i = 0; i < n; i++) {
-    checkEventInto(events[i], i, found);
+    checkEventInto(events[i], i, found, plain);
     if (found.eventId !== first + i) throw outOfOrder(first + i, found.eventId, previous > found.eventId);
     previous = found.eventId;
     types[i] = found.eventType;
     attributes[i] = found.attributes;
     stamps[i] = found.timestamp;
   }
-  const view = {
-    eventId: 0,
-    eventType: "WorkflowExecutionStarted" as EventType,
-    attributes: undefined as unknown,
-    time: 0,
-  };
-  for (let i = 0; i < n; i++) {
-    const type = types[i] as EventType;
-    view.eventId = first + i;
-    view.eventType = type;
-    view.attributes = attributes[i];
-    view.time = readsTime(type) ? timestampToMillis(stamps[i], first + i) : Number.NaN;
-    const sealed = state.tasks.length;
-    applyRead(state as Draft<HistoryState>, view as unknown as Event, i);
-    if (onSealed !== undefined && state.tasks.length > sealed) onSealed();
-  }
+  for (let i = 0; i < n; i++)
+    applyAt(state, view, types[i] as EventType, attributes[i], stamps[i], first + i, i, onSealed);
+}
+
+/** The view `applyEvent` reads a checked event through. */
+interface AppliedView {
+  eventId: number;
+  eventType: EventType;
+  attributes: unknown;
+  time: number;
+}
+
+/**
+ * Applies one checked event through `view`, its time converted only for the event types applyEvent reads it of, and
+ * tells `onSealed` when a decision task joined `state.tasks`.
+ */
+function applyAt(
+  state: HistoryState,
+  view: AppliedView,
+  type: EventType,
+  attributes: unknown,
+  stamp: unknown,
+  eventId: number,
+  index: number,
+  onSealed: (() => void) | undefined,
+): void {
+  view.eventId = eventId;
+  view.eventType = type;
+  view.attributes = attributes;
+  view.time = readsTime(type) ? timestampToMillis(stamp, eventId) : Number.NaN;
+  const sealed = state.tasks.length;
+  applyRead(state as Draft<HistoryState>, view as unknown as Event, index);
+  if (onSealed !== undefined && state.tasks.length > sealed) onSealed();
 }
 
 /**

@@ -39,6 +39,8 @@ export class PayloadError extends YieldflowError {
 }
 
 const TAG = "$yf:";
+/** How a tag starts inside serialized text (a constant: the check runs for every payload a replay reads). */
+const QUOTED_TAG = `"${TAG}`;
 
 /** Plain `JSON.stringify` / `JSON.parse`: for histories written by other tools, or to keep the old format. */
 export const jsonSerializer: Serializer = {
@@ -279,7 +281,7 @@ export const defaultSerializer: Serializer = {
       throw notJson(data, err);
     }
     // plain JSON (no tag anywhere) is returned as parsed, without a walk
-    if (!data.includes(`"${TAG}`)) return parsed;
+    if (!data.includes(QUOTED_TAG)) return parsed;
     try {
       return revive(parsed);
     } catch (err) {

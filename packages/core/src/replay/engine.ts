@@ -216,11 +216,12 @@ export class Engine {
   // ─── running fibers ─────────────────────────────────────────────────────────────────────────────────────────
 
   drain(): void {
-    while (this.runQueue.length > 0 && !this.finished) {
-      const { fiber, ok, value } = this.runQueue.shift() as Runnable;
-      this.step(fiber, ok, value);
+    const queue = this.runQueue;
+    while (queue.length > 0 && !this.finished) {
+      const next = queue.shift() as Runnable;
+      this.step(next.fiber, next.ok, next.value);
     }
-    this.runQueue.length = 0;
+    if (queue.length > 0) queue.length = 0;
   }
 
   wake(fiber: Fiber, op: Op): void {

@@ -160,8 +160,10 @@ export class Replayer {
         stream ? () => failure.error === undefined && this.replaySealed(!wasStarted, failure) : undefined,
       );
     } catch (err) {
-      // a batch rejected before anything was applied leaves the replayer usable
+      // a batch rejected before anything was applied leaves the replayer usable; a fresh replayer's state is emptied
+      // again by the fold, and what it replayed meanwhile is forgotten with it
       if (this.state.lastEventId !== before) this.poisoned = err;
+      else if (before === 0) this.reset();
       throw err;
     }
     if (failure.error !== undefined) {

@@ -1,0 +1,134 @@
+/**
+ * The history field check's generated fast path (packages/core/src/history/event-checks.ts) against the generic
+ * check it stands in front of: for every field SWF declares on every event type (nested shapes included), a
+ * well-typed value and a set of wrong ones give the same outcome (accepted, or the same HistoryError code and
+ * message) with the fast path as without it. And prototype pollution turns the fast path off.
+ *
+ * Internal modules are imported here on purpose: the property is about two code paths of one internal check.
+ */
+import { foldHistoryInPlace, HistoryError, newHistoryState } from "@yieldflow/core";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { fastAttributeChecks } from "../../../packages/core/src/history/event-checks.ts";
+import {
+  type CheckedEvent,
+  checkEventInto,
+  eventAttributesKey,
+  plainFieldsAreOwn,
+} from "../../../packages/core/src/history/events.ts";
+import { type EventType, EventTypeValues, eventShapeFields } from "../../../packages/core/src/history/swf-types.ts";
+
+/** A value of `kind` that the check accepts, for field `field`; nested shapes filled in completely. */
+function valid(kind: string, field: string): unknown {
+  if (kind === "string") return "s";
+  if (kind === "number") return field.endsWith("EventId") ? 3 : 1.5;
+  if (kind === "string[]") return ["a", "b"];
+  const out: Record<string, unknown> = {};
+  for (const [f, k] of eventShapeFields[kind] ?? []) out[f] = valid(k, f);
+  return out;
+}
+
+const WRONG: readonly unknown[] = [undefined, null, true, 7, -1, 2.5, Number.NaN, Infinity, "x", {}, [], [1], ["a", 2]];
+
+/** Every path to a declared field of `shape`, nested shapes included. */
+function paths(shape: string, prefix: string[] = []): string[][] {
+  const out: string[][] = [];
+  for (const [f, k] of eventShapeFields[shape] ?? []) {
+    out.push([...prefix, f]);
+    if (eventShapeFields[k]) out.push(...paths(k, [...prefix, f]));
+  }
+  return out;
+}
+
+function withValue(attributes: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
+  const copy = structuredClone(attributes);
+  let o = copy;
+  for (const k of path.slice(0, -1)) o = o[k] as Record<string, unknown>;
+  const last = path[path.length - 1] as string;
+  if (value === undefined) delete o[last];
+  else o[last] = value;
+  return copy;
+}
+
+/** What the check says of `attributes` as the event of `type`: "ok", or the error's code and message. */
+function outcome(type: EventType, attributes: unknown, plain: boolean): string {
+  const into: CheckedEvent = { eventId: 0, eventType: type, attributes: undefined, timestamp: 0 };
+  const event = { eventId: 9, eventType: type, eventTimestamp: 1_767_225_600, [eventAttributesKey(type)]: attributes };
+  try {
+    checkEventInto(event, 0, into, plain);
+    return "ok";
+  } catch (err) {
+    assert.instance(err, HistoryError);
+    return `${(err as HistoryError).code}: ${(err as Error).message}`;
+  }
+}
+
+test("every event type: a complete, well-typed event passes the fast path and the generic check", () => {
+  for (const type of EventTypeValues) {
+    const attributes = valid(`${type}EventAttributes`, "") as Record<string, unknown>;
+    assert.ok(fastAttributeChecks[type](attributes), `${type}: the fast path refused a well-typed event`);
+    assert.is(outcome(type, attributes, false), "ok", type);
+    assert.is(outcome(type, attributes, true), "ok", type);
+  }
+});
+
+test("every declared field set to a wrong value: the same outcome with the fast path as with the generic check", () => {
+  let compared = 0;
+  let refused = 0;
+  for (const type of EventTypeValues) {
+    const attributes = valid(`${type}EventAttributes`, "") as Record<string, unknown>;
+    for (const path of paths(`${type}EventAttributes`)) {
+      for (const wrong of WRONG) {
+        const a = withValue(attributes, path, wrong);
+        const generic = outcome(type, a, false);
+        assert.is(outcome(type, a, true), generic, `${type} ${path.join(".")} = ${String(wrong)}`);
+        // the fast path never accepts what the generic check refuses
+        if (generic !== "ok") assert.not.ok(fastAttributeChecks[type](a), `${type} ${path.join(".")}`);
+        if (generic !== "ok") refused++;
+        compared++;
+      }
+    }
+  }
+  assert.ok(compared > 3000, `${compared} cases compared`);
+  assert.ok(refused > 2000, `${refused} cases refused`);
+});
+
+test("attributes with another prototype, or built on a null prototype, take the generic check", () => {
+  const type = "ActivityTaskCompleted";
+  const inherited = Object.assign(Object.create({ scheduledEventId: 5 }), { startedEventId: 6 });
+  assert.not.ok(fastAttributeChecks[type](inherited));
+  assert.match(outcome(type, inherited, true), /^YF_HISTORY_MISSING_ATTRIBUTES: .*scheduledEventId is missing/);
+  const bare = Object.assign(Object.create(null), { scheduledEventId: 5, startedEventId: 6 });
+  assert.is(outcome(type, bare, true), "ok");
+});
+
+test("a field SWF declares defined on Object.prototype turns the fast path off: inherited is still missing", () => {
+  assert.ok(plainFieldsAreOwn());
+  const proto = Object.prototype as Record<string, unknown>;
+  proto.scheduledEventId = 5;
+  try {
+    assert.not.ok(plainFieldsAreOwn());
+    const history = [
+      {
+        eventId: 1,
+        eventType: "ActivityTaskCompleted",
+        eventTimestamp: 1_767_225_600,
+        activityTaskCompletedEventAttributes: { startedEventId: 6 },
+      },
+    ];
+    let err: unknown;
+    try {
+      foldHistoryInPlace(history, newHistoryState());
+    } catch (e) {
+      err = e;
+    }
+    assert.instance(err, HistoryError);
+    assert.is((err as HistoryError).code, "YF_HISTORY_MISSING_ATTRIBUTES");
+    assert.match((err as Error).message, /scheduledEventId is missing/);
+  } finally {
+    delete proto.scheduledEventId;
+  }
+  assert.ok(plainFieldsAreOwn());
+});
+
+test.run();
