@@ -11,14 +11,13 @@
  * - nothing is dropped: a signal nobody waits for is buffered, a result nobody awaited is kept on its handle.
  *
  * This file is the scheduler of fibers and the engine's state. What each effect does is its handler, found by
- * kind in `effect-handlers.ts` (`handlers/`, `combinators.ts`); what each input does is `inputs.ts`; every
- * decision is built by `decisions/to-decision.ts`.
+ * kind in `effect-handlers.ts` (`handlers/`, `combinators.ts`); what each input does is `inputs.ts`; how values
+ * become fields' text and back is `payload-fields.ts`; how the run ends (the closing decision, the status) is
+ * `closing.ts`; every decision is built by `decisions/to-decision.ts`.
  */
 
-import { workflowFailure } from "../decisions/failure.js";
 import { Outbox } from "../decisions/outbox.js";
-import * as to from "../decisions/to-decision.js";
-import { describeValue, errorMessage } from "../describe.js";
+import { describeValue } from "../describe.js";
 import { type GuardValues, stepGuarded } from "../determinism/guard.js";
 import { createRandom, type DeterministicRandom } from "../determinism/random.js";
 import { retriesOnItsOwn } from "../effects/activity.js";
@@ -35,15 +34,16 @@ import type { LogLevel } from "../effects/log.js";
 import { CancelledFailure, Failure, InvalidArgumentError, InvalidYieldError, WorkflowTaskError } from "../errors.js";
 import type { Decision } from "../history/events.js";
 import type { DecisionTask, HistoryState } from "../history/fold.js";
-import { type PayloadOptions, PayloadReadError, type Payloads, type PayloadUpload } from "../payload/pipeline.js";
-import { PayloadError } from "../payload/serializer.js";
+import type { PayloadOptions, Payloads, PayloadUpload } from "../payload/pipeline.js";
 import type { WorkflowDefinition } from "../workflow.js";
 import { cancelFiber } from "./cancellation.js";
+import { closeWorkflow } from "./closing.js";
 import { type EffectHandler, effectHandlers } from "./effect-handlers.js";
 import { Fiber, keyOf, type OpenCommand, type OpenCommands, type Runnable } from "./fiber.js";
 import { type CommandKind, cancelScheduled } from "./handlers/commands.js";
 import { deliverInput } from "./inputs.js";
 import { Op } from "./ops.js";
+import { PayloadFields } from "./payload-fields.js";
 import { SignalMailbox } from "./signals.js";
 
 /** How a workflow execution stands after a decision task. */
@@ -123,6 +123,8 @@ export class Engine {
   warnings: readonly string[] = [];
   /** Out-of-band payloads encoded during the current task: stored by the driver before it responds. */
   uploads: PayloadUpload[] = [];
+  /** Values to fields' text and back, through the payload pipeline. */
+  readonly fields: PayloadFields = new PayloadFields(this);
   /** What workflow code's `Date`/`Math.random` give under the determinism guard; undefined when it is off. */
   readonly guard: GuardValues | undefined;
   private guardRandom: DeterministicRandom | undefined;
@@ -201,16 +203,7 @@ export class Engine {
   }
 
   deliverSignal(name: string, data: string | undefined): undefined {
-    this.signals.deliver(name, this.decode(data, `signal ${name}`));
-  }
-
-  /** Signals are never dropped silently: the ones the workflow finished without reading are reported. */
-  warnUnconsumedSignals(): void {
-    for (const { name, values } of this.signals.drainUnread()) {
-      this.warn(
-        `${values.length} signal(s) "${name}" were never consumed: the workflow finished without waiting for them (inputs: ${describeValue(values, 200)})`,
-      );
-    }
+    this.signals.deliver(name, this.fields.decode(data, `signal ${name}`));
   }
 
   // ─── running fibers ─────────────────────────────────────────────────────────────────────────────────────────
@@ -291,104 +284,7 @@ export class Engine {
     fiber.op.settle(state, value);
     if (fiber !== this.root) return;
     this.finished = true;
-    this.warnUnconsumedSignals();
-    for (const h of this.handles) {
-      if (h.state === "failed" && !h.observed) {
-        this.warn(
-          `${h.id} failed and the workflow finished without awaiting its handle: ${(h.value as Error).message}`,
-        );
-      }
-    }
-    if (state === "ok") {
-      let result: string | undefined;
-      try {
-        result = this.encodeField(value, "the workflow's result");
-      } catch (err) {
-        throw this.taskError(
-          new PayloadError(
-            `the workflow's result cannot be encoded: ${(err as Error).message}`,
-            err,
-            (err as PayloadError).code,
-          ),
-        );
-      }
-      this.closing = to.completeWorkflowExecution(result);
-      this.statusValue = { status: "completed", result: value };
-    } else if (value instanceof CancelledFailure && this.cancelRequested) {
-      const details = this.encodeField(value.message, "the workflow's cancellation details");
-      this.closing = to.cancelWorkflowExecution(details);
-      this.statusValue = { status: "canceled", details };
-    } else {
-      const failure = workflowFailure(value, this.ctx.payloads.forType(this.workflow).store !== undefined);
-      if (failure.shortened) this.warn(failure.shortened);
-      const reason = failure.reason;
-      const details = this.encodeTextField(failure.details, "the workflow's failure details");
-      this.closing = to.failWorkflowExecution(reason, details);
-      this.statusValue = { status: "failed", reason, details, error: value };
-    }
-    this.outbox.queueClose(this.closing);
-  }
-
-  /**
-   * Serializes a value the workflow passes to an effect. A value the serializer cannot carry is a bug at the call:
-   * it is thrown into workflow code there (as a bad argument is), naming the effect.
-   */
-  encode(value: unknown, what: string, type?: PayloadType): string | undefined {
-    try {
-      return this.encodeField(value, what, type);
-    } catch (err) {
-      if (err instanceof InvalidArgumentError) throw err; // PayloadTooLargeError keeps its code
-      throw new InvalidArgumentError(`${what}: ${errorMessage(err)}`);
-    }
-  }
-
-  /**
-   * The one place where a value becomes a field's text: the payload pipeline of `type` (an activity or child
-   * workflow definition; default this workflow's) serializes and encodes it, inline when it fits, otherwise as a
-   * reference whose object is listed in the task's uploads.
-   */
-  private encodeField(value: unknown, what: string, type?: PayloadType): string | undefined {
-    const { data, upload } = this.ctx.payloads.forType(type ?? this.workflow).encode(value, what);
-    if (upload) this.uploads.push(upload);
-    return data;
-  }
-
-  /** {@link encodeField} for text that is already serialized (failure details). */
-  private encodeTextField(text: string, what: string): string | undefined {
-    const { data, upload } = this.ctx.payloads.forType(this.workflow).encodeText(text, what);
-    if (upload) this.uploads.push(upload);
-    return data;
-  }
-
-  /** Deserializes a payload from the history; one that cannot be read fails the decision task (PayloadError), saying which. */
-  decode(data: string | undefined, what: string, type?: PayloadType): unknown {
-    try {
-      return this.ctx.payloads.forType(type ?? this.workflow).decode(data, what);
-    } catch (err) {
-      throw this.payloadError(err, what, "cannot be decoded");
-    }
-  }
-
-  /** Opens a field's envelope (failure and heartbeat details): the text inside, or the field as it is. */
-  decodeText(data: string | undefined, what: string, type?: PayloadType): string | undefined {
-    try {
-      return this.ctx.payloads.forType(type ?? this.workflow).decodeText(data, what);
-    } catch (err) {
-      throw this.payloadError(err, what, "cannot be read");
-    }
-  }
-
-  private payloadError(err: unknown, what: string, verb: string): PayloadError {
-    if (err instanceof PayloadReadError) return err; // names the key and the event
-    const where = `workflow ${this.workflow.name} (run ${this.ctx.runId || "?"}), decision task at event ${this.taskStartedEventId}`;
-    if (err instanceof PayloadError && err.message.startsWith(what)) {
-      return new PayloadError(`${where}: ${err.message}`, err, err.code);
-    }
-    return new PayloadError(
-      `${where}: ${what} ${verb}: ${(err as Error).message}`,
-      err,
-      err instanceof PayloadError ? err.code : "YF_PAYLOAD",
-    );
+    closeWorkflow(this, state, value);
   }
 
   taskError(err: unknown): WorkflowTaskError {

@@ -19,6 +19,7 @@ import {
 } from "../errors.js";
 import type { Input } from "../history/fold.js";
 import { cancelFiber } from "./cancellation.js";
+import { warnUnconsumedSignals } from "./closing.js";
 import type { Engine } from "./engine.js";
 import { Fiber } from "./fiber.js";
 import { startTimer } from "./handlers/timer.js";
@@ -32,7 +33,7 @@ export function deliverInput(e: Engine, input: Input): undefined {
   switch (input.type) {
     case "workflowStarted": {
       const started = e.history().started;
-      const arg = e.decode(started?.input, "the workflow input");
+      const arg = e.fields.decode(started?.input, "the workflow input");
       const op = new Op("workflow", "workflow");
       let gen: Generator<unknown, unknown, unknown>;
       try {
@@ -53,7 +54,7 @@ export function deliverInput(e: Engine, input: Input): undefined {
       const p = e.resolve("activity", input.id);
       if (p) {
         const def = (p.descriptor as ActivityDescriptor).activity;
-        p.op.settle("ok", e.decode(input.result, `the result of activity ${input.id}`, def));
+        p.op.settle("ok", e.fields.decode(input.result, `the result of activity ${input.id}`, def));
       }
       return;
     }
@@ -66,7 +67,10 @@ export function deliverInput(e: Engine, input: Input): undefined {
           new ActivityFailure(
             input.id,
             { name: def.name, version: def.version },
-            decodeRemoteError(input.reason, e.decodeText(input.details, `the failure of activity ${input.id}`, def)),
+            decodeRemoteError(
+              input.reason,
+              e.fields.decodeText(input.details, `the failure of activity ${input.id}`, def),
+            ),
           ),
         );
       }
@@ -83,7 +87,7 @@ export function deliverInput(e: Engine, input: Input): undefined {
             { kind: "activity", id: input.id },
             input.timeoutType as TimeoutType,
             msg,
-            e.decodeText(input.details, `the heartbeat details of activity ${input.id}`, def),
+            e.fields.decodeText(input.details, `the heartbeat details of activity ${input.id}`, def),
           ),
         );
       }
@@ -105,14 +109,14 @@ export function deliverInput(e: Engine, input: Input): undefined {
       if (p) {
         const def = (p.descriptor as ChildDescriptor).workflow;
         if (input.status === "COMPLETED")
-          p.op.settle("ok", e.decode(input.result, `the result of child ${input.id}`, def));
+          p.op.settle("ok", e.fields.decode(input.result, `the result of child ${input.id}`, def));
         else {
           const error =
             input.status === "TIMED_OUT"
               ? undefined
               : decodeRemoteError(
                   input.reason ?? input.status,
-                  e.decodeText(input.details, `the failure of child ${input.id}`, def),
+                  e.fields.decodeText(input.details, `the failure of child ${input.id}`, def),
                 );
           p.op.settle(
             "failed",
@@ -157,7 +161,7 @@ export function deliverInput(e: Engine, input: Input): undefined {
         cancelFiber(e, e.root, new CancelledFailure("workflow", "the workflow execution was asked to cancel"));
       return;
     case "closeFailed": {
-      e.warnUnconsumedSignals();
+      warnUnconsumedSignals(e);
       if (!e.closing) return;
       if (input.cause === "UNHANDLED_DECISION") {
         e.outbox.queueClose(e.closing); // new events came in while deciding: decide the close again

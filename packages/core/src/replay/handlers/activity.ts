@@ -10,7 +10,7 @@ import { checkUnused, openCommand } from "./commands.js";
 export function activity(e: Engine, effect: ActivityDescriptor, fiber: Fiber): Op {
   const id = e.nextId("activity", effect.id);
   checkUnused(e, "activity", id, "activity id", effect.id === undefined);
-  const input = e.encode(effect.input, `activity ${effect.activity.name} input`, effect.activity);
+  const input = e.fields.encode(effect.input, `activity ${effect.activity.name} input`, effect.activity);
   const decision = to.scheduleActivityTask(effect, id, input);
   const size = to.scheduleActivityTaskSize(decision, effect);
   return openCommand(e, "activity", id, fiber, decision, cancelActivity, effect, size).op;

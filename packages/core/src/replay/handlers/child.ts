@@ -12,7 +12,7 @@ export function child(e: Engine, effect: ChildDescriptor, fiber: Fiber): Op {
   const n = ++e.seq;
   const id = effect.workflowId ?? childWorkflowId(e.ctx.workflowId || e.workflow.name, e.ctx.runId, n);
   checkUnused(e, "child", id, "child workflowId");
-  const input = e.encode(effect.input, `child ${effect.workflow.name} input`, effect.workflow);
+  const input = e.fields.encode(effect.input, `child ${effect.workflow.name} input`, effect.workflow);
   const decision = to.startChildWorkflowExecution(effect, id, input);
   const p = openCommand(e, "child", id, fiber, decision, cancelChild, effect);
   p.childSeq = n;

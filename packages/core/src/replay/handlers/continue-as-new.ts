@@ -5,7 +5,7 @@ import type { Engine } from "../engine.js";
 import { Op } from "../ops.js";
 
 export function continueAsNew(e: Engine, effect: ContinueAsNewDescriptor): Op {
-  e.closing = to.continueAsNewWorkflowExecution(effect, e.encode(effect.input, "continueAsNew input"));
+  e.closing = to.continueAsNewWorkflowExecution(effect, e.fields.encode(effect.input, "continueAsNew input"));
   e.statusValue = { status: "continuedAsNew", input: effect.input };
   e.finished = true;
   e.outbox.queueClose(e.closing);

@@ -34,8 +34,8 @@ export function sideEffect(e: Engine, effect: SideEffectDescriptor): Op {
         ),
       );
     }
-    details = e.encode(value, `sideEffect ${markerName} value`);
+    details = e.fields.encode(value, `sideEffect ${markerName} value`);
   }
   e.outbox.push({ decision: to.recordMarker(markerName, details), limit: "marker", id: markerName });
-  return e.immediate("sideEffect", "ok", e.decode(details, `sideEffect ${markerName}`), markerName);
+  return e.immediate("sideEffect", "ok", e.fields.decode(details, `sideEffect ${markerName}`), markerName);
 }

@@ -59,7 +59,7 @@ export function external(e: Engine, effect: SignalExternalDescriptor | CancelExt
     effect.kind === "signalExternal"
       ? to.signalExternalWorkflowExecution(
           effect,
-          e.encode(effect.input, `signalExternal ${effect.signalName} input`),
+          e.fields.encode(effect.input, `signalExternal ${effect.signalName} input`),
           id,
         )
       : to.requestCancelExternalWorkflowExecution(effect.workflowId, effect.runId, id);

@@ -1,0 +1,78 @@
+/**
+ * Where the replay engine turns values into fields' text and back: every payload a workflow writes (activity and
+ * child inputs, markers, its result) and reads (its input, results, failure details, signals) goes through the payload
+ * pipeline here, and a payload that cannot be read or written gets an error that names the workflow, the run, the
+ * decision task and the value.
+ */
+import { errorMessage } from "../describe.js";
+import { InvalidArgumentError } from "../errors.js";
+import { PayloadReadError } from "../payload/pipeline.js";
+import { PayloadError } from "../payload/serializer.js";
+import type { Engine, PayloadType } from "./engine.js";
+
+/** The engine's payload fields (one per engine: `engine.fields`). */
+export class PayloadFields {
+  constructor(private readonly engine: Engine) {}
+
+  /**
+   * Serializes a value the workflow passes to an effect. A value the serializer cannot carry is a bug at the call:
+   * it is thrown into workflow code there (as a bad argument is), naming the effect.
+   */
+  encode(value: unknown, what: string, type?: PayloadType): string | undefined {
+    try {
+      return this.encodeField(value, what, type);
+    } catch (err) {
+      if (err instanceof InvalidArgumentError) throw err; // PayloadTooLargeError keeps its code
+      throw new InvalidArgumentError(`${what}: ${errorMessage(err)}`);
+    }
+  }
+
+  /**
+   * The one place where a value becomes a field's text: the payload pipeline of `type` (an activity or child
+   * workflow definition; default this workflow's) serializes and encodes it, inline when it fits, otherwise as a
+   * reference whose object is listed in the task's uploads.
+   */
+  encodeField(value: unknown, what: string, type?: PayloadType): string | undefined {
+    const { data, upload } = this.engine.ctx.payloads.forType(type ?? this.engine.workflow).encode(value, what);
+    if (upload) this.engine.uploads.push(upload);
+    return data;
+  }
+
+  /** {@link encodeField} for text that is already serialized (failure details). */
+  encodeTextField(text: string, what: string): string | undefined {
+    const { data, upload } = this.engine.ctx.payloads.forType(this.engine.workflow).encodeText(text, what);
+    if (upload) this.engine.uploads.push(upload);
+    return data;
+  }
+
+  /** Deserializes a payload from the history; one that cannot be read fails the decision task (PayloadError), saying which. */
+  decode(data: string | undefined, what: string, type?: PayloadType): unknown {
+    try {
+      return this.engine.ctx.payloads.forType(type ?? this.engine.workflow).decode(data, what);
+    } catch (err) {
+      throw this.payloadError(err, what, "cannot be decoded");
+    }
+  }
+
+  /** Opens a field's envelope (failure and heartbeat details): the text inside, or the field as it is. */
+  decodeText(data: string | undefined, what: string, type?: PayloadType): string | undefined {
+    try {
+      return this.engine.ctx.payloads.forType(type ?? this.engine.workflow).decodeText(data, what);
+    } catch (err) {
+      throw this.payloadError(err, what, "cannot be read");
+    }
+  }
+
+  private payloadError(err: unknown, what: string, verb: string): PayloadError {
+    if (err instanceof PayloadReadError) return err; // names the key and the event
+    const where = `workflow ${this.engine.workflow.name} (run ${this.engine.ctx.runId || "?"}), decision task at event ${this.engine.taskStartedEventId}`;
+    if (err instanceof PayloadError && err.message.startsWith(what)) {
+      return new PayloadError(`${where}: ${err.message}`, err, err.code);
+    }
+    return new PayloadError(
+      `${where}: ${what} ${verb}: ${(err as Error).message}`,
+      err,
+      err instanceof PayloadError ? err.code : "YF_PAYLOAD",
+    );
+  }
+}
