@@ -245,6 +245,45 @@ checks.push("export const fastAttributeChecks: { readonly [K in EventType]: (att
 for (const t of eventTypes) checks.push(`  ${t}: ${t}EventAttributes,`);
 checks.push("};");
 checks.push("");
+checks.push("/** What a fast read found: the event's id, its attributes, its timestamp as it came. */");
+checks.push("export interface FastRead {");
+checks.push("  eventId: number;");
+checks.push("  attributes: unknown;");
+checks.push("  timestamp: unknown;");
+checks.push("}");
+checks.push("");
+checks.push("/** An event id: an integer ≥ 1. */");
+checks.push("const eventNumber = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1;");
+checks.push("/** Epoch seconds, what SWF sends (other forms take the generic check, which converts them). */");
+checks.push('const epochSeconds = (v: unknown): boolean => typeof v === "number" && v < 1e300 && v > -1e300;');
+checks.push("");
+checks.push("/**");
+checks.push(
+  " * Per event type: reads an event of that type (its type already read) into `into` if it is well formed by the",
+);
+checks.push(
+  " * fast path (see the header) and its timestamp is epoch seconds; false otherwise, having written nothing. Each",
+);
+checks.push(" * type reads its own attributes key at its own site, so each read sees one shape of object.");
+checks.push(" */");
+checks.push(
+  "export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: FastRead) => boolean } = {",
+);
+for (const t of eventTypes) {
+  const key = `${t[0].toLowerCase()}${t.slice(1)}EventAttributes`;
+  checks.push(`  ${t}(e, into) {`);
+  checks.push(`    const a = e.${key};`);
+  checks.push("    const id = e.eventId;");
+  checks.push("    const t = e.eventTimestamp;");
+  checks.push(`    if (!(${t}EventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;`);
+  checks.push("    into.eventId = id as number;");
+  checks.push("    into.attributes = a;");
+  checks.push("    into.timestamp = t;");
+  checks.push("    return true;");
+  checks.push("  },");
+}
+checks.push("};");
+checks.push("");
 checks.push("/** Every field name the event shapes declare (`Object.prototype` must declare none of them). */");
 const allNames = new Set();
 for (const name of eventShapes) for (const f of interfaces.get(name)) allNames.add(f.name);

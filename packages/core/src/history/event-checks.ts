@@ -434,6 +434,570 @@ export const fastAttributeChecks: { readonly [K in EventType]: (attributes: unkn
   WorkflowExecutionTimedOut: WorkflowExecutionTimedOutEventAttributes,
 };
 
+/** What a fast read found: the event's id, its attributes, its timestamp as it came. */
+export interface FastRead {
+  eventId: number;
+  attributes: unknown;
+  timestamp: unknown;
+}
+
+/** An event id: an integer ≥ 1. */
+const eventNumber = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1;
+/** Epoch seconds, what SWF sends (other forms take the generic check, which converts them). */
+const epochSeconds = (v: unknown): boolean => typeof v === "number" && v < 1e300 && v > -1e300;
+
+/**
+ * Per event type: reads an event of that type (its type already read) into `into` if it is well formed by the
+ * fast path (see the header) and its timestamp is epoch seconds; false otherwise, having written nothing. Each
+ * type reads its own attributes key at its own site, so each read sees one shape of object.
+ */
+export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: FastRead) => boolean } = {
+  ActivityTaskCancelRequested(e, into) {
+    const a = e.activityTaskCancelRequestedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(ActivityTaskCancelRequestedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  ActivityTaskCanceled(e, into) {
+    const a = e.activityTaskCanceledEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(ActivityTaskCanceledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  ActivityTaskCompleted(e, into) {
+    const a = e.activityTaskCompletedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(ActivityTaskCompletedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  ActivityTaskFailed(e, into) {
+    const a = e.activityTaskFailedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(ActivityTaskFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  ActivityTaskScheduled(e, into) {
+    const a = e.activityTaskScheduledEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(ActivityTaskScheduledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  ActivityTaskStarted(e, into) {
+    const a = e.activityTaskStartedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(ActivityTaskStartedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  ActivityTaskTimedOut(e, into) {
+    const a = e.activityTaskTimedOutEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(ActivityTaskTimedOutEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  CancelTimerFailed(e, into) {
+    const a = e.cancelTimerFailedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(CancelTimerFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  CancelWorkflowExecutionFailed(e, into) {
+    const a = e.cancelWorkflowExecutionFailedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(CancelWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  ChildWorkflowExecutionCanceled(e, into) {
+    const a = e.childWorkflowExecutionCanceledEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(ChildWorkflowExecutionCanceledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  ChildWorkflowExecutionCompleted(e, into) {
+    const a = e.childWorkflowExecutionCompletedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(ChildWorkflowExecutionCompletedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  ChildWorkflowExecutionFailed(e, into) {
+    const a = e.childWorkflowExecutionFailedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(ChildWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  ChildWorkflowExecutionStarted(e, into) {
+    const a = e.childWorkflowExecutionStartedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(ChildWorkflowExecutionStartedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  ChildWorkflowExecutionTerminated(e, into) {
+    const a = e.childWorkflowExecutionTerminatedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(ChildWorkflowExecutionTerminatedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  ChildWorkflowExecutionTimedOut(e, into) {
+    const a = e.childWorkflowExecutionTimedOutEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(ChildWorkflowExecutionTimedOutEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  CompleteWorkflowExecutionFailed(e, into) {
+    const a = e.completeWorkflowExecutionFailedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(CompleteWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  ContinueAsNewWorkflowExecutionFailed(e, into) {
+    const a = e.continueAsNewWorkflowExecutionFailedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(ContinueAsNewWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  DecisionTaskCompleted(e, into) {
+    const a = e.decisionTaskCompletedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(DecisionTaskCompletedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  DecisionTaskScheduled(e, into) {
+    const a = e.decisionTaskScheduledEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(DecisionTaskScheduledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  DecisionTaskStarted(e, into) {
+    const a = e.decisionTaskStartedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(DecisionTaskStartedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  DecisionTaskTimedOut(e, into) {
+    const a = e.decisionTaskTimedOutEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(DecisionTaskTimedOutEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  ExternalWorkflowExecutionCancelRequested(e, into) {
+    const a = e.externalWorkflowExecutionCancelRequestedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(ExternalWorkflowExecutionCancelRequestedEventAttributes(a) && eventNumber(id) && epochSeconds(t)))
+      return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  ExternalWorkflowExecutionSignaled(e, into) {
+    const a = e.externalWorkflowExecutionSignaledEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(ExternalWorkflowExecutionSignaledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  FailWorkflowExecutionFailed(e, into) {
+    const a = e.failWorkflowExecutionFailedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(FailWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  LambdaFunctionCompleted(e, into) {
+    const a = e.lambdaFunctionCompletedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(LambdaFunctionCompletedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  LambdaFunctionFailed(e, into) {
+    const a = e.lambdaFunctionFailedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(LambdaFunctionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  LambdaFunctionScheduled(e, into) {
+    const a = e.lambdaFunctionScheduledEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(LambdaFunctionScheduledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  LambdaFunctionStarted(e, into) {
+    const a = e.lambdaFunctionStartedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(LambdaFunctionStartedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  LambdaFunctionTimedOut(e, into) {
+    const a = e.lambdaFunctionTimedOutEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(LambdaFunctionTimedOutEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  MarkerRecorded(e, into) {
+    const a = e.markerRecordedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(MarkerRecordedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  RecordMarkerFailed(e, into) {
+    const a = e.recordMarkerFailedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(RecordMarkerFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  RequestCancelActivityTaskFailed(e, into) {
+    const a = e.requestCancelActivityTaskFailedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(RequestCancelActivityTaskFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  RequestCancelExternalWorkflowExecutionFailed(e, into) {
+    const a = e.requestCancelExternalWorkflowExecutionFailedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(RequestCancelExternalWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t)))
+      return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  RequestCancelExternalWorkflowExecutionInitiated(e, into) {
+    const a = e.requestCancelExternalWorkflowExecutionInitiatedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(RequestCancelExternalWorkflowExecutionInitiatedEventAttributes(a) && eventNumber(id) && epochSeconds(t)))
+      return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  ScheduleActivityTaskFailed(e, into) {
+    const a = e.scheduleActivityTaskFailedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(ScheduleActivityTaskFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  ScheduleLambdaFunctionFailed(e, into) {
+    const a = e.scheduleLambdaFunctionFailedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(ScheduleLambdaFunctionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  SignalExternalWorkflowExecutionFailed(e, into) {
+    const a = e.signalExternalWorkflowExecutionFailedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(SignalExternalWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  SignalExternalWorkflowExecutionInitiated(e, into) {
+    const a = e.signalExternalWorkflowExecutionInitiatedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(SignalExternalWorkflowExecutionInitiatedEventAttributes(a) && eventNumber(id) && epochSeconds(t)))
+      return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  StartChildWorkflowExecutionFailed(e, into) {
+    const a = e.startChildWorkflowExecutionFailedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(StartChildWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  StartChildWorkflowExecutionInitiated(e, into) {
+    const a = e.startChildWorkflowExecutionInitiatedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(StartChildWorkflowExecutionInitiatedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  StartLambdaFunctionFailed(e, into) {
+    const a = e.startLambdaFunctionFailedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(StartLambdaFunctionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  StartTimerFailed(e, into) {
+    const a = e.startTimerFailedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(StartTimerFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  TimerCanceled(e, into) {
+    const a = e.timerCanceledEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(TimerCanceledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  TimerFired(e, into) {
+    const a = e.timerFiredEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(TimerFiredEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  TimerStarted(e, into) {
+    const a = e.timerStartedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(TimerStartedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  WorkflowExecutionCancelRequested(e, into) {
+    const a = e.workflowExecutionCancelRequestedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(WorkflowExecutionCancelRequestedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  WorkflowExecutionCanceled(e, into) {
+    const a = e.workflowExecutionCanceledEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(WorkflowExecutionCanceledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  WorkflowExecutionCompleted(e, into) {
+    const a = e.workflowExecutionCompletedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(WorkflowExecutionCompletedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  WorkflowExecutionContinuedAsNew(e, into) {
+    const a = e.workflowExecutionContinuedAsNewEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(WorkflowExecutionContinuedAsNewEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  WorkflowExecutionFailed(e, into) {
+    const a = e.workflowExecutionFailedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(WorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  WorkflowExecutionSignaled(e, into) {
+    const a = e.workflowExecutionSignaledEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(WorkflowExecutionSignaledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  WorkflowExecutionStarted(e, into) {
+    const a = e.workflowExecutionStartedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(WorkflowExecutionStartedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  WorkflowExecutionTerminated(e, into) {
+    const a = e.workflowExecutionTerminatedEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(WorkflowExecutionTerminatedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+  WorkflowExecutionTimedOut(e, into) {
+    const a = e.workflowExecutionTimedOutEventAttributes;
+    const id = e.eventId;
+    const t = e.eventTimestamp;
+    if (!(WorkflowExecutionTimedOutEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
+    into.eventId = id as number;
+    into.attributes = a;
+    into.timestamp = t;
+    return true;
+  },
+};
+
 /** Every field name the event shapes declare (`Object.prototype` must declare none of them). */
 export const declaredFieldNames: readonly string[] = [
   "activityId",

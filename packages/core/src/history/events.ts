@@ -4,7 +4,7 @@
  */
 import { describeError, describeValue } from "../describe.js";
 import { HistoryError } from "../errors.js";
-import { declaredFieldNames, fastAttributeChecks } from "./event-checks.js";
+import { declaredFieldNames, type FastRead, fastAttributeChecks, fastEventReads } from "./event-checks.js";
 import {
   type DecisionAttributesKey,
   type DecisionAttributesMap,
@@ -166,6 +166,15 @@ export function checkEventInto(
 }
 
 function readEventInto(raw: unknown, index: number, into: CheckedEvent, plain: boolean): void {
+  if (plain && typeof raw === "object" && raw !== null) {
+    // the generated reader of the event's type first; what it refuses takes the generic path, which words the error
+    const type = (raw as { eventType?: unknown }).eventType;
+    const spec = typeof type === "string" ? EVENT_SPECS.get(type) : undefined;
+    if (spec?.read(raw as Record<string, unknown>, into as FastRead)) {
+      into.eventType = spec.type;
+      return;
+    }
+  }
   if (typeof raw !== "object" || raw === null) {
     throw new HistoryError(
       "YF_HISTORY_BAD_EVENT",
@@ -338,6 +347,7 @@ const EVENT_SPECS: ReadonlyMap<
     required: readonly string[];
     fields: readonly FieldCheck[];
     fast: (attributes: unknown) => boolean;
+    read: (event: Record<string, unknown>, into: FastRead) => boolean;
   }
 > = new Map(
   EventTypeValues.map((t) => [
@@ -348,6 +358,7 @@ const EVENT_SPECS: ReadonlyMap<
       required: requiredEventFields[t] as readonly string[],
       fields: compiledShape(`${t}EventAttributes`),
       fast: fastAttributeChecks[t],
+      read: fastEventReads[t],
     },
   ]),
 );
