@@ -27,6 +27,12 @@ export interface Command {
   onEmit?: (() => void) | undefined;
   /** `approximateSize(decision)`, when the command's maker computed it more cheaply from the parts. */
   size?: number | undefined;
+  /**
+   * An upper bound of `approximateSize(decision)` that costs nothing to compute (lengths times 6): while the bounds
+   * of a response add up to less than its byte budget the exact sizes are never needed, and once they would not, the
+   * response is measured exactly from the start, so what is deferred is exactly what exact sizes defer.
+   */
+  bound?: number | undefined;
 }
 
 const LIMITS: Record<"activity" | "timer" | "child", number> = {
@@ -46,19 +52,37 @@ export class Outbox {
     private readonly wakeupId: () => string,
   ) {}
 
-  /** Bytes and counted decisions of the response `take()` is building. */
+  /** Bytes (exact, or a sum of upper bounds until `exact`) and counted decisions of the response `take()` builds. */
   private bytes = 0;
+  private exact = false;
   private counted = 0;
 
   /**
-   * Whether a decision of `size` still fits in the response being built (and if so counts it). Markers do not count
-   * toward the decision cap (a convention, not an SWF limit), only toward the byte budget: the workflow already used
-   * their values, and a marker recorded later could be recomputed by a replay before it.
+   * Whether decision `d` (of exact `size` or upper `bound`, when known) still fits in the response `out` being built,
+   * and if so counts it. Markers do not count toward the decision cap (a convention, not an SWF limit), only toward
+   * the byte budget: the workflow already used their values, and a marker recorded later could be recomputed by a
+   * replay before it.
    */
-  private fits(size: number, counts: boolean): boolean {
+  private fits(
+    out: readonly Decision[],
+    d: Decision,
+    size: number | undefined,
+    bound: number | undefined,
+    counts: boolean,
+  ): boolean {
     const budget = this.maxPerResponse - 1; // keep room for a wake-up timer or the closing decision
-    if ((counts && this.counted >= budget) || this.bytes + size > SWF_LIMITS.responseBytesBudget) return false;
-    this.bytes += size;
+    if (counts && this.counted >= budget) return false;
+    const bytes = SWF_LIMITS.responseBytesBudget;
+    let add = size ?? (!this.exact && bound !== undefined && this.bytes + bound <= bytes ? bound : approximateSize(d));
+    if (this.bytes + add > bytes && !this.exact) {
+      // upper bounds were added so far: measure the response exactly before deciding anything on it
+      this.exact = true;
+      this.bytes = 0;
+      for (const o of out) this.bytes += approximateSize(o);
+      add = size ?? approximateSize(d);
+    }
+    if (this.bytes + add > bytes) return false;
+    this.bytes += add;
     if (counts) this.counted++;
     return true;
   }
@@ -100,6 +124,7 @@ export class Outbox {
     let kept: Command[] | undefined;
     let deferred = false;
     this.bytes = 0;
+    this.exact = false;
     this.counted = 0;
     const queue = this.queue;
     for (let i = 0; i < queue.length; i++) {
@@ -110,7 +135,7 @@ export class Outbox {
         kept.push(cmd); // waits for a slot
         continue;
       }
-      if (!this.fits(cmd.size ?? approximateSize(cmd.decision), kind !== "marker")) {
+      if (!this.fits(out, cmd.decision, cmd.size, cmd.bound, kind !== "marker")) {
         neverFits(cmd.decision);
         // everything after it waits too: later decisions may carry values (a marker's) that must be recorded first
         deferred = true;
@@ -124,7 +149,7 @@ export class Outbox {
     if (kept === undefined) queue.length = 0;
     else this.queue = kept;
     if (!deferred && this.close && this.queue.length === 0) {
-      if (this.fits(approximateSize(this.close), true)) {
+      if (this.fits(out, this.close, undefined, undefined, true)) {
         out.push(this.close);
         this.close = undefined;
       } else {

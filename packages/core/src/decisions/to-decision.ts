@@ -50,19 +50,25 @@ export function scheduleActivityTask(
 }
 
 /**
- * The outbox's size of a decision made by {@link scheduleActivityTask} for `effect` (what `approximateSize` would
- * compute), from its parts: the scheduling's share is computed once per scheduling object.
+ * An upper bound of the outbox's size of a decision made by {@link scheduleActivityTask} for `effect` (what
+ * `approximateSize` computes), from its parts and without reading them: a character takes at most 6 bytes in JSON.
+ * The scheduling's share is exact, computed once per scheduling object.
  */
-export function scheduleActivityTaskSize(decision: Decision, effect: ActivityDescriptor): number {
+export function scheduleActivityTaskBound(decision: Decision, effect: ActivityDescriptor): number {
   const a = (decision as { scheduleActivityTaskDecisionAttributes: DecisionAttributesMap["ScheduleActivityTask"] })
     .scheduleActivityTaskDecisionAttributes;
   return (
     DECISION_SIZE_ALLOWANCE +
     swfScheduling(effect.scheduling).size +
-    jsonUtf8Length(a.activityId) +
-    (a.input === undefined ? 0 : jsonUtf8Length(a.input)) +
-    (a.control === undefined ? 0 : jsonUtf8Length(a.control))
+    jsonBound(a.activityId) +
+    (a.input === undefined ? 0 : jsonBound(a.input)) +
+    (a.control === undefined ? 0 : jsonBound(a.control))
   );
+}
+
+/** At least `jsonUtf8Length(text)`: quotes, and 6 bytes per character (`\u00XX`). */
+function jsonBound(text: string): number {
+  return 2 + 6 * text.length;
 }
 
 /** An activity's scheduling fields as ScheduleActivityTask carries them, and their share of the decision's size. */

@@ -12,8 +12,8 @@ export function activity(e: Engine, effect: ActivityDescriptor, fiber: Fiber): O
   checkUnused(e, "activity", id, "activity id", effect.id === undefined);
   const input = e.fields.encode(effect.input, `activity ${effect.activity.name} input`, effect.activity);
   const decision = to.scheduleActivityTask(effect, id, input);
-  const size = to.scheduleActivityTaskSize(decision, effect);
-  return openCommand(e, "activity", id, fiber, decision, cancelActivity, effect, size).op;
+  const bound = to.scheduleActivityTaskBound(decision, effect);
+  return openCommand(e, "activity", id, fiber, decision, cancelActivity, effect, bound).op;
 }
 
 function cancelActivity(p: OpenCommand): Decision {

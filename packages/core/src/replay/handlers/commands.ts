@@ -13,8 +13,8 @@ import { Op } from "../ops.js";
 export type CommandKind = "activity" | "timer" | "child";
 
 /**
- * Opens a command: its op, its entry in `commands`, its decision in the outbox (with its `size` when the handler
- * computed it), and how to cancel it (`cancelDecision`: one function per kind, so opening makes no closure).
+ * Opens a command: its op, its entry in `commands`, its decision in the outbox (with an upper `bound` of its size
+ * when the handler has one), and how to cancel it (`cancelDecision`: one function per kind, so opening makes no closure).
  */
 export function openCommand(
   e: Engine,
@@ -24,12 +24,12 @@ export function openCommand(
   decision: Decision,
   cancelDecision: (p: OpenCommand) => Decision,
   descriptor?: OpenCommand["descriptor"],
-  size?: number,
+  bound?: number,
 ): OpenCommand {
   const op = e.own(fiber, new Op(kind, id));
   const p: OpenCommand = { op, kind, descriptor, cancelDecision, childRunId: undefined, childSeq: 0 };
   e.commands[kind].set(id, p);
-  e.outbox.push({ decision, limit: kind, id: keyOf(kind, id), onEmit: undefined, size });
+  e.outbox.push({ decision, limit: kind, id: keyOf(kind, id), onEmit: undefined, size: undefined, bound });
   op.onCancel = e.cancelCommand;
   return p;
 }

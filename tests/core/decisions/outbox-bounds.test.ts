@@ -1,0 +1,78 @@
+/**
+ * The outbox adds cheap upper bounds of decision sizes while they stay under the response's byte budget, and measures
+ * the response exactly once they would not: what goes out and what is deferred must be exactly what exact sizes give.
+ * Checked against an outbox given no bounds (every size measured), on random commands: activities with inputs of
+ * every kind of character (ASCII, quotes and backslashes, control characters, non-ASCII, surrogate pairs) and sizes
+ * around the budget, and big markers.
+ *
+ * Internal modules are imported on purpose: the property is about two ways one internal queue sizes a response.
+ */
+import { activity, defineActivity } from "@yieldflow/core";
+import fc from "fast-check";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { jsonUtf8Length, Outbox } from "../../../packages/core/src/decisions/outbox.ts";
+import * as to from "../../../packages/core/src/decisions/to-decision.ts";
+import type { ActivityDescriptor } from "../../../packages/core/src/effects/effect.ts";
+import { RUNS } from "../../fixtures/programs.ts";
+
+const act = defineActivity<string, string>({
+  name: "act",
+  version: "1",
+  timeouts: { startToClose: "1m", scheduleToClose: "5m" },
+});
+
+const chars = fc.constantFrom("a", "Z", " ", '"', "\\", "\n", "\u0001", "é", "€", "😀", "\ud800");
+const text = fc
+  .tuple(fc.array(chars, { maxLength: 8 }), fc.integer({ min: 0, max: 40_000 }))
+  .map(([cs, n]) => (cs.join("") + "x".repeat(n)).slice(0, 32_000));
+
+const command = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("activity" as const), input: text }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("marker" as const), input: text }) },
+);
+
+/** Everything two outboxes hand out, response by response, until both are empty. */
+function responses(commands: { kind: "activity" | "marker"; input: string }[], bounds: boolean): string[] {
+  const outbox = new Outbox(100, () => "wakeup");
+  commands.forEach((c, i) => {
+    if (c.kind === "marker") {
+      outbox.push({ decision: to.recordMarker(`m${i}`, c.input), limit: "marker", id: `m${i}` });
+      return;
+    }
+    const effect = activity(act, c.input) as unknown as ActivityDescriptor;
+    const decision = to.scheduleActivityTask(effect, `activity-${i}`, JSON.stringify(c.input));
+    const bound = bounds ? to.scheduleActivityTaskBound(decision, effect) : undefined;
+    outbox.push({ decision, limit: "activity", id: `activity:activity-${i}`, bound });
+  });
+  const out: string[] = [];
+  for (let r = 0; r < 200 && outbox.queued > 0; r++) {
+    out.push(JSON.stringify(outbox.take(false)));
+    for (let i = 0; i < 100; i++) outbox.closed("activity");
+  }
+  return out;
+}
+
+test("a character takes at most 6 bytes in JSON: the bound is never below the exact size", () => {
+  fc.assert(
+    fc.property(text, (t) => {
+      assert.ok(2 + 6 * t.length >= jsonUtf8Length(t));
+    }),
+    { numRuns: RUNS * 5 },
+  );
+});
+
+test("responses with size bounds are exactly the responses measured exactly", () => {
+  let deferred = 0;
+  fc.assert(
+    fc.property(fc.array(command, { minLength: 1, maxLength: 120, size: "max" }), (commands) => {
+      const exact = responses(commands, false);
+      assert.equal(responses(commands, true), exact);
+      if (exact.length > 1) deferred++;
+    }),
+    { numRuns: RUNS },
+  );
+  assert.ok(deferred > 0, "some runs must have deferred decisions by size");
+});
+
+test.run();
