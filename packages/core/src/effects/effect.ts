@@ -160,13 +160,15 @@ export type EffectKind = Descriptor["kind"];
  * what the engine threw in). Written by hand rather than as a generator function: every effect of every replay
  * makes one, and a generator object costs several times as much.
  */
-class EffectIterator {
+class EffectIterator implements EffectRequest {
+  /** The iterator is its own request (one object less per effect). */
+  readonly type = REQUEST;
   private requested = false;
-  constructor(private readonly effect: Descriptor) {}
+  constructor(readonly effect: Descriptor) {}
   next(value?: unknown): IteratorResult<EffectRequest, unknown> {
     if (this.requested) return { value, done: true };
     this.requested = true;
-    return { value: { type: REQUEST, effect: this.effect }, done: false };
+    return { value: this, done: false };
   }
   return(value?: unknown): IteratorResult<EffectRequest, unknown> {
     this.requested = true;

@@ -125,7 +125,12 @@ export function timestampToMillis(value: unknown, eventId?: number): number {
  * Returns the checked form. Throws `HistoryError` saying exactly what is wrong.
  */
 export function checkEvent(raw: unknown, index: number, plain: boolean = plainFieldsAreOwn()): Event {
-  const out: CheckedEvent = { eventId: 0, eventType: "WorkflowExecutionStarted", attributes: undefined, timestamp: 0 };
+  const out: CheckedEvent = {
+    eventId: 0,
+    eventType: "WorkflowExecutionStarted",
+    attributes: undefined,
+    timestamp: undefined,
+  };
   checkEventInto(raw, index, out, plain);
   const { eventId, eventType, attributes } = out;
   return { eventId, eventType, time: timestampToMillis(out.timestamp, eventId), attributes } as Event;

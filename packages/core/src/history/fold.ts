@@ -70,7 +70,7 @@ export function foldHistoryInPlace(events: readonly unknown[], state: HistorySta
     eventId: 0,
     eventType: "WorkflowExecutionStarted",
     attributes: undefined,
-    timestamp: 0,
+    timestamp: undefined,
   };
   // One reused view (a plain object: a getter on it made every applyEvent slower); the check type-checks every
   // declared field where it is (no copy), and applyEvent reads the fields it uses from the caller's attributes.

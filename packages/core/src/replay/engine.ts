@@ -123,6 +123,8 @@ export class Engine {
   warnings: readonly string[] = [];
   /** Out-of-band payloads encoded during the current task: stored by the driver before it responds. */
   uploads: PayloadUpload[] = [];
+  /** Whether `uploads` was handed to a driver (a live task's): then the next task gets a list of its own. */
+  private uploadsGiven = false;
   /** Values to fields' text and back, through the payload pipeline. */
   readonly fields: PayloadFields = new PayloadFields(this);
   /** What workflow code's `Date`/`Math.random` give under the determinism guard; undefined when it is off. */
@@ -177,7 +179,9 @@ export class Engine {
     // a replayed task's logs and warnings are dropped: only a live one gets lists of its own
     this.logs = replaying ? NOTHING_LOGGED : [];
     this.warnings = replaying ? NO_WARNINGS : [];
-    this.uploads = [];
+    // a replayed task's uploads are dropped too: its list is reused while it stays empty
+    if (!replaying || this.uploads.length > 0 || this.uploadsGiven) this.uploads = [];
+    this.uploadsGiven = !replaying;
     for (const input of task.inputs) {
       deliverInput(this, input);
       this.drain();

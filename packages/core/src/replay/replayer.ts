@@ -152,12 +152,13 @@ export class Replayer {
     // late event of its decisions may still join it). The result is what feeding it the history task by task would
     // give; what the fold finds wrong still wins over what the replay finds wrong, as when folding first.
     const stream = this.decidedOpen === undefined && !this.broken;
+    const once = oneShot.has(this);
     const failure: { error?: unknown; poison?: boolean } = {};
     try {
       foldHistoryInPlace(
         newEvents,
         this.state,
-        stream ? () => failure.error === undefined && this.replaySealed(!wasStarted, failure) : undefined,
+        stream ? () => failure.error === undefined && this.replaySealed(!wasStarted, failure, once) : undefined,
       );
     } catch (err) {
       // a batch rejected before anything was applied leaves the replayer usable; a fresh replayer's state is emptied
@@ -191,9 +192,10 @@ export class Replayer {
   /**
    * Replays the completed tasks the fold has sealed, all but the last; with `checkType`, checks the workflow type
    * first. An error stops it and is kept in `failure` (thrown once the fold is done); `poison` when the history is
-   * of another workflow type. A replayer made by `decide` then lets the replayed tasks go: nothing replays them again.
+   * of another workflow type. A replayer made by `decide` (`once`) then lets the replayed tasks go: nothing replays
+   * them again.
    */
-  private replaySealed(checkType: boolean, failure: { error?: unknown; poison?: boolean }): void {
+  private replaySealed(checkType: boolean, failure: { error?: unknown; poison?: boolean }, once: boolean): void {
     const tasks = this.state.tasks;
     const ready = tasks.length - 1;
     if (this.consumed >= ready) return;
@@ -217,8 +219,9 @@ export class Replayer {
       failure.error = err;
       return;
     }
-    if (oneShot.has(this)) {
-      tasks.splice(0, this.consumed);
+    if (once) {
+      if (this.consumed === 1) tasks.shift();
+      else tasks.splice(0, this.consumed);
       this.consumed = 0;
     }
   }
