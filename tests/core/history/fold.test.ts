@@ -9,8 +9,10 @@ import {
   emptyHistoryState,
   eventAttributesKey,
   foldHistory,
+  foldHistoryInPlace,
   HistoryError,
   type HistoryEvent,
+  newHistoryState,
   now,
   sleep,
   timestampToMillis,
@@ -507,6 +509,16 @@ garbage("the HistoryError message names the event", () => {
   assert.match(err.message, /^event 2: /);
   assert.match(err.message, "Nope");
   assert.is(err.name, "HistoryError");
+});
+
+garbage("foldHistoryInPlace on an empty state: a malformed event later in the batch empties it again", () => {
+  const state = newHistoryState();
+  const events = [...prefix(), completed(4, 2, 3), { ...scheduled(5), eventType: "Nope" }];
+  historyError(() => foldHistoryInPlace(events, state), "YF_HISTORY_UNKNOWN_EVENT_TYPE", 5);
+  assert.equal(state, newHistoryState());
+  // the shared frozen empty state is never written to: the check's error, not a TypeError
+  historyError(() => foldHistoryInPlace(events, emptyHistoryState), "YF_HISTORY_UNKNOWN_EVENT_TYPE", 5);
+  assert.is(emptyHistoryState.lastEventId, 0);
 });
 
 garbage.run();

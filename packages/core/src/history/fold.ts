@@ -77,7 +77,7 @@ export function foldHistoryInPlace(events: readonly unknown[], state: HistorySta
   const view: AppliedView = { eventId: 0, eventType: "WorkflowExecutionStarted", attributes: undefined, time: 0 };
   const plain = plainFieldsAreOwn();
   let previous = 0;
-  if (first === 1) {
+  if (first === 1 && !Object.isFrozen(state)) {
     // An empty state (a cold full replay) is folded in one pass, each event applied as soon as it is checked: reading
     // a 25,000-event history twice costs a second trip through memory for every event. "As it was" is then the empty
     // state, which a malformed event restores.

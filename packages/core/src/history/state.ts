@@ -138,18 +138,21 @@ function dict<V>(): Record<string, V> {
   return Object.create(null) as Record<string, V>;
 }
 
-/** The state of an empty history. */
-export const emptyHistoryState: HistoryState = {
+/**
+ * The state of an empty history. Frozen, like every state `foldHistory` returns: it is shared, so folding in place
+ * starts from {@link newHistoryState} instead.
+ */
+export const emptyHistoryState: HistoryState = Object.freeze({
   started: null,
   lastEventId: 0,
-  refs: dict(),
-  markers: dict(),
-  undelivered: [],
-  tasks: [],
+  refs: Object.freeze(dict<Ref>()),
+  markers: Object.freeze(dict<string | null>()),
+  undelivered: Object.freeze([]) as unknown as Input[],
+  tasks: Object.freeze([]) as unknown as DecisionTask[],
   completing: null,
   open: null,
   closed: null,
-};
+});
 
 /** A fresh, mutable empty state (for {@link foldHistoryInPlace}). */
 export function newHistoryState(): HistoryState {
