@@ -146,8 +146,8 @@ export class Outbox {
       out.push(cmd.decision);
       cmd.onEmit?.();
     }
-    if (kept === undefined) queue.length = 0;
-    else this.queue = kept;
+    // a fresh list rather than `length = 0` (a runtime call, every response)
+    this.queue = kept ?? [];
     if (!deferred && this.close && this.queue.length === 0) {
       if (this.fits(out, this.close, undefined, undefined, true)) {
         out.push(this.close);

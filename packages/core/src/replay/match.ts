@@ -29,7 +29,8 @@ function readSignature(d: Decision, into: Signature): Signature {
   into.version = undefined;
   switch (d.decisionType) {
     case "ScheduleActivityTask": {
-      const a = decisionAttributes(d);
+      // read by its own key (no key lookup): replay matches one of these per activity
+      const a = d.scheduleActivityTaskDecisionAttributes;
       into.id = a.activityId;
       into.name = a.activityType.name;
       into.version = a.activityType.version;
