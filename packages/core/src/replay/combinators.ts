@@ -84,6 +84,9 @@ export function combine(e: Engine, effect: CombinatorDescriptor, fiber: Fiber): 
   let initial = true;
   let again = false;
   const launch = () => {
+    // nothing can start now (every branch started, no slot, or the outcome known): the common case once an
+    // unlimited combinator's branches run, called once per branch that settles
+    if (outcome || running >= limit || children.length >= branches.length) return;
     if (launching) {
       again = true;
       return;
