@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defineActivity, type WorkflowClient } from "@yieldflow/core";
+import { defineActivity, type HistoryEvent, type WorkflowClient } from "@yieldflow/core";
 import { LocalRunner } from "@yieldflow/local-runner";
 import { main } from "@yieldflow/local-runner/cli";
 import { ActivityWorker, DeciderWorker, registerTypes, SwfClient, silentLogger } from "@yieldflow/swf-adapter";
@@ -16,15 +16,24 @@ import { type Harness, harness, until } from "./support.ts";
 
 const DOMAIN = "client";
 
-/** What `p` rejects with (fails when it resolves). */
+/** What `p` rejects with (fails when it resolves, or when it has not settled after 15 s). */
 async function rejection(p: Promise<unknown>): Promise<{ code: string; reason?: string }> {
   try {
-    await p;
+    await within(p);
   } catch (err) {
     return err as { code: string; reason?: string };
   }
   throw new Error("expected a rejection");
 }
+/** `p`, or a failure after `ms` (a run that never closes fails its test rather than hanging the file). */
+function within<T>(p: Promise<T>, ms = 15_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not settled after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 let h: Harness;
 let client: SwfClient;
 let decider: DeciderWorker;
@@ -183,6 +192,81 @@ test("CLI: start --wait, describe, signal, list, history <workflowId> --save, re
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("CLI: cancel runs the workflow's cancellation code, terminate records reason and details, signal; bad ids exit 1", async () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = { out: (t: string) => out.push(t), err: (t: string) => err.push(t), cwd: process.cwd() };
+  const conn = ["--domain", DOMAIN, "--endpoint", h.server.url];
+  const mod = "tests/swf-adapter/fixtures/faults.ts";
+  const cli = async (argv: string[], expected: number) => {
+    out.length = 0;
+    err.length = 0;
+    assert.is(await main([...argv, ...conn], io), expected, `yieldflow ${argv.join(" ")}:\n${err.join("\n")}`);
+    return { out: out.join("\n"), err: err.join("\n") };
+  };
+  const types = (events: HistoryEvent[]) => events.map((e) => e.eventType);
+  const stepDone = (id: string) => async () =>
+    (await client.history(id)).some((e) => e.eventType === "ActivityTaskCompleted");
+
+  // cancel: the code sees a CancelledFailure where it waits, runs its compensation, and the run ends CANCELED
+  await cli(["start", mod, "-w", "guarded", "--workflow-id", "cli-cancel"], 0);
+  await until(stepDone("cli-cancel"), 10_000, "the booked step");
+  const cancelled = await cli(["cancel", "cli-cancel"], 0);
+  assert.match(cancelled.out, /^cancel requested for cli-cancel: .*CancelledFailure.*yieldflow describe cli-cancel/);
+  const e1 = await rejection(client.result("cli-cancel"));
+  assert.is(e1.code, "YF_WORKFLOW_CANCELED");
+  const h1 = await client.history("cli-cancel");
+  const t1 = types(h1);
+  assert.is(t1.at(-1), "WorkflowExecutionCanceled");
+  assert.ok(t1.indexOf("WorkflowExecutionCancelRequested") > 0, t1.join(" "));
+  const undo = h1.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === "undo");
+  assert.ok(undo, `the compensation was scheduled: ${t1.join(" ")}`);
+  assert.ok((undo?.eventId ?? 0) > (h1.find((e) => e.eventType === "WorkflowExecutionCancelRequested")?.eventId ?? 0));
+  const undone = h1.find((e) => e.activityTaskCompletedEventAttributes?.scheduledEventId === undo?.eventId);
+  assert.is(undone?.activityTaskCompletedEventAttributes?.result, JSON.stringify("undid step 1"));
+  assert.is(JSON.parse((await cli(["describe", "cli-cancel"], 0)).out).status, "CANCELED");
+
+  // terminate: at once, no workflow code runs; the reason and details are recorded
+  await cli(["start", mod, "-w", "guarded", "--workflow-id", "cli-term"], 0);
+  await until(stepDone("cli-term"), 10_000, "the booked step");
+  const terminated = await cli(
+    ["terminate", "cli-term", "--reason", "stuck on a bad card", "--details", "ticket 4711"],
+    0,
+  );
+  assert.is(terminated.out, "terminated cli-term (reason: stuck on a bad card)");
+  const e2 = await rejection(client.result("cli-term"));
+  assert.is(e2.code, "YF_WORKFLOW_TERMINATED");
+  assert.is(e2.reason, "stuck on a bad card");
+  const h2 = await client.history("cli-term");
+  const last = h2.at(-1)?.workflowExecutionTerminatedEventAttributes;
+  assert.equal([last?.reason, last?.details], ["stuck on a bad card", "ticket 4711"]);
+  assert.not.ok(
+    h2.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === "undo"),
+    "no cleanup code ran",
+  );
+  assert.is(JSON.parse((await cli(["describe", "cli-term"], 0)).out).status, "TERMINATED");
+
+  // signal: the value reaches the code
+  await cli(["start", mod, "-w", "guarded", "--workflow-id", "cli-signal"], 0);
+  await until(stepDone("cli-signal"), 10_000, "the booked step");
+  assert.is((await cli(["signal", "cli-signal", "go", "--input", "41"], 0)).out, "signal go sent to cli-signal");
+  assert.is(await within(client.result("cli-signal")), 42);
+
+  // bad ids: status 1 and what was wrong; a closed run is named with its status
+  for (const command of [["cancel"], ["terminate"], ["signal", "go"]] as const) {
+    const [name, ...rest] = command;
+    const unknown = await cli([name, "no-such-run", ...rest], 1);
+    assert.is(unknown.out, "");
+    assert.match(unknown.err, new RegExp(`^yieldflow ${name}: .*no execution with workflow id "no-such-run"`));
+    const closed = await cli([name, "cli-term", ...rest], 1);
+    assert.match(
+      closed.err,
+      new RegExp(`^yieldflow ${name}: .*cannot ${name} cli-term .*the execution is closed \\(TERMINATED\\)`),
+    );
+  }
+  await cli(["cancel", "cli-cancel", "--run-id", "not-a-run"], 1);
 });
 
 test.run();

@@ -344,28 +344,34 @@ const signal = executionCommand(
 
 export const CANCEL_HELP = `Usage: yieldflow cancel <workflowId> [--run-id <id>]
 
-Asks an execution to cancel (RequestCancelWorkflowExecution): its code sees a CancelledFailure.
+Asks an execution to cancel (RequestCancelWorkflowExecution): its code sees a CancelledFailure where it waits, may
+clean up (run compensations), and ends CANCELED unless it catches the failure and goes on.
 ${CONNECTION_HELP}`;
 const cancel = executionCommand("cancel", {}, ["a workflow id"], async (client, [workflowId], values, ctx) => {
   await client.cancel(workflowId as string, runIdOf(values));
-  ctx.io.out(`cancel requested for ${workflowId}`);
+  ctx.io.out(
+    `cancel requested for ${workflowId}: its code gets a CancelledFailure where it waits, then ends CANCELED unless it handles it (\`yieldflow describe ${workflowId}\` shows its status)`,
+  );
   return 0;
 });
 
-export const TERMINATE_HELP = `Usage: yieldflow terminate <workflowId> [--reason <text>] [--run-id <id>]
+export const TERMINATE_HELP = `Usage: yieldflow terminate <workflowId> [--reason <text>] [--details <text>] [--run-id <id>]
 
-Terminates an execution at once; no workflow code runs.
+Terminates an execution at once; no workflow code runs (no cleanup: use \`yieldflow cancel\` for that). The reason
+(up to 256 characters) and the details are recorded in its WorkflowExecutionTerminated event.
 ${CONNECTION_HELP}`;
 const terminate = executionCommand(
   "terminate",
-  { reason: { type: "string" } },
+  { reason: { type: "string" }, details: { type: "string" } },
   ["a workflow id"],
   async (client, [workflowId], values, ctx) => {
+    const reason = typeof values.reason === "string" ? values.reason : undefined;
     await client.terminate(workflowId as string, {
       ...runIdOf(values),
-      ...(typeof values.reason === "string" && { reason: values.reason }),
+      ...(reason !== undefined && { reason }),
+      ...(typeof values.details === "string" && { details: values.details }),
     });
-    ctx.io.out(`terminated ${workflowId}`);
+    ctx.io.out(`terminated ${workflowId}${reason === undefined ? "" : ` (reason: ${reason.slice(0, 256)})`}`);
     return 0;
   },
 );
