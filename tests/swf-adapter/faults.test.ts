@@ -1,6 +1,7 @@
 /**
  * Faults, each against the dev server over HTTP, each asserting that nothing is lost (the run completes with the
- * right result) and nothing is scheduled twice (every activity id appears in one ActivityTaskScheduled event).
+ * right result, every scheduled activity and timer closed once) and nothing is scheduled twice (every activity id
+ * appears in one ActivityTaskScheduled event, every timer id in one TimerStarted): `assertNothingLostOrTwice`.
  */
 
 import { mkdtempSync, rmSync } from "node:fs";
@@ -8,6 +9,7 @@ import { createServer, type IncomingMessage, request, type Server, type ServerRe
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { GetWorkflowExecutionHistoryCommand } from "@aws-sdk/client-swf";
 import type { HistoryEvent } from "@yieldflow/core";
 import { startDevServer } from "@yieldflow/local-runner/dev-server";
 import {
@@ -29,14 +31,36 @@ import { harness, until } from "./support.ts";
 
 const MODULE = "tests/swf-adapter/fixtures/faults.ts";
 
-function assertNothingTwice(events: HistoryEvent[]): void {
+const count = (events: HistoryEvent[], type: string) => events.filter((e) => e.eventType === type).length;
+
+/**
+ * Nothing scheduled twice: every activity id is in one ActivityTaskScheduled event, every timer id in one
+ * TimerStarted. Nothing lost: every scheduled activity closed exactly once (completed, failed, timed out or
+ * canceled), every timer fired or was canceled exactly once, no schedule was refused, and the run closed.
+ */
+function assertNothingLostOrTwice(events: HistoryEvent[]): void {
   const ids = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityId ?? []);
   assert.is(new Set(ids).size, ids.length, `an activity id was scheduled twice: ${ids.join(", ")}`);
   const timers = events.flatMap((e) => e.timerStartedEventAttributes?.timerId ?? []);
   assert.is(new Set(timers).size, timers.length, "a timer id was started twice");
+  const closes = new Map<number, number>();
+  for (const e of events) {
+    const ref =
+      e.activityTaskCompletedEventAttributes?.scheduledEventId ??
+      e.activityTaskFailedEventAttributes?.scheduledEventId ??
+      e.activityTaskTimedOutEventAttributes?.scheduledEventId ??
+      e.activityTaskCanceledEventAttributes?.scheduledEventId ??
+      e.timerFiredEventAttributes?.startedEventId ??
+      e.timerCanceledEventAttributes?.startedEventId;
+    if (ref !== undefined) closes.set(ref, (closes.get(ref) ?? 0) + 1);
+  }
+  for (const e of events)
+    if (e.eventType === "ActivityTaskScheduled" || e.eventType === "TimerStarted")
+      assert.is(closes.get(e.eventId as number), 1, `${e.eventType} ${e.eventId} closed once`);
+  for (const refused of ["ScheduleActivityTaskFailed", "StartTimerFailed"])
+    assert.is(count(events, refused), 0, `no ${refused}`);
+  assert.match(String(events.at(-1)?.eventType), /^WorkflowExecution(Completed|Failed|Canceled)$/, "the run closed");
 }
-
-const count = (events: HistoryEvent[], type: string) => events.filter((e) => e.eventType === type).length;
 
 async function setup(domain: string) {
   const h = await harness();
@@ -66,7 +90,7 @@ test("an activity worker killed mid-task: the task times out, the retry runs on 
       await second.stop();
     }
     const events = await run.history();
-    assertNothingTwice(events);
+    assertNothingLostOrTwice(events);
     assert.is(count(events, "ActivityTaskTimedOut"), 1, "the killed attempt timed out once");
     assert.is(count(events, "ActivityTaskCompleted"), 3);
     const control = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.control ?? []);
@@ -107,7 +131,7 @@ test("a decider killed mid-run: another decider continues with a cold cache", as
       await second.stop();
     }
     assert.ok(metrics.counters.cache.misses >= 1, "the new decider started cold");
-    assertNothingTwice(await run.history());
+    assertNothingLostOrTwice(await run.history());
   } finally {
     await worker.stop();
     await h.close();
@@ -146,7 +170,7 @@ test("a decision task that would be late is not answered: it times out and the n
     const events = await run.history();
     assert.is(count(events, "DecisionTaskTimedOut"), 1);
     assert.is(metrics.counters.decisionTasks.late, 1);
-    assertNothingTwice(events);
+    assertNothingLostOrTwice(events);
   } finally {
     await Promise.all([decider.stop(), worker.stop()]);
     await h.close();
@@ -194,7 +218,7 @@ test("UNHANDLED_DECISION: a signal while the closing decision is made; the run d
     const failed = events.find((e) => e.eventType === "CompleteWorkflowExecutionFailed");
     assert.is(failed?.completeWorkflowExecutionFailedEventAttributes?.cause, "UNHANDLED_DECISION");
     assert.is(count(events, "WorkflowExecutionSignaled"), 2);
-    assertNothingTwice(events);
+    assertNothingLostOrTwice(events);
   } finally {
     await Promise.all([decider.stop(), worker.stop()]);
     await h.close();
@@ -293,7 +317,7 @@ test("throttling and dropped connections at the HTTP layer: backoff, retries, th
     assert.ok(metrics.counters.retries.throttled > 0, "throttled calls were retried");
     assert.ok(metrics.counters.retries.transient + metrics.counters.polls.errors > 0, "dropped calls were retried");
     const events = await run.history();
-    assertNothingTwice(events);
+    assertNothingLostOrTwice(events);
     assert.is(count(events, "ActivityTaskCompleted"), 5, "the result whose answer was dropped was recorded once");
   } finally {
     await Promise.all([decider.stop(), worker.stop()]);
@@ -307,6 +331,32 @@ test("a history whose pages span the cache boundary: warm tasks page down to the
   const { h, client } = await setup("pages");
   const worker = new ActivityWorker({ client: h.swf, domain: "pages", activities: f.activities, logger: silentLogger });
   worker.start();
+  /** The run's whole history read in pages of 4 (as the decider reads it), checked to be events 1…N with none lost. */
+  const allPages = async (run: { workflowId: string; runId: string }) => {
+    const events: HistoryEvent[] = [];
+    let nextPageToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await h.swf.send(
+        new GetWorkflowExecutionHistoryCommand({
+          domain: "pages",
+          execution: run,
+          maximumPageSize: 4,
+          ...(nextPageToken !== undefined && { nextPageToken }),
+        }),
+      );
+      events.push(...(page.events ?? []));
+      nextPageToken = page.nextPageToken || undefined;
+      pages++;
+    } while (nextPageToken !== undefined);
+    assert.equal(
+      events.map((e) => e.eventId),
+      events.map((_, i) => i + 1),
+      "the pages hold events 1…N, each once",
+    );
+    assert.ok(pages > 10, `the history spans many pages of 4 (${pages})`);
+    return events;
+  };
   const runWith = async (cacheSize: number) => {
     const metrics = new WorkerMetrics();
     const decider = new DeciderWorker({
@@ -321,8 +371,8 @@ test("a history whose pages span the cache boundary: warm tasks page down to the
     decider.start();
     try {
       const run = await client.start(f.steps, { count: 8, ms: 5 });
-      assert.is(await run.result(), 36);
-      return { metrics: metrics.snapshot(), events: await run.history() };
+      const result = await run.result();
+      return { result, metrics: metrics.snapshot(), events: await allPages(run) };
     } finally {
       await decider.stop();
     }
@@ -330,6 +380,8 @@ test("a history whose pages span the cache boundary: warm tasks page down to the
   try {
     const warm = await runWith(100);
     const cold = await runWith(0);
+    assert.is(warm.result, 36, "warm: nothing lost, every step's result is in the sum");
+    assert.is(cold.result, 36, "cold: nothing lost, every step's result is in the sum");
     assert.ok(warm.metrics.cache.hits >= 7, `warm: ${JSON.stringify(warm.metrics.cache)}`);
     assert.ok(warm.metrics.historyPages > 0, "new events of a warm task span more than one page of 4");
     assert.is(cold.metrics.cache.hits, 0);
@@ -343,7 +395,11 @@ test("a history whose pages span the cache boundary: warm tasks page down to the
         return a ? [`${a.activityId} ${a.input}`] : [];
       });
     assert.equal(scheduled(warm.events), scheduled(cold.events), "warm and cold deciders decide alike");
-    assertNothingTwice(warm.events);
+    for (const { events } of [warm, cold]) {
+      assertNothingLostOrTwice(events);
+      assert.is(count(events, "ActivityTaskScheduled"), 8, "one schedule per step");
+      assert.is(events.at(-1)?.eventType, "WorkflowExecutionCompleted");
+    }
   } finally {
     await worker.stop();
     await h.close();
@@ -383,6 +439,7 @@ test("a bug in workflow code fails the decision task until a fixed decider runs;
     fixed.start();
     assert.is(await run.result(), 1, "the fixed code continues the run");
     await fixed.stop();
+    assertNothingLostOrTwice(await run.history());
 
     const failing = new DeciderWorker({
       client: h.swf,
@@ -427,6 +484,7 @@ test("heartbeats and cancellation: the activity's signal aborts on cancelRequest
     assert.is(count(events, "ActivityTaskCancelRequested"), 1);
     assert.is(count(events, "ActivityTaskCanceled"), 1);
     assert.is(metrics.counters.activityTasks.canceled, 1);
+    assertNothingLostOrTwice(events);
   } finally {
     await Promise.all([decider.stop(), worker.stop()]);
     await h.close();
@@ -485,6 +543,8 @@ test("graceful shutdown: a running activity finishes and its result is reported;
     });
     w3.start();
     assert.is(await run2.result(), 1, "the retry ran on another worker");
+    assertNothingLostOrTwice(await run.history());
+    assertNothingLostOrTwice(await run2.history());
     await w3.stop();
   } finally {
     await decider.stop();
@@ -524,7 +584,7 @@ test("the dev server restarted with --data mid-run: the workers reconnect and th
     await new Promise((r) => setTimeout(r, 300));
     server = await startDevServer({ port, pollWaitMs: 1000, data });
     assert.is(await run.result(), 21);
-    assertNothingTwice(await run.history());
+    assertNothingLostOrTwice(await run.history());
   } finally {
     await Promise.all([decider.stop(), worker.stop()]);
     swf.destroy();
