@@ -4,7 +4,7 @@
  * of them open at once. Each run must be decided by its own version's code: checked by its result and by what its
  * history scheduled.
  */
-import type { HistoryEvent } from "@yieldflow/core";
+import type { HistoryEvent, WorkflowDefinition } from "@yieldflow/core";
 import { main } from "@yieldflow/local-runner/cli";
 import {
   ActivityWorker,
@@ -104,7 +104,8 @@ test("one DeciderWorker serves greet@1, greet@2 and tally@1 at once; each run is
       client,
       async (workflow, input, workflowId) => {
         const def = v.workflows.find((w) => `${w.name}@${w.version}` === workflow || w.name === workflow);
-        await client.start(def as (typeof v.workflows)[number], input as never, { workflowId });
+        if (!def) throw new Error(`no workflow ${workflow} in the fixture`);
+        await client.start(def as WorkflowDefinition<unknown, unknown>, input, { workflowId });
       },
       (workflowId, value) => client.signal(workflowId, "next", value),
     );
