@@ -135,6 +135,7 @@ export {
   type ActivityOptions,
   type ActivityTimeouts,
   type AnyActivity,
+  type AnyActivityDefinition,
   type AnyWorkflow,
   defineActivity,
   defineWorkflow,

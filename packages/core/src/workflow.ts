@@ -261,3 +261,7 @@ export type AnyWorkflow = WorkflowDefinition<any, any>;
 /** An activity implementation of any input and output types. */
 // biome-ignore lint/suspicious/noExplicitAny: idem
 export type AnyActivity = ActivityImplementation<any, any>;
+
+/** An activity definition of any input and output types (what registration takes). */
+// biome-ignore lint/suspicious/noExplicitAny: idem
+export type AnyActivityDefinition = ActivityDefinition<any, any>;

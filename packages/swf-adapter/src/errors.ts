@@ -10,16 +10,3 @@ export class MalformedTaskError extends YieldflowError {
     super("YF_SWF_MALFORMED_TASK", message);
   }
 }
-
-/** Formats any thrown value for a log line or a message; never throws. */
-export function describeError(err: unknown): string {
-  try {
-    if (err instanceof Error) {
-      const code = (err as { code?: unknown }).code;
-      return `${err.name}${typeof code === "string" && code !== err.name ? ` (${code})` : ""}: ${err.message}`;
-    }
-    return String(err);
-  } catch {
-    return "(an error that cannot be formatted)";
-  }
-}

@@ -21,7 +21,7 @@ export {
   registerTypes,
 } from "./client/register.js";
 export { createSwfClient, isLoopbackEndpoint, type SwfConnectionOptions } from "./config.js";
-export { describeError, MalformedTaskError, SwfAdapterError } from "./errors.js";
+export { MalformedTaskError, SwfAdapterError } from "./errors.js";
 export { consoleLogger, type Logger, type LogLevelName, silentLogger } from "./logger.js";
 export { type MetricsSnapshot, WorkerMetrics } from "./metrics.js";
 export { fromSdkHistory, toSdkDecisions } from "./sdk-types.js";

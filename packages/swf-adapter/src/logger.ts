@@ -3,6 +3,7 @@
  * `logger.child({ ... })`), so a pino logger can be passed as is. The default writes one line per entry to the
  * console, with the fields after the message.
  */
+import { describeError } from "@yieldflow/core";
 
 /** Log levels, most verbose first. */
 export type LogLevelName = "debug" | "info" | "warn" | "error";
@@ -23,7 +24,7 @@ const RANK: Record<LogLevelName, number> = { debug: 10, info: 20, warn: 30, erro
 
 /** Formats a field value for a console line; never throws. */
 function show(value: unknown): string {
-  if (value instanceof Error) return JSON.stringify(`${value.name}: ${value.message}`);
+  if (value instanceof Error) return JSON.stringify(describeError(value));
   if (typeof value === "string") return /^[\w.:@/-]*$/.test(value) ? value : JSON.stringify(value);
   try {
     return JSON.stringify(value) ?? String(value);

@@ -20,7 +20,7 @@ import type { Decision } from "../history/events.js";
 import { type DecisionTask, foldHistoryInPlace, type HistoryState, newHistoryState } from "../history/fold.js";
 import { type PayloadOptions, Payloads, type PayloadUpload } from "../payload/pipeline.js";
 import type { Serializer } from "../payload/serializer.js";
-import type { WorkflowDefinition } from "../workflow.js";
+import type { AnyWorkflow } from "../workflow.js";
 import { Engine, type LogEntry, type WorkflowStatus } from "./engine.js";
 import { matchDecisions } from "./match.js";
 
@@ -105,8 +105,7 @@ export class Replayer {
   private readonly options: Required<Omit<DecideOptions, "serializer" | "payloads">> & { payloads: Payloads };
 
   constructor(
-    // biome-ignore lint/suspicious/noExplicitAny: any workflow, whatever its input and output types
-    private readonly workflow: WorkflowDefinition<any, any>,
+    private readonly workflow: AnyWorkflow,
     options: DecideOptions = {},
   ) {
     this.options = {
@@ -343,12 +342,7 @@ export class Replayer {
  * @example
  * const { decisions, status } = decide(order, historyEvents, { workflowId, runId });
  */
-export function decide(
-  // biome-ignore lint/suspicious/noExplicitAny: any workflow, whatever its input and output types
-  workflow: WorkflowDefinition<any, any>,
-  history: readonly unknown[],
-  options: DecideOptions = {},
-): DecideResult {
+export function decide(workflow: AnyWorkflow, history: readonly unknown[], options: DecideOptions = {}): DecideResult {
   if (Array.isArray(history) && history.length === 0) {
     throw new HistoryError(
       "YF_HISTORY_EMPTY",

@@ -10,13 +10,7 @@
  * is decided and answered synchronously, inside the pump's step.
  */
 
-import {
-  type DecideResult,
-  type HistoryEvent,
-  type Payloads,
-  Replayer,
-  type WorkflowDefinition,
-} from "@yieldflow/core";
+import { type AnyWorkflow, type DecideResult, type HistoryEvent, type Payloads, Replayer } from "@yieldflow/core";
 import type { RunnerEvent } from "./events.js";
 import type { WorkflowService } from "./service.js";
 import type { PolledDecisionTask } from "./service-state.js";
@@ -27,8 +21,7 @@ export interface DecisionRunnerOptions {
   /** The payload pipeline: fetches what events refer to, stores what decisions refer to. */
   payloads: Payloads;
   /** The workflow definition of a type. */
-  // biome-ignore lint/suspicious/noExplicitAny: workflows of any input and output types
-  lookup: (type: { name: string; version: string }) => WorkflowDefinition<any, any> | undefined;
+  lookup: (type: { name: string; version: string }) => AnyWorkflow | undefined;
   /** Run workflow code under core's determinism guard (a workflow can also opt out on its own). */
   determinismGuard: boolean;
   /** The identity recorded in DecisionTaskStarted. */

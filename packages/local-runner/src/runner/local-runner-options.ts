@@ -6,13 +6,14 @@
 import type {
   ActivityDefinition,
   ActivityLogLine,
+  AnyActivity,
+  AnyWorkflow,
   PayloadOptions,
   Payloads,
   Serializer,
   WorkflowStartOptions,
 } from "@yieldflow/core";
 import type { Clock } from "./clock.js";
-import type { AnyActivity, AnyWorkflow } from "./registry.js";
 
 /** What `new LocalRunner(...)` takes. */
 export interface LocalRunnerOptions {

@@ -15,6 +15,7 @@
  */
 
 import { createHash } from "node:crypto";
+import type { AnyWorkflow } from "@yieldflow/core";
 import {
   type ActivityLogLine,
   checkSwfId,
@@ -40,7 +41,7 @@ import { describeExecution, type ExecutionRecord, type ExecutionStatus, outcomeO
 import { ExecutionHandle } from "./handle.js";
 import type { LocalRunnerOptions, StartOptions } from "./local-runner-options.js";
 import { Pump } from "./pump.js";
-import { type AnyWorkflow, Registry } from "./registry.js";
+import { Registry } from "./registry.js";
 import { type QueuedActivity, WorkflowService } from "./service.js";
 
 /** The default sink of activity log lines: stderr, one line each. */

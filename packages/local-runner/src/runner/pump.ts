@@ -10,10 +10,11 @@
  * when it is already counting down to it (restarting it on every step would let a busy runner postpone a hung
  * activity's timeout for ever).
  */
+
+import type { AnyActivity } from "@yieldflow/core";
 import type { ActivityRunner } from "./activity-runner.js";
 import type { Clock } from "./clock.js";
 import type { DecisionRunner } from "./decision-runner.js";
-import type { AnyActivity } from "./registry.js";
 import type { QueuedActivity, WorkflowService } from "./service.js";
 
 /** What the pump drives. */

@@ -3,17 +3,16 @@
  * in process. SWF's type registry in miniature: an unknown type makes SWF refuse a decision (…_TYPE_DOES_NOT_EXIST).
  */
 
-import type { AnyActivity, AnyWorkflow } from "@yieldflow/core";
 import {
   type ActivityDefinition,
   type ActivityTypeDefaults,
+  type AnyActivity,
+  type AnyWorkflow,
   activityTypeDefaults,
   InvalidArgumentError,
   type WorkflowTypeDefaults,
   workflowTypeDefaults,
 } from "@yieldflow/core";
-
-export type { AnyActivity, AnyWorkflow };
 
 /** `name@version`. */
 export const typeKey = (t: { name: string; version: string }): string => `${t.name}@${t.version}`;

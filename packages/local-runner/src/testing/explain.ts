@@ -3,6 +3,8 @@
  * decides other than the workflow did live, and how (which decisions, or which attribute of them); and what a
  * thrown value was (its class, code and, for assertions, what was compared).
  */
+
+import type { AnyWorkflow } from "@yieldflow/core";
 import {
   type Decision,
   decide,
@@ -15,7 +17,6 @@ import {
   type YieldflowError,
 } from "@yieldflow/core";
 import type { DecidedTask } from "@yieldflow/core/testing";
-import type { AnyWorkflow } from "../runner/registry.js";
 import { eventTime, formatDuration, formatValue } from "./story.js";
 
 /** The hint every replay property's failure ends with. */

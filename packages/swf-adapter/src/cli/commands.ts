@@ -9,21 +9,15 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { ActivityImplementation, HistoryEvent, Payloads, WorkflowDefinition } from "@yieldflow/core";
+import { type AnyActivity, type AnyWorkflow, describeError, type HistoryEvent, type Payloads } from "@yieldflow/core";
 import { SwfClient } from "../client/client.js";
 import { registerTypes } from "../client/register.js";
 import { createSwfClient } from "../config.js";
-import { describeError } from "../errors.js";
 import { consoleLogger, type LogLevelName } from "../logger.js";
 import { WorkerMetrics } from "../metrics.js";
 import { ActivityWorker } from "../worker/activity-worker.js";
 import { DeciderWorker } from "../worker/decider.js";
 import { runUntilSignal, type Worker } from "../worker/worker.js";
-
-// biome-ignore lint/suspicious/noExplicitAny: user workflows of any input and output types
-type AnyWorkflow = WorkflowDefinition<any, any>;
-// biome-ignore lint/suspicious/noExplicitAny: idem
-type AnyActivity = ActivityImplementation<any, any>;
 
 /** What the CLI gives these commands. */
 export interface SwfCliContext {

@@ -17,6 +17,7 @@ import {
   type WorkflowExecutionInfo,
 } from "@aws-sdk/client-swf";
 import {
+  type AnyWorkflow,
   type CloseStatus,
   checkSwfId,
   type Duration,
@@ -37,9 +38,6 @@ import { createSwfClient, type SwfConnectionOptions } from "../config.js";
 import { SwfAdapterError } from "../errors.js";
 import { delay, withRetries } from "../worker/backoff.js";
 import { collectAll } from "../worker/history-pages.js";
-
-// biome-ignore lint/suspicious/noExplicitAny: workflows of any input and output types
-type AnyWorkflow = WorkflowDefinition<any, any>;
 
 /** Options of {@link SwfClient}. */
 export interface SwfClientOptions extends SwfConnectionOptions {

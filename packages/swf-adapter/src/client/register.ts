@@ -13,10 +13,10 @@ import {
   type SWFClient,
 } from "@aws-sdk/client-swf";
 import {
-  type ActivityDefinition,
-  type ActivityImplementation,
+  type AnyActivity,
+  type AnyActivityDefinition,
+  type AnyWorkflow,
   activityTypeDefaults,
-  type WorkflowDefinition,
   workflowTypeDefaults,
 } from "@yieldflow/core";
 import { withRetries } from "../worker/backoff.js";
@@ -49,11 +49,9 @@ export interface RegistrationOptions {
   registerDomain?: boolean;
   /** The domain's workflowExecutionRetentionPeriodInDays (0–90). Default 7. */
   retentionDays?: number;
-  // biome-ignore lint/suspicious/noExplicitAny: definitions of any input and output types
-  workflows?: readonly WorkflowDefinition<any, any>[];
+  workflows?: readonly AnyWorkflow[];
   /** Activity definitions, or implementations (their definitions are registered). */
-  // biome-ignore lint/suspicious/noExplicitAny: idem
-  activities?: readonly (ActivityDefinition<any, any> | ActivityImplementation<any, any>)[];
+  activities?: readonly (AnyActivityDefinition | AnyActivity)[];
 }
 
 const nameOf = (e: unknown) => (e as { name?: unknown } | null)?.name;

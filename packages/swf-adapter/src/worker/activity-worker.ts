@@ -24,25 +24,23 @@ import {
 } from "@aws-sdk/client-swf";
 import {
   type ActivityContext,
-  type ActivityImplementation,
   type ActivityLogger,
+  type AnyActivity,
   activityAttempt,
   activityTaskInput,
+  describeError,
   encodeRemoteError,
   PAYLOAD_LIMITS,
   type PayloadOptions,
   type Payloads,
   SWF_LIMITS,
 } from "@yieldflow/core";
-import { describeError, SwfAdapterError } from "../errors.js";
+import { SwfAdapterError } from "../errors.js";
 import { consoleLogger, type Logger } from "../logger.js";
 import { WorkerMetrics } from "../metrics.js";
 import { type BackoffOptions, backoffDelay, classifyError, delay, withRetries } from "./backoff.js";
 import { type PayloadEdge, payloadEdge } from "./payload-edge.js";
 import { defaultIdentity, type Worker } from "./worker.js";
-
-// biome-ignore lint/suspicious/noExplicitAny: implementations of any input and output types
-type AnyActivity = ActivityImplementation<any, any>;
 
 /** Options of {@link ActivityWorker}. */
 export interface ActivityWorkerOptions {

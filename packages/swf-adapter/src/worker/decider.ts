@@ -18,8 +18,10 @@ import {
   type SWFClient,
 } from "@aws-sdk/client-swf";
 import {
+  type AnyWorkflow,
   type DecideResult,
   type Decision,
+  describeError,
   encodeRemoteError,
   type HistoryEvent,
   makeDecision,
@@ -27,9 +29,8 @@ import {
   type Payloads,
   Replayer,
   SWF_LIMITS,
-  type WorkflowDefinition,
 } from "@yieldflow/core";
-import { describeError, MalformedTaskError, SwfAdapterError } from "../errors.js";
+import { MalformedTaskError, SwfAdapterError } from "../errors.js";
 import { consoleLogger, type Logger } from "../logger.js";
 import { WorkerMetrics } from "../metrics.js";
 import { toSdkDecisions } from "../sdk-types.js";
@@ -38,9 +39,6 @@ import { collectNewestFirst, type HistoryPage } from "./history-pages.js";
 import { type PayloadEdge, payloadEdge } from "./payload-edge.js";
 import { ReplayerCache } from "./replayer-cache.js";
 import { defaultIdentity, type Worker } from "./worker.js";
-
-// biome-ignore lint/suspicious/noExplicitAny: workflows of any input and output types
-type AnyWorkflow = WorkflowDefinition<any, any>;
 
 /** Options of {@link DeciderWorker}. */
 export interface DeciderWorkerOptions {
