@@ -18,7 +18,6 @@ export {
   formatActivityLogLine,
 } from "./activity-context.js";
 export {
-  type CloseStatus,
   type ExecutionDescription,
   type FailedCloseStatus,
   type RunSelector,
@@ -81,6 +80,7 @@ export {
   type ActivityCloseEventType,
   activityCloseAttributes,
 } from "./history/activity-close.js";
+export { type CloseStatus, closeStatusOf } from "./history/close-status.js";
 export {
   type Decision,
   decisionAttributes,
@@ -104,6 +104,7 @@ export {
 } from "./history/fold.js";
 export type * from "./history/swf-types.js";
 export { DecisionTypeValues, EventTypeValues } from "./history/swf-types.js";
+export { compact } from "./objects.js";
 export { type ActivityTaskInput, activityTaskInput, withActivityAttempt } from "./payload/attempt.js";
 export type { PayloadCodec } from "./payload/codec.js";
 export {

@@ -1,6 +1,12 @@
 /** Building SWF's shapes: SWF omits absent fields rather than sending them as null or undefined. */
 
-/** A copy of `o` without its undefined fields. Copies rather than deletes: faster. */
+/**
+ * A copy of `o` without its undefined fields (so they do not travel as `null`, or at all). Copies rather than
+ * deletes: faster.
+ *
+ * @example
+ * compact({ a: 1, b: undefined }); // { a: 1 }
+ */
 export function compact<T extends object>(o: T): T {
   const out = {} as T;
   for (const k in o) if (o[k] !== undefined) out[k] = o[k];

@@ -3,6 +3,7 @@
  * and the `yieldflow` CLI (`yieldflow run | replay | history`).
  */
 
+export type { CloseStatus } from "@yieldflow/core";
 // the history timeline (model and HTML page) of `yieldflow history`, for anything else that shows histories
 export { escapeHtml, type RenderHtmlOptions, renderHtml, type TimelineLog } from "./cli/html.js";
 export { buildTimeline, type Instant, type Span, type Timeline } from "./cli/timeline.js";
@@ -15,7 +16,7 @@ export {
   WorkflowExecutionError,
 } from "./runner/errors.js";
 export type { ExecutionRef, RunnerEvent, RunnerListener } from "./runner/events.js";
-export type { CloseStatus, ExecutionStatus } from "./runner/execution.js";
+export type { ExecutionStatus } from "./runner/execution.js";
 export { ExecutionHandle } from "./runner/handle.js";
 export { LocalRunner } from "./runner/local-runner.js";
 export type { LocalRunnerOptions, StartOptions } from "./runner/local-runner-options.js";

@@ -3,7 +3,7 @@
  * `logger.child({ ... })`), so a pino logger can be passed as is. The default writes one line per entry to the
  * console, with the fields after the message.
  */
-import { describeError } from "@yieldflow/core";
+import { compact, describeError } from "@yieldflow/core";
 
 /** Log levels, most verbose first. */
 export type LogLevelName = "debug" | "info" | "warn" | "error";
@@ -49,9 +49,7 @@ export function consoleLogger(
     (level: LogLevelName): LogFn =>
     (fields, message) => {
       if (RANK[level] < min) return;
-      const all = { ...bindings, ...fields };
-      const tail = Object.entries(all)
-        .filter(([, v]) => v !== undefined)
+      const tail = Object.entries(compact({ ...bindings, ...fields }))
         .map(([k, v]) => `${k}=${show(v)}`)
         .join(" ");
       write(`${new Date().toISOString()} ${level.padEnd(5)} ${message ?? ""}${tail ? ` ${tail}` : ""}`);

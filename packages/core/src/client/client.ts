@@ -5,12 +5,10 @@
  */
 import type { Duration } from "../duration.js";
 import { decodeRemoteError, type RemoteError, YieldflowError } from "../errors.js";
+import type { CloseStatus } from "../history/close-status.js";
 import type { HistoryEvent } from "../history/events.js";
 import type { ChildPolicy } from "../history/swf-types.js";
 import type { WorkflowDefinition } from "../workflow.js";
-
-/** SWF's close statuses. */
-export type CloseStatus = "COMPLETED" | "FAILED" | "CANCELED" | "TERMINATED" | "CONTINUED_AS_NEW" | "TIMED_OUT";
 
 /** What `start` takes besides the workflow and its input (SWF's StartWorkflowExecution options). */
 export interface WorkflowStartOptions {

@@ -4,7 +4,7 @@
  */
 import { describeValue } from "../describe.js";
 import { InvalidArgumentError, InvalidDecisionError } from "../errors.js";
-import type { Decision } from "../history/events.js";
+import { type Decision, decisionAttributesKey } from "../history/events.js";
 import { requiredDecisionFields } from "../history/swf-types.js";
 import { SWF_LIMITS } from "./limits.js";
 
@@ -72,7 +72,7 @@ const ID_FIELDS = new Set(["activityId", "timerId", "workflowId", "markerName", 
 /** Throws `InvalidDecisionError` unless the decision is valid for SWF: required fields, ids, sizes, durations. */
 export function validateDecision(decision: Decision): void {
   const type = decision.decisionType;
-  const key = `${type[0]?.toLowerCase()}${type.slice(1)}DecisionAttributes`;
+  const key = decisionAttributesKey(type);
   const attrs = (decision as unknown as Record<string, Record<string, unknown> | undefined>)[key];
   const required = requiredDecisionFields[type] as readonly string[];
   if (!attrs) {

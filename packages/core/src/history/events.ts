@@ -9,6 +9,7 @@ import {
   type DecisionAttributesKey,
   type DecisionAttributesMap,
   type DecisionType,
+  DecisionTypeValues,
   type EventAttributesKey,
   type EventAttributesMap,
   type EventType,
@@ -54,27 +55,28 @@ export type Decision = {
   [K in DecisionType]: { decisionType: K } & { [P in DecisionAttributesKey<K>]: DecisionAttributesMap[K] };
 }[DecisionType];
 
+/** The one place the attribute key is spelled: `<type with a lower-case first letter><suffix>`. */
+const attributesKey = (type: string, suffix: "EventAttributes" | "DecisionAttributes"): string =>
+  `${type[0]?.toLowerCase()}${type.slice(1)}${suffix}`;
+
+// Computed once per known type (the fold asks for a key per event); a type outside SWF's lists (a caller's bad
+// value) is spelled on each call and not kept, so untrusted input cannot grow these tables.
+const eventKeys: ReadonlyMap<string, string> = new Map(
+  EventTypeValues.map((t) => [t, attributesKey(t, "EventAttributes")]),
+);
+const decisionKeys: ReadonlyMap<string, string> = new Map(
+  DecisionTypeValues.map((t) => [t, attributesKey(t, "DecisionAttributes")]),
+);
+
 /** The attributes key of an event type: `ActivityTaskScheduled` → `activityTaskScheduledEventAttributes`. */
 export function eventAttributesKey<K extends EventType>(type: K): EventAttributesKey<K> {
-  let key = eventKeys.get(type);
-  if (key === undefined) {
-    key = `${type[0]?.toLowerCase()}${type.slice(1)}EventAttributes`;
-    eventKeys.set(type, key);
-  }
-  return key as EventAttributesKey<K>;
+  return (eventKeys.get(type) ?? attributesKey(type, "EventAttributes")) as EventAttributesKey<K>;
 }
-const eventKeys = new Map<string, string>();
 
 /** The attributes key of a decision type: `StartTimer` → `startTimerDecisionAttributes`. */
 export function decisionAttributesKey<K extends DecisionType>(type: K): DecisionAttributesKey<K> {
-  let key = decisionKeys.get(type);
-  if (key === undefined) {
-    key = `${type[0]?.toLowerCase()}${type.slice(1)}DecisionAttributes`;
-    decisionKeys.set(type, key);
-  }
-  return key as DecisionAttributesKey<K>;
+  return (decisionKeys.get(type) ?? attributesKey(type, "DecisionAttributes")) as DecisionAttributesKey<K>;
 }
-const decisionKeys = new Map<string, string>();
 
 /** Makes a decision of `type` with `attributes`, typed. */
 export function makeDecision<K extends DecisionType>(type: K, attributes: DecisionAttributesMap[K]): Decision {

@@ -3,7 +3,7 @@
  * `cancel`, `terminate`, `describe`, `list`, and fetching a history for `history`/`replay`). The adapter is loaded
  * only when one of these runs, so the local commands need neither it nor the AWS SDK.
  */
-import type { HistoryEvent } from "@yieldflow/core";
+import { compact, type HistoryEvent } from "@yieldflow/core";
 import { type CliIO, UsageError } from "./format.js";
 import { loadModule, loadPayloads, pickWorkflow } from "./load-module.js";
 
@@ -59,9 +59,8 @@ export async function fetchSwfHistory(
   },
 ): Promise<{ events: HistoryEvent[]; workflowExecution: { workflowId: string; runId: string } }> {
   const cli = await adapter(command);
-  const clean = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   try {
-    return await cli.fetchHistory(workflowId, clean);
+    return await cli.fetchHistory(workflowId, compact(options));
   } catch (err) {
     const name = (err as { name?: unknown })?.name;
     const message = err instanceof Error ? err.message.split("\n")[0] : String(err);

@@ -4,8 +4,7 @@
  * SWF's three timestamp forms. Used by `yieldflow history` for the terminal and the HTML page (and by anything
  * else that shows a history: the model is plain data, the payloads are kept as recorded, untrusted text).
  */
-import { decodeRemoteError, type HistoryEvent, timestampToMillis } from "@yieldflow/core";
-import { closeStatusOf } from "../runner/execution.js";
+import { closeStatusOf, decodeRemoteError, type HistoryEvent, timestampToMillis } from "@yieldflow/core";
 import { firstLine, roughDuration } from "./format.js";
 
 /** Something that took time. */

@@ -3,6 +3,7 @@
  * RecordActivityTaskHeartbeat (with `cancelRequested`) and CountPendingActivityTasks. An activity task token works
  * once: a response removes it, and so does the task closing any other way (a timeout, the run closing).
  */
+import { compact } from "@yieldflow/core";
 import {
   type BackendState,
   domainOf,
@@ -13,7 +14,6 @@ import {
   type TokenRef,
   unknownTask,
 } from "./state.js";
-import { dropUndefined } from "./types.js";
 
 /** The handlers of the activity task operations. */
 export const activityTaskOperations = {
@@ -49,7 +49,7 @@ function pollActivity(st: BackendState, i: Input): Output | undefined {
     internal: task.taskToken,
   });
   st.activityTokens.set(task.taskToken, token);
-  return dropUndefined({
+  return compact({
     taskToken: token,
     activityId: task.activityId,
     startedEventId: task.startedEventId,

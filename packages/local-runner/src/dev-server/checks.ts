@@ -3,7 +3,7 @@
  * characters, durations in whole seconds, decisions with their attributes and a closing decision only last. Each
  * failure is a `ValidationException` in SWF's words, raised before anything is recorded.
  */
-import type { Decision } from "@yieldflow/core";
+import { type Decision, decisionAttributesKey } from "@yieldflow/core";
 import { SwfFault, validationError } from "./faults.js";
 
 /** The longest timeout SWF accepts, in seconds (one year). */
@@ -62,7 +62,7 @@ export function checkDecisions(raw: readonly Decision[]): Decision[] {
 
 function checkDecision(raw: Decision, n: number): Decision {
   const type = raw.decisionType as string;
-  const key = `${type[0]?.toLowerCase()}${type.slice(1)}DecisionAttributes`;
+  const key = decisionAttributesKey(raw.decisionType);
   const path = `decisions.${n}.member`;
   const attrs = (raw as unknown as Record<string, unknown>)[key] as Record<string, unknown> | undefined;
   if (attrs === undefined || attrs === null) {

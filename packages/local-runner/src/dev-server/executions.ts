@@ -3,8 +3,7 @@
  * RequestCancel, Terminate, GetWorkflowExecutionHistory; and `observe`, which every recorded event passes once to
  * keep the visibility index (`ExecutionInfo`) and the list of events the store persists up to date.
  */
-import type { ChildPolicy, HistoryEvent } from "@yieldflow/core";
-import { closeStatusOf } from "../runner/execution.js";
+import { type ChildPolicy, closeStatusOf, type HistoryEvent } from "@yieldflow/core";
 import { checkDuration, checkId } from "./checks.js";
 import { SwfFault, unknownResource } from "./faults.js";
 import { historyPage } from "./paging.js";

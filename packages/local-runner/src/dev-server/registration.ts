@@ -3,6 +3,7 @@
  * (the same, plus Delete), and a domain's tags. Registering a domain creates its `WorkflowService`, whose registry
  * is the domain's registered types, so executions run from registered types and their defaults.
  */
+import { compact } from "@yieldflow/core";
 import { WorkflowService } from "../runner/service.js";
 import { activityClosed } from "./activity-tasks.js";
 import { checkDuration, checkId } from "./checks.js";
@@ -23,7 +24,7 @@ import {
   typeOf,
   typeText,
 } from "./state.js";
-import { DomainTypes, dropUndefined, type TypeRecord } from "./types.js";
+import { DomainTypes, type TypeRecord } from "./types.js";
 
 const ACCOUNT = "000000000000";
 
@@ -130,7 +131,7 @@ function registerDomain(st: BackendState, i: Input): Output {
 }
 
 function domainInfo(r: DomainRecord): Output {
-  return dropUndefined({
+  return compact({
     name: r.name,
     status: r.status,
     description: r.description,
@@ -235,7 +236,7 @@ function typeLabel(t: TypeRecord): string {
 }
 
 function typeInfo(t: TypeRecord): Output {
-  return dropUndefined({
+  return compact({
     [t.kind === "workflow" ? "workflowType" : "activityType"]: { name: t.name, version: t.version },
     status: t.status,
     description: t.description,

@@ -5,9 +5,8 @@
  * functions of this state; `SwfBackend` (`backend.ts`) owns it and dispatches calls to them.
  */
 import { randomBytes } from "node:crypto";
-import type { HistoryEvent } from "@yieldflow/core";
+import type { CloseStatus, HistoryEvent } from "@yieldflow/core";
 import type { Clock } from "../runner/clock.js";
-import type { CloseStatus } from "../runner/execution.js";
 import type { WorkflowService } from "../runner/service.js";
 import { SwfFault, unknownResource } from "./faults.js";
 import type { Operation } from "./shapes.js";

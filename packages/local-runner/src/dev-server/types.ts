@@ -5,11 +5,12 @@
  * causes). It is the `ServiceRegistry` of the domain's `WorkflowService`: the server runs executions from
  * registered types, not from code.
  */
-import type {
-  ActivityTypeDefaults,
-  ChildPolicy,
-  Decision,
-  WorkflowTypeDefaults as RegisteredWorkflowDefaults,
+import {
+  type ActivityTypeDefaults,
+  type ChildPolicy,
+  compact,
+  type Decision,
+  type WorkflowTypeDefaults as RegisteredWorkflowDefaults,
 } from "@yieldflow/core";
 import type { ServiceRegistry, WorkflowTypeDefaults } from "../runner/service.js";
 
@@ -83,7 +84,7 @@ export class DomainTypes implements ServiceRegistry {
     if (!c) return undefined;
     const text = (v: unknown) => (typeof v === "string" ? v : undefined);
     const list = (c.defaultTaskList as { name?: unknown } | undefined)?.name;
-    return dropUndefined({
+    return compact({
       defaultTaskList: typeof list === "string" ? { name: list } : undefined,
       defaultExecutionStartToCloseTimeout: text(c.defaultExecutionStartToCloseTimeout),
       defaultTaskStartToCloseTimeout: text(c.defaultTaskStartToCloseTimeout),
@@ -100,7 +101,7 @@ export class DomainTypes implements ServiceRegistry {
     if (!c) return undefined;
     const text = (v: unknown) => (typeof v === "string" ? v : undefined);
     const list = (c.defaultTaskList as { name?: unknown } | undefined)?.name;
-    return dropUndefined({
+    return compact({
       defaultTaskList: typeof list === "string" ? { name: list } : undefined,
       defaultTaskScheduleToStartTimeout: text(c.defaultTaskScheduleToStartTimeout),
       defaultTaskScheduleToCloseTimeout: text(c.defaultTaskScheduleToCloseTimeout),
@@ -171,7 +172,7 @@ export class DomainTypes implements ServiceRegistry {
         const c = this.get("workflow", ref)?.config ?? {};
         const out = {
           ...d,
-          continueAsNewWorkflowExecutionDecisionAttributes: dropUndefined({
+          continueAsNewWorkflowExecutionDecisionAttributes: compact({
             ...a,
             executionStartToCloseTimeout:
               a.executionStartToCloseTimeout ?? (c.defaultExecutionStartToCloseTimeout as string | undefined),
@@ -186,10 +187,4 @@ export class DomainTypes implements ServiceRegistry {
         return d;
     }
   }
-}
-
-/** Removes members whose value is `undefined` (so they do not travel as `null`). */
-export function dropUndefined<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
 }

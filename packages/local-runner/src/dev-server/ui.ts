@@ -6,7 +6,7 @@
  * the same calls an SWF client makes, so they are validated and journaled alike. Nothing leaves the machine.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { HistoryEvent } from "@yieldflow/core";
+import { eventAttributesKey, type HistoryEvent } from "@yieldflow/core";
 import { renderHtml } from "../cli/html.js";
 import { buildTimeline } from "../cli/timeline.js";
 import type { ExecutionInfo, SwfBackend } from "./backend.js";
@@ -234,8 +234,10 @@ function executionsPage(res: ServerResponse, ctx: UiContext, domain: string, q: 
 
 /** The interesting attributes of an event, in a few words (inputs, results, failures, signals). */
 function summary(e: HistoryEvent): string {
-  const key = `${(e.eventType as string)[0]?.toLowerCase()}${(e.eventType as string).slice(1)}EventAttributes`;
-  const a = (e as unknown as Record<string, Record<string, unknown> | undefined>)[key] ?? {};
+  const a =
+    (e.eventType === undefined
+      ? undefined
+      : (e as unknown as Record<string, Record<string, unknown> | undefined>)[eventAttributesKey(e.eventType)]) ?? {};
   const out: string[] = [];
   for (const k of [
     "activityType",

@@ -3,6 +3,7 @@
  * (mutually exclusive execution, type, tag and close-status filters; start or close time ranges), read from the
  * index `observe` keeps (`executions.ts`).
  */
+import { compact } from "@yieldflow/core";
 import { SwfFault } from "./faults.js";
 import { paginate } from "./paging.js";
 import {
@@ -15,7 +16,6 @@ import {
   type Output,
   unknownExecution,
 } from "./state.js";
-import { dropUndefined } from "./types.js";
 
 /** The handlers of the visibility operations. */
 export const visibilityOperations = {
@@ -39,9 +39,9 @@ function describeExecution(st: BackendState, i: Input): Output {
   if (!info || !exec || info.workflowId !== e.workflowId) throw unknownExecution(e);
   const started = exec.recorder.events[0]?.workflowExecutionStartedEventAttributes;
   const b = exec.recorder;
-  return dropUndefined({
+  return compact({
     executionInfo: executionInfo(info),
-    executionConfiguration: dropUndefined({
+    executionConfiguration: compact({
       taskStartToCloseTimeout: started?.taskStartToCloseTimeout ?? "30",
       executionStartToCloseTimeout: started?.executionStartToCloseTimeout ?? "NONE",
       taskList: { name: info.taskList },
@@ -97,7 +97,7 @@ function visible(st: BackendState, i: Input, open: boolean): ExecutionInfo[] {
 }
 
 function executionInfo(r: ExecutionInfo): Output {
-  return dropUndefined({
+  return compact({
     execution: { workflowId: r.workflowId, runId: r.runId },
     workflowType: { ...r.workflowType },
     startTimestamp: r.startTimestamp,

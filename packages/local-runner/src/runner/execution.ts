@@ -3,12 +3,9 @@
  * recorder of events (the engine never writes events any other way). Everything here can be rebuilt from the
  * history, which is what lets a later dev server persist or serve it.
  */
-import { errorMessage, type HistoryEvent, type Payloads } from "@yieldflow/core";
+import { type CloseStatus, errorMessage, type HistoryEvent, type Payloads } from "@yieldflow/core";
 import type { HistoryRecorder } from "@yieldflow/core/service";
 import { WorkflowExecutionError } from "./errors.js";
-
-/** SWF's close statuses. */
-export type CloseStatus = "COMPLETED" | "FAILED" | "CANCELED" | "TERMINATED" | "CONTINUED_AS_NEW" | "TIMED_OUT";
 
 /** One run of a workflow execution. */
 export interface ExecutionRecord {
@@ -54,20 +51,6 @@ export interface ExecutionStatus {
   /** Present when the run's decision tasks keep failing and the runner stopped scheduling them. */
   stuck?: { attempts: number; message: string };
 }
-
-/** The close status a closing event type records, or undefined for any other event type. */
-export function closeStatusOf(eventType: unknown): CloseStatus | undefined {
-  return typeof eventType === "string" ? CLOSE_STATUS_OF.get(eventType) : undefined;
-}
-
-const CLOSE_STATUS_OF: ReadonlyMap<string, CloseStatus> = new Map([
-  ["WorkflowExecutionCompleted", "COMPLETED"],
-  ["WorkflowExecutionFailed", "FAILED"],
-  ["WorkflowExecutionCanceled", "CANCELED"],
-  ["WorkflowExecutionTerminated", "TERMINATED"],
-  ["WorkflowExecutionContinuedAsNew", "CONTINUED_AS_NEW"],
-  ["WorkflowExecutionTimedOut", "TIMED_OUT"],
-]);
 
 /** Describes a run. */
 export function describeExecution(x: ExecutionRecord): ExecutionStatus {

@@ -4,10 +4,10 @@
  * requests delivered, and a closed run's children, parent and continuation taken care of. Every recorded event
  * reaches `react` exactly once, in recording order (the service's `flush`).
  */
-import { activityCloseAttributes, type ChildPolicy, type HistoryEvent } from "@yieldflow/core";
+import { activityCloseAttributes, type ChildPolicy, closeStatusOf, type HistoryEvent } from "@yieldflow/core";
 import type { OpenChild } from "@yieldflow/core/service";
 import { deadlineKey } from "./deadlines.js";
-import { closeStatusOf, type ExecutionRecord } from "./execution.js";
+import type { ExecutionRecord } from "./execution.js";
 import type { ServiceState, WorkflowTypeDefaults } from "./service-state.js";
 import { activityToken } from "./task-tokens.js";
 

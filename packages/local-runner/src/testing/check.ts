@@ -4,9 +4,8 @@
  * `runScenario`), and on failure shrinks the scenario and rejects with a `WorkflowCheckError` that tells the
  * shrunk scenario in words, with the seed and path that reproduce it.
  */
-import type { WorkflowDefinition } from "@yieldflow/core";
+import type { CloseStatus, WorkflowDefinition } from "@yieldflow/core";
 import fc from "fast-check";
-import type { CloseStatus } from "../runner/execution.js";
 import { WorkflowCheckError } from "./errors.js";
 import { describeThrown } from "./explain.js";
 import { type RunScenarioOptions, runScenario } from "./run-scenario.js";

@@ -14,11 +14,10 @@
  *   made live: every prefix replays to the same decisions, incremental = full, unique ids, valid decisions;
  * - the user's `check`, if any.
  */
-import type { AnyActivity, AnyWorkflow, HistoryEvent, WorkflowDefinition } from "@yieldflow/core";
+import type { AnyActivity, AnyWorkflow, CloseStatus, HistoryEvent, WorkflowDefinition } from "@yieldflow/core";
 import { checkReplay, type DecidedTask, ReplayCheckError } from "@yieldflow/core/testing";
 import { ActivityRunner, type ActivityTask, guardedTaskService } from "../runner/activity-runner.js";
 import { VirtualClock } from "../runner/clock.js";
-import type { CloseStatus } from "../runner/execution.js";
 import { LocalRunner } from "../runner/local-runner.js";
 import type { QueuedActivity } from "../runner/service.js";
 import { WorkflowCheckError, type WorkflowCheckProperty } from "./errors.js";

@@ -20,6 +20,7 @@ import {
   type AnyWorkflow,
   type CloseStatus,
   checkSwfId,
+  closeStatusOf,
   type Duration,
   type ExecutionDescription,
   type HistoryEvent,
@@ -81,15 +82,6 @@ export interface ListOptions {
   /** At most this many (all pages are fetched up to it). Default 1,000. */
   limit?: number;
 }
-
-const CLOSING: Readonly<Record<string, CloseStatus>> = {
-  WorkflowExecutionCompleted: "COMPLETED",
-  WorkflowExecutionFailed: "FAILED",
-  WorkflowExecutionCanceled: "CANCELED",
-  WorkflowExecutionTerminated: "TERMINATED",
-  WorkflowExecutionContinuedAsNew: "CONTINUED_AS_NEW",
-  WorkflowExecutionTimedOut: "TIMED_OUT",
-};
 
 /** A started SWF execution. */
 export class SwfWorkflowHandle<O = unknown> implements WorkflowHandle<O> {
@@ -319,7 +311,7 @@ export class SwfClient implements WorkflowClient {
     let wait = 100;
     for (;;) {
       const last = await this.lastEvent(workflowId, runId);
-      const status = last?.eventType === undefined ? undefined : CLOSING[last.eventType];
+      const status = closeStatusOf(last?.eventType);
       if (status === undefined) {
         await delay(wait);
         wait = Math.min(this.options.resultPollMaxMs ?? 2_000, wait * 2);
