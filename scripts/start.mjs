@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: runs the order example end to end with the yieldflow CLI, locally (in-process engine, virtual
+// `npm start`: runs the order example end to end with the yieldflow CLI, locally (in-process runner, virtual
 // clock, no AWS account), and prints its progress and result: a retried charge, three days skipped by the virtual
 // clock, about a second in all. Extra arguments go to `yieldflow run`, e.g.
 // `npm start -- --input '{"id":"o-2","items":["book"],"cents":999999}'` (a declined card: watch the saga).

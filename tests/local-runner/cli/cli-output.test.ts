@@ -116,7 +116,7 @@ test("on a terminal: a live display redrawn in place, its last frame left with t
   assert.match(lines[last + 1] as string, /activities {2}0 running · 0 waiting · 3 done · 1 failed · 1 retried/);
   assert.match(
     lines[last + 2] as string,
-    /timers {6}0 pending · 2 fired {3}signals 0 {3}children 0 {3}decision tasks \d+/,
+    /timers {6}0 open · 2 fired {3}signals 0 {3}children 0 {3}decision tasks \d+/,
   );
   // notable lines (the failure, the retry, the end) are printed above it; routine ones are not
   assert.match(text, /activity step \(activity-3\) failed: Error: step 2 failed the first time/);

@@ -72,8 +72,10 @@ const throwers: Record<Forbidden, () => never> = {
   fetch: thrower("fetch"),
 };
 
-/** The globals replaced by the step running now. Named accesses, not a loop over names: a keyed access to the
- * global object by a variable name is ~50× slower, and this runs on every step (see bench/README.md). */
+/**
+ * The globals replaced by the step running now. Named accesses, not a loop over names: a keyed access to the global
+ * object by a variable name is much slower, and this runs on every step (the measured cost is in bench/README.md).
+ */
 const saved: Record<Forbidden, unknown> & { Date: unknown; random: () => number } = {
   setTimeout: undefined,
   setInterval: undefined,

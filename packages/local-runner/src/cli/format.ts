@@ -20,7 +20,11 @@ export function formatOffset(ms: number, withMillis = false): string {
   return `${sign}${days > 0 ? `${days}d ` : ""}${hms}`;
 }
 
-/** A duration rounded for people (the CLI's summaries): `0ms`, `850ms`, `12s`, `5m 3s`, `2h 10m`, `30d`. */
+/**
+ * A duration rounded for people (the CLI's summaries, the dev server's pages): `0ms`, `850ms`, `12s`, `5m 3s`,
+ * `2h 10m`, `30d`: at most two units. Not exact on purpose; stories a test asserts on use the testing kit's exact
+ * `formatDuration`.
+ */
 export function roughDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   const s = Math.round(ms / 1000);

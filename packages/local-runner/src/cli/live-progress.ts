@@ -24,7 +24,7 @@ interface Counts {
   activitiesFailed: number;
   activitiesTimedOut: number;
   retries: number;
-  timersPending: number;
+  timersOpen: number;
   timersFired: number;
   signals: number;
   children: number;
@@ -98,7 +98,7 @@ export class LiveProgress {
     activitiesFailed: 0,
     activitiesTimedOut: 0,
     retries: 0,
-    timersPending: 0,
+    timersOpen: 0,
     timersFired: 0,
     signals: 0,
     children: 0,
@@ -253,14 +253,14 @@ export class LiveProgress {
         return;
       }
       case "TimerStarted":
-        c.timersPending++;
+        c.timersOpen++;
         return;
       case "TimerFired":
-        c.timersPending = Math.max(0, c.timersPending - 1);
+        c.timersOpen = Math.max(0, c.timersOpen - 1);
         c.timersFired++;
         return;
       case "TimerCanceled":
-        c.timersPending = Math.max(0, c.timersPending - 1);
+        c.timersOpen = Math.max(0, c.timersOpen - 1);
         return;
       case "WorkflowExecutionSignaled":
         c.signals++;
@@ -295,7 +295,7 @@ export class LiveProgress {
     const lines = [
       `${spinner} ${bold(this.workflowType || this.options.workflowId)}  ${dim("workflow time")} ${workflowTime}  ${dim("events")} ${c.events}  ${dim("elapsed")} ${elapsed}`,
       `  ${dim("activities")}  ${activities}`,
-      `  ${dim("timers")}      ${c.timersPending} pending${dim(" · ")}${c.timersFired} fired   ${dim("signals")} ${c.signals}   ${dim("children")} ${c.children}   ${dim("decision tasks")} ${c.decisionTasks}`,
+      `  ${dim("timers")}      ${c.timersOpen} open${dim(" · ")}${c.timersFired} fired   ${dim("signals")} ${c.signals}   ${dim("children")} ${c.children}   ${dim("decision tasks")} ${c.decisionTasks}`,
     ];
     this.render(lines.join("\n"));
   }

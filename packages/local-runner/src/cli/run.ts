@@ -125,7 +125,7 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
           : status.waitingForSignals.length > 0
             ? `✗ YF_WORKFLOW_BLOCKED: the workflow is blocked: it waits for signal ${status.waitingForSignals.map((n) => JSON.stringify(n)).join(", ")} ` +
               `and nothing else can happen (${describeOpen(status.open)}); send it with --signal ${status.waitingForSignals[0]}=<json>[@delay]`
-            : `✗ YF_WORKFLOW_BLOCKED: the workflow is blocked: nothing is running and no timer is pending (${describeOpen(status.open)}); ` +
+            : `✗ YF_WORKFLOW_BLOCKED: the workflow is blocked: nothing is running and no timer is open (${describeOpen(status.open)}); ` +
               "it is waiting for something this run cannot provide",
       );
       writeHistory(values.history, h, io, modulePath, values.payloads);

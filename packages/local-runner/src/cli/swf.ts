@@ -3,8 +3,8 @@
  * `cancel`, `terminate`, `describe`, `list`, and fetching a history for `history`/`replay`). The adapter is loaded
  * only when one of these runs, so the local commands need neither it nor the AWS SDK.
  */
-import { compact, type HistoryEvent } from "@yieldflow/core";
-import { type CliIO, UsageError } from "./format.js";
+import { compact, describeError, type HistoryEvent } from "@yieldflow/core";
+import { type CliIO, firstLine, UsageError } from "./format.js";
 import { loadModule, loadPayloads, pickWorkflow } from "./load-module.js";
 
 /** The names of the SWF commands (their help is in the adapter). */
@@ -62,10 +62,8 @@ export async function fetchSwfHistory(
   try {
     return await cli.fetchHistory(workflowId, compact(options));
   } catch (err) {
-    const name = (err as { name?: unknown })?.name;
-    const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
     throw new UsageError(
-      `cannot fetch the history of ${workflowId} from SWF: ${name ? `${String(name)}: ` : ""}${message}`,
+      `cannot fetch the history of ${workflowId} from SWF: ${firstLine(describeError(err))}`,
       command,
     );
   }

@@ -1,6 +1,6 @@
 /**
  * The dev server's SWF: every operation of the API applied to in-memory state. Each domain has its own
- * `WorkflowService` (the engine the local runner uses, with the one SWF recorder), whose type registry is the
+ * `WorkflowService` (the service the local runner uses, with the one SWF recorder), whose type registry is the
  * domain's registered types, so executions run from registered types and their defaults, not from code.
  *
  * The operations live by family, each a table of handlers over the shared state (`state.ts`):
@@ -13,7 +13,7 @@
  *   store persists exactly those (one row per acknowledged call) and rebuilds the state after a restart by
  *   executing them again in order. Randomness (task tokens) is drawn by `newToken` and recorded.
  * - a refused call changes nothing: every check that can fail runs before the first change;
- * - task tokens are random (256 bits), map to the engine's task, and work once: a response removes them, and so
+ * - task tokens are random (256 bits), map to the service's task, and work once: a response removes them, and so
  *   does the task closing any other way (timeout, the run closing).
  */
 import type { HistoryEvent } from "@yieldflow/core";

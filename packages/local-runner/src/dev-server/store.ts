@@ -7,7 +7,7 @@
  * start the server executes the journal again in order (the backend is deterministic given those rows), which
  * restores every registration, execution, history, task list, task token and deadline; deadlines that passed while
  * the server was down then fire, and waiting tasks are handed to the next polls. The recorded events are checked
- * against the replayed histories, so a data file written by an engine with other rules is refused, not silently
+ * against the replayed histories, so a data file written by a server with other rules is refused, not silently
  * reinterpreted. `events` and `executions` also let other tools read the histories with plain SQL.
  *
  * `better-sqlite3` is an optional peer dependency, loaded only when `--data` is given.

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { eventAttributesKey, type HistoryEvent } from "@yieldflow/core";
+import { roughDuration } from "../cli/format.js";
 import { renderHtml } from "../cli/html.js";
 import { buildTimeline } from "../cli/timeline.js";
 import type { ExecutionInfo, SwfBackend } from "./backend.js";
@@ -163,16 +164,8 @@ ${rows ? `<table><thead><tr><th>domain</th><th>open</th><th>closed</th></tr></th
 function timeLine(ctx: UiContext): string {
   const t = ctx.time();
   if (!t.skipping && t.ahead < 1000) return "";
-  const ahead = t.ahead >= 1000 ? ` — ${esc(formatAhead(t.ahead))} ahead of the wall clock` : "";
+  const ahead = t.ahead >= 1000 ? ` — ${esc(roughDuration(t.ahead))} ahead of the wall clock` : "";
   return `<p class="muted" id="server-time">Server time ${esc(time(t.now / 1000))} UTC${t.skipping ? " (time skipping: idle time is skipped)" : ""}${ahead}.</p>`;
-}
-
-function formatAhead(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  const d = Math.floor(s / 86_400);
-  const h = Math.floor((s % 86_400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return d > 0 ? `${d}d ${h}h ${m}m` : h > 0 ? `${h}h ${m}m` : m > 0 ? `${m}m ${s % 60}s` : `${s}s`;
 }
 
 function executionsPage(res: ServerResponse, ctx: UiContext, domain: string, q: URLSearchParams): void {

@@ -1,7 +1,7 @@
 /**
  * The in-process activity worker: runs activity tasks as local async functions, at most `maxConcurrent` at once,
  * and reports their outcome through the same calls a remote worker would make (completed, failed, canceled,
- * heartbeat). It never touches histories; the engine records what it reports.
+ * heartbeat). It never touches histories; the workflow service records what it reports.
  *
  * It is the local runner's one activity-worker loop: the `LocalRunner` runs its in-process activities with it, and
  * the testing kit's scenario runner (`testing/run-scenario.ts`) answers the tasks a scenario completes with it too,
@@ -10,7 +10,7 @@
  *
  * Invariants: an outcome is reported at most once per task; once the workflow asked to cancel a task, its outcome
  * is reported as canceled (whether the function threw or returned); a task whose run closed it (timeout, termination) has
- * its AbortSignal aborted and any late outcome is dropped by the engine (the task token is no longer valid).
+ * its AbortSignal aborted and any late outcome is dropped by the service (the task token is no longer valid).
  */
 import {
   type ActivityContext,
@@ -101,7 +101,7 @@ interface Running {
   controller: AbortController;
   /** Set once the workflow asked to cancel this task. */
   cancelRequested: boolean;
-  /** Set once the engine closed the task (timeout, termination): the outcome no longer matters. */
+  /** Set once the service closed the task (timeout, termination): the outcome no longer matters. */
   closed: boolean;
   /** Set while the clock counts this task's code as running (a virtual clock lets real time pass meanwhile). */
   timed: boolean;
@@ -114,7 +114,7 @@ interface Running {
 /** Runs activity functions with bounded concurrency. */
 export class ActivityRunner {
   private readonly running = new Map<string, Running>();
-  /** Entries closed by the engine whose functions are still running (they hold a slot, not the clock). */
+  /** Entries closed by the service whose functions are still running (they hold a slot, not the clock). */
   private abandoned = 0;
   private readonly service: ActivityTaskService;
   private readonly payloads: Payloads;
@@ -133,7 +133,7 @@ export class ActivityRunner {
     };
   }
 
-  /** Tasks running now that the engine still waits for (abandoned ones excluded). */
+  /** Tasks running now that the runner still waits for (abandoned ones excluded). */
   get size(): number {
     return this.running.size - this.abandoned;
   }
@@ -145,7 +145,7 @@ export class ActivityRunner {
 
   /**
    * Starts `task` with `impl`; the function runs on a later microtask, never inside the caller. `done`, if given, is
-   * called once the task's outcome was reported, or once the task was closed (by the engine, or given up on as hung).
+   * called once the task's outcome was reported, or once the task was closed (by the service, or given up on as hung).
    */
   run(task: ActivityTask, impl: ActivityImplementation<unknown, unknown>, done?: () => void): void {
     const attempt = task.attempt;
@@ -220,7 +220,7 @@ export class ActivityRunner {
   }
 
   /**
-   * The engine closed the task (timed out, execution closed): abort it and forget its outcome. A function that
+   * The service closed the task (timed out, execution closed): abort it and forget its outcome. A function that
    * keeps running still holds its slot (the concurrency limit counts what really runs) until it settles.
    */
   close(taskToken: string, reason: string): void {
@@ -229,13 +229,13 @@ export class ActivityRunner {
     entry.closed = true;
     this.abandoned++;
     clearTimeout(entry.hangTimer);
-    // the engine no longer waits for it: its time is idle time again
+    // the runner no longer waits for it: its time is idle time again
     this.stopTiming(entry);
     entry.controller.abort(new Error(reason));
     entry.done?.();
   }
 
-  /** The clock stops counting the task's code as running: once, whether it returned or the engine closed it. */
+  /** The clock stops counting the task's code as running: once, whether it returned or the service closed it. */
   private stopTiming(entry: Running): void {
     if (!entry.timed) return;
     entry.timed = false;
@@ -265,7 +265,7 @@ export class ActivityRunner {
     this.stopTiming(entry);
     const token = entry.task.taskToken;
     const what = `activity ${entry.task.activityType.name} (${entry.task.activityId})`;
-    // Reports at most once, and only if the engine did not close the task while its payloads were being stored.
+    // Reports at most once, and only if the service did not close the task while its payloads were being stored.
     // The entry leaves `running` before the report, so what the report triggers (the run closing) finds it gone.
     const report = (send: () => void) => {
       if (entry.closed) return;
@@ -313,7 +313,7 @@ export class ActivityRunner {
       );
     } finally {
       if (this.running.get(token) === entry) {
-        // the engine closed it while its payloads were being stored: it was counted as abandoned
+        // the service closed it while its payloads were being stored: it was counted as abandoned
         this.running.delete(token);
         this.abandoned--;
       }

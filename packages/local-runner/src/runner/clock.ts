@@ -1,12 +1,12 @@
 /**
- * The engine's clocks. Time is epoch milliseconds. The engine never reads `Date.now()` itself: it asks its clock,
- * so the same engine runs on virtual time (tests, `yieldflow run`) or on real time (`--real-time`, the dev server).
+ * The runner's clocks. Time is epoch milliseconds. The runner never reads `Date.now()` itself: it asks its clock,
+ * so the same runner runs on virtual time (tests, `yieldflow run`) or on real time (`--real-time`, the dev server).
  *
- * Invariants: time never goes backwards; a virtual clock moves when the engine (or a test) moves it and, unless it is
+ * Invariants: time never goes backwards; a virtual clock moves when the runner (or a test) moves it and, unless it is
  * fully virtual (`activityTime: "virtual"`), at the wall clock's pace while activity code runs.
  */
 
-/** A source of time the engine can also move forward. */
+/** A source of time the runner can also move forward. */
 export interface Clock {
   /** `"virtual"` clocks jump to the next deadline when nothing is runnable; `"real"` clocks wait for it. */
   readonly kind: "virtual" | "real";
@@ -28,7 +28,7 @@ export interface VirtualClockOptions {
   /**
    * `"real"` (default): while activity code runs, time passes at the wall clock's pace, so the history shows what
    * each activity took and its timeouts count real work; idle time is still skipped. `"virtual"`: time moves only
-   * when the engine or a test moves it, so activities take 0 ms and two runs record identical timestamps.
+   * when the runner or a test moves it, so activities take 0 ms and two runs record identical timestamps.
    */
   activityTime?: "real" | "virtual";
 }

@@ -1,5 +1,5 @@
 /**
- * The deadlines the engine waits for: workflow timers, activity timeouts, workflow execution timeouts, decision
+ * The deadlines the runner waits for: workflow timers, activity timeouts, workflow execution timeouts, decision
  * task timeouts and retries. `DeadlineQueue` keeps them as plain data, ordered by deadline and then by the order
  * they were armed, so timers with equal deadlines always fire in the order they were started; `fireDeadline`
  * records what reaching one means.

@@ -1,6 +1,6 @@
 /**
- * One workflow execution run as the engine keeps it: plain data around core's `HistoryRecorder`, which is the one
- * recorder of events (the engine never writes events any other way). Everything here can be rebuilt from the
+ * One workflow execution run as the workflow service keeps it: plain data around core's `HistoryRecorder`, which is the one
+ * recorder of events (the service never writes events any other way). Everything here can be rebuilt from the
  * history, which is what lets a later dev server persist or serve it.
  */
 import { type CloseStatus, errorMessage, type HistoryEvent, type Payloads } from "@yieldflow/core";
@@ -14,7 +14,7 @@ export interface ExecutionRecord {
   readonly workflowType: { readonly name: string; readonly version: string };
   /** The recorder of this run's history. */
   readonly recorder: HistoryRecorder;
-  /** How many of the recorder's events the engine has processed (progress, timers, tasks, deliveries). */
+  /** How many of the recorder's events the service has processed (progress, timers, tasks, deliveries). */
   processed: number;
   /** The run that started this one by continue-as-new, and the run this one continued as. */
   readonly previousRunId: string | undefined;

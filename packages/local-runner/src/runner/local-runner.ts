@@ -75,7 +75,7 @@ export class LocalRunner implements WorkflowClient {
   private readonly pump: Pump;
   private workflowSeq = 0;
   private closed = false;
-  /** An internal error of the engine (a bug): it stops the runner and every `result()` rejects with it. */
+  /** An internal error of the runner (a bug): it stops the runner and every `result()` rejects with it. */
   private fatalError: unknown;
 
   constructor(options: LocalRunnerOptions = {}) {

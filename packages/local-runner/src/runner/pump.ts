@@ -79,7 +79,7 @@ export class Pump {
   }
 
   /**
-   * Resolves once nothing more can happen by itself: no decision task pending, no activity running, and no
+   * Resolves once nothing more can happen by itself: no decision task scheduled, no activity running, and no
    * deadline the clock will reach on its own.
    */
   idle(): Promise<void> {

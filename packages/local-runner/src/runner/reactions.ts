@@ -1,5 +1,5 @@
 /**
- * What the local engine does when an event is recorded in a run's history: one case per event that needs
+ * What the local workflow service does when an event is recorded in a run's history: one case per event that needs
  * something done. This is where deadlines are armed and disarmed, tasks queued, children started, external
  * requests delivered, and a closed run's children, parent and continuation taken care of. Every recorded event
  * reaches `react` exactly once, in recording order (the service's `flush`).
@@ -11,7 +11,7 @@ import type { ExecutionRecord } from "./execution.js";
 import type { ServiceState, WorkflowTypeDefaults } from "./service-state.js";
 import { activityToken } from "./task-tokens.js";
 
-/** What the engine does when an event is recorded. One case per event that needs something done. */
+/** What the service does when an event is recorded. One case per event that needs something done. */
 export function react(s: ServiceState, exec: ExecutionRecord, event: HistoryEvent): void {
   const b = exec.recorder;
   const runId = exec.runId;

@@ -15,7 +15,11 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** `90061000` → `"1d1h1m1s"`, `1500` → `"1.5s"`, `0` → `"0s"`. */
+/**
+ * A duration to the millisecond, for stories a test asserts on: `90061000` → `"1d1h1m1s"`, `1500` → `"1.5s"`, `0` →
+ * `"0s"`. Exact on purpose (two stories differ when their timings do); the CLI's and the dev server's summaries for
+ * people use the rounded `roughDuration` (`cli/format.ts`) instead.
+ */
 export function formatDuration(ms: number): string {
   if (!(ms > 0)) return "0s";
   let rest = Math.round(ms);
