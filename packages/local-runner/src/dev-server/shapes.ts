@@ -7,6 +7,7 @@
  * 256"). Unknown members are ignored, as SWF ignores them. The validator reads untrusted JSON: it only looks at own
  * properties and never throws anything but an `SwfFault`.
  */
+import { DecisionTypeValues } from "@yieldflow/core";
 import { quoteValue, SwfFault, validationError } from "./faults.js";
 
 /** One member's shape. */
@@ -134,24 +135,8 @@ export const DECISION_ATTRIBUTES: Fields = {
   ),
 };
 
-/** SWF's decision types. */
-export const DECISION_TYPES = [
-  "ScheduleActivityTask",
-  "RequestCancelActivityTask",
-  "CompleteWorkflowExecution",
-  "FailWorkflowExecution",
-  "CancelWorkflowExecution",
-  "ContinueAsNewWorkflowExecution",
-  "RecordMarker",
-  "StartTimer",
-  "CancelTimer",
-  "SignalExternalWorkflowExecution",
-  "RequestCancelExternalWorkflowExecution",
-  "StartChildWorkflowExecution",
-  "ScheduleLambdaFunction",
-] as const;
-
-const Decision = obj({ decisionType: req(en(...DECISION_TYPES)), ...DECISION_ATTRIBUTES });
+/** A decision: one of SWF's decision types (core's list), with its attributes member. */
+const Decision = obj({ decisionType: req(en(...DecisionTypeValues)), ...DECISION_ATTRIBUTES });
 
 const _domainOnly: Fields = { domain: req(DomainName) };
 const typeRegistration = (extra: Fields): Fields => ({
