@@ -9,7 +9,15 @@
  */
 export function compact<T extends object>(o: T): T {
   const out = {} as T;
-  for (const k in o) if (o[k] !== undefined) out[k] = o[k];
+  for (const k in o) {
+    const v = o[k];
+    if (v === undefined) continue;
+    // an own "__proto__" (JSON.parse makes one from untrusted input) stays a field: assigning it would instead set
+    // the copy's prototype, and everything read from the copy would then come from it
+    if (k === "__proto__")
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
+  }
   return out;
 }
 
