@@ -3,6 +3,8 @@
  * `WorkflowClient` function run unchanged against the local runner and SWF.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineActivity, type HistoryEvent, type WorkflowClient } from "@yieldflow/core";
@@ -267,6 +269,52 @@ test("CLI: cancel runs the workflow's cancellation code, terminate records reaso
     );
   }
   await cli(["cancel", "cli-cancel", "--run-id", "not-a-run"], 1);
+});
+
+test("CLI: what a hostile endpoint answers is printed with control characters as visible escapes", async () => {
+  // a server (not SWF, not the dev server) whose answers carry terminal escape sequences: rows of a list, errors
+  const evil = "w\u001b[2J\u001b]0;owned\u0007";
+  const hostile = createServer((req, res) => {
+    res.setHeader("content-type", "application/x-amz-json-1.0");
+    if (String(req.headers["x-amz-target"]).endsWith(".ListOpenWorkflowExecutions")) {
+      const info = {
+        execution: { workflowId: evil, runId: "r1" },
+        workflowType: { name: "t", version: "1" },
+        startTimestamp: 0,
+        executionStatus: "OPEN",
+      };
+      res.end(JSON.stringify({ executionInfos: [info] }));
+      return;
+    }
+    res.statusCode = 400;
+    res.end(JSON.stringify({ __type: "UnknownResourceFault", message: `gone ${evil}` }));
+  });
+  await new Promise<void>((done) => hostile.listen(0, "127.0.0.1", done));
+  const { port } = hostile.address() as AddressInfo;
+  const lines: string[] = [];
+  const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t), cwd: process.cwd() };
+  try {
+    const conn = ["--domain", DOMAIN, "--endpoint", `http://127.0.0.1:${port}`];
+    for (const [argv, status] of [
+      [["list"], 0],
+      [["describe", "w"], 1],
+      [["cancel", "w"], 1],
+      [["terminate", "w", "--reason", "r"], 1],
+    ] as const) {
+      lines.length = 0;
+      assert.is(await main([...argv, ...conn], io), status, argv.join(" "));
+      const printed = lines.join("\n");
+      assert.not.match(
+        printed,
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: exactly what must not be printed
+        /[\u0000-\u0008\u000b-\u001f\u007f]/,
+        `raw control characters: ${JSON.stringify(printed)}`,
+      );
+      assert.match(printed, /w\\u001b\[2J\\u001b\]0;owned\\u0007/, printed);
+    }
+  } finally {
+    hostile.close();
+  }
 });
 
 test.run();
