@@ -2,7 +2,7 @@
  * The benchmark's histories: each shape simulated at a workflow size chosen so that the history lands within 2% of
  * a target event count. Generated once per process and cached in memory (generation is never timed).
  */
-import type { HistoryEvent, WorkflowDefinition } from "@yieldflow/core";
+import type { AnyWorkflow, HistoryEvent } from "@yieldflow/core";
 import { fanOut, record, sequence } from "./workflows.ts";
 
 export type Shape = "sequence" | "fanout";
@@ -14,8 +14,7 @@ export interface BenchHistory {
   shape: Shape;
   /** The event count asked for. */
   target: number;
-  // biome-ignore lint/suspicious/noExplicitAny: any workflow input
-  workflow: WorkflowDefinition<any, any>;
+  workflow: AnyWorkflow;
   /** The workflow input that produced this history. */
   input: { n: number; width?: number };
   /** The history: it ends with the DecisionTaskStarted of the last decision task (which completes the workflow). */
@@ -29,8 +28,7 @@ export interface BenchHistory {
 }
 
 function spec(shape: Shape): {
-  // biome-ignore lint/suspicious/noExplicitAny: any workflow input
-  workflow: WorkflowDefinition<any, any>;
+  workflow: AnyWorkflow;
   input: (n: number) => { n: number; width?: number };
 } {
   return shape === "sequence"

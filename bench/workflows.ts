@@ -4,14 +4,7 @@
  * - fan-out: `n` activities in batches of `width`, each batch run with `all([...])` and completed together
  *   (one decision task per batch).
  */
-import {
-  activity,
-  all,
-  defineActivity,
-  defineWorkflow,
-  type HistoryEvent,
-  type WorkflowDefinition,
-} from "@yieldflow/core";
+import { type AnyWorkflow, activity, all, defineActivity, defineWorkflow, type HistoryEvent } from "@yieldflow/core";
 import { type Happening, type HistoryBuilder, simulate } from "@yieldflow/core/testing";
 
 export const step = defineActivity<{ i: number }, { i: number; ok: boolean }>({
@@ -63,8 +56,7 @@ export interface Recorded {
   tasks: number;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: any workflow input
-export function record(workflow: WorkflowDefinition<any, any>, input: unknown): Recorded {
+export function record(workflow: AnyWorkflow, input: unknown): Recorded {
   const sim = simulate(workflow, {
     input,
     next: completeAll,

@@ -7,7 +7,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Decision, decide, type HistoryEvent, Replayer, type WorkflowStatus } from "@yieldflow/core";
+import {
+  type Decision,
+  decide,
+  type HistoryEvent,
+  Replayer,
+  timestampToMillis,
+  type WorkflowStatus,
+} from "@yieldflow/core";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { workflows } from "../fixtures/workflows.ts";
@@ -60,9 +67,7 @@ for (const name of names) {
     // looks like an SWF history: contiguous ids from 1, time never goes backwards, one form of timestamp
     assert.is(events.length, expected.events);
     for (const [i, e] of events.entries()) assert.is(e.eventId, i + 1);
-    const times = events.map((e) =>
-      new Date(typeof e.eventTimestamp === "number" ? e.eventTimestamp * 1000 : (e.eventTimestamp as string)).getTime(),
-    );
+    const times = events.map((e) => timestampToMillis(e.eventTimestamp, e.eventId));
     for (let i = 1; i < times.length; i++)
       assert.ok((times[i] as number) >= (times[i - 1] as number), `time at event ${i + 1}`);
     assert.is(new Set(events.map((e) => typeof e.eventTimestamp)).size, 1);

@@ -9,6 +9,7 @@ import {
   type DecideResult,
   type Decision,
   decide,
+  decisionAttributesKey,
   defaultSerializer,
   type HistoryEvent,
   Replayer,
@@ -93,8 +94,7 @@ export function types(decisions: readonly Decision[]): string[] {
 /** The attributes of a decision, untyped (for terse assertions). */
 export function attrs(d: Decision | undefined): Record<string, unknown> {
   assert.ok(d, "expected a decision");
-  const key = `${d.decisionType[0]?.toLowerCase()}${d.decisionType.slice(1)}DecisionAttributes`;
-  return (d as unknown as Record<string, Record<string, unknown>>)[key] ?? {};
+  return (d as unknown as Record<string, Record<string, unknown>>)[decisionAttributesKey(d.decisionType)] ?? {};
 }
 
 /** The only decision of `type` in `decisions` (asserts there is exactly one). */

@@ -1,5 +1,6 @@
 /** The …Failed events and causes SWF records for refused decisions, and every timeout type on the real clock. */
 import * as SWF from "@aws-sdk/client-swf";
+import { type EventType, eventAttributesKey } from "@yieldflow/core";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { eventually, type Harness, harness, historyOf, pollDecision, rejection, setUp } from "./support.ts";
@@ -23,7 +24,7 @@ function failures(events: SWF.HistoryEvent[]): [string, string | undefined][] {
         !e.eventType.startsWith("WorkflowExecution"),
     )
     .map((e) => {
-      const key = `${e.eventType?.[0]?.toLowerCase()}${e.eventType?.slice(1)}EventAttributes` as keyof SWF.HistoryEvent;
+      const key = eventAttributesKey(e.eventType as EventType) as keyof SWF.HistoryEvent;
       return [e.eventType as string, (e[key] as Attrs | undefined)?.cause];
     });
 }

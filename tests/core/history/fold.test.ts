@@ -94,7 +94,7 @@ fold("started info, the open task and its inputs", () => {
   assert.equal(s.undelivered, []);
 });
 
-fold("a completed task records its decisions' events; outcomes go to pending, then to the next task", () => {
+fold("a completed task records its decisions' events; outcomes go to undelivered, then to the next task", () => {
   const s = foldHistory([
     ...prefix(),
     completed(4, 2, 3),

@@ -7,7 +7,14 @@
  * 5. a changed program (reordered, removed or added effect) is reported as a NondeterminismError at the event
  *    that recorded the first changed step.
  */
-import { decide, type HistoryEvent, NondeterminismError, Replayer } from "@yieldflow/core";
+import {
+  type DecisionType,
+  decide,
+  decisionAttributesKey,
+  type HistoryEvent,
+  NondeterminismError,
+  Replayer,
+} from "@yieldflow/core";
 import { checkReplay, simulate } from "@yieldflow/core/testing";
 import fc from "fast-check";
 import { test } from "uvu";
@@ -26,9 +33,7 @@ function assertValidForSwf(decisions: readonly { decisionType: string; [k: strin
     "ContinueAsNewWorkflowExecution",
   ];
   decisions.forEach((d, i) => {
-    const attrs = d[`${d.decisionType[0]?.toLowerCase()}${d.decisionType.slice(1)}DecisionAttributes`] as
-      | Record<string, unknown>
-      | undefined;
+    const attrs = d[decisionAttributesKey(d.decisionType as DecisionType)] as Record<string, unknown> | undefined;
     if (closing.includes(d.decisionType)) assert.is(i, decisions.length - 1, "a closing decision must be last");
     if (d.decisionType === "ScheduleActivityTask") {
       assert.ok(SWF_ID.test(String(attrs?.activityId)), `activityId ${attrs?.activityId}`);

@@ -1,5 +1,6 @@
 /**
- * BUG (replay/engine.ts: one `pending` map keyed by bare id, checkUnused): SWF keeps activity ids, timer ids and
+ * BUG (replay/handlers/commands.ts: was one map of open operations keyed by bare id, now `commands[kind]`;
+ * checkUnused): SWF keeps activity ids, timer ids and
  * child workflow ids in separate namespaces (an activityId may equal a timerId), and `activity(..., { id })` is
  * documented as "must be unique among this execution's open activities". The engine instead refuses a timer whose
  * user-supplied id equals an open activity's id (InvalidArgumentError "timer id "step-1" is already in use by an

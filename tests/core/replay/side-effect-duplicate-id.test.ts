@@ -1,5 +1,5 @@
 /**
- * BUG (replay/engine.ts sideEffect; history/fold.ts markers "first marker of a name wins"): two `sideEffect`s with
+ * BUG (replay/handlers/side-effect.ts sideEffect; history/fold.ts markers "first marker of a name wins"): two `sideEffect`s with
  * the same user-supplied id are accepted. Live, each calls its function and records its own marker (two
  * MarkerRecorded events named "x", details 1 and 102), and the workflow sees [1, 102]. On replay both read the
  * first marker, and the workflow sees [1, 1]. So the workflow's values differ between the run that recorded the

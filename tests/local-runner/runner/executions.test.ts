@@ -114,7 +114,7 @@ const square = defineWorkflow({ name: "square", version: "1" }, function* (n: nu
   return n * n;
 });
 
-test("child workflows run in the same engine; results and failures flow back to the parent", async () => {
+test("child workflows run in the same runner; results and failures flow back to the parent", async () => {
   const parent = defineWorkflow({ name: "parent", version: "1" }, function* () {
     const nine = yield* childWorkflow(square, 3);
     try {

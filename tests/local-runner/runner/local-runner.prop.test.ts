@@ -3,7 +3,7 @@
  * tests/fixtures/programs.ts: activities that succeed, fail or time out, timers, parallel branches, pools, races,
  * any, handles, retries, child workflows, external signals, try/catch, signals arriving at random times,
  * activities taking random real time):
- * - every execution ends (completes or fails) and never gets stuck: the engine feeds core only valid histories;
+ * - every execution ends (completes or fails) and never gets stuck: the runner feeds core only valid histories;
  * - the exported history is GetWorkflowExecutionHistory JSON that core's `decide` replays to the same outcome;
  * - every prefix ending at a DecisionTaskStarted replays to exactly the decisions the runner made there (checkReplay);
  * - on the fully virtual clock, the same program with the same outcomes records the same history twice.

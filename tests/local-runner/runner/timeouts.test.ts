@@ -14,7 +14,7 @@ import { LocalRunner, WorkflowExecutionError } from "@yieldflow/local-runner";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 
-/** Resolves when `signal` aborts: an activity that hangs until the engine gives up on it. */
+/** Resolves when `signal` aborts: an activity that hangs until the runner gives up on it. */
 function hang(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
 }
@@ -57,7 +57,7 @@ test("START_TO_CLOSE: a hung activity times out (advance moves virtual time) and
   const started = events.find((e) => e.eventType === "ActivityTaskStarted");
   const timedOut = events.find((e) => e.eventType === "ActivityTaskTimedOut");
   // the activity ran (hung) for real until its deadline, and the clock let that real time pass: the timeout is
-  // recorded at the deadline, give or take the milliseconds the engine took to notice
+  // recorded at the deadline, give or take the milliseconds the runner took to notice
   const took = (timedOut?.eventTimestamp as number) - (started?.eventTimestamp as number);
   assert.ok(took >= 10 && took < 12, `timed out after ${took} s`);
 });

@@ -8,8 +8,10 @@
  * heartbeat timeout so a dead worker is noticed). Its task list is registered only when it sets one: an activity
  * type without a default task list must be given one at the call, or SWF refuses to schedule it.
  */
+
 import type { ScheduleActivityTaskDecisionAttributes, ScheduleActivityTaskFailedCause } from "../history/swf-types.js";
 import type { ActivityDefinition, WorkflowDefinition } from "../workflow.js";
+import { SWF_LIMITS } from "./limits.js";
 
 /** RegisterActivityType's default fields, as SWF takes them. */
 export interface ActivityTypeDefaults {
@@ -45,9 +47,6 @@ export function activityTypeDefaults(def: ActivityDefinition<unknown, unknown>):
   return out;
 }
 
-/** SWF's longest execution (one year, in seconds): `NONE` is not accepted for an execution's timeout. */
-export const MAX_EXECUTION_SECONDS = 31_536_000;
-
 /**
  * The defaults yieldflow registers a workflow type with: the definition's, else the local runner's (task list
  * `default`, a 30 s decision task timeout, SWF's one-year execution limit, child policy TERMINATE).
@@ -56,7 +55,7 @@ export function workflowTypeDefaults(def: WorkflowDefinition<unknown, unknown>):
   return {
     defaultTaskList: { name: def.taskList ?? "default" },
     defaultChildPolicy: def.childPolicy ?? "TERMINATE",
-    defaultExecutionStartToCloseTimeout: String(def.timeouts.executionStartToClose ?? MAX_EXECUTION_SECONDS),
+    defaultExecutionStartToCloseTimeout: String(def.timeouts.executionStartToClose ?? SWF_LIMITS.maxTimeoutSeconds),
     defaultTaskStartToCloseTimeout: String(def.timeouts.taskStartToClose ?? 30),
   };
 }

@@ -13,6 +13,7 @@
  * A read that fails (missing object, wrong hash) is a `PayloadReadError` naming the key and the event; it fails the
  * decision task (retried), never the workflow. Without a store, a value that does not fit is `YF_PAYLOAD_TOO_LARGE`.
  */
+import { SWF_LIMITS } from "../decisions/limits.js";
 import { InvalidArgumentError } from "../errors.js";
 import type { HistoryEvent } from "../history/events.js";
 import { fromBase64Strict, toBase64 } from "./base64.js";
@@ -34,8 +35,11 @@ import type { PayloadStore } from "./store.js";
 // the replay engine imports PayloadReadError from here
 export { type PayloadErrorCode, PayloadReadError, PayloadTooLargeError } from "./payload-errors.js";
 
-/** SWF's field limits, in characters: data fields (input, result, details, control) and heartbeat details. */
-export const PAYLOAD_LIMITS = { data: 32_768, heartbeat: 2_048 } as const;
+/**
+ * SWF's field limits, in characters: data fields (input, result, details, control; {@link SWF_LIMITS}`.dataChars`)
+ * and heartbeat details.
+ */
+export const PAYLOAD_LIMITS = { data: SWF_LIMITS.dataChars, heartbeat: 2_048 } as const;
 
 /** How to encode payloads. Every part is optional; per workflow or activity type, given parts override the default. */
 export interface PayloadOptions {

@@ -5,7 +5,7 @@
  * timer fired, a signal, a child closed, …) referring to the events that opened them. It keeps the open activity
  * tasks, timers, child workflows and external requests the history implies.
  *
- * Used by the local runner's engine as the only recorder of its histories, by the dev server, and by the testing
+ * Used by the local runner as the only recorder of its histories, by the dev server, and by the testing
  * kit's `HistoryBuilder` (the hand-writing API over it). Pure: no clock, no I/O. Timestamps are written as epoch
  * seconds (SWF's wire JSON form), so `JSON.stringify(recorder.events)` is what `GetWorkflowExecutionHistory`
  * returns as `events`.
@@ -40,7 +40,7 @@ type ActivityIds = { scheduledEventId: number; startedEventId: number };
 
 /**
  * Records one execution's SWF history: the service side of SWF, without the service around it (task lists,
- * deadlines and deliveries are the driver's: the local runner's engine, the dev server).
+ * deadlines and deliveries are the driver's: the local runner, the dev server).
  *
  * @example
  * const r = new HistoryRecorder({ workflowType: { name: "order", version: "1" } });

@@ -1,7 +1,7 @@
 /**
  * @yieldflow/core/service: SWF's service side, the rules by which SWF records a history. `HistoryRecorder` turns a
  * decision task's response into events (or refuses decisions with SWF's causes) and keeps the open-task
- * bookkeeping. Drivers that play SWF (the local runner's engine, the dev server) build on it; the testing kit's
+ * bookkeeping. Drivers that play SWF (the local runner, the dev server) build on it; the testing kit's
  * `HistoryBuilder` is the hand-writing API over it.
  */
 export {

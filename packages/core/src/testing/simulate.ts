@@ -1,7 +1,7 @@
 /**
  * A small, synchronous test driver: runs a workflow against scripted outcomes, appending SWF events the way SWF
  * would (with {@link HistoryBuilder}) and deciding every decision task with the real interpreter. It is what the
- * property tests drive; the local runner is the full engine (real activity functions, clocks, timeouts).
+ * property tests drive; the local runner is the full driver (real activity functions, clocks, timeouts).
  */
 import { encodeRemoteError } from "../errors.js";
 import type { Decision, HistoryEvent } from "../history/events.js";

@@ -8,7 +8,7 @@
  * FORCE_COLOR is. While the display is live, anything else written to the terminal (an activity's console output)
  * is written above the display rather than through it, so the display never leaves torn copies of itself.
  */
-import { activityCloseAttributes, type HistoryEvent } from "@yieldflow/core";
+import { activityCloseAttributes, closeStatusOf, type HistoryEvent } from "@yieldflow/core";
 import { createLogUpdate } from "log-update";
 import picocolors from "picocolors";
 import type { RunnerEvent } from "../runner/events.js";
@@ -54,13 +54,11 @@ const NOTABLE = new Set([
   "WorkflowExecutionContinuedAsNew",
 ]);
 
-/** How the root execution can end other than completing (a continuation is not an end). */
-const CLOSED_BADLY = new Set([
-  "WorkflowExecutionFailed",
-  "WorkflowExecutionCanceled",
-  "WorkflowExecutionTerminated",
-  "WorkflowExecutionTimedOut",
-]);
+/** True for an event that ends the root execution other than by completing (a continuation is not an end). */
+function closedBadly(eventType: unknown): boolean {
+  const status = closeStatusOf(eventType);
+  return status !== undefined && status !== "COMPLETED" && status !== "CONTINUED_AS_NEW";
+}
 
 const SPINNER = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -176,7 +174,7 @@ export class LiveProgress {
           this.workflowType = printable(`${t?.name}@${t?.version}`, true);
           this.ended = undefined; // a continuation starts afresh
         } else if (e.eventType === "WorkflowExecutionCompleted") this.ended = this.colors.green("✓");
-        else if (CLOSED_BADLY.has(e.eventType)) this.ended = this.colors.red("✗");
+        else if (closedBadly(e.eventType)) this.ended = this.colors.red("✗");
       }
       this.keepLine = this.options.verbose === true || NOTABLE.has(e.eventType) || this.isRetry(e);
     } else {

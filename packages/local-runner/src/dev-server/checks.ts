@@ -3,11 +3,8 @@
  * characters, durations in whole seconds, decisions with their attributes and a closing decision only last. Each
  * failure is a `ValidationException` in SWF's words, raised before anything is recorded.
  */
-import { type Decision, decisionAttributesKey } from "@yieldflow/core";
+import { type Decision, decisionAttributesKey, SWF_LIMITS } from "@yieldflow/core";
 import { SwfFault, validationError } from "./faults.js";
-
-/** The longest timeout SWF accepts, in seconds (one year). */
-const MAX_TIMEOUT = 31_536_000;
 
 /** IDs SWF refuses: `:` `/` `|`, control characters, or the literal `arn`. */
 export function checkId(v: string, path: string): void {
@@ -21,9 +18,9 @@ export function checkId(v: string, path: string): void {
 /** SWF durations: whole seconds up to a year, or NONE where allowed. */
 export function checkDuration(v: string, path: string, noneAllowed: boolean): void {
   if (v === "NONE" && noneAllowed) return;
-  if (!/^\d+$/.test(v) || Number(v) > MAX_TIMEOUT)
+  if (!/^\d+$/.test(v) || Number(v) > SWF_LIMITS.maxTimeoutSeconds)
     throw validationError([
-      `Value '${v}' at '${path}' failed to satisfy constraint: Member must be a whole number of seconds from 0 to ${MAX_TIMEOUT}${noneAllowed ? " or NONE" : ""}`,
+      `Value '${v}' at '${path}' failed to satisfy constraint: Member must be a whole number of seconds from 0 to ${SWF_LIMITS.maxTimeoutSeconds}${noneAllowed ? " or NONE" : ""}`,
     ]);
 }
 

@@ -8,7 +8,7 @@
  *   +7d      timer timer-4 (7d) fired
  *   +7d      completed with {"ok":true}
  */
-import { type HistoryEvent, timestampToMillis } from "@yieldflow/core";
+import { eventAttributesKey, type HistoryEvent, timestampToMillis } from "@yieldflow/core";
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -200,9 +200,9 @@ export function storyOf(events: readonly HistoryEvent[]): StoryLine[] {
       default:
         if (e.eventType?.endsWith("Failed")) {
           // SWF refused a decision: ScheduleActivityTaskFailed, StartTimerFailed, StartChildWorkflowExecutionFailed, …
-          const attrs = Object.entries(e).find(([k]) => k.endsWith("EventAttributes"))?.[1] as
-            | { cause?: string }
-            | undefined;
+          const attrs = (e as unknown as Record<string, { cause?: string } | undefined>)[
+            eventAttributesKey(e.eventType)
+          ];
           say(e, `SWF refused a decision: ${e.eventType} (${attrs?.cause ?? "no cause"})`);
         }
     }

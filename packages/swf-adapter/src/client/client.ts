@@ -21,6 +21,7 @@ import {
   type CloseStatus,
   checkSwfId,
   closeStatusOf,
+  compact,
   type Duration,
   type ExecutionDescription,
   type HistoryEvent,
@@ -170,7 +171,7 @@ export class SwfClient implements WorkflowClient {
           workflowType: { name: workflow.name, version: workflow.version },
           ...(taskList !== undefined && { taskList: { name: taskList } }),
           ...(data !== undefined && { input: data }),
-          ...dropUndefined({
+          ...compact({
             executionStartToCloseTimeout: secs(t.executionStartToClose, workflow.timeouts.executionStartToClose),
             taskStartToCloseTimeout: secs(t.taskStartToClose, workflow.timeouts.taskStartToClose),
             childPolicy: options.childPolicy ?? workflow.childPolicy,
@@ -231,7 +232,7 @@ export class SwfClient implements WorkflowClient {
         new TerminateWorkflowExecutionCommand({
           domain: this.domain,
           workflowId,
-          ...dropUndefined({ runId: options.runId, reason: options.reason?.slice(0, 256), details: options.details }),
+          ...compact({ runId: options.runId, reason: options.reason?.slice(0, 256), details: options.details }),
         }),
       ),
     );
@@ -447,10 +448,4 @@ function summary(info: WorkflowExecutionInfo): ExecutionSummary {
     closeTimestamp: info.closeTimestamp,
     tagList: info.tagList ?? [],
   };
-}
-
-function dropUndefined<T extends object>(o: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
-  return out;
 }
