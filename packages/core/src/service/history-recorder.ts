@@ -12,6 +12,7 @@
  */
 import { InvalidArgumentError } from "../errors.js";
 import type { ActivityCloseEventType } from "../history/activity-close.js";
+import { CHILD_CLOSE_EVENT, type ChildCloseStatus } from "../history/close-status.js";
 import { type Decision, eventAttributesKey, type HistoryEvent } from "../history/events.js";
 import type {
   ActivityTaskTimeoutType,
@@ -328,7 +329,7 @@ export class HistoryRecorder {
   /** The child closed: COMPLETED with a result, FAILED with reason/details, TIMED_OUT, TERMINATED or CANCELED. */
   childClosed(
     workflowId: string,
-    status: "COMPLETED" | "FAILED" | "TIMED_OUT" | "TERMINATED" | "CANCELED",
+    status: ChildCloseStatus,
     data: { result?: string; reason?: string; details?: string; timeoutType?: WorkflowExecutionTimeoutType } = {},
   ): this {
     const c = this.child(workflowId);
@@ -340,7 +341,8 @@ export class HistoryRecorder {
       startedEventId: c.startedEventId as number,
     };
     this.children.delete(workflowId);
-    const [type, fields] = CHILD_CLOSED[status];
+    const type = CHILD_CLOSE_EVENT[status];
+    const fields = CHILD_CLOSED_FIELDS[status];
     if (status === "TIMED_OUT") this.add(type, { ...base, timeoutType: data.timeoutType ?? "START_TO_CLOSE" });
     else this.add(type, { ...base, ...pick(data, fields) } as typeof base);
     this.scheduleDecisionTask();
@@ -410,11 +412,11 @@ export class HistoryRecorder {
   }
 }
 
-/** The event that records each way a child execution closes, and the fields of `childClosed`'s data it takes. */
-const CHILD_CLOSED = {
-  COMPLETED: ["ChildWorkflowExecutionCompleted", ["result"]],
-  FAILED: ["ChildWorkflowExecutionFailed", ["reason", "details"]],
-  TIMED_OUT: ["ChildWorkflowExecutionTimedOut", []],
-  TERMINATED: ["ChildWorkflowExecutionTerminated", []],
-  CANCELED: ["ChildWorkflowExecutionCanceled", ["details"]],
-} as const;
+/** The fields of `childClosed`'s data that each way a child closes records (its event: `CHILD_CLOSE_EVENT`). */
+const CHILD_CLOSED_FIELDS = {
+  COMPLETED: ["result"],
+  FAILED: ["reason", "details"],
+  TIMED_OUT: [],
+  TERMINATED: [],
+  CANCELED: ["details"],
+} as const satisfies { readonly [S in ChildCloseStatus]: readonly string[] };

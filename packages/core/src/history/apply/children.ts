@@ -1,6 +1,7 @@
 /** Folding SWF events, part of `applyEvent`. Child workflow executions: initiated (or refused), started, closed. */
 import type { Draft } from "immer";
 import { HistoryError } from "../../errors.js";
+import { childCloseStatusOf } from "../close-status.js";
 import type { Event } from "../events.js";
 import type { HistoryState } from "../state.js";
 import { addInput, recordedBy, refOf, startedRef } from "./references.js";
@@ -87,15 +88,7 @@ export function applyChildEvent(draft: Draft<HistoryState>, e: Event<ChildEventT
         reason?: string;
         details?: string;
       };
-      const status = (
-        {
-          ChildWorkflowExecutionCompleted: "COMPLETED",
-          ChildWorkflowExecutionFailed: "FAILED",
-          ChildWorkflowExecutionTimedOut: "TIMED_OUT",
-          ChildWorkflowExecutionTerminated: "TERMINATED",
-          ChildWorkflowExecutionCanceled: "CANCELED",
-        } as const
-      )[e.eventType];
+      const status = childCloseStatusOf(e.eventType);
       const childId = refOf(
         draft,
         e,
