@@ -7,7 +7,7 @@
  * 256"). Unknown members are ignored, as SWF ignores them. The validator reads untrusted JSON: it only looks at own
  * properties and never throws anything but an `SwfFault`.
  */
-import { DecisionTypeValues } from "@yieldflow/core";
+import { DecisionTypeValues, SWF_LIMITS } from "@yieldflow/core";
 import { quoteValue, SwfFault, validationError } from "./faults.js";
 
 /** One member's shape. */
@@ -32,7 +32,7 @@ const Name = str(1, 256);
 const Version = str(1, 64);
 const DomainName = str(1, 256);
 const Identity = str(0, 256);
-const Data = str(0, 32_768);
+const Data = str(0, SWF_LIMITS.dataChars);
 const LimitedData = str(0, 2_048);
 const RunIdOptional = str(0, 64);
 const RunId = str(1, 64);
@@ -129,7 +129,7 @@ export const DECISION_ATTRIBUTES: Fields = {
       id: req(Name),
       name: req(str(1, 64)),
       control: opt(Data),
-      input: opt(str(0, 32_768)),
+      input: opt(Data),
       startToCloseTimeout: opt(DurationOptional),
     }),
   ),
