@@ -64,6 +64,7 @@ const tty = {
   colored: onTerminal({ NO_COLOR: undefined, FORCE_COLOR: undefined }, "run", "chatty.ts", "-w", "steady"),
   verbose: onTerminal(noColorEnv, "run", "chatty.ts", "-w", "steady", "--verbose"),
   chatty: onTerminal(noColorEnv, "run", "chatty.ts", "--input", '"tty"'),
+  doomed: onTerminal(noColorEnv, "run", "chatty.ts", "-w", "doomed"),
 };
 const piped = cli("run", "chatty.ts", "-w", "steady");
 const quiet = cli("run", "chatty.ts", "--input", '"report"', "--quiet");
@@ -126,6 +127,16 @@ test("on a terminal: a live display redrawn in place, its last frame left with t
   // frames before the last one showed the run in progress
   assert.match(text, /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] steady@1 {2}workflow time/);
   assert.ok(text.trimEnd().endsWith("6"), "the result comes last");
+});
+
+test("on a terminal: a run that fails leaves ✗ on the display's last frame", async () => {
+  const r = await tty.doomed;
+  assert.is(r.code, 1, r.stdout);
+  const lines = plain(r.stdout).split("\n");
+  const last = lines.findLastIndex((l) => / doomed@1 {2}workflow time/.test(l));
+  assert.ok(last >= 0, lines.join("\n"));
+  assert.match(lines[last] as string, /^✗ doomed@1/);
+  assert.match(plain(r.stdout), /gave up after step 1/);
 });
 
 test("on a terminal: colours unless NO_COLOR is set", async () => {
