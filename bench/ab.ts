@@ -1,0 +1,54 @@
+/**
+ * Compares the full replay of this tree with another tree's, in one process: a copy of another version (main, a
+ * commit before a change) is loaded next to this one and both replay the same shape and size in alternating batches.
+ * Each batch is CPU time (`process.cpuUsage`) over many `decide` calls; each side's figure is its best batch. Both
+ * sides share the process, the load and the time, so the ratio holds to about ±3% on a busy machine, where figures
+ * from separate processes (or `npm run bench` runs) drift by 5–10%.
+ *
+ *   node --conditions=yieldflow-source --import tsx bench/ab.ts <other-tree> [sequence|fanout] [events] [rounds]
+ *
+ * `<other-tree>` is a checkout whose `node_modules/@yieldflow/*` resolve to its own `packages/*` (see README.md,
+ * "Comparing two versions"). Its figure is printed as `other`, this tree's as `this`.
+ */
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const [otherArg, shape = "sequence", eventsArg = "1000", roundsArg = "15"] = process.argv.slice(2);
+if (otherArg === undefined) {
+  console.error("usage: bench/ab.ts <other-tree> [sequence|fanout] [events] [rounds]");
+  process.exit(2);
+}
+const events = Number(eventsArg);
+const here = resolve(import.meta.dirname, "..");
+
+interface Side {
+  name: string;
+  run: () => void;
+  best: number;
+}
+
+async function load(name: string, root: string): Promise<Side> {
+  const at = (path: string) => pathToFileURL(resolve(root, path)).href;
+  // each tree's own core and its own histories (whose workflows are made with that core)
+  const core = await import(at("node_modules/@yieldflow/core/src/index.ts"));
+  const histories = await import(at("bench/histories.ts"));
+  const h = histories.history(shape, events);
+  const options = { workflowId: "bench", runId: "bench-run" };
+  return { name, run: () => core.decide(h.workflow, h.events, options), best: Number.POSITIVE_INFINITY };
+}
+
+const sides = [await load("other", resolve(otherArg)), await load("this", here)];
+const perBatch = events <= 1000 ? 400 : events <= 10_000 ? 40 : 12;
+for (let round = 0; round < Number(roundsArg); round++) {
+  for (let k = 0; k < 2; k++) {
+    const side = sides[(round + k) % 2] as Side; // who goes first alternates too
+    const start = process.cpuUsage();
+    for (let i = 0; i < perBatch; i++) side.run();
+    const used = process.cpuUsage(start);
+    side.best = Math.min(side.best, (used.user + used.system) / 1000 / perBatch);
+  }
+}
+const [other, self] = sides as [Side, Side];
+console.log(
+  `${shape} ${events} events, CPU ms per decide (best of ${roundsArg} batches of ${perBatch}): other ${other.best.toFixed(4)}, this ${self.best.toFixed(4)}, this/other ${(self.best / other.best).toFixed(3)}`,
+);
