@@ -31,6 +31,7 @@ export {
   type ActivityTypeDefaults,
   activityTypeDefaults,
   missingActivityDefault,
+  missingChildDefault,
   type WorkflowTypeDefaults,
   workflowTypeDefaults,
 } from "./decisions/type-defaults.js";

@@ -9,7 +9,12 @@
  * type without a default task list must be given one at the call, or SWF refuses to schedule it.
  */
 
-import type { ScheduleActivityTaskDecisionAttributes, ScheduleActivityTaskFailedCause } from "../history/swf-types.js";
+import type {
+  ScheduleActivityTaskDecisionAttributes,
+  ScheduleActivityTaskFailedCause,
+  StartChildWorkflowExecutionDecisionAttributes,
+  StartChildWorkflowExecutionFailedCause,
+} from "../history/swf-types.js";
 import type { ActivityDefinition, WorkflowDefinition } from "../workflow.js";
 import { SWF_LIMITS } from "./limits.js";
 
@@ -81,5 +86,26 @@ export function missingActivityDefault(
     return "DEFAULT_START_TO_CLOSE_TIMEOUT_UNDEFINED";
   if (a.heartbeatTimeout === undefined && defaults.defaultTaskHeartbeatTimeout === undefined)
     return "DEFAULT_HEARTBEAT_TIMEOUT_UNDEFINED";
+  return undefined;
+}
+
+/**
+ * Why SWF refuses this StartChildWorkflowExecution decision for a child type registered with `defaults`, or undefined
+ * when it accepts it: the task list, both timeouts and the child policy must come from the decision or the type's
+ * defaults (checked in this order).
+ */
+export function missingChildDefault(
+  a: Pick<
+    StartChildWorkflowExecutionDecisionAttributes,
+    "taskList" | "executionStartToCloseTimeout" | "taskStartToCloseTimeout" | "childPolicy"
+  >,
+  defaults: WorkflowTypeDefaults,
+): StartChildWorkflowExecutionFailedCause | undefined {
+  if (a.taskList?.name === undefined && defaults.defaultTaskList === undefined) return "DEFAULT_TASK_LIST_UNDEFINED";
+  if (a.executionStartToCloseTimeout === undefined && defaults.defaultExecutionStartToCloseTimeout === undefined)
+    return "DEFAULT_EXECUTION_START_TO_CLOSE_TIMEOUT_UNDEFINED";
+  if (a.taskStartToCloseTimeout === undefined && defaults.defaultTaskStartToCloseTimeout === undefined)
+    return "DEFAULT_TASK_START_TO_CLOSE_TIMEOUT_UNDEFINED";
+  if (a.childPolicy === undefined && defaults.defaultChildPolicy === undefined) return "DEFAULT_CHILD_POLICY_UNDEFINED";
   return undefined;
 }

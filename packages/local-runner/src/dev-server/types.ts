@@ -10,6 +10,7 @@ import {
   type ChildPolicy,
   compact,
   type Decision,
+  missingChildDefault,
   type WorkflowTypeDefaults as RegisteredWorkflowDefaults,
 } from "@yieldflow/core";
 import type { ServiceRegistry, WorkflowTypeDefaults } from "../runner/service.js";
@@ -142,16 +143,7 @@ export class DomainTypes implements ServiceRegistry {
         const type = this.get("workflow", a.workflowType);
         if (!type) return "WORKFLOW_TYPE_DOES_NOT_EXIST";
         if (type.status === "DEPRECATED") return "WORKFLOW_TYPE_DEPRECATED";
-        const defaults = this.workflowTypeDefaults(a.workflowType) ?? {};
-        if (a.taskList?.name === undefined && defaults.defaultTaskList === undefined)
-          return "DEFAULT_TASK_LIST_UNDEFINED";
-        if (a.executionStartToCloseTimeout === undefined && defaults.defaultExecutionStartToCloseTimeout === undefined)
-          return "DEFAULT_EXECUTION_START_TO_CLOSE_TIMEOUT_UNDEFINED";
-        if (a.taskStartToCloseTimeout === undefined && defaults.defaultTaskStartToCloseTimeout === undefined)
-          return "DEFAULT_TASK_START_TO_CLOSE_TIMEOUT_UNDEFINED";
-        if (a.childPolicy === undefined && defaults.defaultChildPolicy === undefined)
-          return "DEFAULT_CHILD_POLICY_UNDEFINED";
-        return undefined;
+        return missingChildDefault(a, this.workflowTypeDefaults(a.workflowType) ?? {});
       }
       default:
         return undefined;
