@@ -2,7 +2,7 @@
 import * as SWF from "@aws-sdk/client-swf";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type Harness, harness, historyOf } from "./support.ts";
+import { directCalls, type Harness, harness, historyOf } from "./support.ts";
 
 let h: Harness;
 test.before(async () => {
@@ -14,21 +14,7 @@ test.after(async () => {
 
 test("a history that reaches 25,000 events ends with WorkflowExecutionTerminated (EVENT_LIMIT_EXCEEDED)", async () => {
   const b = h.server.backend;
-  let now = Date.now();
-  const x = (op: Parameters<typeof b.execute>[0], i: Record<string, unknown>) => {
-    now += 1;
-    return b.execute(op, i, now);
-  };
-  x("RegisterDomain", { name: "cap", workflowExecutionRetentionPeriodInDays: "1" });
-  x("RegisterWorkflowType", {
-    domain: "cap",
-    name: "wf",
-    version: "1",
-    defaultTaskList: { name: "t" },
-    defaultExecutionStartToCloseTimeout: "3600",
-    defaultTaskStartToCloseTimeout: "60",
-    defaultChildPolicy: "TERMINATE",
-  });
+  const x = directCalls(h.server, "cap");
   const { runId } = x("StartWorkflowExecution", {
     domain: "cap",
     workflowId: "long",

@@ -4,7 +4,7 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type Harness, harness } from "./support.ts";
+import { directCalls, type Harness, harness } from "./support.ts";
 
 let h: Harness;
 test.before(async () => {
@@ -16,21 +16,7 @@ test.after(async () => {
 
 test("a 25,000-event execution is shown 1,000 events a page; its raw history is complete", async () => {
   const b = h.server.backend;
-  let now = Date.now();
-  const x = (op: Parameters<typeof b.execute>[0], i: Record<string, unknown>) => {
-    now += 1;
-    return b.execute(op, i, now);
-  };
-  x("RegisterDomain", { name: "big", workflowExecutionRetentionPeriodInDays: "1" });
-  x("RegisterWorkflowType", {
-    domain: "big",
-    name: "wf",
-    version: "1",
-    defaultTaskList: { name: "t" },
-    defaultExecutionStartToCloseTimeout: "3600",
-    defaultTaskStartToCloseTimeout: "60",
-    defaultChildPolicy: "TERMINATE",
-  });
+  const x = directCalls(h.server, "big");
   x("RegisterActivityType", {
     domain: "big",
     name: "a",
