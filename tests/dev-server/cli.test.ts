@@ -6,34 +6,22 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { type ProcessRun, YIELDFLOW_BIN, yieldflow } from "../fixtures/processes.ts";
 
-const bin = fileURLToPath(new URL("../../packages/local-runner/bin/yieldflow.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "yf-devserver-cli-"));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: dir });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function run(args: string[]): Promise<ProcessRun> {
+  return yieldflow(args, { cwd: dir });
 }
 
 /** Starts the server; resolves with the process, what it printed and how long it took to be ready. */
 function start(args: string[]): Promise<{ child: ChildProcess; out: string; ms: number }> {
   const t0 = Date.now();
-  const child = spawn(process.execPath, [bin, "dev-server", ...args], { cwd: dir });
+  const child = spawn(process.execPath, [YIELDFLOW_BIN, "dev-server", ...args], { cwd: dir });
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout?.on("data", (d) => {

@@ -4,7 +4,6 @@
  * value; `yieldflow replay` of the exported history works with the same payload configuration, and says which key
  * it could not read when not; `yieldflow payloads` lists and deletes the run's objects.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -15,12 +14,12 @@ import { nodePayloads } from "@yieldflow/payloads";
 import { S3PayloadStore } from "@yieldflow/payloads/s3";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { type ProcessRun, yieldflow } from "../fixtures/processes.ts";
 import { activities, report } from "./fixtures/big-result.ts";
 import { startS3, type TestS3 } from "./s3-server.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, "fixtures");
-const bin = join(here, "..", "..", "packages", "local-runner", "bin", "yieldflow.js");
 const tmp = mkdtempSync(join(tmpdir(), "yieldflow-payloads-e2e-"));
 
 let s3: TestS3;
@@ -32,23 +31,8 @@ test.after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: fixtures,
-      env: { ...process.env, NO_COLOR: "1", YF_TEST_S3_ENDPOINT: s3.endpoint },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(...args: string[]): Promise<ProcessRun> {
+  return yieldflow(args, { cwd: fixtures, env: { NO_COLOR: "1", YF_TEST_S3_ENDPOINT: s3.endpoint } });
 }
 
 test("a 10 MB activity result goes to S3; the history holds a small reference; replay reads it back", async () => {

@@ -1,52 +1,33 @@
 // What `yieldflow run` writes where, run as a user runs it (a child process): only the result on stdout, so
 // `yieldflow run … | jq` works; activity output, progress and logs (with their data) on stderr. On a terminal (a
 // pseudo-terminal made by util-linux `script`), the live progress display; elsewhere plain lines.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { collect, type ProcessRun, YIELDFLOW_BIN } from "../../fixtures/processes.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, "fixtures");
-const bin = join(here, "..", "..", "..", "packages", "local-runner", "bin", "yieldflow.js");
 
 type Env = Record<string, string | undefined>;
 
 function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return spawnCollect(process.execPath, [bin, ...args], { NO_COLOR: "1" });
+  return spawnCollect(process.execPath, [YIELDFLOW_BIN, ...args], { NO_COLOR: "1" });
 }
 
 /** Runs the CLI on a pseudo-terminal (stdin, stdout and stderr are all the terminal); returns what it displayed. */
 function onTerminal(env: Env, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const quote = (a: string) => `'${a.replaceAll("'", `'\\''`)}'`;
-  const command = [process.execPath, bin, ...args].map(quote).join(" ");
+  const command = [process.execPath, YIELDFLOW_BIN, ...args].map(quote).join(" ");
   // -q quiet, -e exit with the command's status, -c the command; the typescript file is /dev/null
   return spawnCollect("script", ["-qec", command, "/dev/null"], { TERM: "xterm-256color", ...env });
 }
 
-function spawnCollect(
-  file: string,
-  args: string[],
-  env: Env,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const merged: Env = { ...process.env, ...env };
-    for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
-    const child = spawn(file, args, { cwd: fixtures, env: merged as NodeJS.ProcessEnv });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function spawnCollect(file: string, args: string[], env: Env): Promise<ProcessRun> {
+  return collect(file, args, { cwd: fixtures, env });
 }
 
 /** Escape sequences (colours, cursor movement, line erasing, synchronized output), removed to read the text. */

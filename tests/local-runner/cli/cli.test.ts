@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -6,33 +5,17 @@ import { fileURLToPath } from "node:url";
 import { main } from "@yieldflow/local-runner/cli";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { type ProcessRun, yieldflow } from "../../fixtures/processes.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, "fixtures");
-const bin = join(here, "..", "..", "..", "packages", "local-runner", "bin", "yieldflow.js");
 const tmp = mkdtempSync(join(tmpdir(), "yieldflow-cli-"));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = ProcessRun;
 
 /** Runs the real CLI in the fixtures folder. */
 function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: fixtures, env: { ...process.env, NO_COLOR: "1" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return yieldflow(args, { cwd: fixtures, env: { NO_COLOR: "1" } });
 }
 
 /** Runs the CLI's `main` in this process (cheaper than a process; used for the cases beyond the main paths). */
