@@ -6,12 +6,12 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as SWF from "@aws-sdk/client-swf";
-import { type BrowserContext, chromium } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { CHROMIUM, launchChromium } from "../fixtures/chromium.ts";
 import { eventually, type Harness, harness, historyOf, pollDecision, setUp } from "./support.ts";
 
-const CHROMIUM = process.env.YIELDFLOW_CHROMIUM ?? "/usr/bin/chromium";
 const profile = mkdtempSync(join(tmpdir(), "yf-chromium-"));
 let h: Harness;
 let browser: BrowserContext;
@@ -26,21 +26,7 @@ const browserTest = available ? test : test.skip;
 test.before(async () => {
   if (!available) return;
   h = await harness({ pollWaitMs: 300 });
-  // a fresh profile directory (playwright's way of passing --user-data-dir)
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium(profile);
 });
 test.after(async () => {
   await browser?.close();

@@ -23,11 +23,11 @@ import {
   type WorkflowDefinition,
 } from "@yieldflow/core";
 import { buildTimeline, LocalRunner, renderHtml, type TimelineLog } from "@yieldflow/local-runner";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { CHROMIUM, launchChromium } from "../../fixtures/chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const dir = mkdtempSync(join(tmpdir(), "yieldflow-timeline-"));
 console.log(`timeline screenshots: ${dir}`);
 
@@ -114,20 +114,7 @@ let context: BrowserContext | undefined;
 async function open(file: string, viewport = { width: 1300, height: 800 }): Promise<{ page: Page; errors: string[] }> {
   if (!existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} is missing: install Chromium (apt-get install -y chromium) to run the page tests`);
-  context ??= await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "yieldflow-chromium-")), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  context ??= await launchChromium(mkdtempSync(join(tmpdir(), "yieldflow-chromium-")));
   const page = await context.newPage();
   await page.setViewportSize(viewport);
   const errors: string[] = [];
