@@ -40,7 +40,7 @@ import { consoleLogger, type Logger } from "../logger.js";
 import { WorkerMetrics } from "../metrics.js";
 import { type BackoffOptions, backoffDelay, classifyError, delay, withRetries } from "./backoff.js";
 import { type PayloadEdge, payloadEdge } from "./payload-edge.js";
-import { defaultIdentity, type Worker } from "./worker.js";
+import { defaultIdentity, typeKey, type Worker } from "./worker.js";
 
 /** Options of {@link ActivityWorker}. */
 export interface ActivityWorkerOptions {
@@ -70,8 +70,6 @@ export interface ActivityWorkerOptions {
   metrics?: WorkerMetrics;
   backoff?: BackoffOptions;
 }
-
-const typeKey = (t: { name?: string | undefined; version?: string | undefined }) => `${t.name}@${t.version}`;
 
 /** Why a running task's AbortSignal fired. */
 class TaskAborted extends Error {

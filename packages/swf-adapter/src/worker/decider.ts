@@ -38,7 +38,7 @@ import { type BackoffOptions, backoffDelay, classifyError, delay, withRetries } 
 import { collectNewestFirst, type HistoryPage } from "./history-pages.js";
 import { type PayloadEdge, payloadEdge } from "./payload-edge.js";
 import { ReplayerCache } from "./replayer-cache.js";
-import { defaultIdentity, type Worker } from "./worker.js";
+import { defaultIdentity, typeKey, type Worker } from "./worker.js";
 
 /** Options of {@link DeciderWorker}. */
 export interface DeciderWorkerOptions {
@@ -71,8 +71,6 @@ export interface DeciderWorkerOptions {
   /** Answer this long before the task's start-to-close timeout at the latest, ms. Default 10% of it, ≤ 5 s. */
   safetyMarginMs?: number;
 }
-
-const typeKey = (t: { name?: string | undefined; version?: string | undefined }) => `${t.name}@${t.version}`;
 
 /** How long a decision task may take before it is late (taskStartToCloseTimeout of the run), ms or undefined. */
 function taskTimeoutMs(started: HistoryEvent | undefined): number | undefined {

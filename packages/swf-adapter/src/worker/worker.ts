@@ -11,6 +11,11 @@ export interface Worker {
   stop(deadlineMs?: number): Promise<void>;
 }
 
+/** A workflow or activity type as the workers look it up and log it: `name@version`. */
+export function typeKey(t: { name?: string | undefined; version?: string | undefined }): string {
+  return `${t.name}@${t.version}`;
+}
+
 /** `yieldflow-<kind>@<host>:<pid>`, cut to SWF's 256 characters. */
 export function defaultIdentity(kind: string): string {
   return `yieldflow-${kind}@${hostname()}:${process.pid}`.slice(0, 256);
