@@ -12,6 +12,7 @@
  * sandbox.
  */
 import { DeterminismGuardError } from "../errors.js";
+import { createRandom, type DeterministicRandom } from "./random.js";
 
 /** What workflow code sees during a step. */
 export interface GuardValues {
@@ -19,6 +20,28 @@ export interface GuardValues {
   now(): number;
   /** A deterministic number in [0, 1). */
   random(): number;
+}
+
+/**
+ * A run's guard values: the workflow time of the task being decided, and for `Math.random()` a stream of its own
+ * (seeded from the run id when first used), so that `Math.random()` in workflow code does not shift what `random()`
+ * returns. One small object per engine, no closures.
+ */
+export class RunGuardValues implements GuardValues {
+  private stream: DeterministicRandom | undefined;
+  constructor(
+    private readonly clock: { readonly time: number },
+    private readonly runId: string,
+  ) {}
+
+  now(): number {
+    return this.clock.time;
+  }
+
+  random(): number {
+    this.stream ??= createRandom(`yieldflow:${this.runId}:Math.random`);
+    return this.stream.next();
+  }
 }
 
 const g = globalThis as unknown as Record<string, unknown>;

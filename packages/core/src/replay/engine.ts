@@ -18,7 +18,7 @@
 
 import { Outbox } from "../decisions/outbox.js";
 import { describeValue } from "../describe.js";
-import { type GuardValues, stepGuarded } from "../determinism/guard.js";
+import { type GuardValues, RunGuardValues, stepGuarded } from "../determinism/guard.js";
 import { createRandom, type DeterministicRandom } from "../determinism/random.js";
 import { retriesOnItsOwn } from "../effects/activity.js";
 import {
@@ -83,7 +83,7 @@ export type PayloadType = { readonly payloads?: PayloadOptions | undefined };
  * and inputs (this folder), nobody else.
  */
 export class Engine {
-  readonly rng: DeterministicRandom;
+  private rngValue: DeterministicRandom | undefined;
   readonly outbox: Outbox;
   /** Numbers the effects that SWF sees (activities, timers, markers, children, external requests). */
   seq = 0;
@@ -129,7 +129,6 @@ export class Engine {
   readonly fields: PayloadFields = new PayloadFields(this);
   /** What workflow code's `Date`/`Math.random` give under the determinism guard; undefined when it is off. */
   readonly guard: GuardValues | undefined;
-  private guardRandom: DeterministicRandom | undefined;
 
   /** A warning for the task being decided (those of replayed tasks are not kept). */
   warn(message: string): void {
@@ -141,20 +140,16 @@ export class Engine {
     readonly history: () => HistoryState,
     readonly ctx: EngineContext,
   ) {
-    this.rng = createRandom(`yieldflow:${ctx.runId}`);
     // at most one wake-up timer per decision task: named after the task, it takes no number from any sequence
     this.outbox = new Outbox(ctx.maxDecisionsPerResponse, () => `wakeup-${this.taskStartedEventId}`);
     const guarded = ctx.determinismGuard && workflow.determinismGuard !== false;
-    this.guard = guarded
-      ? {
-          now: () => this.time,
-          // a stream of its own, so that Math.random() in workflow code does not shift what random() returns
-          random: () => {
-            this.guardRandom ??= createRandom(`yieldflow:${ctx.runId}:Math.random`);
-            return this.guardRandom.next();
-          },
-        }
-      : undefined;
+    this.guard = guarded ? new RunGuardValues(this, ctx.runId) : undefined;
+  }
+
+  /** What `random()` and `uuid()` return: a stream seeded from the run id, made when first used. */
+  get rng(): DeterministicRandom {
+    this.rngValue ??= createRandom(`yieldflow:${this.ctx.runId}`);
+    return this.rngValue;
   }
 
   get status(): WorkflowStatus {
