@@ -105,9 +105,10 @@ export class Payloads {
   readonly store: PayloadStore | undefined;
   readonly prefix: string;
   private readonly digest: (bytes: Uint8Array) => string;
-  private readonly shared: SharedPayloadState;
+  /** Made when first needed: `decide` makes a `Payloads` per call and most never touch the cache. */
+  private sharedState: SharedPayloadState | undefined;
   private readonly options: PayloadOptions;
-  private readonly byType = new WeakMap<object, Payloads>();
+  private byType: WeakMap<object, Payloads> | undefined;
 
   constructor(options: PayloadOptions = {}, shared?: SharedPayloadState) {
     for (const c of options.codecs ?? []) {
@@ -128,8 +129,14 @@ export class Payloads {
     this.store = options.store;
     this.prefix = prefix;
     this.digest = options.digest ?? sha256Hex;
-    this.shared = shared ?? new SharedPayloadState(options.cacheBytes ?? 128 * 1024 * 1024);
+    this.sharedState = shared;
     if (this.store) this.shared.register(this.store);
+  }
+
+  /** The cache and store registry this pipeline shares with its per-type pipelines. */
+  private get shared(): SharedPayloadState {
+    this.sharedState ??= new SharedPayloadState(this.options.cacheBytes ?? 128 * 1024 * 1024);
+    return this.sharedState;
   }
 
   /**
@@ -139,6 +146,7 @@ export class Payloads {
   forType(definition: HasPayloads): Payloads {
     const own = definition.payloads;
     if (!own) return this;
+    this.byType ??= new WeakMap();
     let p = this.byType.get(definition);
     if (!p) {
       p = new Payloads({ ...this.options, ...own }, this.shared);

@@ -73,6 +73,9 @@ export interface DecideResult {
   waitingForSignals: string[];
 }
 
+/** Marks a replayer made by `decide` (set by `Replayer`'s static block: the mark is private to this module). */
+let markOneShot: (replayer: Replayer) => void;
+
 /**
  * Replays one workflow execution incrementally: give it each decision task's new events (`advance`) and it
  * returns the decisions for the open task, folding only what is new and keeping the workflow's generators
@@ -103,6 +106,14 @@ export class Replayer {
   /** The run id replay uses, as error messages name it. */
   private runId = "";
   private readonly options: Required<Omit<DecideOptions, "serializer" | "payloads">> & { payloads: Payloads };
+  /** Made by `decide`: used once, so the tasks it replayed need not be kept (see `replaySealed`). */
+  #oneShot = false;
+
+  static {
+    markOneShot = (replayer) => {
+      replayer.#oneShot = true;
+    };
+  }
 
   constructor(
     private readonly workflow: AnyWorkflow,
@@ -151,7 +162,7 @@ export class Replayer {
     // late event of its decisions may still join it). The result is what feeding it the history task by task would
     // give; what the fold finds wrong still wins over what the replay finds wrong, as when folding first.
     const stream = this.decidedOpen === undefined && !this.broken;
-    const once = oneShot.has(this);
+    const once = this.#oneShot;
     const failure: { error?: unknown; poison?: boolean } = {};
     try {
       foldHistoryInPlace(
@@ -247,7 +258,6 @@ export class Replayer {
     const name = this.workflow.name;
     // the completing task is checked now unless more of its events may follow
     const count = tasks.length + (completing !== null && (!partial || closed !== null) ? 1 : 0);
-    const taskAt = (i: number) => (i < tasks.length ? tasks[i] : completing) as DecisionTask;
     if (this.decidedOpen) {
       const next = this.consumed < tasks.length ? tasks[this.consumed] : (completing ?? open?.started);
       // The task we decided timed out (or another history was passed): start over from the folded history.
@@ -270,7 +280,7 @@ export class Replayer {
     const engine = this.engine;
     const historyLength = this.state.lastEventId;
     for (; this.consumed < count; this.consumed++) {
-      const task = taskAt(this.consumed);
+      const task = (this.consumed < tasks.length ? tasks[this.consumed] : completing) as DecisionTask;
       let decisions: Decision[];
       if (this.decidedOpen?.startedEventId === task.startedEventId) {
         decisions = this.decidedOpen.result.decisions;
@@ -350,12 +360,9 @@ export function decide(workflow: AnyWorkflow, history: readonly unknown[], optio
     );
   }
   const replayer = new Replayer(workflow, options);
-  oneShot.add(replayer);
+  markOneShot(replayer);
   return replayer.advance(history);
 }
-
-/** Replayers made by `decide`: used once, so the tasks they replayed need not be kept (see `replaySealed`). */
-const oneShot = new WeakSet<Replayer>();
 
 /** Two FNV-1a variants: 16 hex digits. */
 function hashOf(text: string): string {
