@@ -24,6 +24,7 @@ import type { Engine } from "./engine.js";
 import { Fiber } from "./fiber.js";
 import { startTimer } from "./handlers/timer.js";
 import { Op } from "./ops.js";
+import { activityResult, childResult } from "./payload-fields.js";
 
 /** How long to wait before deciding a close again after SWF refused it for a lasting reason. */
 const CLOSE_RETRY_SECONDS = 60;
@@ -54,7 +55,7 @@ export function deliverInput(e: Engine, input: Input): undefined {
       const p = e.resolve("activity", input.id);
       if (p) {
         const def = (p.descriptor as ActivityDescriptor).activity;
-        p.op.settle("ok", e.fields.decode(input.result, `the result of activity ${input.id}`, def));
+        p.op.settle("ok", e.fields.decode(input.result, activityResult, def, input.id));
       }
       return;
     }
@@ -108,8 +109,7 @@ export function deliverInput(e: Engine, input: Input): undefined {
       const p = e.resolve("child", input.id);
       if (p) {
         const def = (p.descriptor as ChildDescriptor).workflow;
-        if (input.status === "COMPLETED")
-          p.op.settle("ok", e.fields.decode(input.result, `the result of child ${input.id}`, def));
+        if (input.status === "COMPLETED") p.op.settle("ok", e.fields.decode(input.result, childResult, def, input.id));
         else {
           const error =
             input.status === "TIMED_OUT"

@@ -6,11 +6,29 @@
  */
 import { errorMessage } from "../describe.js";
 import { InvalidArgumentError } from "../errors.js";
-import { PayloadReadError } from "../payload/pipeline.js";
+import {
+  decodePayloadField,
+  encodePayloadField,
+  PayloadReadError,
+  type PayloadWhat,
+  wordPayload,
+} from "../payload/pipeline.js";
 import { PayloadError } from "../payload/serializer.js";
 import type { Engine, PayloadType } from "./engine.js";
 
-/** The engine's payload fields (one per engine: `engine.fields`). */
+/**
+ * How the payloads every activity and child reads and writes are named in errors: worded from the name or id only
+ * when an error is thrown (a text per activity built for nothing was a measurable part of a replay's allocation).
+ */
+export const activityInput = (name: string): string => `activity ${name} input`;
+export const activityResult = (id: string): string => `the result of activity ${id}`;
+export const childInput = (name: string): string => `child ${name} input`;
+export const childResult = (id: string): string => `the result of child ${id}`;
+
+/**
+ * The engine's payload fields (one per engine: `engine.fields`). `what` names the value in errors: a text, or a
+ * wording of `subject` (see `PayloadWhat`).
+ */
 export class PayloadFields {
   constructor(private readonly engine: Engine) {}
 
@@ -18,12 +36,12 @@ export class PayloadFields {
    * Serializes a value the workflow passes to an effect. A value the serializer cannot carry is a bug at the call:
    * it is thrown into workflow code there (as a bad argument is), naming the effect.
    */
-  encode(value: unknown, what: string, type?: PayloadType): string | undefined {
+  encode(value: unknown, what: PayloadWhat, type?: PayloadType, subject = ""): string | undefined {
     try {
-      return this.encodeField(value, what, type);
+      return this.encodeField(value, what, type, subject);
     } catch (err) {
       if (err instanceof InvalidArgumentError) throw err; // PayloadTooLargeError keeps its code
-      throw new InvalidArgumentError(`${what}: ${errorMessage(err)}`);
+      throw new InvalidArgumentError(`${wordPayload(what, subject)}: ${errorMessage(err)}`);
     }
   }
 
@@ -32,10 +50,9 @@ export class PayloadFields {
    * workflow definition; default this workflow's) serializes and encodes it, inline when it fits, otherwise as a
    * reference whose object is listed in the task's uploads.
    */
-  encodeField(value: unknown, what: string, type?: PayloadType): string | undefined {
-    const { data, upload } = this.engine.ctx.payloads.forType(type ?? this.engine.workflow).encode(value, what);
-    if (upload) this.engine.uploads.push(upload);
-    return data;
+  encodeField(value: unknown, what: PayloadWhat, type?: PayloadType, subject = ""): string | undefined {
+    const e = this.engine;
+    return encodePayloadField(e.ctx.payloads.forType(type ?? e.workflow), value, e.uploads, what, subject);
   }
 
   /** {@link encodeField} for text that is already serialized (failure details). */
@@ -46,11 +63,11 @@ export class PayloadFields {
   }
 
   /** Deserializes a payload from the history; one that cannot be read fails the decision task (PayloadError), saying which. */
-  decode(data: string | undefined, what: string, type?: PayloadType): unknown {
+  decode(data: string | undefined, what: PayloadWhat, type?: PayloadType, subject = ""): unknown {
     try {
-      return this.engine.ctx.payloads.forType(type ?? this.engine.workflow).decode(data, what);
+      return decodePayloadField(this.engine.ctx.payloads.forType(type ?? this.engine.workflow), data, what, subject);
     } catch (err) {
-      throw this.payloadError(err, what, "cannot be decoded");
+      throw this.payloadError(err, wordPayload(what, subject), "cannot be decoded");
     }
   }
 

@@ -6,13 +6,14 @@ import type { Engine } from "../engine.js";
 import type { Fiber, OpenCommand } from "../fiber.js";
 import { childWorkflowId } from "../ids.js";
 import type { Op } from "../ops.js";
+import { childInput } from "../payload-fields.js";
 import { checkUnused, openCommand } from "./commands.js";
 
 export function child(e: Engine, effect: ChildDescriptor, fiber: Fiber): Op {
   const n = ++e.seq;
   const id = effect.workflowId ?? childWorkflowId(e.ctx.workflowId || e.workflow.name, e.ctx.runId, n);
   checkUnused(e, "child", id, "child workflowId");
-  const input = e.fields.encode(effect.input, `child ${effect.workflow.name} input`, effect.workflow);
+  const input = e.fields.encode(effect.input, childInput, effect.workflow, effect.workflow.name);
   const decision = to.startChildWorkflowExecution(effect, id, input);
   const p = openCommand(e, "child", id, fiber, decision, cancelChild, effect);
   p.childSeq = n;
