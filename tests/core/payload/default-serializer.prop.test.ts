@@ -8,6 +8,7 @@ import { defaultSerializer, PayloadError } from "@yieldflow/core";
 import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { hasTagText } from "../../../packages/core/src/payload/serializer.ts";
 
 const runs = Number(process.env.YIELDFLOW_PROP_RUNS ?? 300);
 
@@ -203,6 +204,17 @@ test("refuses what it cannot carry, with a PayloadError naming the field", () =>
       assert.instance(err, PayloadError, bad);
     }
   }
+});
+
+test("the tag scan says what text.includes('\"$yf:') says, for text made of the characters around a tag", () => {
+  const piece = fc.constantFrom('"', "$", "y", "f", ":", "$yf:", '"$yf:', '"$y', "x", "\\", "é", "{", "}");
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 12 }), fc.string({ maxLength: 8 }), (pieces, extra) => {
+      for (const text of [pieces.join(""), pieces.join("") + extra, extra + pieces.join("")])
+        assert.is(hasTagText(text), text.includes('"$yf:'), JSON.stringify(text));
+    }),
+    { numRuns: runs * 3 },
+  );
 });
 
 test.run();
