@@ -84,51 +84,10 @@ const platform = globalThis as unknown as {
 const utf8 = new platform.TextEncoder();
 const utf8Decoder = new platform.TextDecoder("utf-8", { fatal: true });
 
-/**
- * How the replay engine names a payload in errors: a text, or a wording of a subject (an activity's name or id)
- * written only when an error is thrown, so that encoding and decoding build no text per value.
- */
-export type PayloadWhat = string | ((subject: string) => string);
-
-/** The name of a payload, worded (see {@link PayloadWhat}). */
-export function wordPayload(what: PayloadWhat, subject: string): string {
-  return typeof what === "string" ? what : what(subject);
-}
-
-function notSerialized(what: string, err: unknown): PayloadError {
+/** The error for a value the serializer refused, naming it (`what`). */
+export function notSerialized(what: string, err: unknown): PayloadError {
   if (err instanceof PayloadError) return new PayloadError(`${what}: ${err.message}`, err, err.code);
   return new PayloadError(`${what} cannot be serialized: ${(err as Error).message}`, err);
-}
-
-/**
- * `p.encode(value, what)` for the replay engine, which encodes every activity's input: the field's text, with an
- * out-of-band object pushed to `uploads`. The same text and the same errors; what it skips is the result object and
- * the wording of `what` unless an error needs it.
- */
-export function encodePayloadField(
-  p: Payloads,
-  value: unknown,
-  uploads: PayloadUpload[],
-  what: PayloadWhat,
-  subject: string,
-): string | undefined {
-  let text: string | undefined;
-  try {
-    text = p.serializer.serialize(value);
-  } catch (err) {
-    throw notSerialized(wordPayload(what, subject), err);
-  }
-  if (text === undefined) return undefined;
-  // what encodeText returns for serialized text that needs no codec, no escape and no store
-  if (p.codecs.length === 0 && text.length <= PAYLOAD_LIMITS.data && !isEnvelope(text)) return text;
-  const { data, upload } = p.encodeText(text, wordPayload(what, subject));
-  if (upload) uploads.push(upload);
-  return data;
-}
-
-/** `p.decode(data, what)` for the replay engine, wording `what` only for an envelope (whose errors name it). */
-export function decodePayloadField(p: Payloads, data: string | undefined, what: PayloadWhat, subject: string): unknown {
-  return isEnvelope(data) ? p.decode(data, wordPayload(what, subject)) : p.serializer.deserialize(data);
 }
 
 /** Anything that may carry its own payload options (workflow and activity definitions). */
@@ -216,7 +175,11 @@ export class Payloads {
     return text === undefined ? { data: undefined } : this.encodeText(text, what, limit);
   }
 
-  /** Encodes already serialized text (codecs, then inline or out of band), as {@link encode} does after serializing. */
+  /**
+   * Encodes already serialized text (codecs, then inline or out of band), as {@link encode} does after serializing.
+   * (The replay engine returns text that needs no codec, no escape and no store as it is, without calling this:
+   * replay/payload-fields.ts. Keep the two in step.)
+   */
   encodeText(text: string, what: string, limit: number = PAYLOAD_LIMITS.data): EncodedPayload {
     let bytes: Uint8Array | undefined;
     const applied: string[] = [];

@@ -6,15 +6,58 @@
  */
 import { errorMessage } from "../describe.js";
 import { InvalidArgumentError } from "../errors.js";
+import { isEnvelope } from "../payload/envelope.js";
 import {
-  decodePayloadField,
-  encodePayloadField,
+  notSerialized,
+  PAYLOAD_LIMITS,
   PayloadReadError,
-  type PayloadWhat,
-  wordPayload,
+  type Payloads,
+  type PayloadUpload,
 } from "../payload/pipeline.js";
 import { PayloadError } from "../payload/serializer.js";
 import type { Engine, PayloadType } from "./engine.js";
+
+/**
+ * How the replay engine names a payload in errors: a text, or a wording of a subject (an activity's name or id)
+ * written only when an error is thrown, so that encoding and decoding build no text per value.
+ */
+export type PayloadWhat = string | ((subject: string) => string);
+
+/** The name of a payload, worded (see {@link PayloadWhat}). */
+function wordPayload(what: PayloadWhat, subject: string): string {
+  return typeof what === "string" ? what : what(subject);
+}
+
+/**
+ * `p.encode(value, what)` for the replay engine, which encodes every activity's input: the field's text, with an
+ * out-of-band object pushed to `uploads`. The same text and the same errors; what it skips is the result object and
+ * the wording of `what` unless an error needs it.
+ */
+function encodePayloadField(
+  p: Payloads,
+  value: unknown,
+  uploads: PayloadUpload[],
+  what: PayloadWhat,
+  subject: string,
+): string | undefined {
+  let text: string | undefined;
+  try {
+    text = p.serializer.serialize(value);
+  } catch (err) {
+    throw notSerialized(wordPayload(what, subject), err);
+  }
+  if (text === undefined) return undefined;
+  // what encodeText returns for serialized text that needs no codec, no escape and no store
+  if (p.codecs.length === 0 && text.length <= PAYLOAD_LIMITS.data && !isEnvelope(text)) return text;
+  const { data, upload } = p.encodeText(text, wordPayload(what, subject));
+  if (upload) uploads.push(upload);
+  return data;
+}
+
+/** `p.decode(data, what)` for the replay engine, wording `what` only for an envelope (whose errors name it). */
+function decodePayloadField(p: Payloads, data: string | undefined, what: PayloadWhat, subject: string): unknown {
+  return isEnvelope(data) ? p.decode(data, wordPayload(what, subject)) : p.serializer.deserialize(data);
+}
 
 /**
  * How the payloads every activity and child reads and writes are named in errors: worded from the name or id only
