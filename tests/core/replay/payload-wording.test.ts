@@ -50,22 +50,22 @@ const viaChild = caller("via-child", (input) => childWorkflow(kid, input));
 
 const t = suite("payload wording: the names of payloads in errors");
 
-// The name appears twice (the pipeline's error, then the engine's InvalidArgumentError around it): that is the text
-// as it stands, pinned here so that wording names lazily changes nothing.
+// The name appears once: the pipeline's error already begins with it, and the engine's InvalidArgumentError around it
+// does not repeat it (it once read "activity act input: activity act input: …").
 t("an input the serializer refuses is thrown into workflow code, named after the activity or child", () => {
   const named = () => function named() {};
   for (const [wf, text] of [
     [
       caller("fn-act", (input) => activity(act, input), named),
-      "InvalidArgumentError YF_INVALID_ARGUMENT: activity act input: activity act input: the value is a function (named), which cannot travel in a payload",
+      "InvalidArgumentError YF_INVALID_ARGUMENT: activity act input: the value is a function (named), which cannot travel in a payload",
     ],
     [
       caller("fn-coded", (input) => activity(coded, input), named),
-      "InvalidArgumentError YF_INVALID_ARGUMENT: activity coded input: activity coded input: the value is a function (named), which cannot travel in a payload",
+      "InvalidArgumentError YF_INVALID_ARGUMENT: activity coded input: the value is a function (named), which cannot travel in a payload",
     ],
     [
       caller("fn-child", (input) => childWorkflow(kid, input), named),
-      "InvalidArgumentError YF_INVALID_ARGUMENT: child kid input: child kid input: the value is a function (named), which cannot travel in a payload",
+      "InvalidArgumentError YF_INVALID_ARGUMENT: child kid input: the value is a function (named), which cannot travel in a payload",
     ],
   ] as const) {
     assert.equal(resultOf(new Driver(wf).decide().decisions), { caught: text });

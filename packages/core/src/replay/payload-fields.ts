@@ -84,7 +84,10 @@ export class PayloadFields {
       return this.encodeField(value, what, type, subject);
     } catch (err) {
       if (err instanceof InvalidArgumentError) throw err; // PayloadTooLargeError keeps its code
-      throw new InvalidArgumentError(`${wordPayload(what, subject)}: ${errorMessage(err)}`);
+      // the pipeline's errors already begin with the payload's name; others are named here
+      const name = wordPayload(what, subject);
+      const message = errorMessage(err);
+      throw new InvalidArgumentError(message.startsWith(name) ? message : `${name}: ${message}`);
     }
   }
 
