@@ -11,7 +11,7 @@ import { activity, defineActivity } from "@yieldflow/core";
 import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { jsonUtf8Length, Outbox } from "../../../packages/core/src/decisions/outbox.ts";
+import { type Command, commandOf, jsonUtf8Length, Outbox } from "../../../packages/core/src/decisions/outbox.ts";
 import * as to from "../../../packages/core/src/decisions/to-decision.ts";
 import type { ActivityDescriptor } from "../../../packages/core/src/effects/effect.ts";
 import { RUNS } from "../../fixtures/programs.ts";
@@ -37,17 +37,31 @@ function responses(commands: { kind: "activity" | "marker"; input: string }[], b
   const outbox = new Outbox(100, () => "wakeup");
   commands.forEach((c, i) => {
     if (c.kind === "marker") {
-      outbox.push({ decision: to.recordMarker(`m${i}`, c.input), limit: "marker", id: `m${i}` });
+      outbox.push(commandOf(to.recordMarker(`m${i}`, c.input), "marker"));
       return;
     }
     const effect = activity(act, c.input) as unknown as ActivityDescriptor;
-    const decision = to.scheduleActivityTask(effect, `activity-${i}`, JSON.stringify(c.input));
-    const bound = bounds ? to.scheduleActivityTaskBound(decision, effect) : undefined;
-    outbox.push({ decision, limit: "activity", id: `activity:activity-${i}`, bound });
+    const id = `activity-${i}`;
+    const input = JSON.stringify(c.input);
+    if (!bounds) {
+      outbox.push(commandOf(to.scheduleActivityTask(effect, id, input), "activity"));
+      return;
+    }
+    // as the engine queues an activity: its decision is built only if the outbox reads it (to measure it exactly)
+    let built: ReturnType<typeof to.scheduleActivityTask> | undefined;
+    const lazy: Command = {
+      get decision() {
+        built ??= to.scheduleActivityTask(effect, id, input);
+        return built;
+      },
+      limit: "activity",
+      bound: to.scheduleActivityTaskBound(effect, id, input),
+    };
+    outbox.push(lazy);
   });
   const out: string[] = [];
   for (let r = 0; r < 200 && outbox.queued > 0; r++) {
-    out.push(JSON.stringify(outbox.take(false)));
+    out.push(JSON.stringify(outbox.take().map((c) => c.decision)));
     for (let i = 0; i < 100; i++) outbox.closed("activity");
   }
   return out;

@@ -18,11 +18,14 @@ import { validateDecision } from "./validate.js";
 /** Which open-item limit a command counts against (`marker`: none). */
 export type LimitKind = "activity" | "timer" | "child" | "marker";
 
-/** A decision waiting to go out. `id` lets its effect withdraw it if it is cancelled before it goes out. */
+/**
+ * A command waiting to go out. Withdrawn by identity (`drop`) if its effect is cancelled before it goes out. Its
+ * `decision` may be built only when read: the decisions of replayed tasks are only compared with the history (by
+ * their maker's signature, see replay/match.ts) and need not exist, unless the response must be measured exactly.
+ */
 export interface Command {
-  decision: Decision;
-  limit: LimitKind | undefined;
-  id: string;
+  readonly decision: Decision;
+  readonly limit: LimitKind | undefined;
   /** Called when the decision goes out. */
   onEmit?: (() => void) | undefined;
   /** `approximateSize(decision)`, when the command's maker computed it more cheaply from the parts. */
@@ -33,6 +36,11 @@ export interface Command {
    * response is measured exactly from the start, so what is deferred is exactly what exact sizes defer.
    */
   bound?: number | undefined;
+}
+
+/** A command of a decision already built. */
+export function commandOf(decision: Decision, limit?: LimitKind, onEmit?: () => void): Command {
+  return { decision, limit, onEmit, size: undefined, bound: undefined };
 }
 
 const LIMITS: Record<"activity" | "timer" | "child", number> = {
@@ -63,23 +71,20 @@ export class Outbox {
    * the byte budget: the workflow already used their values, and a marker recorded later could be recomputed by a
    * replay before it.
    */
-  private fits(
-    out: readonly Decision[],
-    d: Decision,
-    size: number | undefined,
-    bound: number | undefined,
-    counts: boolean,
-  ): boolean {
+  private fits(out: readonly Command[], cmd: Command, counts: boolean): boolean {
     const budget = this.maxPerResponse - 1; // keep room for a wake-up timer or the closing decision
     if (counts && this.counted >= budget) return false;
     const bytes = SWF_LIMITS.responseBytesBudget;
-    let add = size ?? (!this.exact && bound !== undefined && this.bytes + bound <= bytes ? bound : approximateSize(d));
+    const { size, bound } = cmd;
+    let add =
+      size ??
+      (!this.exact && bound !== undefined && this.bytes + bound <= bytes ? bound : approximateSize(cmd.decision));
     if (this.bytes + add > bytes && !this.exact) {
       // upper bounds were added so far: measure the response exactly before deciding anything on it
       this.exact = true;
       this.bytes = 0;
-      for (const o of out) this.bytes += approximateSize(o);
-      add = size ?? approximateSize(d);
+      for (const o of out) this.bytes += o.size ?? approximateSize(o.decision);
+      add = size ?? approximateSize(cmd.decision);
     }
     if (this.bytes + add > bytes) return false;
     this.bytes += add;
@@ -102,8 +107,8 @@ export class Outbox {
   }
 
   /** Withdraws a command that has not gone out yet. Returns false if it already went out. */
-  drop(id: string): boolean {
-    const i = this.queue.findIndex((c) => c.id === id);
+  drop(command: Command): boolean {
+    const i = this.queue.indexOf(command);
     if (i < 0) return false;
     this.queue.splice(i, 1);
     return true;
@@ -115,11 +120,11 @@ export class Outbox {
   }
 
   /**
-   * The decisions of one response. With `validate`, each is checked against SWF's rules first (the decisions of
-   * the open task are about to leave the process; those of replayed tasks are only compared with the history).
+   * The commands of one response, in order. Their decisions are built by whoever reads them: the open task's are
+   * about to leave the process ({@link decisionsOf}); those of replayed tasks are only compared with the history.
    */
-  take(validate: boolean): Decision[] {
-    const out: Decision[] = [];
+  take(): Command[] {
+    const out: Command[] = [];
     /** What stays queued: commands waiting for a slot, and everything from the first one that did not fit. */
     let kept: Command[] | undefined;
     let deferred = false;
@@ -135,7 +140,7 @@ export class Outbox {
         kept.push(cmd); // waits for a slot
         continue;
       }
-      if (!this.fits(out, cmd.decision, cmd.size, cmd.bound, kind !== "marker")) {
+      if (!this.fits(out, cmd, kind !== "marker")) {
         neverFits(cmd.decision);
         // everything after it waits too: later decisions may carry values (a marker's) that must be recorded first
         deferred = true;
@@ -143,24 +148,36 @@ export class Outbox {
         break;
       }
       if (kind !== undefined && kind !== "marker") this.open[kind]++;
-      out.push(cmd.decision);
+      out.push(cmd);
       cmd.onEmit?.();
     }
     // a fresh list rather than `length = 0` (a runtime call, every response)
     this.queue = kept ?? [];
     if (!deferred && this.close && this.queue.length === 0) {
-      if (this.fits(out, this.close, undefined, undefined, true)) {
-        out.push(this.close);
+      const close = commandOf(this.close);
+      if (this.fits(out, close, true)) {
+        out.push(close);
         this.close = undefined;
       } else {
         neverFits(this.close);
         deferred = true;
       }
     }
-    if (deferred) out.push(makeDecision("StartTimer", { timerId: this.wakeupId(), startToFireTimeout: "0" }));
-    if (validate) for (const d of out) validateDecision(d);
+    if (deferred)
+      out.push(commandOf(makeDecision("StartTimer", { timerId: this.wakeupId(), startToFireTimeout: "0" })));
     return out;
   }
+}
+
+/** The decisions of `commands` (a response of the open task), each checked against SWF's rules. */
+export function decisionsOf(commands: readonly Command[]): Decision[] {
+  const out: Decision[] = [];
+  for (const c of commands) {
+    const d = c.decision;
+    validateDecision(d);
+    out.push(d);
+  }
+  return out;
 }
 
 /**

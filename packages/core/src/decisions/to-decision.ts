@@ -50,19 +50,22 @@ export function scheduleActivityTask(
 }
 
 /**
- * An upper bound of the outbox's size of a decision made by {@link scheduleActivityTask} for `effect` (what
- * `approximateSize` computes), from its parts and without reading them: a character takes at most 6 bytes in JSON.
- * The scheduling's share is exact, computed once per scheduling object.
+ * An upper bound of the outbox's size of the decision {@link scheduleActivityTask} makes from the same arguments (what
+ * `approximateSize` computes), from its parts, without building it or reading them: a character takes at most 6 bytes
+ * in JSON. The scheduling's share is exact, computed once per scheduling object.
  */
-export function scheduleActivityTaskBound(decision: Decision, effect: ActivityDescriptor): number {
-  const a = (decision as { scheduleActivityTaskDecisionAttributes: DecisionAttributesMap["ScheduleActivityTask"] })
-    .scheduleActivityTaskDecisionAttributes;
+export function scheduleActivityTaskBound(
+  effect: ActivityDescriptor,
+  activityId: string,
+  input: string | undefined,
+): number {
+  const attempt = effect.attempt;
+  const bound = DECISION_SIZE_ALLOWANCE + swfScheduling(effect.scheduling).size + jsonBound(activityId);
+  if (attempt === undefined) return input === undefined ? bound : bound + jsonBound(input);
+  // rare (retries): the input and control as the decision carries them
+  const carried = withActivityAttempt(input, attempt);
   return (
-    DECISION_SIZE_ALLOWANCE +
-    swfScheduling(effect.scheduling).size +
-    jsonBound(a.activityId) +
-    (a.input === undefined ? 0 : jsonBound(a.input)) +
-    (a.control === undefined ? 0 : jsonBound(a.control))
+    bound + (carried === undefined ? 0 : jsonBound(carried)) + jsonBound(JSON.stringify({ attempt: effect.attempt }))
   );
 }
 

@@ -16,7 +16,7 @@
  * `closing.ts`; every decision is built by `decisions/to-decision.ts`.
  */
 
-import { Outbox } from "../decisions/outbox.js";
+import { type Command, decisionsOf, Outbox } from "../decisions/outbox.js";
 import { describeValue } from "../describe.js";
 import { type GuardValues, RunGuardValues, stepGuarded } from "../determinism/guard.js";
 import { createRandom, type DeterministicRandom } from "../determinism/random.js";
@@ -39,8 +39,8 @@ import type { WorkflowDefinition } from "../workflow.js";
 import { cancelFiber } from "./cancellation.js";
 import { closeWorkflow } from "./closing.js";
 import { type EffectHandler, effectHandlers } from "./effect-handlers.js";
-import { Fiber, keyOf, type OpenCommand, type OpenCommands, type Runnable } from "./fiber.js";
-import { type CommandKind, cancelScheduled } from "./handlers/commands.js";
+import { type CommandKind, Fiber, type OpenCommand, type OpenCommands, type Runnable } from "./fiber.js";
+import { cancelScheduled } from "./handlers/commands.js";
 import { deliverInput } from "./inputs.js";
 import { Op } from "./ops.js";
 import { PayloadFields } from "./payload-fields.js";
@@ -107,8 +107,7 @@ export class Engine {
     external: new Map(),
   };
   /** Every command's `onCancel` (one function per engine, not a closure per command). */
-  readonly cancelCommand = (_failure: CancelledFailure, op: Op): void =>
-    cancelScheduled(this, op.kind as CommandKind, op.id);
+  readonly cancelCommand = (_failure: CancelledFailure, op: Op): void => cancelScheduled(this, op as OpenCommand);
   readonly signals = new SignalMailbox();
   readonly patches = new Map<string, boolean>();
   /** Marker names used by side effects so far: a marker name records one value. */
@@ -161,12 +160,26 @@ export class Engine {
     return this.finished ? [] : this.signals.waitingFor();
   }
 
-  /** Runs one decision task: delivers its inputs in order, then returns the decisions to make. */
+  /** Runs the open decision task: delivers its inputs in order, then returns the decisions to make. */
   runTask(
     task: DecisionTask,
-    replaying: boolean,
     historyLength: number,
   ): { decisions: Decision[]; logs: LogEntry[]; warnings: string[]; uploads: PayloadUpload[] } {
+    this.deliverTask(task, false, historyLength);
+    const decisions = decisionsOf(this.outbox.take());
+    return { decisions, logs: this.logs as LogEntry[], warnings: this.warnings as string[], uploads: this.uploads };
+  }
+
+  /**
+   * Replays a completed decision task: delivers its inputs in order, then returns the commands the code made, for
+   * matching against what the history recorded (their decisions are not built unless something reads them).
+   */
+  replayTask(task: DecisionTask): Command[] {
+    this.deliverTask(task, true, task.startedEventId);
+    return this.outbox.take();
+  }
+
+  private deliverTask(task: DecisionTask, replaying: boolean, historyLength: number): void {
     this.time = task.time;
     this.replaying = replaying;
     this.taskStartedEventId = task.startedEventId;
@@ -181,8 +194,6 @@ export class Engine {
       deliverInput(this, input);
       this.drain();
     }
-    const decisions = this.outbox.take(!replaying);
-    return { decisions, logs: this.logs as LogEntry[], warnings: this.warnings as string[], uploads: this.uploads };
   }
 
   // ─── inputs ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -191,14 +202,17 @@ export class Engine {
    * `id` closed on SWF's side: forgets it and returns what waits for it, for the caller to settle, if anything still
    * does (late results of cancelled ops are ignored).
    */
-  resolve(kind: OpenCommand["kind"], id: string): OpenCommand | undefined {
+  resolve(kind: CommandKind, id: string): OpenCommand | undefined {
     const p = this.commands[kind].get(id);
     if (!p) return undefined;
     this.commands[kind].delete(id);
     // it closed before a cancel of it went out: withdraw the cancel (SWF would refuse it)
-    if (this.outbox.queued > 0) this.outbox.drop(`${keyOf(kind, id)}#cancel`);
+    if (p.cancelling !== undefined) {
+      this.outbox.drop(p.cancelling);
+      p.cancelling = undefined;
+    }
     if (p.kind !== "external") this.outbox.closed(p.kind);
-    return p.op.state === "pending" ? p : undefined;
+    return p.state === "pending" ? p : undefined;
   }
 
   deliverSignal(name: string, data: string | undefined): undefined {

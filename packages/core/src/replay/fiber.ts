@@ -3,11 +3,13 @@
  * being driven (the workflow body, or a branch); an open command is one SWF tracks until it closes (an
  * activity, a timer, a child, an external request), keyed per SWF id namespace.
  */
+
+import type { Command, LimitKind } from "../decisions/outbox.js";
 import type { ActivityDescriptor, ChildDescriptor } from "../effects/effect.js";
 import type { CancelledFailure } from "../errors.js";
 import type { Decision } from "../history/events.js";
 import type { Engine } from "./engine.js";
-import type { Op } from "./ops.js";
+import { Op } from "./ops.js";
 
 /**
  * A generator being driven: the workflow body, or a branch passed to all/race/any/start. It listens to the op it
@@ -41,22 +43,53 @@ export interface Runnable {
   byCancel?: boolean;
 }
 
-/** Where every command-producing effect records what it is waiting for. */
-export interface OpenCommand {
-  op: Op;
-  kind: "activity" | "timer" | "child" | "external";
-  descriptor: ActivityDescriptor | ChildDescriptor | undefined;
-  /** The decision that cancels it once its own decision went out (one function per kind, not one per command). */
-  cancelDecision: ((p: OpenCommand) => Decision) | undefined;
-  childRunId: string | undefined;
+/** SWF's id namespaces of the commands it tracks until they close. */
+export type CommandKind = "activity" | "timer" | "child" | "external";
+
+/**
+ * A command SWF tracks until it closes (an activity, a timer, a child, an external request): at once the op workflow
+ * code waits on, the entry the engine finds by id when SWF closes it, and the outbox's entry for its decision (one
+ * object, not three). An activity's decision is built from its parts only when read (see `Command`).
+ */
+export class OpenCommand extends Op implements Command {
+  /** Its cancel decision while that waits in the outbox: withdrawn if the command closes first. */
+  cancelling: Command | undefined = undefined;
+  childRunId: string | undefined = undefined;
   /** A child's number in the run's sequence (its cancel request's control). */
-  childSeq: number;
+  childSeq = 0;
+  onEmit: (() => void) | undefined = undefined;
+  size: number | undefined = undefined;
+  private built: Decision | undefined;
+  private readonly make: ((c: OpenCommand) => Decision) | undefined;
+  constructor(
+    override readonly kind: CommandKind,
+    id: string,
+    /** Its decision, or what builds it from the command when it is first read. */
+    decision: Decision | ((c: OpenCommand) => Decision),
+    /** The decision that cancels it once its own decision went out (one function per kind, not one per command). */
+    readonly cancelDecision: ((p: OpenCommand) => Decision) | undefined,
+    readonly descriptor: ActivityDescriptor | ChildDescriptor | undefined,
+    /** Its input field's text (an activity's decision is built from it). */
+    readonly input: string | undefined,
+    readonly bound: number | undefined,
+  ) {
+    super(kind, id);
+    this.limit = kind === "external" ? undefined : kind;
+    if (typeof decision === "function") {
+      this.make = decision;
+      this.built = undefined;
+    } else {
+      this.make = undefined;
+      this.built = decision;
+    }
+  }
+  readonly limit: LimitKind | undefined;
+
+  get decision(): Decision {
+    this.built ??= (this.make as (c: OpenCommand) => Decision)(this);
+    return this.built;
+  }
 }
 
 /** The open commands of a run, per SWF id namespace (looked up by id, with no key string made per lookup). */
-export type OpenCommands = { readonly [K in OpenCommand["kind"]]: Map<string, OpenCommand> };
-
-/** The key of an open operation: SWF's id namespaces are per kind. */
-export function keyOf(kind: OpenCommand["kind"], id: string): string {
-  return `${kind}:${id}`;
-}
+export type OpenCommands = { readonly [K in CommandKind]: Map<string, OpenCommand> };

@@ -55,7 +55,7 @@ export function deliverInput(e: Engine, input: Input): undefined {
       const p = e.resolve("activity", input.id);
       if (p) {
         const def = (p.descriptor as ActivityDescriptor).activity;
-        p.op.settle("ok", e.fields.decode(input.result, activityResult, def, input.id));
+        p.settle("ok", e.fields.decode(input.result, activityResult, def, input.id));
       }
       return;
     }
@@ -63,7 +63,7 @@ export function deliverInput(e: Engine, input: Input): undefined {
       const p = e.resolve("activity", input.id);
       if (p) {
         const def = (p.descriptor as ActivityDescriptor).activity;
-        p.op.settle(
+        p.settle(
           "failed",
           new ActivityFailure(
             input.id,
@@ -82,7 +82,7 @@ export function deliverInput(e: Engine, input: Input): undefined {
       if (p) {
         const def = (p.descriptor as ActivityDescriptor).activity;
         const msg = `activity ${def.name}@${def.version} (${input.id}) timed out (${input.timeoutType})`;
-        p.op.settle(
+        p.settle(
           "failed",
           new TimeoutFailure(
             { kind: "activity", id: input.id },
@@ -95,10 +95,10 @@ export function deliverInput(e: Engine, input: Input): undefined {
       return;
     }
     case "activityCanceled":
-      e.resolve("activity", input.id)?.op.settle("failed", new CancelledFailure(input.id));
+      e.resolve("activity", input.id)?.settle("failed", new CancelledFailure(input.id));
       return;
     case "timerFired":
-      e.resolve("timer", input.id)?.op.settle("ok", undefined);
+      e.resolve("timer", input.id)?.settle("ok", undefined);
       return;
     case "childStarted": {
       const p = e.commands.child.get(input.id);
@@ -109,7 +109,7 @@ export function deliverInput(e: Engine, input: Input): undefined {
       const p = e.resolve("child", input.id);
       if (p) {
         const def = (p.descriptor as ChildDescriptor).workflow;
-        if (input.status === "COMPLETED") p.op.settle("ok", e.fields.decode(input.result, childResult, def, input.id));
+        if (input.status === "COMPLETED") p.settle("ok", e.fields.decode(input.result, childResult, def, input.id));
         else {
           const error =
             input.status === "TIMED_OUT"
@@ -118,7 +118,7 @@ export function deliverInput(e: Engine, input: Input): undefined {
                   input.reason ?? input.status,
                   e.fields.decodeText(input.details, `the failure of child ${input.id}`, def),
                 );
-          p.op.settle(
+          p.settle(
             "failed",
             new ChildWorkflowFailure(
               input.status,
@@ -135,7 +135,7 @@ export function deliverInput(e: Engine, input: Input): undefined {
     case "signal":
       return e.deliverSignal(input.name, input.input);
     case "externalDone":
-      e.resolve("external", input.id)?.op.settle("ok", undefined);
+      e.resolve("external", input.id)?.settle("ok", undefined);
       return;
     case "commandFailed": {
       if (input.command === "marker") {
@@ -151,7 +151,7 @@ export function deliverInput(e: Engine, input: Input): undefined {
           : d?.kind === "child"
             ? { kind: "child workflow", name: d.workflow.name, version: d.workflow.version }
             : undefined;
-      p.op.settle("failed", new ScheduleFailure(input.eventType, input.id, input.cause, type));
+      p.settle("failed", new ScheduleFailure(input.eventType, input.id, input.cause, type));
       return;
     }
     case "cancelRequested":

@@ -3,10 +3,13 @@
  * for one and in order, the decisions the code produces now at the same point (decision kind, effect id, type name
  * and version). Patch markers the code no longer asks for are skipped (see `deprecatePatch`).
  */
+import type { Command } from "../decisions/outbox.js";
+import type { ActivityDescriptor } from "../effects/effect.js";
 import { NondeterminismError } from "../errors.js";
 import { type Decision, decisionAttributes } from "../history/events.js";
 import type { DecisionTask, Recorded } from "../history/fold.js";
 import type { DecisionType } from "../history/swf-types.js";
+import { OpenCommand } from "./fiber.js";
 
 /** What identifies a decision for matching. */
 export interface Signature {
@@ -129,12 +132,45 @@ export function matchDecisions(
   workflowType: string,
   runId: string,
 ): void {
+  match(task, produced, readSignature, workflowType, runId);
+}
+
+/**
+ * {@link matchDecisions} for the commands a replayed task made (`Engine.replayTask`): an activity's signature is read
+ * from its command, whose decision is never built.
+ */
+export function matchCommands(
+  task: DecisionTask,
+  produced: readonly Command[],
+  workflowType: string,
+  runId: string,
+): void {
+  match(task, produced, readCommand, workflowType, runId);
+}
+
+function readCommand(c: Command, into: Signature): Signature {
+  if (!(c instanceof OpenCommand) || c.kind !== "activity") return readSignature(c.decision, into);
+  const type = (c.descriptor as ActivityDescriptor).activity;
+  into.decisionType = "ScheduleActivityTask";
+  into.id = c.id;
+  into.name = type.name;
+  into.version = type.version;
+  return into;
+}
+
+function match<T>(
+  task: DecisionTask,
+  produced: readonly T[],
+  read: (p: T, into: Signature) => Signature,
+  workflowType: string,
+  runId: string,
+): void {
   const recorded = task.recorded;
   let i = 0;
   let j = 0;
   while (i < recorded.length || j < produced.length) {
     const r = recorded[i];
-    const p = j < produced.length ? readSignature(produced[j] as Decision, scratch) : undefined;
+    const p = j < produced.length ? read(produced[j] as T, scratch) : undefined;
     if (r && p && same(r, p)) {
       i++;
       j++;

@@ -22,7 +22,7 @@ import { type PayloadOptions, Payloads, type PayloadUpload } from "../payload/pi
 import type { Serializer } from "../payload/serializer.js";
 import type { AnyWorkflow } from "../workflow.js";
 import { Engine, type LogEntry, type WorkflowStatus } from "./engine.js";
-import { matchDecisions } from "./match.js";
+import { matchCommands, matchDecisions } from "./match.js";
 
 /** Options of `decide` and `Replayer`. */
 export interface DecideOptions {
@@ -222,8 +222,7 @@ export class Replayer {
       this.engine ??= this.newEngine();
       for (; this.consumed < ready; this.consumed++) {
         const task = tasks[this.consumed] as DecisionTask;
-        const decisions = this.engine.runTask(task, true, task.startedEventId).decisions;
-        matchDecisions(task, decisions, this.workflow.name, this.runId);
+        matchCommands(task, this.engine.replayTask(task), this.workflow.name, this.runId);
       }
     } catch (err) {
       failure.error = err;
@@ -281,9 +280,8 @@ export class Replayer {
     const historyLength = this.state.lastEventId;
     for (; this.consumed < count; this.consumed++) {
       const task = (this.consumed < tasks.length ? tasks[this.consumed] : completing) as DecisionTask;
-      let decisions: Decision[];
       if (this.decidedOpen?.startedEventId === task.startedEventId) {
-        decisions = this.decidedOpen.result.decisions;
+        const decisions = this.decidedOpen.result.decisions;
         this.decidedOpen = undefined;
         // The code goes on from the values it decided live; if the history recorded other marker details (a side
         // effect's value), only a replay from the recorded history gives what a full replay gives: start over.
@@ -291,10 +289,8 @@ export class Replayer {
           this.reset();
           return this.replay(partial);
         }
-      } else {
-        decisions = engine.runTask(task, true, task.startedEventId).decisions;
-      }
-      matchDecisions(task, decisions, name, this.runId);
+        matchDecisions(task, decisions, name, this.runId);
+      } else matchCommands(task, engine.replayTask(task), name, this.runId);
     }
     const started = open?.started;
     if (started && this.decidedOpen?.startedEventId === started.startedEventId) return this.decidedOpen.result;
@@ -303,7 +299,7 @@ export class Replayer {
     let logs: LogEntry[] = [];
     let uploads: PayloadUpload[] = [];
     if (started) {
-      const out = engine.runTask(started, false, historyLength);
+      const out = engine.runTask(started, historyLength);
       decisions = out.decisions;
       logs = out.logs;
       uploads = out.uploads;

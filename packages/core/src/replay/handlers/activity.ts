@@ -11,12 +11,17 @@ import { checkUnused, openCommand } from "./commands.js";
 export function activity(e: Engine, effect: ActivityDescriptor, fiber: Fiber): Op {
   const id = e.nextId("activity", effect.id);
   checkUnused(e, "activity", id, "activity id", effect.id === undefined);
+  // encoded now, replayed or not: its length decides what the outbox defers, and a value that cannot be serialized
+  // is thrown at the call; the decision itself is built only if it is read (see `Command`)
   const input = e.fields.encode(effect.input, activityInput, effect.activity, effect.activity.name);
-  const decision = to.scheduleActivityTask(effect, id, input);
-  const bound = to.scheduleActivityTaskBound(decision, effect);
-  return openCommand(e, "activity", id, fiber, decision, cancelActivity, effect, bound).op;
+  const bound = to.scheduleActivityTaskBound(effect, id, input);
+  return openCommand(e, "activity", id, fiber, scheduleActivity, cancelActivity, effect, input, bound);
+}
+
+function scheduleActivity(p: OpenCommand): Decision {
+  return to.scheduleActivityTask(p.descriptor as ActivityDescriptor, p.id, p.input);
 }
 
 function cancelActivity(p: OpenCommand): Decision {
-  return to.requestCancelActivityTask(p.op.id);
+  return to.requestCancelActivityTask(p.id);
 }

@@ -17,9 +17,9 @@ export function child(e: Engine, effect: ChildDescriptor, fiber: Fiber): Op {
   const decision = to.startChildWorkflowExecution(effect, id, input);
   const p = openCommand(e, "child", id, fiber, decision, cancelChild, effect);
   p.childSeq = n;
-  return p.op;
+  return p;
 }
 
 function cancelChild(p: OpenCommand): Decision {
-  return to.requestCancelExternalWorkflowExecution(p.op.id, p.childRunId, `cancel-${p.childSeq}`);
+  return to.requestCancelExternalWorkflowExecution(p.id, p.childRunId, `cancel-${p.childSeq}`);
 }

@@ -1,36 +1,36 @@
 /**
- * Commands SWF tracks until they close (activities, timers, children): how one is opened (its op, its entry
- * entry, its decision in the outbox) and cancelled (withdrawn if its decision has not gone out, otherwise a cancel
- * decision), and the check that its id is free in its SWF namespace.
+ * Commands SWF tracks until they close (activities, timers, children): how one is opened (one object that is its op,
+ * its entry in `commands` and its entry in the outbox) and cancelled (withdrawn if its decision has not gone out,
+ * otherwise a cancel decision), and the check that its id is free in its SWF namespace.
  */
+import { commandOf } from "../../decisions/outbox.js";
 import { swfIdProblem } from "../../decisions/validate.js";
 import { InvalidArgumentError } from "../../errors.js";
 import type { Decision } from "../../history/events.js";
 import type { Engine } from "../engine.js";
-import { type Fiber, keyOf, type OpenCommand } from "../fiber.js";
-import { Op } from "../ops.js";
-
-export type CommandKind = "activity" | "timer" | "child";
+import { type Fiber, OpenCommand } from "../fiber.js";
 
 /**
- * Opens a command: its op, its entry in `commands`, its decision in the outbox (with an upper `bound` of its size
- * when the handler has one), and how to cancel it (`cancelDecision`: one function per kind, so opening makes no closure).
+ * Opens a command: its op, owned by `fiber`, entered in `commands` and queued in the outbox (with an upper `bound` of
+ * its size when the handler has one), and how to cancel it (`cancelDecision`: one function per kind, so opening makes
+ * no closure). `decision` may be what builds it from the command, when first read.
  */
 export function openCommand(
   e: Engine,
-  kind: CommandKind,
+  kind: "activity" | "timer" | "child",
   id: string,
   fiber: Fiber,
-  decision: Decision,
+  decision: Decision | ((c: OpenCommand) => Decision),
   cancelDecision: (p: OpenCommand) => Decision,
   descriptor?: OpenCommand["descriptor"],
+  input?: string,
   bound?: number,
 ): OpenCommand {
-  const op = e.own(fiber, new Op(kind, id));
-  const p: OpenCommand = { op, kind, descriptor, cancelDecision, childRunId: undefined, childSeq: 0 };
+  const p = new OpenCommand(kind, id, decision, cancelDecision, descriptor, input, bound);
+  e.own(fiber, p);
   e.commands[kind].set(id, p);
-  e.outbox.push({ decision, limit: kind, id: keyOf(kind, id), onEmit: undefined, size: undefined, bound });
-  op.onCancel = e.cancelCommand;
+  e.outbox.push(p);
+  p.onCancel = e.cancelCommand;
   return p;
 }
 
@@ -38,12 +38,12 @@ export function openCommand(
  * Cancels a command: if its decision has not gone out yet it is simply withdrawn; otherwise a cancel decision is
  * queued. Either way the op fails with `CancelledFailure` now; a late result is ignored.
  */
-export function cancelScheduled(e: Engine, kind: CommandKind, id: string): void {
-  const key = keyOf(kind, id);
-  const p = e.commands[kind].get(id);
-  if (p === undefined) return;
-  if (e.outbox.drop(key)) {
-    e.commands[kind].delete(id);
+export function cancelScheduled(e: Engine, p: OpenCommand): void {
+  const kind = p.kind;
+  const commands = e.commands[kind];
+  if (commands.get(p.id) !== p) return;
+  if (e.outbox.drop(p)) {
+    commands.delete(p.id);
     return;
   }
   // CancelTimer closes the timer as it goes out (TimerCanceled is recorded with the decision, never delivered);
@@ -51,22 +51,27 @@ export function cancelScheduled(e: Engine, kind: CommandKind, id: string): void 
   const onEmit =
     kind === "timer"
       ? () => {
-          if (e.commands.timer.delete(id)) e.outbox.closed("timer");
+          if (commands.get(p.id) === p) {
+            commands.delete(p.id);
+            e.outbox.closed("timer");
+          }
         }
       : undefined;
-  e.outbox.push({
-    decision: (p.cancelDecision as (p: OpenCommand) => Decision)(p),
-    limit: undefined,
-    id: `${key}#cancel`,
-    onEmit,
-  });
+  p.cancelling = commandOf((p.cancelDecision as (p: OpenCommand) => Decision)(p), undefined, onEmit);
+  e.outbox.push(p.cancelling);
 }
 
 /**
  * SWF keeps activity ids, timer ids and child workflow ids apart: an id is unique among open ones of its kind.
  * `generated`: the engine made the id from the run's sequence (`activity-12`), so it is known to be a valid SWF id.
  */
-export function checkUnused(e: Engine, kind: CommandKind, id: string, what: string, generated = false): void {
+export function checkUnused(
+  e: Engine,
+  kind: "activity" | "timer" | "child",
+  id: string,
+  what: string,
+  generated = false,
+): void {
   if (e.commands[kind].has(id))
     throw new InvalidArgumentError(
       `${what} ${JSON.stringify(id)} is already used by an open ${kind} of this execution`,

@@ -3,6 +3,7 @@
  * its marker is in the history, or when this decision is being made for the first time (then the marker is
  * recorded). Patch markers take no number from the id sequence, so adding one does not shift later ids.
  */
+import { commandOf } from "../../decisions/outbox.js";
 import * as to from "../../decisions/to-decision.js";
 import type { PatchDescriptor } from "../../effects/effect.js";
 import type { Engine } from "../engine.js";
@@ -19,6 +20,6 @@ function patched(e: Engine, patchId: string, deprecated: boolean): boolean {
   const recorded = Object.hasOwn(e.history().markers, markerName);
   const value = recorded || !e.replaying;
   e.patches.set(patchId, value);
-  if (value) e.outbox.push({ decision: to.recordMarker(markerName), limit: "marker", id: markerName });
+  if (value) e.outbox.push(commandOf(to.recordMarker(markerName), "marker"));
   return deprecated ? true : value;
 }

@@ -2,6 +2,7 @@
  * The `sideEffect` effect's handler: runs the function once, records its value in a marker, and on replay reads
  * the value back from the marker instead of running the function again.
  */
+import { commandOf } from "../../decisions/outbox.js";
 import * as to from "../../decisions/to-decision.js";
 import type { SideEffectDescriptor } from "../../effects/effect.js";
 import { InvalidArgumentError } from "../../errors.js";
@@ -36,6 +37,6 @@ export function sideEffect(e: Engine, effect: SideEffectDescriptor): Op {
     }
     details = e.fields.encode(value, `sideEffect ${markerName} value`);
   }
-  e.outbox.push({ decision: to.recordMarker(markerName, details), limit: "marker", id: markerName });
+  e.outbox.push(commandOf(to.recordMarker(markerName, details), "marker"));
   return e.immediate("sideEffect", "ok", e.fields.decode(details, `sideEffect ${markerName}`), markerName);
 }

@@ -8,7 +8,7 @@ import type { CancelExternalDescriptor, SignalDescriptor, SignalExternalDescript
 import { CancelledFailure, TimeoutFailure } from "../../errors.js";
 import { cancelOp } from "../cancellation.js";
 import type { Engine } from "../engine.js";
-import { type Fiber, keyOf } from "../fiber.js";
+import { type Fiber, OpenCommand } from "../fiber.js";
 import { Op } from "../ops.js";
 import { startTimer } from "./timer.js";
 
@@ -54,7 +54,6 @@ export function signal(e: Engine, effect: SignalDescriptor, fiber: Fiber): Op {
 /** Signals another execution, or asks it to cancel; settles when SWF delivered the request. */
 export function external(e: Engine, effect: SignalExternalDescriptor | CancelExternalDescriptor, fiber: Fiber): Op {
   const id = `${effect.kind === "signalExternal" ? "signal" : "cancel"}-${++e.seq}`;
-  const op = e.own(fiber, new Op(effect.kind, id));
   const decision =
     effect.kind === "signalExternal"
       ? to.signalExternalWorkflowExecution(
@@ -63,19 +62,13 @@ export function external(e: Engine, effect: SignalExternalDescriptor | CancelExt
           id,
         )
       : to.requestCancelExternalWorkflowExecution(effect.workflowId, effect.runId, id);
-  const key = keyOf("external", id);
-  e.commands.external.set(id, {
-    op,
-    kind: "external",
-    descriptor: undefined,
-    cancelDecision: undefined,
-    childRunId: undefined,
-    childSeq: 0,
-  });
-  e.outbox.push({ decision, limit: undefined, id: key });
-  op.onCancel = () => {
-    e.outbox.drop(key);
-    e.commands.external.delete(id);
+  const p = new OpenCommand("external", id, decision, undefined, undefined, undefined, undefined);
+  e.own(fiber, p);
+  e.commands.external.set(id, p);
+  e.outbox.push(p);
+  p.onCancel = () => {
+    e.outbox.drop(p);
+    if (e.commands.external.get(id) === p) e.commands.external.delete(id);
   };
-  return op;
+  return p;
 }

@@ -14,9 +14,9 @@ export function timer(e: Engine, effect: TimerDescriptor, fiber: Fiber): Op {
 /** Starts timer `id` firing after `secs`, owned by `fiber` (cancelled with CancelTimer). */
 export function startTimer(e: Engine, id: string, secs: number, fiber: Fiber): Op {
   checkUnused(e, "timer", id, "timer id");
-  return openCommand(e, "timer", id, fiber, to.startTimer(id, secs), cancelTimer).op;
+  return openCommand(e, "timer", id, fiber, to.startTimer(id, secs), cancelTimer);
 }
 
 function cancelTimer(p: OpenCommand): Decision {
-  return to.cancelTimer(p.op.id);
+  return to.cancelTimer(p.id);
 }
