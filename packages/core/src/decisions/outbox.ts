@@ -51,7 +51,14 @@ const LIMITS: Record<"activity" | "timer" | "child", number> = {
 };
 
 export class Outbox {
-  private queue: Command[] = [];
+  /**
+   * The commands waiting, in order: the first `count` slots (the rest are empty). Kept across responses, with its
+   * length, so that queueing and taking one command per decision task allocates nothing.
+   */
+  private readonly queue: (Command | undefined)[] = [];
+  private count = 0;
+  /** The response `take()` returns, refilled by the next one. */
+  private readonly out: Command[] = [];
   private close: Decision | undefined;
   private readonly open = { activity: 0, timer: 0, child: 0 };
 
@@ -66,12 +73,11 @@ export class Outbox {
   private counted = 0;
 
   /**
-   * Whether decision `d` (of exact `size` or upper `bound`, when known) still fits in the response `out` being built,
-   * and if so counts it. Markers do not count toward the decision cap (a convention, not an SWF limit), only toward
-   * the byte budget: the workflow already used their values, and a marker recorded later could be recomputed by a
-   * replay before it.
+   * Whether command `cmd` still fits in the response being built (its first `n` commands in `out`), and if so counts
+   * it. Markers do not count toward the decision cap (a convention, not an SWF limit), only toward the byte budget:
+   * the workflow already used their values, and a marker recorded later could be recomputed by a replay before it.
    */
-  private fits(out: readonly Command[], cmd: Command, counts: boolean): boolean {
+  private fits(n: number, cmd: Command, counts: boolean): boolean {
     const budget = this.maxPerResponse - 1; // keep room for a wake-up timer or the closing decision
     if (counts && this.counted >= budget) return false;
     const bytes = SWF_LIMITS.responseBytesBudget;
@@ -83,7 +89,10 @@ export class Outbox {
       // upper bounds were added so far: measure the response exactly before deciding anything on it
       this.exact = true;
       this.bytes = 0;
-      for (const o of out) this.bytes += o.size ?? approximateSize(o.decision);
+      for (let i = 0; i < n; i++) {
+        const o = this.out[i] as Command;
+        this.bytes += o.size ?? approximateSize(o.decision);
+      }
       add = size ?? approximateSize(cmd.decision);
     }
     if (this.bytes + add > bytes) return false;
@@ -94,11 +103,11 @@ export class Outbox {
 
   /** Commands waiting to go out. */
   get queued(): number {
-    return this.queue.length;
+    return this.count;
   }
 
   push(command: Command): void {
-    this.queue.push(command);
+    this.queue[this.count++] = command;
   }
 
   /** Queues the closing decision (again, after SWF refused it with UNHANDLED_DECISION). */
@@ -108,9 +117,14 @@ export class Outbox {
 
   /** Withdraws a command that has not gone out yet. Returns false if it already went out. */
   drop(command: Command): boolean {
-    const i = this.queue.indexOf(command);
-    if (i < 0) return false;
-    this.queue.splice(i, 1);
+    const queue = this.queue;
+    const count = this.count;
+    let i = 0;
+    while (i < count && queue[i] !== command) i++;
+    if (i === count) return false;
+    for (; i < count - 1; i++) queue[i] = queue[i + 1];
+    queue[i] = undefined;
+    this.count = count - 1;
     return true;
   }
 
@@ -122,41 +136,43 @@ export class Outbox {
   /**
    * The commands of one response, in order. Their decisions are built by whoever reads them: the open task's are
    * about to leave the process ({@link decisionsOf}); those of replayed tasks are only compared with the history.
+   * The list is the outbox's own: read it before the next `take()`.
    */
-  take(): Command[] {
-    const out: Command[] = [];
-    /** What stays queued: commands waiting for a slot, and everything from the first one that did not fit. */
-    let kept: Command[] | undefined;
+  take(): readonly Command[] {
+    const out = this.out;
+    let n = 0;
     let deferred = false;
     this.bytes = 0;
     this.exact = false;
     this.counted = 0;
     const queue = this.queue;
-    for (let i = 0; i < queue.length; i++) {
+    const count = this.count;
+    /** What stays queued, moved to the front: commands waiting for a slot, and everything from the first that did not fit. */
+    let kept = 0;
+    for (let i = 0; i < count; i++) {
       const cmd = queue[i] as Command;
       const kind = cmd.limit;
       if (kind !== undefined && kind !== "marker" && this.open[kind] >= LIMITS[kind]) {
-        kept ??= [];
-        kept.push(cmd); // waits for a slot
+        queue[kept++] = cmd; // waits for a slot
         continue;
       }
-      if (!this.fits(out, cmd, kind !== "marker")) {
+      if (!this.fits(n, cmd, kind !== "marker")) {
         neverFits(cmd.decision);
         // everything after it waits too: later decisions may carry values (a marker's) that must be recorded first
         deferred = true;
-        kept = (kept ?? []).concat(queue.slice(i));
+        for (let j = i; j < count; j++) queue[kept++] = queue[j];
         break;
       }
       if (kind !== undefined && kind !== "marker") this.open[kind]++;
-      out.push(cmd);
+      out[n++] = cmd;
       cmd.onEmit?.();
     }
-    // a fresh list rather than `length = 0` (a runtime call, every response)
-    this.queue = kept ?? [];
-    if (!deferred && this.close && this.queue.length === 0) {
+    for (let j = kept; j < count; j++) queue[j] = undefined;
+    this.count = kept;
+    if (!deferred && this.close && kept === 0) {
       const close = commandOf(this.close);
-      if (this.fits(out, close, true)) {
-        out.push(close);
+      if (this.fits(n, close, true)) {
+        out[n++] = close;
         this.close = undefined;
       } else {
         neverFits(this.close);
@@ -164,10 +180,14 @@ export class Outbox {
       }
     }
     if (deferred)
-      out.push(commandOf(makeDecision("StartTimer", { timerId: this.wakeupId(), startToFireTimeout: "0" })));
+      out[n++] = commandOf(makeDecision("StartTimer", { timerId: this.wakeupId(), startToFireTimeout: "0" }));
+    if (n === 0) return NOTHING; // (emptying the list would drop its storage)
+    if (out.length !== n) out.length = n;
     return out;
   }
 }
+
+const NOTHING: readonly Command[] = Object.freeze([]);
 
 /** The decisions of `commands` (a response of the open task), each checked against SWF's rules. */
 export function decisionsOf(commands: readonly Command[]): Decision[] {

@@ -174,7 +174,7 @@ export class Engine {
    * Replays a completed decision task: delivers its inputs in order, then returns the commands the code made, for
    * matching against what the history recorded (their decisions are not built unless something reads them).
    */
-  replayTask(task: DecisionTask): Command[] {
+  replayTask(task: DecisionTask): readonly Command[] {
     this.deliverTask(task, true, task.startedEventId);
     return this.outbox.take();
   }
