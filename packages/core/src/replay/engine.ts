@@ -39,7 +39,7 @@ import type { WorkflowDefinition } from "../workflow.js";
 import { cancelFiber } from "./cancellation.js";
 import { closeWorkflow } from "./closing.js";
 import { type EffectHandler, effectHandlers } from "./effect-handlers.js";
-import { type CommandKind, Fiber, type OpenCommand, type OpenCommands, type Runnable } from "./fiber.js";
+import { type CommandKind, Fiber, type OpenCommand, type OpenCommands, openTable, type Runnable } from "./fiber.js";
 import { cancelScheduled } from "./handlers/commands.js";
 import { deliverInput } from "./inputs.js";
 import { Op } from "./ops.js";
@@ -101,10 +101,10 @@ export class Engine {
   readonly runQueue: Runnable[] = [];
   /** The commands SWF tracks for this run, per kind, by id: what waits on SWF for them. */
   readonly commands: OpenCommands = {
-    activity: new Map(),
-    timer: new Map(),
-    child: new Map(),
-    external: new Map(),
+    activity: openTable(),
+    timer: openTable(),
+    child: openTable(),
+    external: openTable(),
   };
   /** Every command's `onCancel` (one function per engine, not a closure per command). */
   readonly cancelCommand = (_failure: CancelledFailure, op: Op): void => cancelScheduled(this, op as OpenCommand);

@@ -91,5 +91,17 @@ export class OpenCommand extends Op implements Command {
   }
 }
 
-/** The open commands of a run, per SWF id namespace (looked up by id, with no key string made per lookup). */
+/**
+ * The open commands of a run, per SWF id namespace (looked up by id, with no key string made per lookup). Look them up
+ * with `get` (`has` sees the table's placeholder, see {@link openTable}).
+ */
 export type OpenCommands = { readonly [K in CommandKind]: Map<string, OpenCommand> };
+
+/**
+ * A table of open commands by id. It holds one placeholder entry for ever (under an id SWF refuses, with no value,
+ * so `get` never finds it): a Map that empties out shrinks, reallocating its storage, and in a sequence of
+ * activities the only open command closes at every step.
+ */
+export function openTable(): Map<string, OpenCommand> {
+  return new Map<string, OpenCommand | undefined>([["\u0000placeholder", undefined]]) as Map<string, OpenCommand>;
+}

@@ -72,7 +72,7 @@ export function checkUnused(
   what: string,
   generated = false,
 ): void {
-  if (e.commands[kind].has(id))
+  if (e.commands[kind].get(id) !== undefined)
     throw new InvalidArgumentError(
       `${what} ${JSON.stringify(id)} is already used by an open ${kind} of this execution`,
     );
