@@ -36,10 +36,10 @@ export function cancelFiber(e: Engine, fiber: Fiber, failure: CancelledFailure):
     // it waits on something it does not own (a handle passed in): wake it now
     fiber.waitingOn = undefined;
     fiber.cancelledWith = undefined;
-    e.runQueue.push({ fiber, ok: false, value: failure, byCancel: true });
+    e.runQueue.push(fiber, false, failure, true);
   } else if (!waiting) {
     // runnable: unless it was just woken by this cancellation, it sees it at its next wait
     fiber.cancelledWith = undefined;
-    if (!e.runQueue.some((q) => q.fiber === fiber && q.byCancel)) fiber.cancelAtNextWait = failure;
+    if (!(fiber.queued && fiber.resumeByCancel)) fiber.cancelAtNextWait = failure;
   }
 }

@@ -39,7 +39,7 @@ import type { WorkflowDefinition } from "../workflow.js";
 import { cancelFiber } from "./cancellation.js";
 import { closeWorkflow } from "./closing.js";
 import { type EffectHandler, effectHandlers } from "./effect-handlers.js";
-import { type CommandKind, Fiber, type OpenCommand, type OpenCommands, openTable, type Runnable } from "./fiber.js";
+import { type CommandKind, Fiber, type OpenCommand, type OpenCommands, openTable, RunQueue } from "./fiber.js";
 import { cancelScheduled } from "./handlers/commands.js";
 import { deliverInput } from "./inputs.js";
 import { Op } from "./ops.js";
@@ -97,8 +97,8 @@ export class Engine {
   taskStartedEventId = 0;
   historyLength = 0;
   root: Fiber | undefined;
-  /** Fibers ready to run, FIFO. `byCancel` marks an entry that delivers the fiber's own cancellation. */
-  readonly runQueue: Runnable[] = [];
+  /** Fibers ready to run, FIFO. */
+  readonly runQueue = new RunQueue();
   /** The commands SWF tracks for this run, per kind, by id: what waits on SWF for them. */
   readonly commands: OpenCommands = {
     activity: openTable(),
@@ -223,11 +223,14 @@ export class Engine {
 
   drain(): void {
     const queue = this.runQueue;
-    while (queue.length > 0 && !this.finished) {
-      const next = queue.shift() as Runnable;
-      this.step(next.fiber, next.ok, next.value);
+    while (!this.finished) {
+      const next = queue.shift();
+      if (next === undefined) return;
+      const value = next.resumeValue;
+      next.resumeValue = undefined;
+      this.step(next, next.resumeOk, value);
     }
-    if (queue.length > 0) queue.length = 0;
+    queue.clear();
   }
 
   wake(fiber: Fiber, op: Op): void {
@@ -239,8 +242,8 @@ export class Engine {
     const cancelled = fiber.cancelledWith;
     fiber.cancelledWith = undefined;
     op.giveBack = undefined; // its value reached code
-    if (cancelled) this.runQueue.push({ fiber, ok: false, value: cancelled, byCancel: true });
-    else this.runQueue.push({ fiber, ok: op.state === "ok", value: op.value });
+    if (cancelled) this.runQueue.push(fiber, false, cancelled, true);
+    else this.runQueue.push(fiber, op.state === "ok", op.value);
   }
 
   step(fiber: Fiber, ok: boolean, value: unknown): void {
@@ -343,7 +346,7 @@ export class Engine {
       const op = this.own(owner, new Op("branch", `branch-${++this.internalSeq}`));
       const fiber = new Fiber(this, branch as Generator<unknown, unknown, unknown>, op);
       op.onCancel = () => cancelFiber(this, fiber, new CancelledFailure(op.id));
-      this.runQueue.push({ fiber, ok: true, value: undefined });
+      this.runQueue.push(fiber, true, undefined);
       return op;
     }
     const effect = branch as unknown as Descriptor;

@@ -24,6 +24,11 @@ export class Fiber {
   cancelledWith: CancelledFailure | undefined = undefined;
   /** Set once the fiber was cancelled (it may go on running its cleanup). */
   cancelled = false;
+  /** While it waits in the run queue: what to resume it with, and whether that is its own cancellation. */
+  queued = false;
+  resumeOk = true;
+  resumeValue: unknown = undefined;
+  resumeByCancel = false;
   constructor(
     private readonly engine: Engine,
     readonly gen: Generator<unknown, unknown, unknown>,
@@ -35,12 +40,39 @@ export class Fiber {
   }
 }
 
-/** A fiber ready to run, with what to resume it with. `byCancel` marks an entry that delivers its own cancellation. */
-export interface Runnable {
-  fiber: Fiber;
-  ok: boolean;
-  value: unknown;
-  byCancel?: boolean;
+/**
+ * The fibers ready to run, FIFO, each with what to resume it with (kept on the fiber: a fiber is queued at most once,
+ * since it is queued only when it stops waiting, and waits again only once it ran). Its storage is kept across
+ * decision tasks: waking the one fiber of a sequence at every step allocates nothing.
+ */
+export class RunQueue {
+  private readonly fibers: (Fiber | undefined)[] = [];
+  private head = 0;
+  private tail = 0;
+
+  /** Queues `fiber`, to be resumed with `value` (thrown in unless `ok`); `byCancel`: its own cancellation. */
+  push(fiber: Fiber, ok: boolean, value: unknown, byCancel = false): void {
+    fiber.queued = true;
+    fiber.resumeOk = ok;
+    fiber.resumeValue = value;
+    fiber.resumeByCancel = byCancel;
+    this.fibers[this.tail++] = fiber;
+  }
+
+  /** The next fiber to run (its `resume…` fields say with what), or undefined. */
+  shift(): Fiber | undefined {
+    if (this.head === this.tail) return undefined;
+    const fiber = this.fibers[this.head] as Fiber;
+    this.fibers[this.head++] = undefined;
+    if (this.head === this.tail) this.head = this.tail = 0;
+    fiber.queued = false;
+    return fiber;
+  }
+
+  /** Forgets every queued fiber (the run is over). */
+  clear(): void {
+    while (this.shift() !== undefined) {}
+  }
 }
 
 /** SWF's id namespaces of the commands it tracks until they close. */

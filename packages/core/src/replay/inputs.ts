@@ -48,7 +48,7 @@ export function deliverInput(e: Engine, input: Input): undefined {
         );
       }
       e.root = new Fiber(e, gen, op);
-      e.runQueue.push({ fiber: e.root, ok: true, value: undefined });
+      e.runQueue.push(e.root, true, undefined);
       return;
     }
     case "activityCompleted": {
