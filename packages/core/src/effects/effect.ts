@@ -163,16 +163,28 @@ export type EffectKind = Descriptor["kind"];
 class EffectIterator implements EffectRequest {
   /** The iterator is its own request (one object less per effect). */
   readonly type = REQUEST;
+  /**
+   * The iterator is also each of its two results (no object per step): `yield*` reads a result's `done` and `value`
+   * as soon as it gets it, and hands the request's result straight to the engine, which does the same.
+   */
+  value: unknown = undefined;
+  done = false;
   private requested = false;
   constructor(readonly effect: Descriptor) {}
   next(value?: unknown): IteratorResult<EffectRequest, unknown> {
-    if (this.requested) return { value, done: true };
+    if (this.requested) return this.result(value);
     this.requested = true;
-    return { value: this, done: false };
+    this.value = this;
+    return this as IteratorResult<EffectRequest, unknown>;
   }
   return(value?: unknown): IteratorResult<EffectRequest, unknown> {
     this.requested = true;
-    return { value, done: true };
+    return this.result(value);
+  }
+  private result(value: unknown): IteratorResult<EffectRequest, unknown> {
+    this.value = value;
+    this.done = true;
+    return this as IteratorResult<EffectRequest, unknown>;
   }
   throw(error?: unknown): IteratorResult<EffectRequest, unknown> {
     this.requested = true;
