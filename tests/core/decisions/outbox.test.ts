@@ -23,6 +23,7 @@ import * as assert from "uvu/assert";
 import { attrs, Driver, types } from "../support.ts";
 
 const act = defineActivity<number, number>({ name: "act", version: "1" });
+const bigAct = defineActivity<string, string>({ name: "bigAct", version: "1" });
 
 /** Starts `n` activities at once, then waits for all of them and returns how many completed. */
 const fanOut = defineWorkflow({ name: "fan-out", version: "1" }, function* (n: number) {
@@ -152,6 +153,29 @@ o("the byte budget holds markers back too: 40 markers of 30,000 characters go ou
   d.b.timerFired(attrs(r1.decisions.at(-1)).timerId as string);
   const r2 = d.decide();
   assert.is(r2.decisions.filter((x) => x.decisionType === "RecordMarker").length, 40 - markers1);
+});
+
+o("the byte budget holds activities back too, and every replay defers exactly what the live tasks deferred", () => {
+  // a replayed task's activity decisions are built only when the response must be measured exactly: these are
+  const big = "y".repeat(30_000);
+  const wf = defineWorkflow({ name: "big-inputs", version: "1" }, function* () {
+    const handles = [];
+    for (let i = 0; i < 40; i++) handles.push(yield* start(activity(bigAct, `${i}${big}`)));
+    for (const h of handles) yield* h;
+    return "done";
+  });
+  const d = new Driver(wf);
+  const r1 = d.decide();
+  assert.is(r1.decisions.at(-1)?.decisionType, "StartTimer");
+  const first = count(r1.decisions, "ScheduleActivityTask");
+  assert.ok(first > 20 && first < 40, `${first}`);
+  d.b.timerFired(attrs(r1.decisions.at(-1)).timerId as string);
+  const r2 = d.decide(); // replays the first task: the same activities go out, the same ones wait
+  assert.is(count(r2.decisions, "ScheduleActivityTask"), 40 - first);
+  assert.is(attrs(r2.decisions[0]).activityId, `activity-${first + 1}`);
+  for (let i = 1; i <= 40; i++) d.b.activityCompleted(`activity-${i}`, '"ok"');
+  assert.equal(types(d.decide().decisions), ["CompleteWorkflowExecution"]);
+  assert.equal(d.last?.status, { status: "completed", result: "done" });
 });
 
 o.run();
