@@ -1,7 +1,9 @@
 /**
  * Fibers and open commands: the two things the engine keeps while workflow code runs. A fiber is a generator
- * being driven (the workflow body, or a branch); an open command is one SWF tracks until it closes (an
- * activity, a timer, a child, an external request), keyed per SWF id namespace.
+ * being driven (the workflow body, or a branch), queued in the run queue when it can go on; an open command is one
+ * SWF tracks until it closes (an activity, a timer, a child, an external request), keyed per SWF id namespace.
+ * Every activity of every replay goes through all of this, so each piece allocates as little as it can (the
+ * command is its op, its table entry and its outbox entry at once; the run queue keeps its storage).
  */
 
 import type { Command, LimitKind } from "../decisions/outbox.js";
