@@ -39,6 +39,18 @@ test("bare `yield activity(...)` → InvalidYieldError (YF_INVALID_YIELD) whose 
   assert.match(err.message, "event 3", "names the decision task");
 });
 
+test("bare `yield` of an activity that retries on its own (a class of effects of its own) names it an effect too", () => {
+  const wf = defineWorkflow(
+    { name: "bare-retrying", version: "1" },
+    untyped(function* (name: string) {
+      yield activity(greet, name, { retry: { maximumAttempts: 3 } });
+    }),
+  );
+  const b = historyOf("bare-retrying");
+  const err = throwsCode(() => decide(wf, b.events), InvalidYieldError, "YF_INVALID_YIELD");
+  assert.match(err.message, "a activity effect was yielded with `yield`");
+});
+
 test("bare yield after some real effects, during a later task, still throws (not swallowed as a failure)", () => {
   const wf = defineWorkflow(
     { name: "bare-later", version: "1" },

@@ -10,6 +10,7 @@ import type { ActivityDefinition, ActivityTimeouts } from "../workflow.js";
 import {
   type ActivityDescriptor,
   type ActivityScheduling,
+  activityEffects,
   type Descriptor,
   type Effect,
   effectPrototypeWith,
@@ -32,11 +33,13 @@ export interface ActivityCallOptions {
   retry?: RetryPolicy | false | "none";
 }
 
-/** `yield*` on an activity that retries on its own: `retry`'s generator over its attempts. */
-const retryingActivity = effectPrototypeWith(function* (this: Descriptor) {
-  const self = this as ActivityDescriptor;
-  return yield* retry(makeEffect({ ...self, retry: undefined }), self.retry);
-});
+/** Activities that retry on their own: `yield*` on one is `retry`'s generator over its attempts. */
+const retryingActivities = activityEffects(
+  effectPrototypeWith(function* (this: Descriptor) {
+    const self = this as ActivityDescriptor;
+    return yield* retry(makeEffect({ ...self, retry: undefined }), self.retry);
+  }),
+);
 
 /**
  * True for an activity effect that retries on its own when run: one governed by a policy and not already an
@@ -74,7 +77,7 @@ export function activity<I, O>(
     options?.id,
     options === undefined ? defaultScheduling(definition) : scheduling(definition, options),
     policy,
-    policy === undefined ? undefined : retryingActivity,
+    policy === undefined ? undefined : retryingActivities,
   );
 }
 

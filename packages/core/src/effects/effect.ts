@@ -214,33 +214,65 @@ export function effectPrototypeWith(iterate: (this: Descriptor) => Generator<Eff
   return Object.create(effectPrototype, { [Symbol.iterator]: { value: iterate } });
 }
 
+/** What makes activity effects of one prototype (see {@link activityEffects}). */
+export type ActivityEffects = new (
+  activity: ActivityDefinition<unknown, unknown>,
+  input: unknown,
+  id: string | undefined,
+  scheduling: ActivityScheduling,
+  retry: RetryPolicy | undefined,
+) => ActivityDescriptor;
+
 /**
- * {@link makeEffect} for an activity, without the descriptor object it would copy: workflows make one per activity
- * call, and every replay makes them all again. The same object: same prototype, same fields in the same order.
+ * A class of activity effects whose prototype inherits `prototype` (an effect prototype). An instance is the object
+ * {@link makeEffect} would make, same fields in the same order, but all six held in the object itself: one made by
+ * `Object.create` holds four and puts the rest in a second allocation, and workflows make one per activity call,
+ * every replay all of them again.
  */
+export function activityEffects(prototype: object): ActivityEffects {
+  class ActivityEffect {
+    declare kind: "activity";
+    declare activity: ActivityDefinition<unknown, unknown>;
+    declare input: unknown;
+    declare id: string | undefined;
+    declare scheduling: ActivityScheduling;
+    declare retry: RetryPolicy | undefined;
+    constructor(
+      activity: ActivityDefinition<unknown, unknown>,
+      input: unknown,
+      id: string | undefined,
+      scheduling: ActivityScheduling,
+      retry: RetryPolicy | undefined,
+    ) {
+      this.kind = "activity";
+      this.activity = activity;
+      this.input = input;
+      this.id = id;
+      this.scheduling = scheduling;
+      this.retry = retry;
+    }
+  }
+  Object.setPrototypeOf(ActivityEffect.prototype, prototype);
+  return ActivityEffect;
+}
+
+const plainActivities = activityEffects(effectPrototype);
+
+/** {@link makeEffect} for an activity, without the descriptor object it would copy (of class `effects`). */
 export function makeActivityEffect<T>(
   activity: ActivityDefinition<unknown, unknown>,
   input: unknown,
   id: string | undefined,
   scheduling: ActivityScheduling,
   retry: RetryPolicy | undefined,
-  prototype: object = effectPrototype,
+  effects: ActivityEffects = plainActivities,
 ): Effect<T> {
-  const effect = Object.create(prototype) as ActivityDescriptor;
-  effect.kind = "activity";
-  effect.activity = activity;
-  effect.input = input;
-  effect.id = id;
-  effect.scheduling = scheduling;
-  effect.retry = retry;
-  return effect as unknown as Effect<T>;
+  return new effects(activity, input, id, scheduling, retry) as unknown as Effect<T>;
 }
 
-/** True for an effect made by {@link makeEffect} (used to explain a bare `yield`). */
+/** True for an effect (used to explain a bare `yield`). */
 export function isEffect(value: unknown): value is Effect<unknown> & Descriptor {
-  if (typeof value !== "object" || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === effectPrototype || (proto !== null && Object.getPrototypeOf(proto) === effectPrototype);
+  return typeof value === "object" && value !== null && Object.prototype.isPrototypeOf.call(effectPrototype, value);
 }
 
 /** True for an {@link EffectRequest}. */
