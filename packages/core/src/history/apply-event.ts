@@ -14,7 +14,7 @@ import { applyMarkerEvent } from "./apply/markers.js";
 import { addInput } from "./apply/references.js";
 import { applyTimerEvent } from "./apply/timers.js";
 import type { Event } from "./events.js";
-import type { HistoryState } from "./state.js";
+import { type HistoryState, NO_INPUTS, NO_RECORDED } from "./state.js";
 import type { EventType } from "./swf-types.js";
 
 /** The error for an event that is not the next one (`descending`: the history looks reversed). */
@@ -131,9 +131,9 @@ export function applyEvent(draft: Draft<HistoryState>, e: Event): void {
         completedEventId: undefined,
         time: e.time,
         inputs: draft.undelivered,
-        recorded: [],
+        recorded: NO_RECORDED,
       };
-      draft.undelivered = [];
+      draft.undelivered = NO_INPUTS;
       return;
     }
     case "DecisionTaskCompleted": {

@@ -139,6 +139,15 @@ function dict<V>(): Record<string, V> {
 }
 
 /**
+ * The empty list every decision task's `recorded` and the state's `undelivered` start as: shared and frozen, never
+ * pushed to (`recordedBy` and `addInput` replace an empty list with a new one-element list), so a decision task that
+ * records nothing, or a state with nothing waiting, costs no array of its own.
+ */
+export const NO_INPUTS = Object.freeze([]) as unknown as Input[];
+/** See {@link NO_INPUTS}. */
+export const NO_RECORDED = NO_INPUTS as unknown as Recorded[];
+
+/**
  * The state of an empty history. Frozen, like every state `foldHistory` returns: it is shared, so folding in place
  * starts from {@link newHistoryState} instead.
  */
@@ -147,7 +156,7 @@ export const emptyHistoryState: HistoryState = Object.freeze({
   lastEventId: 0,
   refs: Object.freeze(dict<Ref>()),
   markers: Object.freeze(dict<string | null>()),
-  undelivered: Object.freeze([]) as unknown as Input[],
+  undelivered: NO_INPUTS,
   tasks: Object.freeze([]) as unknown as DecisionTask[],
   completing: null,
   open: null,
@@ -156,5 +165,5 @@ export const emptyHistoryState: HistoryState = Object.freeze({
 
 /** A fresh, mutable empty state (for {@link foldHistoryInPlace}). */
 export function newHistoryState(): HistoryState {
-  return { ...emptyHistoryState, refs: dict(), markers: dict(), undelivered: [], tasks: [] };
+  return { ...emptyHistoryState, refs: dict(), markers: dict(), tasks: [] };
 }
