@@ -102,6 +102,10 @@ export {
   type Input,
   newHistoryState,
   type Recorded,
+  type Ref,
+  type RefIndex,
+  type RefKind,
+  refAt,
 } from "./history/fold.js";
 export type * from "./history/swf-types.js";
 export { DecisionTypeValues, EventTypeValues } from "./history/swf-types.js";

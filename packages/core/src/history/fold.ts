@@ -28,7 +28,7 @@ import {
   plainFieldsAreOwn,
   timestampToMillis,
 } from "./events.js";
-import { emptyHistoryState, type HistoryState, newHistoryState } from "./state.js";
+import { emptyHistoryState, type HistoryState, newHistoryState, type RefIndex } from "./state.js";
 import type { EventType } from "./swf-types.js";
 
 export {
@@ -38,8 +38,12 @@ export {
   type Input,
   newHistoryState,
   type Recorded,
+  type Ref,
+  type RefIndex,
+  type RefKind,
   type RefusedClose,
   type RefusedCommand,
+  refAt,
   type StartedInfo,
 } from "./state.js";
 
@@ -49,7 +53,10 @@ export function foldHistory(events: readonly unknown[], state: HistoryState = em
   if (events.length === 0) return state;
   const plain = plainFieldsAreOwn();
   return produce(state, (draft) => {
+    const refs = state.lastEventId === 0 ? presizedRefs(events.length) : undefined;
+    if (refs !== undefined) draft.refs = refs;
     for (let i = 0; i < events.length; i++) applyRead(draft, checkEvent(events[i], i, plain), i);
+    if (refs !== undefined) trimRefs(refs);
   });
 }
 
@@ -81,6 +88,8 @@ export function foldHistoryInPlace(events: readonly unknown[], state: HistorySta
     // An empty state (a cold full replay) is folded in one pass, each event applied as soon as it is checked: reading
     // a 25,000-event history twice costs a second trip through memory for every event. "As it was" is then the empty
     // state, which a malformed event restores.
+    const refs = presizedRefs(n);
+    state.refs = refs;
     for (let i = 0; i < n; i++) {
       try {
         checkEventInto(events[i], i, found, plain);
@@ -92,6 +101,7 @@ export function foldHistoryInPlace(events: readonly unknown[], state: HistorySta
       previous = found.eventId;
       applyAt(state, view, found.eventType, found.attributes, found.timestamp, first + i, i, onSealed);
     }
+    trimRefs(refs);
     return;
   }
   // Otherwise every event is checked before any is applied. What the check found is kept in three flat arrays rather
@@ -109,6 +119,27 @@ export function foldHistoryInPlace(events: readonly unknown[], state: HistorySta
   }
   for (let i = 0; i < n; i++)
     applyAt(state, view, types[i] as EventType, attributes[i], stamps[i], first + i, i, onSealed);
+}
+
+/**
+ * An id index with room for the ids of `n` events: growing its lists an entry at a time copies them again and again
+ * (as much garbage as the lists themselves, twice over). Up to 25,000 events (SWF's limit per execution); a longer
+ * history (not from SWF) grows the lists as it goes.
+ */
+function presizedRefs(n: number): RefIndex {
+  if (n > 25_000) return { kinds: [], ids: [] };
+  return { kinds: new Array(n + 1).fill(undefined), ids: new Array(n + 1).fill(undefined) };
+}
+
+/**
+ * Cuts the room {@link presizedRefs} made and no event used: the lists end at the last event in the index, however
+ * the history was cut into batches (the fold's incremental invariant).
+ */
+function trimRefs(refs: RefIndex): void {
+  let end = refs.kinds.length;
+  while (end > 0 && refs.kinds[end - 1] === undefined) end--;
+  refs.kinds.length = end;
+  refs.ids.length = end;
 }
 
 /** The view `applyEvent` reads a checked event through. */

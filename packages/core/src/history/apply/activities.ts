@@ -3,7 +3,7 @@ import type { Draft } from "immer";
 import { HistoryError } from "../../errors.js";
 import type { Event } from "../events.js";
 import type { HistoryState } from "../state.js";
-import { addInput, recordedBy, refOf, startedRef } from "./references.js";
+import { addInput, addRef, recordedBy, refOf, startedRef } from "./references.js";
 
 /** The events this file folds. */
 export type ActivityEventType =
@@ -23,7 +23,7 @@ export function applyActivityEvent(draft: Draft<HistoryState>, e: Event<Activity
   switch (e.eventType) {
     case "ActivityTaskScheduled": {
       const a = e.attributes;
-      draft.refs[id] = { kind: "ActivityTaskScheduled", id: a.activityId };
+      addRef(draft, id, "ActivityTaskScheduled", a.activityId);
       recordedBy(
         draft,
         e,
@@ -57,10 +57,12 @@ export function applyActivityEvent(draft: Draft<HistoryState>, e: Event<Activity
       return;
     }
     case "ActivityTaskStarted":
-      draft.refs[id] = {
-        kind: "ActivityTaskStarted",
-        id: refOf(draft, e, e.attributes.scheduledEventId, "ActivityTaskScheduled", "scheduledEventId"),
-      };
+      addRef(
+        draft,
+        id,
+        "ActivityTaskStarted",
+        refOf(draft, e, e.attributes.scheduledEventId, "ActivityTaskScheduled", "scheduledEventId"),
+      );
       return;
     case "ActivityTaskCompleted":
     case "ActivityTaskFailed":

@@ -4,7 +4,7 @@ import { HistoryError } from "../../errors.js";
 import { childCloseStatusOf } from "../close-status.js";
 import type { Event } from "../events.js";
 import type { HistoryState } from "../state.js";
-import { addInput, recordedBy, refOf, startedRef } from "./references.js";
+import { addInput, addRef, recordedBy, refOf, startedRef } from "./references.js";
 
 /** The events this file folds. */
 export type ChildEventType =
@@ -23,7 +23,7 @@ export function applyChildEvent(draft: Draft<HistoryState>, e: Event<ChildEventT
   switch (e.eventType) {
     case "StartChildWorkflowExecutionInitiated": {
       const a = e.attributes;
-      draft.refs[id] = { kind: "StartChildWorkflowExecutionInitiated", id: a.workflowId };
+      addRef(draft, id, "StartChildWorkflowExecutionInitiated", a.workflowId);
       recordedBy(
         draft,
         e,
@@ -71,7 +71,7 @@ export function applyChildEvent(draft: Draft<HistoryState>, e: Event<ChildEventT
         "initiatedEventId",
         a.workflowExecution.workflowId,
       );
-      draft.refs[id] = { kind: "ChildWorkflowExecutionStarted", id: childId };
+      addRef(draft, id, "ChildWorkflowExecutionStarted", childId);
       addInput(draft, { type: "childStarted", eventId: id, id: childId, runId: a.workflowExecution.runId });
       return;
     }

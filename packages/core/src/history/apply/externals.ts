@@ -3,7 +3,7 @@ import type { Draft } from "immer";
 import { HistoryError } from "../../errors.js";
 import type { Event } from "../events.js";
 import type { HistoryState } from "../state.js";
-import { addInput, recordedBy, refOf } from "./references.js";
+import { addInput, addRef, recordedBy, refOf } from "./references.js";
 
 /** The events this file folds. */
 export type ExternalEventType =
@@ -32,7 +32,7 @@ export function applyExternalEvent(draft: Draft<HistoryState>, e: Event<External
         decisionTaskCompletedEventId: number;
       };
       const ref = a.control ?? `external-${id}`;
-      draft.refs[id] = { kind: e.eventType, id: ref };
+      addRef(draft, id, e.eventType, ref);
       const decisionType =
         e.eventType === "SignalExternalWorkflowExecutionInitiated"
           ? "SignalExternalWorkflowExecution"

@@ -54,22 +54,38 @@ export function refOf(
   field: string,
   expectedId?: string,
 ): string {
-  const ref = Object.hasOwn(draft.refs, referencedId) ? draft.refs[referencedId] : undefined;
-  if (ref === undefined || ref.kind !== kind) {
+  const { kinds, ids } = draft.refs;
+  // an id past the lists' end is in no entry (and never read: it would look in Array.prototype)
+  const known = Number.isInteger(referencedId) && referencedId >= 0 && referencedId < kinds.length;
+  const id = known ? ids[referencedId] : undefined;
+  if (id === undefined || kinds[referencedId] !== kind) {
+    const other = known ? kinds[referencedId] : undefined;
     throw new HistoryError(
       "YF_HISTORY_UNKNOWN_REFERENCE",
-      `${e.eventType}.${field} is ${referencedId}, which is ${ref === undefined ? "not an event of this history that can be referred to" : `a ${ref.kind} event`}; expected a ${kind} event`,
+      `${e.eventType}.${field} is ${referencedId}, which is ${other === undefined ? "not an event of this history that can be referred to" : `a ${other} event`}; expected a ${kind} event`,
       e.eventId,
     );
   }
-  if (expectedId !== undefined && ref.id !== expectedId) {
+  if (expectedId !== undefined && id !== expectedId) {
     throw new HistoryError(
       "YF_HISTORY_UNKNOWN_REFERENCE",
-      `${e.eventType} is for ${JSON.stringify(expectedId)}, but its ${field} ${referencedId} is the ${kind} event of ${JSON.stringify(ref.id)}`,
+      `${e.eventType} is for ${JSON.stringify(expectedId)}, but its ${field} ${referencedId} is the ${kind} event of ${JSON.stringify(id)}`,
       e.eventId,
     );
   }
-  return ref.id;
+  return id;
+}
+
+/**
+ * Enters event `eventId` in the id index as a `kind` event of the effect `id`. The lists are filled with `undefined`
+ * up to it, never left with holes (see `RefIndex`).
+ */
+export function addRef(draft: Draft<HistoryState>, eventId: number, kind: RefKind, id: string): void {
+  const { kinds, ids } = draft.refs;
+  while (kinds.length < eventId) kinds.push(undefined);
+  while (ids.length < eventId) ids.push(undefined);
+  kinds[eventId] = kind;
+  ids[eventId] = id;
 }
 
 /** The started event an activity's or child's outcome names: it must be that effect's own (0: it never started). */

@@ -3,7 +3,7 @@ import type { Draft } from "immer";
 import { HistoryError } from "../../errors.js";
 import type { Event } from "../events.js";
 import type { HistoryState } from "../state.js";
-import { addInput, recordedBy, refOf } from "./references.js";
+import { addInput, addRef, recordedBy, refOf } from "./references.js";
 
 /** The events this file folds. */
 export type TimerEventType = "TimerStarted" | "StartTimerFailed" | "TimerFired" | "TimerCanceled" | "CancelTimerFailed";
@@ -13,7 +13,7 @@ export function applyTimerEvent(draft: Draft<HistoryState>, e: Event<TimerEventT
   const id = e.eventId;
   switch (e.eventType) {
     case "TimerStarted":
-      draft.refs[id] = { kind: "TimerStarted", id: e.attributes.timerId };
+      addRef(draft, id, "TimerStarted", e.attributes.timerId);
       recordedBy(
         draft,
         e,
