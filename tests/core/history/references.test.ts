@@ -66,6 +66,31 @@ for (const key of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
   });
 }
 
+test("a reference past the id index's end never reads Array.prototype (the index is two lists indexed by event id)", () => {
+  const proto = Array.prototype as unknown as Record<number, unknown>;
+  proto[99] = "ActivityTaskScheduled";
+  try {
+    for (const run of [
+      () => decide(greet, mutated(6, { scheduledEventId: 99 }), ids),
+      () => new Replayer(greet, ids).advance(mutated(6, { scheduledEventId: 99 })),
+    ]) {
+      try {
+        run();
+        assert.unreachable("an ActivityTaskStarted for event 99 was accepted");
+      } catch (err) {
+        assert.instance(err, YieldflowError, String(err));
+        assert.is((err as YieldflowError).code, "YF_HISTORY_UNKNOWN_REFERENCE");
+        assert.match(
+          (err as Error).message,
+          "ActivityTaskStarted.scheduledEventId is 99, which is not an event of this history that can be referred to",
+        );
+      }
+    }
+  } finally {
+    delete proto[99];
+  }
+});
+
 test("ActivityTaskCompleted whose scheduledEventId is a TimerStarted event", () => {
   refused(mutated(7, { scheduledEventId: 11 }), "YF_HISTORY_UNKNOWN_REFERENCE");
 });
