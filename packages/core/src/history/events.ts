@@ -164,6 +164,16 @@ export function checkEventInto(
   plain: boolean = plainFieldsAreOwn(),
 ): void {
   try {
+    // the generated reader of the event's type first, here (small enough to be inlined into the fold's loop); what
+    // it refuses takes the generic path, which words the error
+    if (plain && typeof raw === "object" && raw !== null) {
+      const type = (raw as { eventType?: unknown }).eventType;
+      const spec = typeof type === "string" ? EVENT_SPECS.get(type) : undefined;
+      if (spec !== undefined && spec.read(raw as Record<string, unknown>, into as FastRead)) {
+        into.eventType = spec.type;
+        return;
+      }
+    }
     readEventInto(raw, index, into, plain);
   } catch (err) {
     if (err instanceof HistoryError) throw err;
@@ -172,16 +182,8 @@ export function checkEventInto(
   }
 }
 
+/** The generic check: every event the generated reader refused (or could not read: not a plain object). */
 function readEventInto(raw: unknown, index: number, into: CheckedEvent, plain: boolean): void {
-  if (plain && typeof raw === "object" && raw !== null) {
-    // the generated reader of the event's type first; what it refuses takes the generic path, which words the error
-    const type = (raw as { eventType?: unknown }).eventType;
-    const spec = typeof type === "string" ? EVENT_SPECS.get(type) : undefined;
-    if (spec?.read(raw as Record<string, unknown>, into as FastRead)) {
-      into.eventType = spec.type;
-      return;
-    }
-  }
   if (typeof raw !== "object" || raw === null) {
     throw new HistoryError(
       "YF_HISTORY_BAD_EVENT",
