@@ -245,11 +245,11 @@ checks.push("export const fastAttributeChecks: { readonly [K in EventType]: (att
 for (const t of eventTypes) checks.push(`  ${t}: ${t}EventAttributes,`);
 checks.push("};");
 checks.push("");
-checks.push("/** What a fast read found: the event's id, its attributes, its timestamp as it came. */");
+checks.push("/** What a fast read found: the event's id, its attributes, its time in epoch milliseconds. */");
 checks.push("export interface FastRead {");
 checks.push("  eventId: number;");
 checks.push("  attributes: unknown;");
-checks.push("  timestamp: unknown;");
+checks.push("  time: number;");
 checks.push("}");
 checks.push("");
 checks.push("/** An event id: an integer ≥ 1. */");
@@ -278,7 +278,9 @@ for (const t of eventTypes) {
   checks.push(`    if (!(${t}EventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;`);
   checks.push("    into.eventId = id as number;");
   checks.push("    into.attributes = a;");
-  checks.push("    into.timestamp = t;");
+  // converted here, where it is a number: kept as it came, it was a boxed number per event when SWF's fractional
+  // seconds are read (the fold's reused record holds a number field, written in place)
+  checks.push("    into.time = Math.round((t as number) * 1000);");
   checks.push("    return true;");
   checks.push("  },");
 }

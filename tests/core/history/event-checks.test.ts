@@ -58,12 +58,12 @@ function outcome(
   eventId: unknown = 9,
   stamp: unknown = 1_767_225_600,
 ): string {
-  const into: CheckedEvent = { eventId: 0, eventType: "WorkflowExecutionStarted", attributes: undefined, timestamp: 0 };
+  const into: CheckedEvent = { eventId: 0, eventType: "WorkflowExecutionStarted", attributes: undefined, time: 0 };
   const event = { eventId, eventType: type, eventTimestamp: stamp, [eventAttributesKey(type)]: attributes };
   try {
     checkEventInto(event, 0, into, plain);
     assert.is(into.attributes, attributes);
-    return `ok ${into.eventId} ${into.eventType} ${String(into.timestamp)}`;
+    return `ok ${into.eventId} ${into.eventType} ${into.time}`;
   } catch (err) {
     assert.instance(err, HistoryError);
     return `${(err as HistoryError).code}: ${(err as Error).message}`;
@@ -74,8 +74,8 @@ test("every event type: a complete, well-typed event passes the fast path and th
   for (const type of EventTypeValues) {
     const attributes = valid(`${type}EventAttributes`, "") as Record<string, unknown>;
     assert.ok(fastAttributeChecks[type](attributes), `${type}: the fast path refused a well-typed event`);
-    assert.is(outcome(type, attributes, false), `ok 9 ${type} 1767225600`, type);
-    assert.is(outcome(type, attributes, true), `ok 9 ${type} 1767225600`, type);
+    assert.is(outcome(type, attributes, false), `ok 9 ${type} 1767225600000`, type);
+    assert.is(outcome(type, attributes, true), `ok 9 ${type} 1767225600000`, type);
   }
 });
 
@@ -134,7 +134,7 @@ test("attributes with another prototype, or built on a null prototype, take the 
   assert.not.ok(fastAttributeChecks[type](inherited));
   assert.match(outcome(type, inherited, true), /^YF_HISTORY_MISSING_ATTRIBUTES: .*scheduledEventId is missing/);
   const bare = Object.assign(Object.create(null), { scheduledEventId: 5, startedEventId: 6 });
-  assert.is(outcome(type, bare, true), `ok 9 ${type} 1767225600`);
+  assert.is(outcome(type, bare, true), `ok 9 ${type} 1767225600000`);
 });
 
 test("a field SWF declares defined on Object.prototype turns the fast path off: inherited is still missing", () => {

@@ -55,14 +55,6 @@ const DECISION_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   "ContinueAsNewWorkflowExecutionFailed",
 ]);
 
-/**
- * Whether `applyEvent` reads the `time` of events of `type` (keep in step with the cases below that read `e.time`):
- * `foldHistoryInPlace` converts only those timestamps, and gives the others NaN.
- */
-export function readsTime(type: EventType): boolean {
-  return type === "WorkflowExecutionStarted" || type === "DecisionTaskStarted";
-}
-
 /** Applies one checked event. One case per SWF event type; the `never` check keeps it exhaustive. */
 export function applyEvent(draft: Draft<HistoryState>, e: Event): void {
   if (e.eventId !== draft.lastEventId + 1)

@@ -434,11 +434,11 @@ export const fastAttributeChecks: { readonly [K in EventType]: (attributes: unkn
   WorkflowExecutionTimedOut: WorkflowExecutionTimedOutEventAttributes,
 };
 
-/** What a fast read found: the event's id, its attributes, its timestamp as it came. */
+/** What a fast read found: the event's id, its attributes, its time in epoch milliseconds. */
 export interface FastRead {
   eventId: number;
   attributes: unknown;
-  timestamp: unknown;
+  time: number;
 }
 
 /** An event id: an integer ≥ 1. */
@@ -459,7 +459,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(ActivityTaskCancelRequestedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   ActivityTaskCanceled(e, into) {
@@ -469,7 +469,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(ActivityTaskCanceledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   ActivityTaskCompleted(e, into) {
@@ -479,7 +479,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(ActivityTaskCompletedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   ActivityTaskFailed(e, into) {
@@ -489,7 +489,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(ActivityTaskFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   ActivityTaskScheduled(e, into) {
@@ -499,7 +499,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(ActivityTaskScheduledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   ActivityTaskStarted(e, into) {
@@ -509,7 +509,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(ActivityTaskStartedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   ActivityTaskTimedOut(e, into) {
@@ -519,7 +519,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(ActivityTaskTimedOutEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   CancelTimerFailed(e, into) {
@@ -529,7 +529,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(CancelTimerFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   CancelWorkflowExecutionFailed(e, into) {
@@ -539,7 +539,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(CancelWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   ChildWorkflowExecutionCanceled(e, into) {
@@ -549,7 +549,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(ChildWorkflowExecutionCanceledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   ChildWorkflowExecutionCompleted(e, into) {
@@ -559,7 +559,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(ChildWorkflowExecutionCompletedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   ChildWorkflowExecutionFailed(e, into) {
@@ -569,7 +569,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(ChildWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   ChildWorkflowExecutionStarted(e, into) {
@@ -579,7 +579,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(ChildWorkflowExecutionStartedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   ChildWorkflowExecutionTerminated(e, into) {
@@ -589,7 +589,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(ChildWorkflowExecutionTerminatedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   ChildWorkflowExecutionTimedOut(e, into) {
@@ -599,7 +599,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(ChildWorkflowExecutionTimedOutEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   CompleteWorkflowExecutionFailed(e, into) {
@@ -609,7 +609,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(CompleteWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   ContinueAsNewWorkflowExecutionFailed(e, into) {
@@ -619,7 +619,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(ContinueAsNewWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   DecisionTaskCompleted(e, into) {
@@ -629,7 +629,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(DecisionTaskCompletedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   DecisionTaskScheduled(e, into) {
@@ -639,7 +639,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(DecisionTaskScheduledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   DecisionTaskStarted(e, into) {
@@ -649,7 +649,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(DecisionTaskStartedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   DecisionTaskTimedOut(e, into) {
@@ -659,7 +659,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(DecisionTaskTimedOutEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   ExternalWorkflowExecutionCancelRequested(e, into) {
@@ -670,7 +670,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
       return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   ExternalWorkflowExecutionSignaled(e, into) {
@@ -680,7 +680,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(ExternalWorkflowExecutionSignaledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   FailWorkflowExecutionFailed(e, into) {
@@ -690,7 +690,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(FailWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   LambdaFunctionCompleted(e, into) {
@@ -700,7 +700,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(LambdaFunctionCompletedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   LambdaFunctionFailed(e, into) {
@@ -710,7 +710,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(LambdaFunctionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   LambdaFunctionScheduled(e, into) {
@@ -720,7 +720,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(LambdaFunctionScheduledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   LambdaFunctionStarted(e, into) {
@@ -730,7 +730,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(LambdaFunctionStartedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   LambdaFunctionTimedOut(e, into) {
@@ -740,7 +740,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(LambdaFunctionTimedOutEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   MarkerRecorded(e, into) {
@@ -750,7 +750,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(MarkerRecordedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   RecordMarkerFailed(e, into) {
@@ -760,7 +760,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(RecordMarkerFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   RequestCancelActivityTaskFailed(e, into) {
@@ -770,7 +770,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(RequestCancelActivityTaskFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   RequestCancelExternalWorkflowExecutionFailed(e, into) {
@@ -781,7 +781,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
       return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   RequestCancelExternalWorkflowExecutionInitiated(e, into) {
@@ -792,7 +792,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
       return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   ScheduleActivityTaskFailed(e, into) {
@@ -802,7 +802,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(ScheduleActivityTaskFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   ScheduleLambdaFunctionFailed(e, into) {
@@ -812,7 +812,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(ScheduleLambdaFunctionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   SignalExternalWorkflowExecutionFailed(e, into) {
@@ -822,7 +822,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(SignalExternalWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   SignalExternalWorkflowExecutionInitiated(e, into) {
@@ -833,7 +833,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
       return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   StartChildWorkflowExecutionFailed(e, into) {
@@ -843,7 +843,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(StartChildWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   StartChildWorkflowExecutionInitiated(e, into) {
@@ -853,7 +853,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(StartChildWorkflowExecutionInitiatedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   StartLambdaFunctionFailed(e, into) {
@@ -863,7 +863,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(StartLambdaFunctionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   StartTimerFailed(e, into) {
@@ -873,7 +873,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(StartTimerFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   TimerCanceled(e, into) {
@@ -883,7 +883,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(TimerCanceledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   TimerFired(e, into) {
@@ -893,7 +893,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(TimerFiredEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   TimerStarted(e, into) {
@@ -903,7 +903,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(TimerStartedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   WorkflowExecutionCancelRequested(e, into) {
@@ -913,7 +913,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(WorkflowExecutionCancelRequestedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   WorkflowExecutionCanceled(e, into) {
@@ -923,7 +923,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(WorkflowExecutionCanceledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   WorkflowExecutionCompleted(e, into) {
@@ -933,7 +933,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(WorkflowExecutionCompletedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   WorkflowExecutionContinuedAsNew(e, into) {
@@ -943,7 +943,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(WorkflowExecutionContinuedAsNewEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   WorkflowExecutionFailed(e, into) {
@@ -953,7 +953,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(WorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   WorkflowExecutionSignaled(e, into) {
@@ -963,7 +963,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(WorkflowExecutionSignaledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   WorkflowExecutionStarted(e, into) {
@@ -973,7 +973,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(WorkflowExecutionStartedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   WorkflowExecutionTerminated(e, into) {
@@ -983,7 +983,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(WorkflowExecutionTerminatedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
   WorkflowExecutionTimedOut(e, into) {
@@ -993,7 +993,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(WorkflowExecutionTimedOutEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
     into.attributes = a;
-    into.timestamp = t;
+    into.time = Math.round((t as number) * 1000);
     return true;
   },
 };

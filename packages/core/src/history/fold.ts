@@ -19,14 +19,14 @@
 import { type Draft, produce } from "immer";
 import { describeError } from "../describe.js";
 import { HistoryError, YieldflowError } from "../errors.js";
-import { applyEvent, outOfOrder, readsTime } from "./apply-event.js";
+import { applyEvent, outOfOrder } from "./apply-event.js";
 import {
   type CheckedEvent,
   checkEvent,
   checkEventInto,
   type Event,
+  newCheckedEvent,
   plainFieldsAreOwn,
-  timestampToMillis,
 } from "./events.js";
 import { emptyHistoryState, type HistoryState, newHistoryState, type RefIndex } from "./state.js";
 import type { EventType } from "./swf-types.js";
@@ -73,15 +73,10 @@ export function foldHistoryInPlace(events: readonly unknown[], state: HistorySta
   checkBatch(events, state);
   const n = events.length;
   const first = state.lastEventId + 1;
-  const found: CheckedEvent = {
-    eventId: 0,
-    eventType: "WorkflowExecutionStarted",
-    attributes: undefined,
-    timestamp: undefined,
-  };
-  // One reused view (a plain object: a getter on it made every applyEvent slower); the check type-checks every
-  // declared field where it is (no copy), and applyEvent reads the fields it uses from the caller's attributes.
-  const view: AppliedView = { eventId: 0, eventType: "WorkflowExecutionStarted", attributes: undefined, time: 0 };
+  // One reused record, checked into and applied as it is (a plain object: a getter on it made every applyEvent
+  // slower); the check type-checks every declared field where it is (no copy), and applyEvent reads the fields it
+  // uses from the caller's attributes.
+  const found = newCheckedEvent();
   const plain = plainFieldsAreOwn();
   let previous = 0;
   if (first === 1 && !Object.isFrozen(state)) {
@@ -99,7 +94,7 @@ export function foldHistoryInPlace(events: readonly unknown[], state: HistorySta
         throw err;
       }
       previous = found.eventId;
-      applyAt(state, view, found.eventType, found.attributes, found.timestamp, first + i, i, onSealed);
+      applyAt(state, found, i, onSealed);
     }
     trimRefs(refs);
     return;
@@ -108,17 +103,22 @@ export function foldHistoryInPlace(events: readonly unknown[], state: HistorySta
   // than a checked copy of each event (a copy per event would outlive the check).
   const types: EventType[] = new Array(n);
   const attributes: unknown[] = new Array(n);
-  const stamps: unknown[] = new Array(n);
+  const times: number[] = new Array(n);
   for (let i = 0; i < n; i++) {
     checkEventInto(events[i], i, found, plain);
     if (found.eventId !== first + i) throw outOfOrder(first + i, found.eventId, previous > found.eventId);
     previous = found.eventId;
     types[i] = found.eventType;
     attributes[i] = found.attributes;
-    stamps[i] = found.timestamp;
+    times[i] = found.time;
   }
-  for (let i = 0; i < n; i++)
-    applyAt(state, view, types[i] as EventType, attributes[i], stamps[i], first + i, i, onSealed);
+  for (let i = 0; i < n; i++) {
+    found.eventId = first + i;
+    found.eventType = types[i] as EventType;
+    found.attributes = attributes[i];
+    found.time = times[i] as number;
+    applyAt(state, found, i, onSealed);
+  }
 }
 
 /**
@@ -142,34 +142,10 @@ function trimRefs(refs: RefIndex): void {
   refs.ids.length = end;
 }
 
-/** The view `applyEvent` reads a checked event through. */
-interface AppliedView {
-  eventId: number;
-  eventType: EventType;
-  attributes: unknown;
-  time: number;
-}
-
-/**
- * Applies one checked event through `view`, its time converted only for the event types applyEvent reads it of, and
- * tells `onSealed` when a decision task joined `state.tasks`.
- */
-function applyAt(
-  state: HistoryState,
-  view: AppliedView,
-  type: EventType,
-  attributes: unknown,
-  stamp: unknown,
-  eventId: number,
-  index: number,
-  onSealed: (() => void) | undefined,
-): void {
-  view.eventId = eventId;
-  view.eventType = type;
-  view.attributes = attributes;
-  view.time = readsTime(type) ? timestampToMillis(stamp, eventId) : Number.NaN;
+/** Applies one checked event, and tells `onSealed` when a decision task joined `state.tasks`. */
+function applyAt(state: HistoryState, e: CheckedEvent, index: number, onSealed: (() => void) | undefined): void {
   const sealed = state.tasks.length;
-  applyRead(state as Draft<HistoryState>, view as unknown as Event, index);
+  applyRead(state as Draft<HistoryState>, e as unknown as Event, index);
   if (onSealed !== undefined && state.tasks.length > sealed) onSealed();
 }
 
