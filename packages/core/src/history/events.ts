@@ -168,7 +168,7 @@ export function checkEventInto(
     if (plain && typeof raw === "object" && raw !== null) {
       const type = (raw as { eventType?: unknown }).eventType;
       const spec = typeof type === "string" ? EVENT_SPECS.get(type) : undefined;
-      if (spec !== undefined && spec.read(raw as Record<string, unknown>, into as FastRead)) {
+      if (spec?.read(raw as Record<string, unknown>, into as FastRead)) {
         into.eventType = spec.type;
         return;
       }
