@@ -128,7 +128,7 @@ export function foldHistoryInPlace(events: readonly unknown[], state: HistorySta
  */
 function presizedRefs(n: number): RefIndex {
   if (n > 25_000) return { kinds: [], ids: [] };
-  return { kinds: new Array(n + 1).fill(undefined), ids: new Array(n + 1).fill(undefined) };
+  return { kinds: new Array(n + 1), ids: new Array(n + 1) };
 }
 
 /**
@@ -137,7 +137,7 @@ function presizedRefs(n: number): RefIndex {
  */
 function trimRefs(refs: RefIndex): void {
   let end = refs.kinds.length;
-  while (end > 0 && refs.kinds[end - 1] === undefined) end--;
+  while (end > 0 && (!Object.hasOwn(refs.kinds, end - 1) || refs.kinds[end - 1] === undefined)) end--;
   refs.kinds.length = end;
   refs.ids.length = end;
 }

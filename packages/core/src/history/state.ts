@@ -123,9 +123,9 @@ export interface HistoryState {
  * The index of the events other events refer to by id: for the event id `n`, `kinds[n]` is what kind of event it was
  * (checked by every event that refers to it) and `ids[n]` its effect id; both `undefined` for an event nothing refers
  * to. Two lists indexed by event id, not an object per entry (two per activity in a 25,000-event replay, and the
- * dictionary holding them, were a tenth of what a cold replay allocated). The lists have no holes: every index below
- * their length is their own (`undefined` when nothing is there), so an id from a history never reads
- * `Array.prototype`; an id at or past their length is not in the index. Read it with {@link refAt}.
+ * dictionary holding them, were a tenth of what a cold replay allocated). Where there is no entry the lists have a
+ * hole (or `undefined`): only their own entries count (`Object.hasOwn`), so an id from a history never reads
+ * `Array.prototype`. Read it with {@link refAt}.
  */
 export interface RefIndex {
   kinds: (RefKind | undefined)[];
@@ -140,9 +140,8 @@ export interface Ref {
 
 /** The entry of `refs` for `eventId`, if that event is one other events can refer to. */
 export function refAt(refs: RefIndex, eventId: number): Ref | undefined {
-  if (!(Number.isInteger(eventId) && eventId >= 0 && eventId < refs.kinds.length)) return undefined;
-  const kind = refs.kinds[eventId];
-  const id = refs.ids[eventId];
+  const kind = Object.hasOwn(refs.kinds, eventId) ? refs.kinds[eventId] : undefined;
+  const id = Object.hasOwn(refs.ids, eventId) ? refs.ids[eventId] : undefined;
   return kind === undefined || id === undefined ? undefined : { kind, id };
 }
 

@@ -55,8 +55,8 @@ export function refOf(
   expectedId?: string,
 ): string {
   const { kinds, ids } = draft.refs;
-  // an id past the lists' end is in no entry (and never read: it would look in Array.prototype)
-  const known = Number.isInteger(referencedId) && referencedId >= 0 && referencedId < kinds.length;
+  // only the lists' own entries: a hole, or an id past their end, would read Array.prototype
+  const known = Object.hasOwn(ids, referencedId);
   const id = known ? ids[referencedId] : undefined;
   if (id === undefined || kinds[referencedId] !== kind) {
     const other = known ? kinds[referencedId] : undefined;
@@ -76,16 +76,11 @@ export function refOf(
   return id;
 }
 
-/**
- * Enters event `eventId` in the id index as a `kind` event of the effect `id`. The lists are filled with `undefined`
- * up to it, never left with holes (see `RefIndex`).
- */
+/** Enters event `eventId` in the id index as a `kind` event of the effect `id`. */
 export function addRef(draft: Draft<HistoryState>, eventId: number, kind: RefKind, id: string): void {
-  const { kinds, ids } = draft.refs;
-  while (kinds.length < eventId) kinds.push(undefined);
-  while (ids.length < eventId) ids.push(undefined);
-  kinds[eventId] = kind;
-  ids[eventId] = id;
+  const refs = draft.refs;
+  refs.kinds[eventId] = kind;
+  refs.ids[eventId] = id;
 }
 
 /** The started event an activity's or child's outcome names: it must be that effect's own (0: it never started). */
