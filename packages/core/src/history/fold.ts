@@ -94,7 +94,13 @@ export function foldHistoryInPlace(events: readonly unknown[], state: HistorySta
         throw err;
       }
       previous = found.eventId;
-      applyAt(state, found, i, onSealed);
+      const sealed = state.tasks.length;
+      try {
+        applyEvent(state as Draft<HistoryState>, found as unknown as Event);
+      } catch (err) {
+        throw unreadable(err, i, found.eventId);
+      }
+      if (onSealed !== undefined && state.tasks.length > sealed) onSealed();
     }
     trimRefs(refs);
     return;
@@ -157,13 +163,14 @@ function applyRead(draft: Draft<HistoryState>, e: Event, index: number): void {
   try {
     applyEvent(draft, e);
   } catch (err) {
-    if (err instanceof YieldflowError) throw err;
-    throw new HistoryError(
-      "YF_HISTORY_BAD_EVENT",
-      `history[${index}] cannot be read: ${describeError(err)}`,
-      e.eventId,
-    );
+    throw unreadable(err, index, e.eventId);
   }
+}
+
+/** What `applyEvent` threw for `history[index]`: a `YieldflowError` as it is, anything else a `HistoryError`. */
+function unreadable(err: unknown, index: number, eventId: number): unknown {
+  if (err instanceof YieldflowError) return err;
+  return new HistoryError("YF_HISTORY_BAD_EVENT", `history[${index}] cannot be read: ${describeError(err)}`, eventId);
 }
 
 function checkBatch(events: readonly unknown[], state: HistoryState): void {
