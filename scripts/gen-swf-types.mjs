@@ -245,9 +245,10 @@ checks.push("export const fastAttributeChecks: { readonly [K in EventType]: (att
 for (const t of eventTypes) checks.push(`  ${t}: ${t}EventAttributes,`);
 checks.push("};");
 checks.push("");
-checks.push("/** What a fast read found: the event's id, its attributes, its time in epoch milliseconds. */");
+checks.push("/** What a fast read found: the event's id and type, its attributes, its time in epoch milliseconds. */");
 checks.push("export interface FastRead {");
 checks.push("  eventId: number;");
+checks.push("  eventType: EventType;");
 checks.push("  attributes: unknown;");
 checks.push("  time: number;");
 checks.push("}");
@@ -277,6 +278,8 @@ for (const t of eventTypes) {
   checks.push("    const t = e.eventTimestamp;");
   checks.push(`    if (!(${t}EventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;`);
   checks.push("    into.eventId = id as number;");
+  // the literal (an internalized string): the fold's case labels then compare by pointer
+  checks.push(`    into.eventType = "${t}";`);
   checks.push("    into.attributes = a;");
   // converted here, where it is a number: kept as it came, it was a boxed number per event when SWF's fractional
   // seconds are read (the fold's reused record holds a number field, written in place)

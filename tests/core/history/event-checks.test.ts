@@ -166,4 +166,15 @@ test("a field SWF declares defined on Object.prototype turns the fast path off: 
   assert.ok(plainFieldsAreOwn());
 });
 
+test("an eventType named like a member of Object.prototype is an unknown type, on both paths", () => {
+  for (const type of ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"]) {
+    for (const plain of [true, false]) {
+      assert.is(
+        outcome(type as EventType, {}, plain),
+        `YF_HISTORY_UNKNOWN_EVENT_TYPE: event 9: unknown eventType ${JSON.stringify(type)}; SWF has 54 event types (ActivityTaskScheduled, TimerFired, …)`,
+      );
+    }
+  }
+});
+
 test.run();

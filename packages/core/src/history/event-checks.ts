@@ -434,9 +434,10 @@ export const fastAttributeChecks: { readonly [K in EventType]: (attributes: unkn
   WorkflowExecutionTimedOut: WorkflowExecutionTimedOutEventAttributes,
 };
 
-/** What a fast read found: the event's id, its attributes, its time in epoch milliseconds. */
+/** What a fast read found: the event's id and type, its attributes, its time in epoch milliseconds. */
 export interface FastRead {
   eventId: number;
+  eventType: EventType;
   attributes: unknown;
   time: number;
 }
@@ -458,6 +459,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(ActivityTaskCancelRequestedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "ActivityTaskCancelRequested";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -468,6 +470,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(ActivityTaskCanceledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "ActivityTaskCanceled";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -478,6 +481,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(ActivityTaskCompletedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "ActivityTaskCompleted";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -488,6 +492,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(ActivityTaskFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "ActivityTaskFailed";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -498,6 +503,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(ActivityTaskScheduledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "ActivityTaskScheduled";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -508,6 +514,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(ActivityTaskStartedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "ActivityTaskStarted";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -518,6 +525,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(ActivityTaskTimedOutEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "ActivityTaskTimedOut";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -528,6 +536,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(CancelTimerFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "CancelTimerFailed";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -538,6 +547,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(CancelWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "CancelWorkflowExecutionFailed";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -548,6 +558,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(ChildWorkflowExecutionCanceledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "ChildWorkflowExecutionCanceled";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -558,6 +569,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(ChildWorkflowExecutionCompletedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "ChildWorkflowExecutionCompleted";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -568,6 +580,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(ChildWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "ChildWorkflowExecutionFailed";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -578,6 +591,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(ChildWorkflowExecutionStartedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "ChildWorkflowExecutionStarted";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -588,6 +602,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(ChildWorkflowExecutionTerminatedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "ChildWorkflowExecutionTerminated";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -598,6 +613,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(ChildWorkflowExecutionTimedOutEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "ChildWorkflowExecutionTimedOut";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -608,6 +624,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(CompleteWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "CompleteWorkflowExecutionFailed";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -618,6 +635,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(ContinueAsNewWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "ContinueAsNewWorkflowExecutionFailed";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -628,6 +646,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(DecisionTaskCompletedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "DecisionTaskCompleted";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -638,6 +657,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(DecisionTaskScheduledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "DecisionTaskScheduled";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -648,6 +668,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(DecisionTaskStartedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "DecisionTaskStarted";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -658,6 +679,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(DecisionTaskTimedOutEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "DecisionTaskTimedOut";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -669,6 +691,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(ExternalWorkflowExecutionCancelRequestedEventAttributes(a) && eventNumber(id) && epochSeconds(t)))
       return false;
     into.eventId = id as number;
+    into.eventType = "ExternalWorkflowExecutionCancelRequested";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -679,6 +702,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(ExternalWorkflowExecutionSignaledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "ExternalWorkflowExecutionSignaled";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -689,6 +713,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(FailWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "FailWorkflowExecutionFailed";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -699,6 +724,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(LambdaFunctionCompletedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "LambdaFunctionCompleted";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -709,6 +735,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(LambdaFunctionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "LambdaFunctionFailed";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -719,6 +746,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(LambdaFunctionScheduledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "LambdaFunctionScheduled";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -729,6 +757,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(LambdaFunctionStartedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "LambdaFunctionStarted";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -739,6 +768,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(LambdaFunctionTimedOutEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "LambdaFunctionTimedOut";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -749,6 +779,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(MarkerRecordedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "MarkerRecorded";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -759,6 +790,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(RecordMarkerFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "RecordMarkerFailed";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -769,6 +801,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(RequestCancelActivityTaskFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "RequestCancelActivityTaskFailed";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -780,6 +813,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(RequestCancelExternalWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t)))
       return false;
     into.eventId = id as number;
+    into.eventType = "RequestCancelExternalWorkflowExecutionFailed";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -791,6 +825,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(RequestCancelExternalWorkflowExecutionInitiatedEventAttributes(a) && eventNumber(id) && epochSeconds(t)))
       return false;
     into.eventId = id as number;
+    into.eventType = "RequestCancelExternalWorkflowExecutionInitiated";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -801,6 +836,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(ScheduleActivityTaskFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "ScheduleActivityTaskFailed";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -811,6 +847,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(ScheduleLambdaFunctionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "ScheduleLambdaFunctionFailed";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -821,6 +858,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(SignalExternalWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "SignalExternalWorkflowExecutionFailed";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -832,6 +870,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     if (!(SignalExternalWorkflowExecutionInitiatedEventAttributes(a) && eventNumber(id) && epochSeconds(t)))
       return false;
     into.eventId = id as number;
+    into.eventType = "SignalExternalWorkflowExecutionInitiated";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -842,6 +881,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(StartChildWorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "StartChildWorkflowExecutionFailed";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -852,6 +892,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(StartChildWorkflowExecutionInitiatedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "StartChildWorkflowExecutionInitiated";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -862,6 +903,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(StartLambdaFunctionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "StartLambdaFunctionFailed";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -872,6 +914,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(StartTimerFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "StartTimerFailed";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -882,6 +925,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(TimerCanceledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "TimerCanceled";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -892,6 +936,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(TimerFiredEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "TimerFired";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -902,6 +947,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(TimerStartedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "TimerStarted";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -912,6 +958,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(WorkflowExecutionCancelRequestedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "WorkflowExecutionCancelRequested";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -922,6 +969,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(WorkflowExecutionCanceledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "WorkflowExecutionCanceled";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -932,6 +980,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(WorkflowExecutionCompletedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "WorkflowExecutionCompleted";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -942,6 +991,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(WorkflowExecutionContinuedAsNewEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "WorkflowExecutionContinuedAsNew";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -952,6 +1002,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(WorkflowExecutionFailedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "WorkflowExecutionFailed";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -962,6 +1013,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(WorkflowExecutionSignaledEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "WorkflowExecutionSignaled";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -972,6 +1024,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(WorkflowExecutionStartedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "WorkflowExecutionStarted";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -982,6 +1035,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(WorkflowExecutionTerminatedEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "WorkflowExecutionTerminated";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;
@@ -992,6 +1046,7 @@ export const fastEventReads: { readonly [K in EventType]: (event: Fields, into: 
     const t = e.eventTimestamp;
     if (!(WorkflowExecutionTimedOutEventAttributes(a) && eventNumber(id) && epochSeconds(t))) return false;
     into.eventId = id as number;
+    into.eventType = "WorkflowExecutionTimedOut";
     into.attributes = a;
     into.time = Math.round((t as number) * 1000);
     return true;

@@ -167,11 +167,8 @@ export function checkEventInto(
     // it refuses takes the generic path, which words the error
     if (plain && typeof raw === "object" && raw !== null) {
       const type = (raw as { eventType?: unknown }).eventType;
-      const spec = typeof type === "string" ? EVENT_SPECS.get(type) : undefined;
-      if (spec?.read(raw as Record<string, unknown>, into as FastRead)) {
-        into.eventType = spec.type;
-        return;
-      }
+      const read = typeof type === "string" ? FAST_READS[type] : undefined;
+      if (read?.(raw as Record<string, unknown>, into)) return;
     }
     readEventInto(raw, index, into, plain);
   } catch (err) {
@@ -364,7 +361,6 @@ const EVENT_SPECS: ReadonlyMap<
     required: readonly string[];
     fields: readonly FieldCheck[];
     fast: (attributes: unknown) => boolean;
-    read: (event: Record<string, unknown>, into: FastRead) => boolean;
   }
 > = new Map(
   EventTypeValues.map((t) => [
@@ -375,7 +371,10 @@ const EVENT_SPECS: ReadonlyMap<
       required: requiredEventFields[t] as readonly string[],
       fields: compiledShape(`${t}EventAttributes`),
       fast: fastAttributeChecks[t],
-      read: fastEventReads[t],
     },
   ]),
 );
+
+/** The generated reader of each event type (see `checkEventInto`). */
+const FAST_READS: Readonly<Record<string, (event: Record<string, unknown>, into: FastRead) => boolean>> =
+  Object.assign(Object.create(null), fastEventReads);
