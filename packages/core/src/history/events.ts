@@ -376,5 +376,5 @@ const EVENT_SPECS: ReadonlyMap<
 );
 
 /** The generated reader of each event type (see `checkEventInto`). */
-const FAST_READS: Readonly<Record<string, (event: Record<string, unknown>, into: FastRead) => boolean>> =
-  Object.assign(Object.create(null), fastEventReads);
+type FastReader = (event: Record<string, unknown>, into: FastRead) => boolean;
+const FAST_READS: Readonly<Record<string, FastReader>> = Object.assign(Object.create(null), fastEventReads);
