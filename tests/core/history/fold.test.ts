@@ -134,6 +134,10 @@ fold("a completed task records its decisions' events; outcomes go to undelivered
       ...[9, 10, 11, 12].map(() => undefined),
     ],
   );
+  // a state that went through JSON (holes become null) reads and folds on the same
+  const revived = JSON.parse(JSON.stringify(s)) as typeof s;
+  assert.equal(refAt(revived.refs, 7), undefined);
+  assert.equal(refAt(revived.refs, 8), { kind: "ActivityTaskStarted", id: "activity-1" });
   assert.equal({ ...s.markers }, { m: '"x"' });
   assert.equal(s.undelivered, [
     { type: "activityCompleted", eventId: 9, id: "activity-1", result: "1" },

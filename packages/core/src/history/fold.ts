@@ -143,7 +143,7 @@ function presizedRefs(n: number): RefIndex {
  */
 function trimRefs(refs: RefIndex): void {
   let end = refs.kinds.length;
-  while (end > 0 && (!Object.hasOwn(refs.kinds, end - 1) || refs.kinds[end - 1] === undefined)) end--;
+  while (end > 0 && (!Object.hasOwn(refs.kinds, end - 1) || typeof refs.kinds[end - 1] !== "string")) end--;
   refs.kinds.length = end;
   refs.ids.length = end;
 }

@@ -124,7 +124,7 @@ export interface HistoryState {
  * (checked by every event that refers to it) and `ids[n]` its effect id; both `undefined` for an event nothing refers
  * to. Two lists indexed by event id, not an object per entry (two per activity in a 25,000-event replay, and the
  * dictionary holding them, were a tenth of what a cold replay allocated). Where there is no entry the lists have a
- * hole (or `undefined`): only their own entries count (`Object.hasOwn`), so an id from a history never reads
+ * hole (`undefined`, or `null` in a state that went through JSON): only their own entries count (`Object.hasOwn`), so an id from a history never reads
  * `Array.prototype`. Read it with {@link refAt}.
  */
 export interface RefIndex {
@@ -142,7 +142,8 @@ export interface Ref {
 export function refAt(refs: RefIndex, eventId: number): Ref | undefined {
   const kind = Object.hasOwn(refs.kinds, eventId) ? refs.kinds[eventId] : undefined;
   const id = Object.hasOwn(refs.ids, eventId) ? refs.ids[eventId] : undefined;
-  return kind === undefined || id === undefined ? undefined : { kind, id };
+  // a state that went through JSON has null where the lists had holes
+  return typeof kind !== "string" || typeof id !== "string" ? undefined : { kind, id };
 }
 
 /** The kinds of events other events refer to by id. */

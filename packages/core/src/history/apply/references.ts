@@ -58,11 +58,12 @@ export function refOf(
   // only the lists' own entries: a hole, or an id past their end, would read Array.prototype
   const known = Object.hasOwn(ids, referencedId);
   const id = known ? ids[referencedId] : undefined;
-  if (id === undefined || kinds[referencedId] !== kind) {
+  // typeof: a state that went through JSON has null where the lists had holes
+  if (typeof id !== "string" || kinds[referencedId] !== kind) {
     const other = known ? kinds[referencedId] : undefined;
     throw new HistoryError(
       "YF_HISTORY_UNKNOWN_REFERENCE",
-      `${e.eventType}.${field} is ${referencedId}, which is ${other === undefined ? "not an event of this history that can be referred to" : `a ${other} event`}; expected a ${kind} event`,
+      `${e.eventType}.${field} is ${referencedId}, which is ${typeof other !== "string" ? "not an event of this history that can be referred to" : `a ${other} event`}; expected a ${kind} event`,
       e.eventId,
     );
   }
