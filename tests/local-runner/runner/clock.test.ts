@@ -157,8 +157,8 @@ test("virtual clock: activity code takes real time on the timeline, idle time is
   const r = await h.result();
   const real = performance.now() - started;
   // lower bounds are the point (real time counted); upper bounds only rule out skipped time, and leave room for a
-  // loaded machine
-  assert.ok(r.worked >= 150 && r.worked < 5000, `the activity took ${r.worked} ms of workflow time`);
+  // loaded machine. Lower bounds allow 10 ms: a timer may fire a millisecond early on the millisecond clock (seen: 149).
+  assert.ok(r.worked >= 140 && r.worked < 5000, `the activity took ${r.worked} ms of workflow time`);
   assert.is(r.slept, 3 * 86_400_000);
   assert.is(r.late, "START_TO_CLOSE");
   assert.ok(real < 15_000, `took ${real} ms of real time`);
@@ -166,9 +166,9 @@ test("virtual clock: activity code takes real time on the timeline, idle time is
   const at = (type: string, nth = 0) =>
     (events.filter((e) => e.eventType === type)[nth]?.eventTimestamp as number) * 1000;
   const activityMs = at("ActivityTaskCompleted") - at("ActivityTaskStarted");
-  assert.ok(activityMs >= 150 && activityMs < 5000, `ActivityTaskStarted → Completed: ${activityMs} ms`);
+  assert.ok(activityMs >= 140 && activityMs < 5000, `ActivityTaskStarted → Completed: ${activityMs} ms`);
   const timeoutMs = at("ActivityTaskTimedOut") - at("ActivityTaskStarted", 1);
-  assert.ok(timeoutMs >= 1000 && timeoutMs < 5000, `ActivityTaskStarted → TimedOut: ${timeoutMs} ms`);
+  assert.ok(timeoutMs >= 990 && timeoutMs < 5000, `ActivityTaskStarted → TimedOut: ${timeoutMs} ms`);
 });
 
 test("fully virtual clock (activityTime: 'virtual'): activities take 0 ms and runs record identical histories", async () => {
