@@ -7,6 +7,7 @@
  * Internal modules are imported here on purpose: the property is about two code paths of one internal check.
  */
 import { foldHistoryInPlace, HistoryError, newHistoryState } from "@yieldflow/core";
+import { HistoryBuilder } from "@yieldflow/core/testing";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { fastAttributeChecks } from "../../../packages/core/src/history/event-checks.ts";
@@ -163,6 +164,39 @@ test("a field SWF declares defined on Object.prototype turns the fast path off: 
   } finally {
     delete proto.scheduledEventId;
   }
+  assert.ok(plainFieldsAreOwn());
+});
+
+test("Object.prototype polluted by code run inside the fold (onSealed) turns the fast path off for what follows", () => {
+  const b = new HistoryBuilder({ workflowType: { name: "w", version: "1" } });
+  const s = b.decisionTask();
+  const dtc = b.add("DecisionTaskCompleted", { scheduledEventId: s - 1, startedEventId: s });
+  const scheduled = b.add("ActivityTaskScheduled", {
+    activityType: { name: "a", version: "1" },
+    activityId: "a1",
+    taskList: { name: "q" },
+    decisionTaskCompletedEventId: dtc,
+  });
+  const started = b.add("ActivityTaskStarted", { scheduledEventId: scheduled }); // seals the decision task
+  b.add("ActivityTaskCompleted", { startedEventId: started } as never); // no scheduledEventId of its own
+  const proto = Object.prototype as Record<string, unknown>;
+  let sealed = 0;
+  let err: unknown;
+  try {
+    // workflow code replayed through onSealed (as the Replayer does) pollutes the prototype after the fold began
+    foldHistoryInPlace(b.events, newHistoryState(), () => {
+      sealed++;
+      proto.scheduledEventId = scheduled;
+    });
+  } catch (e) {
+    err = e;
+  } finally {
+    delete proto.scheduledEventId;
+  }
+  assert.is(sealed, 1);
+  assert.instance(err, HistoryError);
+  assert.is((err as HistoryError).code, "YF_HISTORY_MISSING_ATTRIBUTES");
+  assert.match((err as Error).message, /scheduledEventId is missing/);
   assert.ok(plainFieldsAreOwn());
 });
 

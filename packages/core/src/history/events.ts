@@ -4,7 +4,7 @@
  */
 import { describeError, describeValue } from "../describe.js";
 import { HistoryError } from "../errors.js";
-import { declaredFieldNames, type FastRead, fastAttributeChecks, fastEventReads } from "./event-checks.js";
+import { type FastRead, fastAttributeChecks, fastEventReads, prototypeDeclaresNone } from "./event-checks.js";
 import {
   type DecisionAttributesKey,
   type DecisionAttributesMap,
@@ -250,11 +250,8 @@ function missingFields(
  * which tests each field with `Object.hasOwn`.
  */
 export function plainFieldsAreOwn(): boolean {
-  const names = Object.getOwnPropertyNames(Object.prototype);
-  for (let i = 0; i < names.length; i++) if (DECLARED.has(names[i] as string)) return false;
-  return true;
+  return prototypeDeclaresNone();
 }
-const DECLARED: ReadonlySet<string> = new Set(declaredFieldNames);
 
 /**
  * Checks every field of `value` that SWF's API model declares for its shape (generated from the SDK): its type, and

@@ -77,7 +77,7 @@ export function foldHistoryInPlace(events: readonly unknown[], state: HistorySta
   // slower); the check type-checks every declared field where it is (no copy), and applyEvent reads the fields it
   // uses from the caller's attributes.
   const found = newCheckedEvent();
-  const plain = plainFieldsAreOwn();
+  let plain = plainFieldsAreOwn();
   let previous = 0;
   if (first === 1 && !Object.isFrozen(state)) {
     // An empty state (a cold full replay) is folded in one pass, each event applied as soon as it is checked: reading
@@ -100,7 +100,11 @@ export function foldHistoryInPlace(events: readonly unknown[], state: HistorySta
       } catch (err) {
         throw unreadable(err, i, found.eventId);
       }
-      if (onSealed !== undefined && state.tasks.length > sealed) onSealed();
+      if (onSealed !== undefined && state.tasks.length > sealed) {
+        onSealed();
+        // workflow code ran: a field it defined on Object.prototype must count as missing in the events that follow
+        plain = plainFieldsAreOwn();
+      }
     }
     trimRefs(refs);
     return;
