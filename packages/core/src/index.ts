@@ -106,6 +106,7 @@ export {
   type RefIndex,
   type RefKind,
   refAt,
+  startedTask,
 } from "./history/fold.js";
 export type * from "./history/swf-types.js";
 export { DecisionTypeValues, EventTypeValues } from "./history/swf-types.js";

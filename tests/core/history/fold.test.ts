@@ -14,6 +14,7 @@ import {
   type HistoryEvent,
   newHistoryState,
   now,
+  startedTask as openStarted,
   refAt,
   sleep,
   timestampToMillis,
@@ -89,9 +90,9 @@ fold("started info, the open task and its inputs", () => {
   assert.is(s.lastEventId, 3);
   assert.is(s.tasks.length, 0);
   assert.is(s.open?.scheduledEventId, 2);
-  assert.is(s.open?.started?.startedEventId, 3);
-  assert.is(s.open?.started?.time, (T0 + 3) * 1000, "workflow time is the DecisionTaskStarted timestamp");
-  assert.equal(s.open?.started?.inputs, [{ type: "workflowStarted", eventId: 1 }]);
+  assert.is(openStarted(s)?.startedEventId, 3);
+  assert.is(openStarted(s)?.time, (T0 + 3) * 1000, "workflow time is the DecisionTaskStarted timestamp");
+  assert.equal(openStarted(s)?.inputs, [{ type: "workflowStarted", eventId: 1 }]);
   assert.equal(s.undelivered, []);
 });
 
@@ -147,7 +148,7 @@ fold("a completed task records its decisions' events; outcomes go to undelivered
   assert.is(s.open, null);
   const next = foldHistory([scheduled(12), startedTask(13, 12)], s);
   assert.equal(
-    next.open?.started?.inputs.map((i) => i.eventId),
+    openStarted(next)?.inputs.map((i) => i.eventId),
     [9, 10, 11],
   );
   assert.equal(next.undelivered, []);
@@ -193,13 +194,13 @@ fold("DecisionTaskTimedOut (START_TO_CLOSE): what the task was shown is shown ag
   ]);
   assert.is(s.tasks.length, 0);
   assert.equal(
-    s.open?.started?.inputs.map((i) => [i.type, i.eventId]),
+    openStarted(s)?.inputs.map((i) => [i.type, i.eventId]),
     [
       ["workflowStarted", 1],
       ["signal", 5],
     ],
   );
-  assert.is(s.open?.started?.time, (T0 + 7) * 1000, "time of the new task, not the timed-out one");
+  assert.is(openStarted(s)?.time, (T0 + 7) * 1000, "time of the new task, not the timed-out one");
 });
 
 fold("DecisionTaskTimedOut (SCHEDULE_TO_START) of a task that never started", () => {
@@ -211,7 +212,7 @@ fold("DecisionTaskTimedOut (SCHEDULE_TO_START) of a task that never started", ()
     startedTask(5, 4),
   ]);
   assert.equal(
-    s.open?.started?.inputs.map((i) => i.eventId),
+    openStarted(s)?.inputs.map((i) => i.eventId),
     [1],
   );
 });

@@ -1,5 +1,5 @@
 /** HistoryBuilder: records events the way SWF does (ids, times, decisions → events, SWF's refusals). */
-import { foldHistory, type HistoryEvent, InvalidArgumentError, makeDecision } from "@yieldflow/core";
+import { foldHistory, type HistoryEvent, InvalidArgumentError, makeDecision, startedTask } from "@yieldflow/core";
 import { DEFAULT_START_TIME, HistoryBuilder } from "@yieldflow/core/testing";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
@@ -26,7 +26,7 @@ b(
     h.at(DEFAULT_START_TIME); // never backwards
     assert.is(h.time, DEFAULT_START_TIME + 1500);
     bad(() => h.advance(-1));
-    assert.ok(foldHistory(h.events).open?.started, "folds cleanly");
+    assert.ok(startedTask(foldHistory(h.events)), "folds cleanly");
   },
 );
 

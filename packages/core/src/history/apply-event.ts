@@ -106,31 +106,34 @@ export function applyEvent(draft: Draft<HistoryState>, e: Event): void {
           "a decision task was scheduled while another is open",
           id,
         );
-      draft.open = { scheduledEventId: id, started: null };
+      // the task itself from the start, not a record pointing to it once started: one object per task
+      draft.open = {
+        scheduledEventId: id,
+        startedEventId: 0,
+        completedEventId: undefined,
+        time: e.time,
+        inputs: NO_INPUTS,
+        recorded: NO_RECORDED,
+      };
       return;
     case "DecisionTaskStarted": {
       const open = draft.open;
-      if (open === null || open.started !== null || open.scheduledEventId !== e.attributes.scheduledEventId) {
+      if (open === null || open.startedEventId !== 0 || open.scheduledEventId !== e.attributes.scheduledEventId) {
         throw new HistoryError(
           "YF_HISTORY_BAD_DECISION_TASK",
           `DecisionTaskStarted for scheduled event ${e.attributes.scheduledEventId}, which is not the open decision task`,
           id,
         );
       }
-      open.started = {
-        scheduledEventId: open.scheduledEventId,
-        startedEventId: id,
-        completedEventId: undefined,
-        time: e.time,
-        inputs: draft.undelivered,
-        recorded: NO_RECORDED,
-      };
+      open.startedEventId = id;
+      open.time = e.time;
+      open.inputs = draft.undelivered;
       draft.undelivered = NO_INPUTS;
       return;
     }
     case "DecisionTaskCompleted": {
-      const task = draft.open?.started;
-      if (!task || task.startedEventId !== e.attributes.startedEventId) {
+      const task = draft.open;
+      if (task === null || task.startedEventId === 0 || task.startedEventId !== e.attributes.startedEventId) {
         throw new HistoryError(
           "YF_HISTORY_BAD_DECISION_TASK",
           `DecisionTaskCompleted for started event ${e.attributes.startedEventId}, which is not the open decision task`,
@@ -143,12 +146,12 @@ export function applyEvent(draft: Draft<HistoryState>, e: Event): void {
       return;
     }
     case "DecisionTaskTimedOut": {
-      const task = draft.open?.started;
-      if (draft.open !== null && task === null && e.attributes.timeoutType === "SCHEDULE_TO_START") {
+      const task = draft.open;
+      if (task !== null && task.startedEventId === 0 && e.attributes.timeoutType === "SCHEDULE_TO_START") {
         draft.open = null; // never started: nothing was shown to it
         return;
       }
-      if (!task || task.startedEventId !== e.attributes.startedEventId) {
+      if (task === null || task.startedEventId === 0 || task.startedEventId !== e.attributes.startedEventId) {
         throw new HistoryError(
           "YF_HISTORY_BAD_DECISION_TASK",
           `DecisionTaskTimedOut for started event ${e.attributes.startedEventId}, which is not the open decision task`,

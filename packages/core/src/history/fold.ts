@@ -45,6 +45,7 @@ export {
   type RefusedCommand,
   refAt,
   type StartedInfo,
+  startedTask,
 } from "./state.js";
 
 /** Folds `events` (in order, contiguous ids) into `state` (default: empty). Pure: returns a new frozen state. */

@@ -68,6 +68,7 @@ export interface Recorded {
 /** One decision task: what it was shown (`inputs`) and, once completed, what its decisions recorded. */
 export interface DecisionTask {
   scheduledEventId: number;
+  /** 0 while the task is scheduled and not started (only `HistoryState.open` can be such a task). */
   startedEventId: number;
   /** Undefined while the task is open (the history ends inside it). */
   completedEventId: number | undefined;
@@ -113,8 +114,12 @@ export interface HistoryState {
    * that ends here is complete unless its reader knows more events of this task will follow.
    */
   completing: DecisionTask | null;
-  /** The decision task that is scheduled or started and not yet completed or timed out. */
-  open: { scheduledEventId: number; started: DecisionTask | null } | null;
+  /**
+   * The decision task that is scheduled or started and not yet completed or timed out. Until it starts, its
+   * `startedEventId` is 0 (SWF's event ids start at 1), its `time` the DecisionTaskScheduled timestamp and its `inputs`
+   * empty (what it will be shown is in `undelivered`): read {@link startedTask} for the task a decider is deciding.
+   */
+  open: DecisionTask | null;
   /** The event that closed the execution, if it is closed. */
   closed: { eventId: number; eventType: EventType } | null;
 }
@@ -144,6 +149,12 @@ export function refAt(refs: RefIndex, eventId: number): Ref | undefined {
   const id = Object.hasOwn(refs.ids, eventId) ? refs.ids[eventId] : undefined;
   // a state that went through JSON has null where the lists had holes
   return typeof kind !== "string" || typeof id !== "string" ? undefined : { kind, id };
+}
+
+/** The open decision task if it has started (the one a decider is deciding), else `undefined`. */
+export function startedTask(state: HistoryState): DecisionTask | undefined {
+  const open = state.open;
+  return open !== null && open.startedEventId !== 0 ? open : undefined;
 }
 
 /** The kinds of events other events refer to by id. */

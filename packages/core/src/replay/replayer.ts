@@ -17,7 +17,13 @@ import { SWF_LIMITS } from "../decisions/limits.js";
 import { fnv1a } from "../determinism/hash.js";
 import { HistoryError, InvalidArgumentError, YieldflowError } from "../errors.js";
 import type { Decision } from "../history/events.js";
-import { type DecisionTask, foldHistoryInPlace, type HistoryState, newHistoryState } from "../history/fold.js";
+import {
+  type DecisionTask,
+  foldHistoryInPlace,
+  type HistoryState,
+  newHistoryState,
+  startedTask,
+} from "../history/fold.js";
 import { type PayloadOptions, Payloads, type PayloadUpload } from "../payload/pipeline.js";
 import type { Serializer } from "../payload/serializer.js";
 import type { AnyWorkflow } from "../workflow.js";
@@ -253,12 +259,12 @@ export class Replayer {
   }
 
   private replay(partial: boolean): DecideResult {
-    const { tasks, completing, open, closed } = this.state;
+    const { tasks, completing, closed } = this.state;
     const name = this.workflow.name;
     // the completing task is checked now unless more of its events may follow
     const count = tasks.length + (completing !== null && (!partial || closed !== null) ? 1 : 0);
     if (this.decidedOpen) {
-      const next = this.consumed < tasks.length ? tasks[this.consumed] : (completing ?? open?.started);
+      const next = this.consumed < tasks.length ? tasks[this.consumed] : (completing ?? startedTask(this.state));
       // The task we decided timed out (or another history was passed): start over from the folded history.
       if (next?.startedEventId !== this.decidedOpen.startedEventId) this.reset();
     }
@@ -292,7 +298,7 @@ export class Replayer {
         matchDecisions(task, decisions, name, this.runId);
       } else matchCommands(task, engine.replayTask(task), name, this.runId);
     }
-    const started = open?.started;
+    const started = startedTask(this.state);
     if (started && this.decidedOpen?.startedEventId === started.startedEventId) return this.decidedOpen.result;
     const warnings: string[] = [];
     let decisions: Decision[] = [];
