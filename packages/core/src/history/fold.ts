@@ -133,22 +133,30 @@ export function foldHistoryInPlace(events: readonly unknown[], state: HistorySta
 }
 
 /**
- * An id index with room for the ids of `n` events and of the next {@link ROOM_AFTER} (the incremental decisions that
- * follow a cold replay): growing its lists an entry at a time copies them again and again (as much garbage as the
- * lists themselves, twice over), and growing them once right after a cold replay made the next decision copy both
+ * An id index with room for the ids of `n` events and of the next {@link roomAfter}`(n)` (the incremental decisions
+ * that follow a cold replay): growing its lists an entry at a time copies them again and again (as much garbage as
+ * the lists themselves, twice over), and growing them once right after a cold replay made the next decision copy both
  * (0.5 ms at 25,000 events instead of 0.05). Up to 25,000 events (SWF's limit per execution); a longer history (not
  * from SWF) grows the lists as it goes.
  */
 function presizedRefs(n: number): RefIndex {
   if (n > 25_000) return { kinds: [], ids: [] };
-  const kinds: (RefKind | undefined)[] = new Array(n + 1 + ROOM_AFTER);
-  const ids: (string | undefined)[] = new Array(n + 1 + ROOM_AFTER);
+  const room = roomAfter(n);
+  const kinds: (RefKind | undefined)[] = new Array(n + 1 + room);
+  const ids: (string | undefined)[] = new Array(n + 1 + room);
   // the room is kept: trimRefs shortens the lists, which keeps their storage when little is cut
   kinds.length = n + 1;
   ids.length = n + 1;
   return { kinds, ids };
 }
-const ROOM_AFTER = 2048;
+/**
+ * Room for an eighth more events, at least 64 and at most 2,048: enough for many decisions before a long run's lists
+ * grow, while a short history (where growing later copies little) does not pay for room it may never use (a `decide`
+ * uses none: 2,048 spare entries were a fifth of what a full replay of 1,000 events allocated).
+ */
+function roomAfter(n: number): number {
+  return Math.min(2048, Math.max(64, n >> 3));
+}
 
 /**
  * Cuts the room {@link presizedRefs} made and no event used: the lists end at the last event in the index, however
