@@ -28,11 +28,11 @@ export function cancelFiber(e: Engine, fiber: Fiber, failure: CancelledFailure):
   fiber.cancelled = true;
   // what the fiber waits on fails because of this cancellation: the fiber sees this failure, not the op's
   fiber.cancelledWith = failure;
-  for (const owned of fiber.op.owned()) {
+  for (const owned of fiber.owned()) {
     cancelOp(owned, new CancelledFailure(owned.id, `${owned.id} was cancelled with ${failure.target}`));
   }
   const waiting = fiber.waitingOn;
-  if (waiting && waiting.owner !== fiber.op) {
+  if (waiting && waiting.owner !== fiber) {
     // it waits on something it does not own (a handle passed in): wake it now
     fiber.waitingOn = undefined;
     fiber.cancelledWith = undefined;

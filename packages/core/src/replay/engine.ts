@@ -336,7 +336,7 @@ export class Engine {
 
   /** Makes `op` owned by `fiber`: cancelled with it. */
   own(fiber: Fiber, op: Op): Op {
-    op.ownBy(fiber.op);
+    op.ownBy(fiber);
     return op;
   }
 

@@ -31,11 +31,20 @@ export class Fiber {
   resumeOk = true;
   resumeValue: unknown = undefined;
   resumeByCancel = false;
+  /** The pending ops this fiber started, in order (a list through their `prevOwned`/`nextOwned`, see `Op.ownBy`). */
+  firstOwned: Op | undefined = undefined;
+  lastOwned: Op | undefined = undefined;
   constructor(
     private readonly engine: Engine,
     readonly gen: Generator<unknown, unknown, unknown>,
     readonly op: Op,
   ) {}
+  /** The pending ops this fiber owns, in the order they were started. A copy: cancelling them changes it. */
+  owned(): Op[] {
+    const out: Op[] = [];
+    for (let op = this.firstOwned; op !== undefined; op = op.nextOwned) out.push(op);
+    return out;
+  }
   /** The op it waits on settled. */
   settled(op: Op): void {
     this.engine.wake(this, op);
@@ -81,47 +90,64 @@ export class RunQueue {
 export type CommandKind = "activity" | "timer" | "child" | "external";
 
 /**
+ * What every command of one kind shares (one object per kind, not fields on each command): how its decision is built
+ * from its parts when first read, and the decision that cancels it once its own decision went out.
+ */
+export interface CommandKindOps {
+  /** Builds the command's decision when first read; undefined when the decision is made up front. */
+  readonly build: ((c: OpenCommand) => Decision) | undefined;
+  /** Its cancel decision; undefined for a kind that is only ever withdrawn before it goes out. */
+  readonly cancel: ((c: OpenCommand) => Decision) | undefined;
+}
+
+/**
  * A command SWF tracks until it closes (an activity, a timer, a child, an external request): at once the op workflow
  * code waits on, the entry the engine finds by id when SWF closes it, and the outbox's entry for its decision (one
- * object, not three). An activity's decision is built from its parts only when read (see `Command`).
+ * object, not three). An activity's decision is built from its parts only when read (see `Command`). One is made per
+ * activity of every replay, so it holds only what every kind needs (a child's extra state is on `ChildCommand`).
  */
 export class OpenCommand extends Op implements Command {
   /** Its cancel decision while that waits in the outbox: withdrawn if the command closes first. */
   cancelling: Command | undefined = undefined;
-  childRunId: string | undefined = undefined;
-  /** A child's number in the run's sequence (its cancel request's control). */
-  childSeq = 0;
   onEmit: (() => void) | undefined = undefined;
   size: number | undefined = undefined;
-  private built: Decision | undefined;
-  private readonly make: ((c: OpenCommand) => Decision) | undefined;
   constructor(
     override readonly kind: CommandKind,
     id: string,
-    /** Its decision, or what builds it from the command when it is first read. */
-    decision: Decision | ((c: OpenCommand) => Decision),
-    /** The decision that cancels it once its own decision went out (one function per kind, not one per command). */
-    readonly cancelDecision: ((p: OpenCommand) => Decision) | undefined,
+    readonly ops: CommandKindOps,
+    /** Its decision, when made up front (else `ops.build` makes it when first read). */
+    private built: Decision | undefined,
     readonly descriptor: ActivityDescriptor | ChildDescriptor | undefined,
     /** Its input field's text (an activity's decision is built from it). */
     readonly input: string | undefined,
     readonly bound: number | undefined,
   ) {
     super(kind, id);
-    this.limit = kind === "external" ? undefined : kind;
-    if (typeof decision === "function") {
-      this.make = decision;
-      this.built = undefined;
-    } else {
-      this.make = undefined;
-      this.built = decision;
-    }
   }
-  readonly limit: LimitKind | undefined;
+
+  /** The open-item limit it counts against: that of its kind (external requests have none). */
+  get limit(): LimitKind | undefined {
+    return this.kind === "external" ? undefined : this.kind;
+  }
 
   get decision(): Decision {
-    this.built ??= (this.make as (c: OpenCommand) => Decision)(this);
+    this.built ??= (this.ops.build as (c: OpenCommand) => Decision)(this);
     return this.built;
+  }
+}
+
+/** A child workflow's command: also what its cancel request names (its run, once started, and its number). */
+export class ChildCommand extends OpenCommand {
+  childRunId: string | undefined = undefined;
+  constructor(
+    id: string,
+    ops: CommandKindOps,
+    decision: Decision,
+    descriptor: ChildDescriptor,
+    /** Its number in the run's sequence (its cancel request's control). */
+    readonly childSeq: number,
+  ) {
+    super("child", id, ops, decision, descriptor, undefined, undefined);
   }
 }
 

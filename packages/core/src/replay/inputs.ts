@@ -21,7 +21,7 @@ import type { Input } from "../history/fold.js";
 import { cancelFiber } from "./cancellation.js";
 import { warnUnconsumedSignals } from "./closing.js";
 import type { Engine } from "./engine.js";
-import { Fiber } from "./fiber.js";
+import { type ChildCommand, Fiber } from "./fiber.js";
 import { startTimer } from "./handlers/timer.js";
 import { Op } from "./ops.js";
 import { activityResult, childResult } from "./payload-fields.js";
@@ -101,7 +101,7 @@ export function deliverInput(e: Engine, input: Input): undefined {
       e.resolve("timer", input.id)?.settle("ok", undefined);
       return;
     case "childStarted": {
-      const p = e.commands.child.get(input.id);
+      const p = e.commands.child.get(input.id) as ChildCommand | undefined;
       if (p) p.childRunId = input.runId;
       return;
     }

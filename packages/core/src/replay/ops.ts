@@ -7,6 +7,7 @@
  * threaded through the ops themselves (no set to hash into per op).
  */
 import type { CancelledFailure } from "../errors.js";
+import type { Fiber } from "./fiber.js";
 
 export type OpState = "pending" | "ok" | "failed";
 
@@ -22,15 +23,14 @@ export class Op {
   /** How to cancel this op while it is pending; set by the effect that made it. */
   onCancel: ((failure: CancelledFailure, op: Op) => void) | undefined = undefined;
   /**
-   * Pending ops started by this op's fiber (for branch ops), cancelled with it: a doubly linked list in the order they
-   * were started, through `prevOwned`/`nextOwned` of the owned ops; settled ops leave it.
+   * Its neighbours in its owner's list of pending ops (`Fiber.firstOwned`): a doubly linked list in the order they were
+   * started; settled ops leave it. The list's ends live on the fiber, not here: only fibers own ops, and every command
+   * of a run is an op, so an op carries no field that only an owner needs.
    */
-  private firstOwned: Op | undefined = undefined;
-  private lastOwned: Op | undefined = undefined;
-  private prevOwned: Op | undefined = undefined;
-  private nextOwned: Op | undefined = undefined;
-  /** The branch op whose fiber started this op. */
-  owner: Op | undefined = undefined;
+  prevOwned: Op | undefined = undefined;
+  nextOwned: Op | undefined = undefined;
+  /** The fiber that started this op: cancelling the fiber cancels the op while it is pending. */
+  owner: Fiber | undefined = undefined;
   /** Set once someone waited on this op or combined it, so its failure was seen. */
   observed = false;
   /** For a signal wait that took a buffered signal: puts it back if the wait's result is discarded unread. */
@@ -40,21 +40,14 @@ export class Op {
     readonly id: string,
   ) {}
 
-  /** Makes this op owned by `owner` (the op of the fiber that started it) until it settles. */
-  ownBy(owner: Op): void {
+  /** Makes this op owned by `owner` (the fiber that started it) until it settles. */
+  ownBy(owner: Fiber): void {
     if (this.owner !== undefined || this.state !== "pending") return;
     this.owner = owner;
     this.prevOwned = owner.lastOwned;
     if (owner.lastOwned) owner.lastOwned.nextOwned = this;
     else owner.firstOwned = this;
     owner.lastOwned = this;
-  }
-
-  /** The pending ops this (fiber) op owns, in the order they were started. A copy: cancelling them changes it. */
-  owned(): Op[] {
-    const out: Op[] = [];
-    for (let op = this.firstOwned; op !== undefined; op = op.nextOwned) out.push(op);
-    return out;
   }
 
   /** Leaves the owner's list (once settled). */

@@ -1,9 +1,8 @@
 /** The `activity` effect's handler: schedules an activity task (cancelled with RequestCancelActivityTask). */
 import * as to from "../../decisions/to-decision.js";
 import type { ActivityDescriptor } from "../../effects/effect.js";
-import type { Decision } from "../../history/events.js";
 import type { Engine } from "../engine.js";
-import type { Fiber, OpenCommand } from "../fiber.js";
+import { type CommandKindOps, type Fiber, OpenCommand } from "../fiber.js";
 import type { Op } from "../ops.js";
 import { activityInput } from "../payload-fields.js";
 import { checkUnused, openCommand } from "./commands.js";
@@ -15,13 +14,10 @@ export function activity(e: Engine, effect: ActivityDescriptor, fiber: Fiber): O
   // is thrown at the call; the decision itself is built only if it is read (see `Command`)
   const input = e.fields.encode(effect.input, activityInput, effect.activity, effect.activity.name);
   const bound = to.scheduleActivityTaskBound(effect, id, input);
-  return openCommand(e, "activity", id, fiber, scheduleActivity, cancelActivity, effect, input, bound);
+  return openCommand(e, new OpenCommand("activity", id, ACTIVITY, undefined, effect, input, bound), fiber);
 }
 
-function scheduleActivity(p: OpenCommand): Decision {
-  return to.scheduleActivityTask(p.descriptor as ActivityDescriptor, p.id, p.input);
-}
-
-function cancelActivity(p: OpenCommand): Decision {
-  return to.requestCancelActivityTask(p.id);
-}
+const ACTIVITY: CommandKindOps = {
+  build: (p) => to.scheduleActivityTask(p.descriptor as ActivityDescriptor, p.id, p.input),
+  cancel: (p) => to.requestCancelActivityTask(p.id),
+};

@@ -1,9 +1,8 @@
 /** The `child` effect's handler: starts a child workflow execution (cancelled with a cancel request to it). */
 import * as to from "../../decisions/to-decision.js";
 import type { ChildDescriptor } from "../../effects/effect.js";
-import type { Decision } from "../../history/events.js";
 import type { Engine } from "../engine.js";
-import type { Fiber, OpenCommand } from "../fiber.js";
+import { ChildCommand, type CommandKindOps, type Fiber } from "../fiber.js";
 import { childWorkflowId } from "../ids.js";
 import type { Op } from "../ops.js";
 import { childInput } from "../payload-fields.js";
@@ -15,11 +14,13 @@ export function child(e: Engine, effect: ChildDescriptor, fiber: Fiber): Op {
   checkUnused(e, "child", id, "child workflowId");
   const input = e.fields.encode(effect.input, childInput, effect.workflow, effect.workflow.name);
   const decision = to.startChildWorkflowExecution(effect, id, input);
-  const p = openCommand(e, "child", id, fiber, decision, cancelChild, effect);
-  p.childSeq = n;
-  return p;
+  return openCommand(e, new ChildCommand(id, CHILD, decision, effect, n), fiber);
 }
 
-function cancelChild(p: OpenCommand): Decision {
-  return to.requestCancelExternalWorkflowExecution(p.id, p.childRunId, `cancel-${p.childSeq}`);
-}
+const CHILD: CommandKindOps = {
+  build: undefined,
+  cancel: (p) => {
+    const c = p as ChildCommand;
+    return to.requestCancelExternalWorkflowExecution(c.id, c.childRunId, `cancel-${c.childSeq}`);
+  },
+};

@@ -8,27 +8,15 @@ import { swfIdProblem } from "../../decisions/validate.js";
 import { InvalidArgumentError } from "../../errors.js";
 import type { Decision } from "../../history/events.js";
 import type { Engine } from "../engine.js";
-import { type Fiber, OpenCommand } from "../fiber.js";
+import type { Fiber, OpenCommand } from "../fiber.js";
 
 /**
- * Opens a command: its op, owned by `fiber`, entered in `commands` and queued in the outbox (with an upper `bound` of
- * its size when the handler has one), and how to cancel it (`cancelDecision`: one function per kind, so opening makes
- * no closure). `decision` may be what builds it from the command, when first read.
+ * Opens command `p`: its op, owned by `fiber`, entered in `commands` and queued in the outbox, and how to cancel it
+ * (one function per engine, so opening makes no closure).
  */
-export function openCommand(
-  e: Engine,
-  kind: "activity" | "timer" | "child",
-  id: string,
-  fiber: Fiber,
-  decision: Decision | ((c: OpenCommand) => Decision),
-  cancelDecision: (p: OpenCommand) => Decision,
-  descriptor?: OpenCommand["descriptor"],
-  input?: string,
-  bound?: number,
-): OpenCommand {
-  const p = new OpenCommand(kind, id, decision, cancelDecision, descriptor, input, bound);
+export function openCommand<C extends OpenCommand>(e: Engine, p: C, fiber: Fiber): C {
   e.own(fiber, p);
-  e.commands[kind].set(id, p);
+  e.commands[p.kind].set(p.id, p);
   e.outbox.push(p);
   p.onCancel = e.cancelCommand;
   return p;
@@ -57,7 +45,7 @@ export function cancelScheduled(e: Engine, p: OpenCommand): void {
           }
         }
       : undefined;
-  p.cancelling = commandOf((p.cancelDecision as (p: OpenCommand) => Decision)(p), undefined, onEmit);
+  p.cancelling = commandOf((p.ops.cancel as (p: OpenCommand) => Decision)(p), undefined, onEmit);
   e.outbox.push(p.cancelling);
 }
 

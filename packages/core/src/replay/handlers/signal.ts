@@ -8,7 +8,7 @@ import type { CancelExternalDescriptor, SignalDescriptor, SignalExternalDescript
 import { CancelledFailure, TimeoutFailure } from "../../errors.js";
 import { cancelOp } from "../cancellation.js";
 import type { Engine } from "../engine.js";
-import { type Fiber, OpenCommand } from "../fiber.js";
+import { type CommandKindOps, type Fiber, OpenCommand } from "../fiber.js";
 import { Op } from "../ops.js";
 import { startTimer } from "./timer.js";
 
@@ -62,7 +62,7 @@ export function external(e: Engine, effect: SignalExternalDescriptor | CancelExt
           id,
         )
       : to.requestCancelExternalWorkflowExecution(effect.workflowId, effect.runId, id);
-  const p = new OpenCommand("external", id, decision, undefined, undefined, undefined, undefined);
+  const p = new OpenCommand("external", id, EXTERNAL, decision, undefined, undefined, undefined);
   e.own(fiber, p);
   e.commands.external.set(id, p);
   e.outbox.push(p);
@@ -72,3 +72,6 @@ export function external(e: Engine, effect: SignalExternalDescriptor | CancelExt
   };
   return p;
 }
+
+/** External requests have no cancel decision: cancelling one withdraws it if it has not gone out yet (see `external`). */
+const EXTERNAL: CommandKindOps = { build: undefined, cancel: undefined };

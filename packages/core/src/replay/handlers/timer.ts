@@ -1,9 +1,8 @@
 /** The `timer` effect's handler (`sleep`), and the durable timers other handlers start (signal timeouts, retries). */
 import * as to from "../../decisions/to-decision.js";
 import type { TimerDescriptor } from "../../effects/effect.js";
-import type { Decision } from "../../history/events.js";
 import type { Engine } from "../engine.js";
-import type { Fiber, OpenCommand } from "../fiber.js";
+import { type CommandKindOps, type Fiber, OpenCommand } from "../fiber.js";
 import type { Op } from "../ops.js";
 import { checkUnused, openCommand } from "./commands.js";
 
@@ -14,9 +13,8 @@ export function timer(e: Engine, effect: TimerDescriptor, fiber: Fiber): Op {
 /** Starts timer `id` firing after `secs`, owned by `fiber` (cancelled with CancelTimer). */
 export function startTimer(e: Engine, id: string, secs: number, fiber: Fiber): Op {
   checkUnused(e, "timer", id, "timer id");
-  return openCommand(e, "timer", id, fiber, to.startTimer(id, secs), cancelTimer);
+  const decision = to.startTimer(id, secs);
+  return openCommand(e, new OpenCommand("timer", id, TIMER, decision, undefined, undefined, undefined), fiber);
 }
 
-function cancelTimer(p: OpenCommand): Decision {
-  return to.cancelTimer(p.id);
-}
+const TIMER: CommandKindOps = { build: undefined, cancel: (p) => to.cancelTimer(p.id) };
