@@ -249,6 +249,41 @@ t("a user-supplied activity id still open is refused: InvalidArgumentError throw
   assert.equal(resultOf(r.decisions), { class: "InvalidArgumentError", code: "YF_INVALID_ARGUMENT" });
 });
 
+t("a generated activity id that an open user-supplied id took is refused with the same error, either way round", () => {
+  // `activity-N` ids from the run's sequence never clash with each other, only with an id the code gave
+  const messageOf = (err: unknown) => (err instanceof Error ? `${err.constructor.name}: ${err.message}` : String(err));
+  const userFirst = defineWorkflow({ name: "user-first", version: "1" }, function* () {
+    yield* start(activity(plain, "a", { id: "activity-2" })); // takes number 1 of the sequence
+    try {
+      yield* activity(plain, "b"); // number 2: activity-2
+      return "no error";
+    } catch (err) {
+      return messageOf(err);
+    }
+  });
+  const generatedFirst = defineWorkflow({ name: "generated-first", version: "1" }, function* () {
+    yield* start(activity(plain, "a")); // activity-1
+    try {
+      yield* activity(plain, "b", { id: "activity-1" });
+      return "no error";
+    } catch (err) {
+      return messageOf(err);
+    }
+  });
+  for (const [wf, id] of [
+    [userFirst, "activity-2"],
+    [generatedFirst, "activity-1"],
+  ] as const) {
+    const r = new Driver(wf).decide();
+    assert.equal(types(r.decisions), ["ScheduleActivityTask", "CompleteWorkflowExecution"]);
+    assert.equal(attrs(r.decisions[0]).activityId, id);
+    assert.is(
+      resultOf(r.decisions),
+      `InvalidArgumentError: activity id "${id}" is already used by an open activity of this execution`,
+    );
+  }
+});
+
 t("a user-supplied activity id can be reused once the first activity closed (as SWF allows)", () => {
   const wf = defineWorkflow({ name: "reuse-id", version: "1" }, function* () {
     const a = yield* activity(plain, "a", { id: "same" });
