@@ -107,22 +107,37 @@ export interface CommandKindOps {
  * activity of every replay, so it holds only what every kind needs (a child's extra state is on `ChildCommand`).
  */
 export class OpenCommand extends Op implements Command {
+  declare readonly kind: CommandKind;
+  declare readonly ops: CommandKindOps;
+  /** Its decision, once made (up front, or by `ops.build` when first read). */
+  declare private built: Decision | undefined;
+  declare readonly descriptor: ActivityDescriptor | ChildDescriptor | undefined;
+  /** Its input field's text (an activity's decision is built from it). */
+  declare readonly input: string | undefined;
+  declare readonly bound: number | undefined;
   /** Its cancel decision while that waits in the outbox: withdrawn if the command closes first. */
-  cancelling: Command | undefined = undefined;
-  onEmit: (() => void) | undefined = undefined;
-  size: number | undefined = undefined;
+  declare cancelling: Command | undefined;
+  declare onEmit: (() => void) | undefined;
+  declare size: number | undefined;
+  // fields set here, not initialized where declared: see `Op`
   constructor(
-    override readonly kind: CommandKind,
+    kind: CommandKind,
     id: string,
-    readonly ops: CommandKindOps,
-    /** Its decision, when made up front (else `ops.build` makes it when first read). */
-    private built: Decision | undefined,
-    readonly descriptor: ActivityDescriptor | ChildDescriptor | undefined,
-    /** Its input field's text (an activity's decision is built from it). */
-    readonly input: string | undefined,
-    readonly bound: number | undefined,
+    ops: CommandKindOps,
+    built: Decision | undefined,
+    descriptor: ActivityDescriptor | ChildDescriptor | undefined,
+    input: string | undefined,
+    bound: number | undefined,
   ) {
     super(kind, id);
+    this.ops = ops;
+    this.built = built;
+    this.descriptor = descriptor;
+    this.input = input;
+    this.bound = bound;
+    this.cancelling = undefined;
+    this.onEmit = undefined;
+    this.size = undefined;
   }
 
   /** The open-item limit it counts against: that of its kind (external requests have none). */

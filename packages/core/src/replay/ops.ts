@@ -14,31 +14,48 @@ export type OpState = "pending" | "ok" | "failed";
 /** Told when an op settles: a function, or an object (a fiber) that is told without a closure made for it. */
 export type OpListener = ((op: Op) => void) | { settled(op: Op): void };
 
-/** A running operation: a scheduled activity, a timer, a branch, a combinator. Settles once. */
+/**
+ * A running operation: a scheduled activity, a timer, a branch, a combinator. Settles once.
+ *
+ * Its fields are declared, and set by the constructor, rather than initialized where declared: a class field is
+ * defined by an initializer function that runs on each construction, once per class level (an `OpenCommand` is made
+ * per activity of every replay), while plain stores in the constructor do not call anything.
+ */
 export class Op {
-  state: OpState = "pending";
-  value: unknown = undefined;
+  declare readonly kind: string;
+  declare readonly id: string;
+  declare state: OpState;
+  declare value: unknown;
   /** One listener, or several (in order); undefined when none. */
-  private listeners: OpListener | OpListener[] | undefined = undefined;
+  declare private listeners: OpListener | OpListener[] | undefined;
   /** How to cancel this op while it is pending; set by the effect that made it. */
-  onCancel: ((failure: CancelledFailure, op: Op) => void) | undefined = undefined;
+  declare onCancel: ((failure: CancelledFailure, op: Op) => void) | undefined;
   /**
    * Its neighbours in its owner's list of pending ops (`Fiber.firstOwned`): a doubly linked list in the order they were
    * started; settled ops leave it. The list's ends live on the fiber, not here: only fibers own ops, and every command
    * of a run is an op, so an op carries no field that only an owner needs.
    */
-  prevOwned: Op | undefined = undefined;
-  nextOwned: Op | undefined = undefined;
+  declare prevOwned: Op | undefined;
+  declare nextOwned: Op | undefined;
   /** The fiber that started this op: cancelling the fiber cancels the op while it is pending. */
-  owner: Fiber | undefined = undefined;
+  declare owner: Fiber | undefined;
   /** Set once someone waited on this op or combined it, so its failure was seen. */
-  observed = false;
+  declare observed: boolean;
   /** For a signal wait that took a buffered signal: puts it back if the wait's result is discarded unread. */
-  giveBack: (() => void) | undefined = undefined;
-  constructor(
-    readonly kind: string,
-    readonly id: string,
-  ) {}
+  declare giveBack: (() => void) | undefined;
+  constructor(kind: string, id: string) {
+    this.kind = kind;
+    this.id = id;
+    this.state = "pending";
+    this.value = undefined;
+    this.listeners = undefined;
+    this.onCancel = undefined;
+    this.prevOwned = undefined;
+    this.nextOwned = undefined;
+    this.owner = undefined;
+    this.observed = false;
+    this.giveBack = undefined;
+  }
 
   /** Makes this op owned by `owner` (the fiber that started it) until it settles. */
   ownBy(owner: Fiber): void {
