@@ -162,15 +162,23 @@ export type EffectKind = Descriptor["kind"];
  */
 class EffectIterator implements EffectRequest {
   /** The iterator is its own request (one object less per effect). */
-  readonly type = REQUEST;
+  declare readonly type: typeof REQUEST;
+  declare readonly effect: Descriptor;
   /**
    * The iterator is also each of its two results (no object per step): `yield*` reads a result's `done` and `value`
    * as soon as it gets it, and hands the request's result straight to the engine, which does the same.
    */
-  value: unknown = undefined;
-  done = false;
-  private requested = false;
-  constructor(readonly effect: Descriptor) {}
+  declare value: unknown;
+  declare done: boolean;
+  declare private requested: boolean;
+  // fields set here rather than initialized where declared: no field-initializer call per effect
+  constructor(effect: Descriptor) {
+    this.type = REQUEST;
+    this.effect = effect;
+    this.value = undefined;
+    this.done = false;
+    this.requested = false;
+  }
   next(value?: unknown): IteratorResult<EffectRequest, unknown> {
     if (this.requested) return this.result(value);
     this.requested = true;
