@@ -96,6 +96,8 @@ export type CommandKind = "activity" | "timer" | "child" | "external";
 export interface CommandKindOps {
   /** Builds the command's decision when first read; undefined when the decision is made up front. */
   readonly build: ((c: OpenCommand) => Decision) | undefined;
+  /** An upper bound of the size of the decision `build` makes, from the command's parts (see `Command.bound`). */
+  readonly bound: ((c: OpenCommand) => number) | undefined;
   /** Its cancel decision; undefined for a kind that is only ever withdrawn before it goes out. */
   readonly cancel: ((c: OpenCommand) => Decision) | undefined;
 }
@@ -114,7 +116,6 @@ export class OpenCommand extends Op implements Command {
   declare readonly descriptor: ActivityDescriptor | ChildDescriptor | undefined;
   /** Its input field's text (an activity's decision is built from it). */
   declare readonly input: string | undefined;
-  declare readonly bound: number | undefined;
   /** Its cancel decision while that waits in the outbox: withdrawn if the command closes first. */
   declare cancelling: Command | undefined;
   declare onEmit: (() => void) | undefined;
@@ -127,14 +128,12 @@ export class OpenCommand extends Op implements Command {
     built: Decision | undefined,
     descriptor: ActivityDescriptor | ChildDescriptor | undefined,
     input: string | undefined,
-    bound: number | undefined,
   ) {
     super(kind, id);
     this.ops = ops;
     this.built = built;
     this.descriptor = descriptor;
     this.input = input;
-    this.bound = bound;
     this.cancelling = undefined;
     this.onEmit = undefined;
     this.size = undefined;
@@ -143,6 +142,12 @@ export class OpenCommand extends Op implements Command {
   /** The open-item limit it counts against: that of its kind (external requests have none). */
   get limit(): LimitKind | undefined {
     return this.kind === "external" ? undefined : this.kind;
+  }
+
+  /** Computed when the outbox reads it (once per response it is considered for), not kept on every command. */
+  get bound(): number | undefined {
+    const bound = this.ops.bound;
+    return bound === undefined ? undefined : bound(this);
   }
 
   get decision(): Decision {
@@ -162,7 +167,7 @@ export class ChildCommand extends OpenCommand {
     /** Its number in the run's sequence (its cancel request's control). */
     readonly childSeq: number,
   ) {
-    super("child", id, ops, decision, descriptor, undefined, undefined);
+    super("child", id, ops, decision, descriptor, undefined);
   }
 }
 

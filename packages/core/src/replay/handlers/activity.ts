@@ -13,11 +13,11 @@ export function activity(e: Engine, effect: ActivityDescriptor, fiber: Fiber): O
   // encoded now, replayed or not: its length decides what the outbox defers, and a value that cannot be serialized
   // is thrown at the call; the decision itself is built only if it is read (see `Command`)
   const input = e.fields.encode(effect.input, activityInput, effect.activity, effect.activity.name);
-  const bound = to.scheduleActivityTaskBound(effect, id, input);
-  return openCommand(e, new OpenCommand("activity", id, ACTIVITY, undefined, effect, input, bound), fiber);
+  return openCommand(e, new OpenCommand("activity", id, ACTIVITY, undefined, effect, input), fiber);
 }
 
 const ACTIVITY: CommandKindOps = {
   build: (p) => to.scheduleActivityTask(p.descriptor as ActivityDescriptor, p.id, p.input),
+  bound: (p) => to.scheduleActivityTaskBound(p.descriptor as ActivityDescriptor, p.id, p.input),
   cancel: (p) => to.requestCancelActivityTask(p.id),
 };

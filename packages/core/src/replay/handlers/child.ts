@@ -19,6 +19,7 @@ export function child(e: Engine, effect: ChildDescriptor, fiber: Fiber): Op {
 
 const CHILD: CommandKindOps = {
   build: undefined,
+  bound: undefined,
   cancel: (p) => {
     const c = p as ChildCommand;
     return to.requestCancelExternalWorkflowExecution(c.id, c.childRunId, `cancel-${c.childSeq}`);

@@ -62,7 +62,7 @@ export function external(e: Engine, effect: SignalExternalDescriptor | CancelExt
           id,
         )
       : to.requestCancelExternalWorkflowExecution(effect.workflowId, effect.runId, id);
-  const p = new OpenCommand("external", id, EXTERNAL, decision, undefined, undefined, undefined);
+  const p = new OpenCommand("external", id, EXTERNAL, decision, undefined, undefined);
   e.own(fiber, p);
   e.commands.external.set(id, p);
   e.outbox.push(p);
@@ -74,4 +74,4 @@ export function external(e: Engine, effect: SignalExternalDescriptor | CancelExt
 }
 
 /** External requests have no cancel decision: cancelling one withdraws it if it has not gone out yet (see `external`). */
-const EXTERNAL: CommandKindOps = { build: undefined, cancel: undefined };
+const EXTERNAL: CommandKindOps = { build: undefined, bound: undefined, cancel: undefined };

@@ -14,7 +14,7 @@ export function timer(e: Engine, effect: TimerDescriptor, fiber: Fiber): Op {
 export function startTimer(e: Engine, id: string, secs: number, fiber: Fiber): Op {
   checkUnused(e, "timer", id, "timer id");
   const decision = to.startTimer(id, secs);
-  return openCommand(e, new OpenCommand("timer", id, TIMER, decision, undefined, undefined, undefined), fiber);
+  return openCommand(e, new OpenCommand("timer", id, TIMER, decision, undefined, undefined), fiber);
 }
 
-const TIMER: CommandKindOps = { build: undefined, cancel: (p) => to.cancelTimer(p.id) };
+const TIMER: CommandKindOps = { build: undefined, bound: undefined, cancel: (p) => to.cancelTimer(p.id) };
