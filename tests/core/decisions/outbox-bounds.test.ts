@@ -89,4 +89,20 @@ test("responses with size bounds are exactly the responses measured exactly", ()
   assert.ok(deferred > 0, "some runs must have deferred decisions by size");
 });
 
+
+test("an empty response lets go of the previous response's commands (their inputs can be large)", () => {
+  const outbox = new Outbox(100, () => "wakeup");
+  const effect = activity(act, "x") as unknown as ActivityDescriptor;
+  const big = JSON.stringify("y".repeat(30_000));
+  outbox.push(commandOf(to.scheduleActivityTask(effect, "activity-1", big), "activity"));
+  assert.is(outbox.take().length, 1);
+  assert.is(outbox.take().length, 0);
+  // white-box: the list take() refills is the outbox's own; nothing of the last response may stay reachable from it
+  const kept = (outbox as unknown as { out: unknown[] }).out;
+  assert.ok(
+    kept.every((c) => c === undefined),
+    "the outbox still holds a command of a response already taken",
+  );
+});
+
 test.run();

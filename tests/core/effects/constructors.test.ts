@@ -90,6 +90,26 @@ step("activity: descriptor holds the definition, input and resolved scheduling; 
   assert.equal(finish(it, { id: "c1" }), { id: "c1" });
 });
 
+step("a step of a workflow keeps its result: later steps change nothing in it, and requests compare as data", () => {
+  const wf = defineWorkflow({ name: "two-steps", version: "1" }, function* () {
+    const a = yield* activity(charge, { cents: 1 });
+    const b = yield* activity(charge, { cents: 2 });
+    return [a.id, b.id];
+  });
+  const g = wf.body(undefined) as Generator<EffectRequest, unknown, unknown>;
+  const r1 = g.next();
+  const saved = JSON.stringify(r1); // a result that referred to itself could not be written out
+  const r2 = g.next({ id: "A" });
+  assert.is(r1.done, false);
+  assert.is(JSON.stringify(r1), saved, "the first result did not change when the workflow went on");
+  assert.is.not(r1, r2);
+  assert.is(((r2.value as EffectRequest).effect as unknown as { input: { cents: number } }).input.cents, 2);
+  assert.equal(g.next({ id: "B" }), { value: ["A", "B"], done: true });
+  // two runs of the same code yield requests equal as data (a step test compares them with a deep equal)
+  const first = () => (wf.body(undefined) as Generator<EffectRequest, unknown, unknown>).next().value;
+  assert.equal(first(), first());
+});
+
 step("activity: call options override the definition's defaults", () => {
   const { effect } = firstRequest(
     activity(

@@ -1,6 +1,6 @@
 /**
  * The decision emitter's queue. Commands go in as the workflow code produces them; `take()` hands out the
- * decisions of one RespondDecisionTaskCompleted, honouring SWF's rules:
+ * commands of one RespondDecisionTaskCompleted (their decisions built when read), honouring SWF's rules:
  * - at most `maxOpenActivities` / `maxOpenTimers` / `maxOpenChildren` open at once: further commands of a full kind
  *   wait here, in order, and go out as slots free up (other kinds are not held back);
  * - at most `maxPerResponse` decisions (markers not counted) and about 900 kB per response (SWF's request limit is
@@ -181,7 +181,12 @@ export class Outbox {
     }
     if (deferred)
       out[n++] = commandOf(makeDecision("StartTimer", { timerId: this.wakeupId(), startToFireTimeout: "0" }));
-    if (n === 0) return NOTHING; // (emptying the list would drop its storage)
+    if (n === 0) {
+      // let go of the last response's commands (their inputs can be large) but keep the list's storage, which
+      // emptying it would drop
+      if (out[0] !== undefined) out.fill(undefined as unknown as Command);
+      return NOTHING;
+    }
     if (out.length !== n) out.length = n;
     return out;
   }

@@ -164,35 +164,25 @@ class EffectIterator implements EffectRequest {
   /** The iterator is its own request (one object less per effect). */
   declare readonly type: typeof REQUEST;
   declare readonly effect: Descriptor;
-  /**
-   * The iterator is also each of its two results (no object per step): `yield*` reads a result's `done` and `value`
-   * as soon as it gets it, and hands the request's result straight to the engine, which does the same.
-   */
-  declare value: unknown;
-  declare done: boolean;
   declare private requested: boolean;
   // fields set here rather than initialized where declared: no field-initializer call per effect
   constructor(effect: Descriptor) {
     this.type = REQUEST;
     this.effect = effect;
-    this.value = undefined;
-    this.done = false;
     this.requested = false;
   }
+  /**
+   * Each result is a fresh object: `yield*` hands the first one to whoever steps the workflow (a test stepping a
+   * generator by hand keeps and compares them), so it must never change afterwards nor refer to itself.
+   */
   next(value?: unknown): IteratorResult<EffectRequest, unknown> {
-    if (this.requested) return this.result(value);
+    if (this.requested) return { value, done: true };
     this.requested = true;
-    this.value = this;
-    return this as IteratorResult<EffectRequest, unknown>;
+    return { value: this, done: false };
   }
   return(value?: unknown): IteratorResult<EffectRequest, unknown> {
     this.requested = true;
-    return this.result(value);
-  }
-  private result(value: unknown): IteratorResult<EffectRequest, unknown> {
-    this.value = value;
-    this.done = true;
-    return this as IteratorResult<EffectRequest, unknown>;
+    return { value, done: true };
   }
   throw(error?: unknown): IteratorResult<EffectRequest, unknown> {
     this.requested = true;
