@@ -89,7 +89,6 @@ test("responses with size bounds are exactly the responses measured exactly", ()
   assert.ok(deferred > 0, "some runs must have deferred decisions by size");
 });
 
-
 test("an empty response lets go of the previous response's commands (their inputs can be large)", () => {
   const outbox = new Outbox(100, () => "wakeup");
   const effect = activity(act, "x") as unknown as ActivityDescriptor;
