@@ -48,7 +48,7 @@ test("bare `yield` of an activity that retries on its own (a class of effects of
   );
   const b = historyOf("bare-retrying");
   const err = throwsCode(() => decide(wf, b.events), InvalidYieldError, "YF_INVALID_YIELD");
-  assert.match(err.message, "a activity effect was yielded with `yield`");
+  assert.match(err.message, "an activity effect was yielded with `yield`");
 });
 
 test("bare yield after some real effects, during a later task, still throws (not swallowed as a failure)", () => {

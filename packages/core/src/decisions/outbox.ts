@@ -147,7 +147,7 @@ export class Outbox {
     this.counted = 0;
     const queue = this.queue;
     const count = this.count;
-    /** What stays queued, moved to the front: commands waiting for a slot, and everything from the first that did not fit. */
+    /** What stays queued, moved to the front: commands waiting for a slot, and all from the first that did not fit. */
     let kept = 0;
     for (let i = 0; i < count; i++) {
       const cmd = queue[i] as Command;

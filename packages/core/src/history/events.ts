@@ -151,8 +151,9 @@ export function newCheckedEvent(): CheckedEvent {
 
 /**
  * {@link checkEvent} writing what it found into `into` (overwritten, so the caller must not keep it), allocating
- * nothing for a well-formed event: the fold checks 25,000 events this way without 25,000 objects. Every field SWF declares for the event is type-checked where it is (no copy); a
- * getter or proxy trap that throws while the event is read is a `HistoryError` (`YF_HISTORY_BAD_EVENT`).
+ * nothing for a well-formed event: the fold checks 25,000 events this way without 25,000 objects. Every field SWF
+ * declares for the event is type-checked where it is (no copy); a getter or proxy trap that throws while the event is
+ * read is a `HistoryError` (`YF_HISTORY_BAD_EVENT`).
  *
  * `plain`: {@link plainFieldsAreOwn}, which a caller checking many events asks once.
  */

@@ -129,8 +129,8 @@ export interface HistoryState {
  * (checked by every event that refers to it) and `ids[n]` its effect id; both `undefined` for an event nothing refers
  * to. Two lists indexed by event id, not an object per entry (two per activity in a 25,000-event replay, and the
  * dictionary holding them, were a tenth of what a cold replay allocated). Where there is no entry the lists have a
- * hole (`undefined`, or `null` in a state that went through JSON): only their own entries count (`Object.hasOwn`), so an id from a history never reads
- * `Array.prototype`. Read it with {@link refAt}.
+ * hole (`undefined`, or `null` in a state that went through JSON): only their own entries count (`Object.hasOwn`),
+ * so an id from a history never reads `Array.prototype`. Read it with {@link refAt}.
  */
 export interface RefIndex {
   kinds: (RefKind | undefined)[];
@@ -197,7 +197,10 @@ export const emptyHistoryState: HistoryState = Object.freeze({
   closed: null,
 });
 
-/** A fresh, mutable empty state (for {@link foldHistoryInPlace}). */
+/**
+ * A fresh empty state for {@link foldHistoryInPlace}, which mutates it. Its `undelivered` list starts as a shared
+ * frozen empty list that the fold replaces when it adds to it: mutate a state only through the fold.
+ */
 export function newHistoryState(): HistoryState {
   return { ...emptyHistoryState, refs: { kinds: [], ids: [] }, markers: dict(), tasks: [] };
 }

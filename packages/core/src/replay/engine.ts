@@ -311,7 +311,7 @@ export class Engine {
     const where = `workflow ${this.workflow.name} (run ${this.ctx.runId || "?"}), decision task at event ${this.taskStartedEventId}`;
     if (isEffect(value)) {
       return new InvalidYieldError(
-        `${where}: a ${(value as unknown as Descriptor).kind} effect was yielded with \`yield\`; write \`yield*\` (with the star) so the engine runs it and types its result`,
+        `${where}: ${anA((value as unknown as Descriptor).kind)} effect was yielded with \`yield\`; write \`yield*\` (with the star) so the engine runs it and types its result`,
       );
     }
     return new InvalidYieldError(
@@ -384,6 +384,11 @@ export class Engine {
 /** The logs and warnings of every replayed task: none are kept. */
 const NOTHING_LOGGED: readonly LogEntry[] = Object.freeze([]);
 const NO_WARNINGS: readonly string[] = Object.freeze([]);
+
+/** `kind` with its article: "an activity", "a timer". */
+function anA(kind: string): string {
+  return `${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind}`;
+}
 
 function describeYielded(value: unknown): string {
   if (value === undefined) return "undefined (a bare `yield;`)";
