@@ -63,7 +63,12 @@ function outcome(
   const event = { eventId, eventType: type, eventTimestamp: stamp, [eventAttributesKey(type)]: attributes };
   try {
     checkEventInto(event, 0, into, plain);
-    assert.is(into.attributes, attributes);
+    // the fast path hands the attributes on as they are; the generic one a prototype-free copy of the declared fields
+    if (plain) assert.is(into.attributes, attributes);
+    else {
+      assert.is(Object.getPrototypeOf(into.attributes), null);
+      assert.equal(JSON.parse(JSON.stringify(into.attributes)), JSON.parse(JSON.stringify(attributes)));
+    }
     return `ok ${into.eventId} ${into.eventType} ${into.time}`;
   } catch (err) {
     assert.instance(err, HistoryError);
@@ -198,6 +203,48 @@ test("Object.prototype polluted by code run inside the fold (onSealed) turns the
   assert.is((err as HistoryError).code, "YF_HISTORY_MISSING_ATTRIBUTES");
   assert.match((err as Error).message, /scheduledEventId is missing/);
   assert.ok(plainFieldsAreOwn());
+});
+
+/** A history whose activity completed without a result (an optional field): the completion waits for a decision task. */
+function completedWithoutResult(): { events: unknown[]; splitAt: number } {
+  const b = new HistoryBuilder({ workflowType: { name: "w", version: "1" } });
+  const s = b.decisionTask();
+  const dtc = b.add("DecisionTaskCompleted", { scheduledEventId: s - 1, startedEventId: s });
+  const scheduled = b.add("ActivityTaskScheduled", {
+    activityType: { name: "a", version: "1" },
+    activityId: "a1",
+    taskList: { name: "q" },
+    decisionTaskCompletedEventId: dtc,
+  });
+  const started = b.add("ActivityTaskStarted", { scheduledEventId: scheduled }); // seals the decision task
+  b.add("ActivityTaskCompleted", { scheduledEventId: scheduled, startedEventId: started }); // no result
+  return { events: b.events, splitAt: s };
+}
+
+/** The completion's result as the fold recorded it, with `Object.prototype.result` defined by `pollute` when it runs. */
+function foldedResult(pollute: "before" | "in onSealed", batch: boolean): unknown {
+  const { events, splitAt } = completedWithoutResult();
+  const proto = Object.prototype as Record<string, unknown>;
+  const state = newHistoryState();
+  try {
+    if (pollute === "before") proto.result = "inherited";
+    if (batch) foldHistoryInPlace(events.slice(0, splitAt), state); // the rest is then a later batch
+    foldHistoryInPlace(batch ? events.slice(splitAt) : events, state, () => {
+      proto.result = "inherited";
+    });
+  } finally {
+    delete proto.result;
+  }
+  assert.ok(plainFieldsAreOwn());
+  const completed = state.undelivered.find((i) => i.type === "activityCompleted") as { result: unknown } | undefined;
+  assert.ok(completed, "the completion was folded");
+  return completed.result;
+}
+
+test("an optional field a polluted Object.prototype carries is still missing when the fold applies the event", () => {
+  for (const pollute of ["before", "in onSealed"] as const)
+    for (const batch of [false, true])
+      assert.is(foldedResult(pollute, batch), undefined, `polluted ${pollute}, ${batch ? "a later batch" : "cold"}`);
 });
 
 test("an eventType named like a member of Object.prototype is an unknown type, on both paths", () => {

@@ -211,7 +211,8 @@ function readEventInto(raw: unknown, index: number, into: CheckedEvent, plain: b
     throw new HistoryError("YF_HISTORY_MISSING_ATTRIBUTES", `${eventType} has no ${key}`, eventId);
   }
   // the generated straight-line check first; the generic one only when it says no, to find and word the problem
-  if (!(plain && spec.fast(attributes))) {
+  const fast = plain && spec.fast(attributes);
+  if (!fast) {
     let complete = true;
     for (let i = 0; i < required.length; i++)
       if ((attributes as Record<string, unknown>)[required[i] as string] === undefined) complete = false;
@@ -222,8 +223,24 @@ function readEventInto(raw: unknown, index: number, into: CheckedEvent, plain: b
   const time = timestampToMillis(timestamp, eventId);
   into.eventId = eventId;
   into.eventType = eventType;
-  into.attributes = attributes;
+  // Off the fast path (a prototype that declares an SWF field name, or attributes that are not plain objects) the fold
+  // must not read an inherited field where the check saw a missing one: it gets a prototype-free copy of the fields
+  // SWF declares, own ones only (rare, so the copy costs nothing in practice).
+  into.attributes = fast ? attributes : ownFields(attributes, spec.fields);
   into.time = time;
+}
+
+/** A prototype-free copy of the declared fields `value` has as its own (nested shapes copied the same way). */
+function ownFields(value: object, fields: readonly FieldCheck[]): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as FieldCheck;
+    if (!Object.hasOwn(value, f.field)) continue;
+    const v = (value as Record<string, unknown>)[f.field];
+    if (v === undefined) continue;
+    out[f.field] = f.check === SHAPE ? ownFields(v as object, f.shape as readonly FieldCheck[]) : v;
+  }
+  return out;
 }
 
 /**

@@ -128,7 +128,16 @@ export function foldHistoryInPlace(events: readonly unknown[], state: HistorySta
     found.eventType = types[i] as EventType;
     found.attributes = attributes[i];
     found.time = times[i] as number;
-    applyAt(state, found, i, onSealed);
+    if (!applyAt(state, found, i, onSealed) || !plain || plainFieldsAreOwn()) continue;
+    // workflow code ran (onSealed) and defined a field SWF declares on Object.prototype: the events still to apply were
+    // checked before, so check them again, each getting the prototype-free copy the check makes when the prototype is
+    // not clean (an inherited field must read as missing when it is applied too)
+    plain = false;
+    const again = newCheckedEvent();
+    for (let j = i + 1; j < n; j++) {
+      checkEventInto(events[j], j, again, false);
+      attributes[j] = again.attributes;
+    }
   }
 }
 
@@ -174,11 +183,16 @@ function trimRefs(refs: RefIndex): void {
   refs.ids.length = end;
 }
 
-/** Applies one checked event, and tells `onSealed` when a decision task joined `state.tasks`. */
-function applyAt(state: HistoryState, e: CheckedEvent, index: number, onSealed: (() => void) | undefined): void {
+/**
+ * Applies one checked event, and tells `onSealed` when a decision task joined `state.tasks`; returns whether it did
+ * (workflow code may have run).
+ */
+function applyAt(state: HistoryState, e: CheckedEvent, index: number, onSealed: (() => void) | undefined): boolean {
   const sealed = state.tasks.length;
   applyRead(state as Draft<HistoryState>, e as unknown as Event, index);
-  if (onSealed !== undefined && state.tasks.length > sealed) onSealed();
+  if (onSealed === undefined || state.tasks.length <= sealed) return false;
+  onSealed();
+  return true;
 }
 
 /**
