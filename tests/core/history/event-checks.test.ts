@@ -172,7 +172,12 @@ test("a field SWF declares defined on Object.prototype turns the fast path off: 
   assert.ok(plainFieldsAreOwn());
 });
 
-test("Object.prototype polluted by code run inside the fold (onSealed) turns the fast path off for what follows", () => {
+/**
+ * A history whose one activity completed with the attributes `completed` gives (from its scheduled and started event
+ * ids); the ActivityTaskStarted seals the decision task, so a replayer's onSealed runs before the completion is folded.
+ * `splitAt`: where the first decision task started (the rest can be folded as a later batch).
+ */
+function oneActivity(completed: (scheduled: number, started: number) => Record<string, unknown>) {
   const b = new HistoryBuilder({ workflowType: { name: "w", version: "1" } });
   const s = b.decisionTask();
   const dtc = b.add("DecisionTaskCompleted", { scheduledEventId: s - 1, startedEventId: s });
@@ -182,14 +187,20 @@ test("Object.prototype polluted by code run inside the fold (onSealed) turns the
     taskList: { name: "q" },
     decisionTaskCompletedEventId: dtc,
   });
-  const started = b.add("ActivityTaskStarted", { scheduledEventId: scheduled }); // seals the decision task
-  b.add("ActivityTaskCompleted", { startedEventId: started } as never); // no scheduledEventId of its own
+  const started = b.add("ActivityTaskStarted", { scheduledEventId: scheduled });
+  b.add("ActivityTaskCompleted", completed(scheduled, started) as never);
+  return { events: b.events as unknown[], splitAt: s, scheduled };
+}
+
+test("Object.prototype polluted by code run inside the fold (onSealed) turns the fast path off for what follows", () => {
+  // no scheduledEventId of its own
+  const { events, scheduled } = oneActivity((_, started) => ({ startedEventId: started }));
   const proto = Object.prototype as Record<string, unknown>;
   let sealed = 0;
   let err: unknown;
   try {
     // workflow code replayed through onSealed (as the Replayer does) pollutes the prototype after the fold began
-    foldHistoryInPlace(b.events, newHistoryState(), () => {
+    foldHistoryInPlace(events, newHistoryState(), () => {
       sealed++;
       proto.scheduledEventId = scheduled;
     });
@@ -205,25 +216,10 @@ test("Object.prototype polluted by code run inside the fold (onSealed) turns the
   assert.ok(plainFieldsAreOwn());
 });
 
-/** A history whose activity completed without a result (an optional field): the completion waits for a decision task. */
-function completedWithoutResult(): { events: unknown[]; splitAt: number } {
-  const b = new HistoryBuilder({ workflowType: { name: "w", version: "1" } });
-  const s = b.decisionTask();
-  const dtc = b.add("DecisionTaskCompleted", { scheduledEventId: s - 1, startedEventId: s });
-  const scheduled = b.add("ActivityTaskScheduled", {
-    activityType: { name: "a", version: "1" },
-    activityId: "a1",
-    taskList: { name: "q" },
-    decisionTaskCompletedEventId: dtc,
-  });
-  const started = b.add("ActivityTaskStarted", { scheduledEventId: scheduled }); // seals the decision task
-  b.add("ActivityTaskCompleted", { scheduledEventId: scheduled, startedEventId: started }); // no result
-  return { events: b.events, splitAt: s };
-}
-
 /** The completion's result as the fold recorded it, with `Object.prototype.result` defined by `pollute` when it runs. */
 function foldedResult(pollute: "before" | "in onSealed", batch: boolean): unknown {
-  const { events, splitAt } = completedWithoutResult();
+  // no result (an optional field): the completion waits for the next decision task
+  const { events, splitAt } = oneActivity((scheduledEventId, startedEventId) => ({ scheduledEventId, startedEventId }));
   const proto = Object.prototype as Record<string, unknown>;
   const state = newHistoryState();
   try {
