@@ -11,6 +11,7 @@ import {
   SWFClient,
 } from "@aws-sdk/client-swf";
 import { type DevServer, type DevServerOptions, startDevServer } from "@yieldflow/local-runner/dev-server";
+import { rejection as rejectionOf } from "../fixtures/promises.ts";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
@@ -45,15 +46,10 @@ export function client(url: string): SWFClient {
 }
 
 /** The error `promise` rejects with (fails when it resolves). */
-export async function rejection(
+export function rejection(
   promise: Promise<unknown>,
 ): Promise<Error & { name: string; $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error & { name: string };
-  }
-  throw new Error("expected the call to be refused, but it succeeded");
+  return rejectionOf(promise, undefined, "expected the call to be refused, but it succeeded");
 }
 
 /** Registers `domain` with a workflow type `wf@1` (task list `deciders`) and activity types `act@1` (`workers`). */

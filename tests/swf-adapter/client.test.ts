@@ -13,28 +13,14 @@ import { main } from "@yieldflow/local-runner/cli";
 import { ActivityWorker, DeciderWorker, registerTypes, SwfClient, silentLogger } from "@yieldflow/swf-adapter";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { rejection, within } from "../fixtures/promises.ts";
 import * as f from "./fixtures/faults.ts";
 import { type Harness, harness, until } from "./support.ts";
 
 const DOMAIN = "client";
 
-/** What `p` rejects with (fails when it resolves, or when it has not settled after 15 s). */
-async function rejection(p: Promise<unknown>): Promise<{ code: string; reason?: string }> {
-  try {
-    await within(p);
-  } catch (err) {
-    return err as { code: string; reason?: string };
-  }
-  throw new Error("expected a rejection");
-}
-/** `p`, or a failure after `ms` (a run that never closes fails its test rather than hanging the file). */
-function within<T>(p: Promise<T>, ms = 15_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`not settled after ${ms} ms`)), ms);
-  });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
-}
+/** What a run's result rejects with (fails when it resolves, or when it has not settled after 15 s). */
+const refusal = (p: Promise<unknown>) => rejection<{ code: string; reason?: string }>(within(p));
 
 let h: Harness;
 let client: SwfClient;
@@ -93,12 +79,12 @@ test("start, describe, list, signal, result; cancel and terminate reject result(
 
   const cancelled = await client.start(f.waiter, undefined);
   await cancelled.cancel();
-  const e1 = await rejection(cancelled.result());
+  const e1 = await refusal(cancelled.result());
   assert.is(e1.code, "YF_WORKFLOW_CANCELED");
 
   const terminated = await client.start(f.waiter, undefined);
   await terminated.terminate("operator says no");
-  const e2 = await rejection(terminated.result());
+  const e2 = await refusal(terminated.result());
   assert.is(e2.code, "YF_WORKFLOW_TERMINATED");
   assert.is(e2.reason, "operator says no");
 
@@ -217,7 +203,7 @@ test("CLI: cancel runs the workflow's cancellation code, terminate records reaso
   await until(stepDone("cli-cancel"), 10_000, "the booked step");
   const cancelled = await cli(["cancel", "cli-cancel"], 0);
   assert.match(cancelled.out, /^cancel requested for cli-cancel: .*CancelledFailure.*yieldflow describe cli-cancel/);
-  const e1 = await rejection(client.result("cli-cancel"));
+  const e1 = await refusal(client.result("cli-cancel"));
   assert.is(e1.code, "YF_WORKFLOW_CANCELED");
   const h1 = await client.history("cli-cancel");
   const t1 = types(h1);
@@ -238,7 +224,7 @@ test("CLI: cancel runs the workflow's cancellation code, terminate records reaso
     0,
   );
   assert.is(terminated.out, "terminated cli-term (reason: stuck on a bad card)");
-  const e2 = await rejection(client.result("cli-term"));
+  const e2 = await refusal(client.result("cli-term"));
   assert.is(e2.code, "YF_WORKFLOW_TERMINATED");
   assert.is(e2.reason, "stuck on a bad card");
   const h2 = await client.history("cli-term");

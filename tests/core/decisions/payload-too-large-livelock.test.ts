@@ -18,6 +18,7 @@ import {
 import { LocalRunner } from "@yieldflow/local-runner";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { rejection, within } from "../../fixtures/promises.ts";
 import { attrs, Driver, thrown } from "../support.ts";
 
 const big = "x".repeat(1_000_000);
@@ -71,20 +72,9 @@ test("local runner: result() rejects with YF_PAYLOAD_TOO_LARGE after one decisio
   const runner = new LocalRunner({ workflows: [wf], activities: [] });
   try {
     const handle = await runner.start(wf, undefined);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const err = await Promise.race([
-      handle.result().then(
-        () => new Error("expected a rejection"),
-        (e: unknown) => e,
-      ),
-      new Promise((resolve) => {
-        timer = setTimeout(
-          () => resolve(new Error(`still running after 3 s: ${handle.history().length} events`)),
-          3000,
-        );
-      }),
-    ]);
-    clearTimeout(timer);
+    const err = await rejection(
+      within(handle.result(), 3000, () => `still running after 3 s: ${handle.history().length} events`),
+    );
     tooLarge(err);
     const events = handle.history();
     assert.ok(events.length < 10, `${events.length} events`);

@@ -7,6 +7,7 @@ import { defineWorkflow, sideEffect, sleep } from "@yieldflow/core";
 import { LocalRunner, WorkflowExecutionError } from "@yieldflow/local-runner";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { rejection, within } from "../../fixtures/promises.ts";
 
 test("a workflow that loops for ever is terminated at 25,000 events with cause EVENT_LIMIT_EXCEEDED", async () => {
   const forever = defineWorkflow({ name: "forever", version: "1" }, function* () {
@@ -18,17 +19,9 @@ test("a workflow that loops for ever is terminated at 25,000 events with cause E
   const runner = new LocalRunner({ workflows: [forever] });
   try {
     const handle = await runner.start(forever, undefined);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const err = await Promise.race([
-      handle.result().then(
-        () => new Error("expected a rejection"),
-        (e: unknown) => e,
-      ),
-      new Promise((resolve) => {
-        timer = setTimeout(() => resolve(new Error(`still running: ${handle.history().length} events`)), 15_000);
-      }),
-    ]);
-    clearTimeout(timer);
+    const err = await rejection(
+      within(handle.result(), 15_000, () => `still running: ${handle.history().length} events`),
+    );
     assert.instance(err, WorkflowExecutionError, String(err));
     const e = err as WorkflowExecutionError;
     assert.is(e.code, "YF_WORKFLOW_TERMINATED");

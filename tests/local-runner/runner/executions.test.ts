@@ -17,16 +17,9 @@ import {
 import { LocalRunner, WorkflowExecutionError } from "@yieldflow/local-runner";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { rejection } from "../../fixtures/promises.ts";
 
-async function rejection(p: Promise<unknown>): Promise<WorkflowExecutionError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.instance(err, WorkflowExecutionError);
-    return err as WorkflowExecutionError;
-  }
-  throw new Error("expected a rejection");
-}
+const failure = (p: Promise<unknown>) => rejection(p, WorkflowExecutionError);
 
 // ─── signals, cancel, terminate ─────────────────────────────────────────────────────────────────────────────────
 
@@ -75,7 +68,7 @@ test("cancel: workflow code sees CancelledFailure, cleanup runs, result() reject
   const h = await runner.start(wf, undefined);
   await runner.advance(0);
   await h.cancel();
-  const err = await rejection(h.result());
+  const err = await failure(h.result());
   assert.is(err.closeStatus, "CANCELED");
   assert.is(err.code, "YF_WORKFLOW_CANCELED");
   assert.equal(cleanups, ["cleaned"]);
@@ -92,7 +85,7 @@ test("terminate closes the execution at once with the reason; further signals ar
   const runner = new LocalRunner({ workflows: [wf] });
   const h = await runner.start(wf, undefined);
   await h.terminate("enough");
-  const err = await rejection(h.result());
+  const err = await failure(h.result());
   assert.is(err.closeStatus, "TERMINATED");
   assert.is(err.reason, "enough");
   const last = h.history().at(-1);
@@ -294,7 +287,7 @@ test("continue-as-new to an unregistered version is refused as SWF does (Continu
   });
   const runner = new LocalRunner({ workflows: [wf] });
   const h = await runner.start(wf, undefined);
-  const err = await rejection(h.result());
+  const err = await failure(h.result());
   assert.is(err.closeStatus, "FAILED");
   assert.is(err.reason, "ContinueAsNewFailed");
   const failed = h.history().find((e) => e.eventType === "ContinueAsNewWorkflowExecutionFailed");

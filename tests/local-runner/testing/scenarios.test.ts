@@ -36,6 +36,7 @@ import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { implementations, kid, programArb, RUNS, toWorkflow } from "../../fixtures/programs.ts";
+import { rejection } from "../../fixtures/promises.ts";
 
 // ─── the workflows under test ────────────────────────────────────────────────────────────────────────────────────
 
@@ -266,16 +267,7 @@ test("child workflows and cancel requests: the parent cleans up and ends cancell
 
 // ─── what it catches ─────────────────────────────────────────────────────────────────────────────────────────────
 
-async function rejection(p: Promise<unknown>): Promise<WorkflowCheckError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.instance(err, WorkflowCheckError);
-    return err as WorkflowCheckError;
-  }
-  assert.unreachable("the check passed");
-  throw new Error("unreachable");
-}
+const checkFailure = (p: Promise<unknown>) => rejection(p, WorkflowCheckError, "the check passed");
 
 let calls = 0;
 /** Non-deterministic: it branches on state kept between replays. */
@@ -288,7 +280,7 @@ const counting = defineWorkflow({ name: "counting", version: "1" }, function* (c
 });
 
 test("a workflow branching on module state is caught: property, seed, path and scenario in words", async () => {
-  const err = await rejection(checkWorkflow(counting, { activities, input: 5 }));
+  const err = await checkFailure(checkWorkflow(counting, { activities, input: 5 }));
   assert.is(err.code, "YF_WORKFLOW_CHECK");
   assert.is(err.property, "prefix-replay");
   assert.type(err.seed, "number");
@@ -317,7 +309,7 @@ const dice = defineWorkflow({ name: "dice", version: "1", determinismGuard: fals
 const guardedDice = defineWorkflow({ name: "dice", version: "2" }, diceBody);
 
 test("a workflow using Math.random without the determinism guard is caught", async () => {
-  const err = await rejection(checkWorkflow(dice, { activities }));
+  const err = await checkFailure(checkWorkflow(dice, { activities }));
   assert.ok(["prefix-replay", "incremental-equals-full"].includes(err.property), err.property);
   assert.match(err.message, "dice@1");
   assert.match(err.message, "not deterministic");
@@ -329,9 +321,9 @@ test("under the determinism guard (the default) Math.random is the run's seeded 
 });
 
 test("the printed seed and path reproduce the same failure, told the same way", async () => {
-  const first = await rejection(checkWorkflow(counting, { activities, input: 5, seed: 42 }));
+  const first = await checkFailure(checkWorkflow(counting, { activities, input: 5, seed: 42 }));
   calls = 0;
-  const again = await rejection(checkWorkflow(counting, { activities, input: 5, seed: 42, path: first.path }));
+  const again = await checkFailure(checkWorkflow(counting, { activities, input: 5, seed: 42, path: first.path }));
   assert.is(again.property, first.property);
   assert.is(again.story, first.story);
 });
@@ -348,7 +340,7 @@ test("a failure only some outcomes reach is shrunk to a scenario told in words",
       return refund.id; // TypeError: a bug, not a Failure
     }
   });
-  const err = await rejection(checkWorkflow(buggy, { activities, input: 7, seed: 9 }));
+  const err = await checkFailure(checkWorkflow(buggy, { activities, input: 7, seed: 9 }));
   assert.is(err.property, "decision-task");
   assert.match(err.problem, "TypeError");
   assert.match(
@@ -366,7 +358,7 @@ test("signal arrival times are told in words", async () => {
     if (got !== "late") throw new TypeError(`early signal ${got}`);
     return got;
   });
-  const err = await rejection(
+  const err = await checkFailure(
     checkWorkflow(early, { activities, signals: [{ name: "go", input: fc.constantFrom("a", "b") }], seed: 10 }),
   );
   assert.is(err.property, "decision-task");
@@ -378,7 +370,7 @@ test("a workflow waiting for a signal nobody sends is reported as waiting for ev
     yield* activity(notify, "asked");
     return yield* signal<boolean>("approve");
   });
-  const err = await rejection(checkWorkflow(waits, { activities, signals: [{ name: "approve" }], seed: 11 }));
+  const err = await checkFailure(checkWorkflow(waits, { activities, signals: [{ name: "approve" }], seed: 11 }));
   assert.is(err.property, "terminates");
   assert.match(err.problem, "waits for ever");
   assert.match(err.problem, "count: { min: 1 }");
@@ -390,7 +382,7 @@ test("a workflow that never ends is reported within maxEvents", async () => {
   const loop = defineWorkflow({ name: "loop", version: "1" }, function* () {
     for (;;) yield* sleep("1h");
   });
-  const err = await rejection(checkWorkflow(loop, { activities, maxEvents: 200, numRuns: 5 }));
+  const err = await checkFailure(checkWorkflow(loop, { activities, maxEvents: 200, numRuns: 5 }));
   assert.is(err.property, "terminates");
   assert.match(err.problem, "did not end within 200 history events");
   assert.match(err.story, "more …");
@@ -406,7 +398,7 @@ test("an activity implementation that never settles is reported, not waited for"
   const wf = defineWorkflow({ name: "hangs", version: "1" }, function* () {
     yield* activity(hang, undefined);
   });
-  const err = await rejection(
+  const err = await checkFailure(
     checkWorkflow(wf, {
       activities: [implement(hang, () => new Promise<void>(() => {}))],
       outcomes: { failure: 0, timeout: 0, wait: 0 },
@@ -419,7 +411,7 @@ test("an activity implementation that never settles is reported, not waited for"
 });
 
 test("the check callback fails a scenario with property 'check'", async () => {
-  const err = await rejection(
+  const err = await checkFailure(
     checkWorkflow(checkout, {
       activities,
       inputs: orders,
