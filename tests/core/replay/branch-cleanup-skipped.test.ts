@@ -8,7 +8,15 @@
  * written there is silently skipped (no ScheduleActivityTask for it) and the workflow closes. If the workflow waits
  * for anything before finishing, the same cleanup does run, so the outcome depends on an unrelated detail.
  */
-import { activity, all, defineActivity, defineWorkflow, type EffectRequest, sleep } from "@yieldflow/core";
+import {
+  type AnyWorkflow,
+  activity,
+  all,
+  defineActivity,
+  defineWorkflow,
+  type EffectRequest,
+  sleep,
+} from "@yieldflow/core";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { attrs, Driver } from "../support.ts";
@@ -24,16 +32,21 @@ function* reserve(item: string): Generator<EffectRequest, string, unknown> {
   }
 }
 
-test("all() fails and the workflow rethrows: the cancelled branch's compensation is still scheduled", () => {
-  const wf = defineWorkflow({ name: "saga", version: "1" }, function* () {
-    return yield* all([reserve("seat"), activity(act, "pay")]);
-  });
+/** The decisions after the seat's activity started and the payment failed (all() then fails and cancels the seat). */
+function afterPayDeclined(wf: AnyWorkflow) {
   const d = new Driver(wf);
   const r1 = d.decide();
   const idOf = (input: string) => attrs(r1.decisions.find((x) => attrs(x).input === input)).activityId as string;
   d.b.activityStarted(idOf('"seat"'));
   d.b.activityFailed(idOf('"pay"'), "Declined", JSON.stringify({ name: "Declined", message: "no" }));
-  const r2 = d.decideOpen();
+  return d.decideOpen();
+}
+
+test("all() fails and the workflow rethrows: the cancelled branch's compensation is still scheduled", () => {
+  const wf = defineWorkflow({ name: "saga", version: "1" }, function* () {
+    return yield* all([reserve("seat"), activity(act, "pay")]);
+  });
+  const r2 = afterPayDeclined(wf);
   const undoScheduled = r2.decisions.some(
     (x) => x.decisionType === "ScheduleActivityTask" && (attrs(x).activityType as { name: string }).name === "undo",
   );
@@ -49,12 +62,7 @@ test("control: when the workflow waits once before finishing, the same compensat
       throw err;
     }
   });
-  const d = new Driver(wf);
-  const r1 = d.decide();
-  const idOf = (input: string) => attrs(r1.decisions.find((x) => attrs(x).input === input)).activityId as string;
-  d.b.activityStarted(idOf('"seat"'));
-  d.b.activityFailed(idOf('"pay"'), "Declined", JSON.stringify({ name: "Declined", message: "no" }));
-  const r2 = d.decideOpen();
+  const r2 = afterPayDeclined(wf);
   assert.ok(r2.decisions.some((x) => (attrs(x).activityType as { name: string } | undefined)?.name === "undo"));
 });
 
