@@ -54,7 +54,8 @@ export function foldHistory(events: readonly unknown[], state: HistoryState = em
   if (events.length === 0) return state;
   const plain = plainFieldsAreOwn();
   return produce(state, (draft) => {
-    const refs = state.lastEventId === 0 ? presizedRefs(events.length) : undefined;
+    // no room after: a frozen result never grows (the next fold copies it)
+    const refs = state.lastEventId === 0 ? presizedRefs(events.length, 0) : undefined;
     if (refs !== undefined) draft.refs = refs;
     for (let i = 0; i < events.length; i++) applyRead(draft, checkEvent(events[i], i, plain), i);
     if (refs !== undefined) trimRefs(refs);
@@ -84,7 +85,7 @@ export function foldHistoryInPlace(events: readonly unknown[], state: HistorySta
     // An empty state (a cold full replay) is folded in one pass, each event applied as soon as it is checked: reading
     // a 25,000-event history twice costs a second trip through memory for every event. "As it was" is then the empty
     // state, which a malformed event restores.
-    const refs = presizedRefs(n);
+    const refs = presizedRefs(n, roomAfter(n));
     state.refs = refs;
     for (let i = 0; i < n; i++) {
       try {
@@ -142,17 +143,16 @@ export function foldHistoryInPlace(events: readonly unknown[], state: HistorySta
 }
 
 /**
- * An id index with room for the ids of `n` events and of the next {@link roomAfter}`(n)` (the incremental decisions
- * that follow a cold replay): growing its lists an entry at a time copies them again and again (as much garbage as
- * the lists themselves, twice over), and growing them once right after a cold replay made the next decision copy both
- * (0.5 ms at 25,000 events instead of 0.05). The lists are about as long as the batch, up to {@link MAX_PRESIZED}
+ * An id index with room for the ids of `n` events and of `room` more (a cold replay in place leaves
+ * {@link roomAfter}`(n)` for the incremental decisions that follow it): growing its lists an entry at a time copies
+ * them again and again (as much garbage as the lists themselves, twice over), and growing them once right after a
+ * cold replay made the next decision copy both (0.5 ms at 25,000 events instead of 0.05). The lists are about as long as the batch, up to {@link MAX_PRESIZED}
  * entries; a longer history (not from SWF, whose limit is 25,000 events) grows its lists as it goes instead. The limit
  * is not SWF's: a history of 25,002 events (a test's) once presized nothing and paid for growing both lists an entry
  * at a time (4% of a fan-out replay's CPU).
  */
-function presizedRefs(n: number): RefIndex {
-  if (n + 1 + roomAfter(n) > MAX_PRESIZED) return { kinds: [], ids: [] };
-  const room = roomAfter(n);
+function presizedRefs(n: number, room: number): RefIndex {
+  if (n + 1 + room > MAX_PRESIZED) return { kinds: [], ids: [] };
   const kinds: (RefKind | undefined)[] = new Array(n + 1 + room);
   const ids: (string | undefined)[] = new Array(n + 1 + room);
   // the room is kept: trimRefs shortens the lists, which keeps their storage when little is cut
@@ -160,6 +160,7 @@ function presizedRefs(n: number): RefIndex {
   ids.length = n + 1;
   return { kinds, ids };
 }
+
 /** The longest id index made up front (two lists of 16 bytes an entry: 16 MB): 40 times SWF's history limit. */
 const MAX_PRESIZED = 1_000_000;
 
