@@ -7,13 +7,14 @@
  *
  * Internal modules are imported on purpose: the property is about two ways one internal queue sizes a response.
  */
-import { activity, defineActivity } from "@yieldflow/core";
+import { activity, type Decision, decisionAttributesKey, defineActivity } from "@yieldflow/core";
 import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { type Command, commandOf, jsonUtf8Length, Outbox } from "../../../packages/core/src/decisions/outbox.ts";
+import { approximateSize, type Command, commandOf, Outbox } from "../../../packages/core/src/decisions/outbox.ts";
 import * as to from "../../../packages/core/src/decisions/to-decision.ts";
 import type { ActivityDescriptor } from "../../../packages/core/src/effects/effect.ts";
+import { jsonUtf8Length } from "../../../packages/core/src/json-size.ts";
 import { RUNS } from "../../fixtures/programs.ts";
 
 const act = defineActivity<string, string>({
@@ -28,12 +29,25 @@ const text = fc
   .map(([cs, n]) => (cs.join("") + "x".repeat(n)).slice(0, 32_000));
 
 const command = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("activity" as const), input: text }) },
+  {
+    weight: 4,
+    arbitrary: fc.record(
+      { kind: fc.constant("activity" as const), input: text, attempt: fc.integer({ min: 1, max: 12 }) },
+      { requiredKeys: ["kind", "input"] },
+    ),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("marker" as const), input: text }) },
 );
 
-/** Everything two outboxes hand out, response by response, until both are empty. */
-function responses(commands: { kind: "activity" | "marker"; input: string }[], bounds: boolean): string[] {
+/**
+ * How the commands are queued: `exact`, their decisions built (every size measured); `bounds`, as the engine queues
+ * an activity of the open task (a bound, its decision built only if read); `recorded`, as it queues one a replayed
+ * task recorded (only its size, from the recorded input's size; its decision is never read).
+ */
+type Mode = "exact" | "bounds" | "recorded";
+
+/** Everything an outbox hands out, response by response, until it is empty: the ids of each response's commands. */
+function responses(commands: { kind: "activity" | "marker"; input: string; attempt?: number }[], mode: Mode): string[] {
   const outbox = new Outbox(100, () => "wakeup");
   commands.forEach((c, i) => {
     if (c.kind === "marker") {
@@ -41,10 +55,25 @@ function responses(commands: { kind: "activity" | "marker"; input: string }[], b
       return;
     }
     const effect = activity(act, c.input) as unknown as ActivityDescriptor;
+    if (c.attempt !== undefined) effect.attempt = c.attempt;
     const id = `activity-${i}`;
     const input = JSON.stringify(c.input);
-    if (!bounds) {
+    if (mode === "exact") {
       outbox.push(commandOf(to.scheduleActivityTask(effect, id, input), "activity"));
+      return;
+    }
+    if (mode === "recorded") {
+      // the input field as the decision carried it (with the attempt, from the second on), as the history records it
+      const field = to.scheduleActivityTask(effect, id, input).scheduleActivityTaskDecisionAttributes?.input;
+      const size = to.scheduleActivityTaskSize(effect, id, field === undefined ? 0 : jsonUtf8Length(field));
+      outbox.push({
+        get decision(): never {
+          throw new Error(`the decision of ${id} was read`);
+        },
+        limit: "activity",
+        size,
+        id,
+      } as Command);
       return;
     }
     // as the engine queues an activity: its decision is built only if the outbox reads it (to measure it exactly)
@@ -61,10 +90,15 @@ function responses(commands: { kind: "activity" | "marker"; input: string }[], b
   });
   const out: string[] = [];
   for (let r = 0; r < 200 && outbox.queued > 0; r++) {
-    out.push(JSON.stringify(outbox.take().map((c) => c.decision)));
+    out.push(JSON.stringify(outbox.take().map((c) => ("id" in c ? c.id : idOf(c.decision)))));
     for (let i = 0; i < 100; i++) outbox.closed("activity");
   }
   return out;
+}
+
+function idOf(d: Decision): string {
+  const a = (d as unknown as Record<string, Record<string, string>>)[decisionAttributesKey(d.decisionType)] ?? {};
+  return a.activityId ?? a.markerName ?? a.timerId ?? d.decisionType;
 }
 
 test("a character takes at most 6 bytes in JSON: the bound is never below the exact size", () => {
@@ -76,12 +110,33 @@ test("a character takes at most 6 bytes in JSON: the bound is never below the ex
   );
 });
 
-test("responses with size bounds are exactly the responses measured exactly", () => {
+test("a replayed activity's size, from its recorded input's size, is exactly its decision's size", () => {
+  fc.assert(
+    fc.property(
+      text,
+      fc.option(fc.integer({ min: 1, max: 1_000_000 })),
+      fc.option(fc.constantFrom("order-7", "ñandú-3", "😀")),
+      (t, attempt, given) => {
+        const effect = activity(act, t, given === null ? undefined : { id: given }) as unknown as ActivityDescriptor;
+        if (attempt !== null) effect.attempt = attempt;
+        const id = effect.id ?? "activity-12";
+        const decision = to.scheduleActivityTask(effect, id, JSON.stringify(t));
+        const field = decision.scheduleActivityTaskDecisionAttributes?.input;
+        const recorded = field === undefined ? 0 : jsonUtf8Length(field);
+        assert.is(to.scheduleActivityTaskSize(effect, id, recorded), approximateSize(decision));
+      },
+    ),
+    { numRuns: RUNS * 5 },
+  );
+});
+
+test("responses with size bounds, or with the sizes a history recorded, are exactly the responses measured exactly", () => {
   let deferred = 0;
   fc.assert(
     fc.property(fc.array(command, { minLength: 1, maxLength: 120, size: "max" }), (commands) => {
-      const exact = responses(commands, false);
-      assert.equal(responses(commands, true), exact);
+      const exact = responses(commands, "exact");
+      assert.equal(responses(commands, "bounds"), exact);
+      assert.equal(responses(commands, "recorded"), exact);
       if (exact.length > 1) deferred++;
     }),
     { numRuns: RUNS },

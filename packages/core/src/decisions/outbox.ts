@@ -12,6 +12,7 @@
 import { InvalidDecisionError } from "../errors.js";
 import type { Decision } from "../history/events.js";
 import { makeDecision } from "../history/events.js";
+import { jsonUtf8Length } from "../json-size.js";
 import { SWF_LIMITS } from "./limits.js";
 import { validateDecision } from "./validate.js";
 
@@ -157,7 +158,7 @@ export class Outbox {
         continue;
       }
       if (!this.fits(n, cmd, kind !== "marker")) {
-        neverFits(cmd.decision);
+        neverFits(cmd);
         // everything after it waits too: later decisions may carry values (a marker's) that must be recorded first
         deferred = true;
         for (let j = i; j < count; j++) queue[kept++] = queue[j];
@@ -175,7 +176,7 @@ export class Outbox {
         out[n++] = close;
         this.close = undefined;
       } else {
-        neverFits(this.close);
+        neverFits(close);
         deferred = true;
       }
     }
@@ -209,8 +210,9 @@ export function decisionsOf(commands: readonly Command[]): Decision[] {
  * A deferral is only for a decision that fits in a later response: one larger than a whole response fails now
  * (its oversized field with `YF_PAYLOAD_TOO_LARGE`), instead of being deferred behind a wake-up timer for ever.
  */
-function neverFits(d: Decision): void {
-  if (approximateSize(d) <= SWF_LIMITS.responseBytesBudget) return;
+function neverFits(cmd: Command): void {
+  if ((cmd.size ?? approximateSize(cmd.decision)) <= SWF_LIMITS.responseBytesBudget) return;
+  const d = cmd.decision;
   validateDecision(d);
   throw new InvalidDecisionError(
     "YF_PAYLOAD_TOO_LARGE",
@@ -225,7 +227,7 @@ function neverFits(d: Decision): void {
  * each) as UTF-8 JSON, plus a fixed allowance for names, ids and punctuation. Deterministic, so replay defers
  * exactly what the live decision deferred.
  */
-function approximateSize(d: Decision): number {
+export function approximateSize(d: Decision): number {
   let size = DECISION_SIZE_ALLOWANCE;
   const attrs = Object.values(d)[1] as Record<string, unknown> | undefined;
   if (attrs) for (const v of Object.values(attrs)) if (typeof v === "string") size += jsonUtf8Length(v);
@@ -234,26 +236,3 @@ function approximateSize(d: Decision): number {
 
 /** What {@link approximateSize} allows for a decision's names, ids and punctuation. */
 export const DECISION_SIZE_ALLOWANCE = 400;
-
-const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
-/** The UTF-8 byte length of `text` as a JSON string (escapes included), without building it. */
-export function jsonUtf8Length(text: string): number {
-  // most fields are printable ASCII without quotes or backslashes: one byte per character (a native scan)
-  if (PLAIN_ASCII.test(text)) return text.length + 2;
-  let n = 2;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 || c === 0x5c)
-      n += 2; // \" and \\
-    else if (c < 0x20)
-      n += 6; // \u00XX (a few have two-character forms; this errs on the safe side)
-    else if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4; // a surrogate pair is one 4-byte character
-      i++;
-    } else n += 3;
-  }
-  return n;
-}

@@ -13,9 +13,10 @@ import type {
 } from "../effects/effect.js";
 import { type Decision, makeDecision } from "../history/events.js";
 import type { DecisionAttributesMap } from "../history/swf-types.js";
+import { jsonUtf8Length } from "../json-size.js";
 import { compact } from "../objects.js";
 import { withActivityAttempt } from "../payload/attempt.js";
-import { DECISION_SIZE_ALLOWANCE, jsonUtf8Length } from "./outbox.js";
+import { DECISION_SIZE_ALLOWANCE } from "./outbox.js";
 
 /** Seconds as SWF's duration string (`"NONE"` for no timeout), or undefined to leave the field out. */
 export function swfSeconds(s: number | undefined): string | undefined {
@@ -67,6 +68,19 @@ export function scheduleActivityTaskBound(
   return (
     bound + (carried === undefined ? 0 : jsonBound(carried)) + jsonBound(JSON.stringify({ attempt: effect.attempt }))
   );
+}
+
+/**
+ * The outbox's size of the decision {@link scheduleActivityTask} makes whose input field (as it carries the attempt,
+ * if any) takes `inputSize` bytes (`jsonUtf8Length` of it, 0 without one): what `approximateSize` computes, from the
+ * parts.
+ */
+export function scheduleActivityTaskSize(effect: ActivityDescriptor, activityId: string, inputSize: number): number {
+  // an id the engine made (`activity-12`) is plain ASCII
+  const idSize = effect.id === undefined ? activityId.length + 2 : jsonUtf8Length(activityId);
+  const size = DECISION_SIZE_ALLOWANCE + swfScheduling(effect.scheduling).size + idSize + inputSize;
+  const attempt = effect.attempt;
+  return attempt === undefined ? size : size + jsonUtf8Length(JSON.stringify({ attempt }));
 }
 
 /** At least `jsonUtf8Length(text)`: quotes, and 6 bytes per character (`\u00XX`). */

@@ -63,6 +63,12 @@ export interface Recorded {
   /** Activity or workflow type name, or signal name. */
   name: string | undefined;
   version: string | undefined;
+  /**
+   * ActivityTaskScheduled: the size its input took in the decision (the UTF-8 length of the field as a JSON string,
+   * 0 without one), so that a replay can size the decision it makes again without serializing the input again;
+   * undefined for other events.
+   */
+  inputSize: number | undefined;
 }
 
 /** One decision task: what it was shown (`inputs`) and, once completed, what its decisions recorded. */

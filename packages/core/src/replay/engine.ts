@@ -33,7 +33,8 @@ import {
 import type { LogLevel } from "../effects/log.js";
 import { CancelledFailure, Failure, InvalidArgumentError, InvalidYieldError, WorkflowTaskError } from "../errors.js";
 import type { Decision } from "../history/events.js";
-import type { DecisionTask, HistoryState } from "../history/fold.js";
+import type { DecisionTask, HistoryState, Recorded } from "../history/fold.js";
+import { NO_RECORDED } from "../history/state.js";
 import type { PayloadOptions, Payloads, PayloadUpload } from "../payload/pipeline.js";
 import type { WorkflowDefinition } from "../workflow.js";
 import { cancelFiber } from "./cancellation.js";
@@ -94,6 +95,9 @@ export class Engine {
   internalSeq = 0;
   time = 0;
   replaying = true;
+  /** While a completed task is replayed: the events its decisions recorded, and how far activities have read them. */
+  private replayedRecorded: readonly Recorded[] = NO_RECORDED;
+  private recordedAt = 0;
   taskStartedEventId = 0;
   historyLength = 0;
   root: Fiber | undefined;
@@ -182,6 +186,8 @@ export class Engine {
   private deliverTask(task: DecisionTask, replaying: boolean, historyLength: number): void {
     this.time = task.time;
     this.replaying = replaying;
+    this.replayedRecorded = replaying ? task.recorded : NO_RECORDED;
+    this.recordedAt = 0;
     this.taskStartedEventId = task.startedEventId;
     this.historyLength = historyLength;
     // a replayed task's logs and warnings are dropped: only a live one gets lists of its own
@@ -325,6 +331,24 @@ export class Engine {
   nextId(kind: string, given: string | undefined): string {
     const n = ++this.seq;
     return given ?? `${kind}-${n}`;
+  }
+
+  /**
+   * While a completed task is replayed: the ActivityTaskScheduled that task recorded for activity `id` of `type`, if
+   * any, looked for from where the last one was found (activities go out in the order they were opened, so it is
+   * normally the next one). What it recorded of the input stands in for serializing the input again.
+   */
+  recordedSchedule(id: string, type: { name: string; version: string }): Recorded | undefined {
+    const recorded = this.replayedRecorded;
+    for (let i = this.recordedAt; i < recorded.length; i++) {
+      const r = recorded[i] as Recorded;
+      if (r.id === id && r.eventType === "ActivityTaskScheduled") {
+        if (r.name !== type.name || r.version !== type.version) return undefined;
+        this.recordedAt = i + 1;
+        return r;
+      }
+    }
+    return undefined;
   }
 
   /** An op that is already settled (immediate effects). */

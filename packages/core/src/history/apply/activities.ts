@@ -1,6 +1,7 @@
 /** Folding SWF events, part of `applyEvent`. Activity tasks: scheduled (or refused), started, closed, cancel requested. */
 import type { Draft } from "immer";
 import { HistoryError } from "../../errors.js";
+import { jsonUtf8Length } from "../../json-size.js";
 import type { Event } from "../events.js";
 import type { HistoryState } from "../state.js";
 import { addInput, addRef, recordedBy, refOf, startedRef } from "./references.js";
@@ -32,6 +33,7 @@ export function applyActivityEvent(draft: Draft<HistoryState>, e: Event<Activity
         a.activityId,
         a.activityType.name,
         a.activityType.version,
+        a.input === undefined ? 0 : jsonUtf8Length(a.input),
       );
       return;
     }

@@ -17,6 +17,7 @@ export function recordedBy(
   id: string | undefined,
   name: string | undefined,
   version: string | undefined,
+  inputSize?: number,
 ): void {
   // Normally the task still completing; the last sealed one if a consequence event was recorded in between.
   const last = draft.completing ?? draft.tasks[draft.tasks.length - 1];
@@ -27,7 +28,7 @@ export function recordedBy(
       e.eventId,
     );
   }
-  const rec: Recorded = { eventId: e.eventId, eventType: e.eventType, decisionType, id, name, version };
+  const rec: Recorded = { eventId: e.eventId, eventType: e.eventType, decisionType, id, name, version, inputSize };
   if (last.recorded.length === 0) last.recorded = [rec];
   else last.recorded.push(rec);
 }
