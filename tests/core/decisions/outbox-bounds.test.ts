@@ -64,7 +64,7 @@ function responses(commands: { kind: "activity" | "marker"; input: string; attem
     }
     if (mode === "recorded") {
       // the input field as the decision carried it (with the attempt, from the second on), as the history records it
-      const field = to.scheduleActivityTask(effect, id, input).scheduleActivityTaskDecisionAttributes?.input;
+      const field = inputOf(to.scheduleActivityTask(effect, id, input));
       const size = to.scheduleActivityTaskSize(effect, id, field === undefined ? 0 : jsonUtf8Length(field));
       outbox.push({
         get decision(): never {
@@ -96,6 +96,11 @@ function responses(commands: { kind: "activity" | "marker"; input: string; attem
   return out;
 }
 
+/** The input field of a ScheduleActivityTask decision. */
+function inputOf(d: Decision): string | undefined {
+  return d.decisionType === "ScheduleActivityTask" ? d.scheduleActivityTaskDecisionAttributes.input : undefined;
+}
+
 function idOf(d: Decision): string {
   const a = (d as unknown as Record<string, Record<string, string>>)[decisionAttributesKey(d.decisionType)] ?? {};
   return a.activityId ?? a.markerName ?? a.timerId ?? d.decisionType;
@@ -121,7 +126,7 @@ test("a replayed activity's size, from its recorded input's size, is exactly its
         if (attempt !== null) effect.attempt = attempt;
         const id = effect.id ?? "activity-12";
         const decision = to.scheduleActivityTask(effect, id, JSON.stringify(t));
-        const field = decision.scheduleActivityTaskDecisionAttributes?.input;
+        const field = inputOf(decision);
         const recorded = field === undefined ? 0 : jsonUtf8Length(field);
         assert.is(to.scheduleActivityTaskSize(effect, id, recorded), approximateSize(decision));
       },
