@@ -130,7 +130,7 @@ values(
     const wall = before.dateNow();
     for (const s of seen) {
       assert.ok(Math.abs(s.now - wall) < 60_000, "Date.now(): the wall clock");
-    assert.ok(Math.abs(Date.parse(s.date) - wall) < 60_000, "new Date(): the wall clock");
+      assert.ok(Math.abs(Date.parse(s.date) - wall) < 60_000, "new Date(): the wall clock");
       assert.ok(s.timer);
     }
     d.b.activityCompleted("activity-1", "null");
