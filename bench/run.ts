@@ -5,6 +5,9 @@
  * rounds:
  * - baseline: `JSON.parse` of the serialized history plus one linear pass over the events (reading it);
  * - floor: a hand-written minimal replay of the parsed history (bench/floor.ts), the measuring stick of full replay;
+ * - floor+parse: the same, including the `JSON.parse`;
+ * - read-all: a pass reading every field of every parsed event, checking nothing (what validating every event must
+ *   at least touch: its growth per event with the history's length is the memory's share);
  * - full-replay: `decide(workflow, events)` on the parsed history (what a stateless decider does per task);
  * - full-replay+parse: the same, including the `JSON.parse` (what a stateless decider pays end to end);
  * - incremental: `replayer.advance(lastTaskEvents)` on a `Replayer` already advanced to the second-to-last task;
@@ -110,6 +113,7 @@ type CaseName =
   | "baseline"
   | "floor"
   | "floor+parse"
+  | "read-all"
   | "full-replay"
   | "full-replay-unguarded"
   | "full-replay+parse"
@@ -118,6 +122,7 @@ const CASES: readonly CaseName[] = [
   "baseline",
   "floor",
   "floor+parse",
+  "read-all",
   "full-replay",
   "full-replay-unguarded",
   "full-replay+parse",
@@ -139,6 +144,25 @@ function baseline(text: string): number {
     ids += e.eventId;
   }
   return ids + Object.keys(counts).length;
+}
+
+/**
+ * Reads every field of every parsed event, nested objects included (`activityType`, `taskList`, …), and checks
+ * nothing: the least that validating every event touches. How its time per event grows with the history's length
+ * is the memory's part of a replay's growth, which no replay that validates every event avoids.
+ */
+function readAll(events: readonly unknown[]): number {
+  let n = 0;
+  const visit = (o: Record<string, unknown>, depth: number): void => {
+    for (const k in o) {
+      const v = o[k];
+      if (typeof v === "string") n += v.length;
+      else if (typeof v === "number") n += 1;
+      else if (v !== null && typeof v === "object" && depth < 3) visit(v as Record<string, unknown>, depth + 1);
+    }
+  };
+  for (const e of events) visit(e as Record<string, unknown>, 0);
+  return n;
 }
 
 function check(h: BenchHistory, r: DecideResult, what: string): void {
@@ -184,6 +208,11 @@ function sample(h: BenchHistory, c: CaseName): number {
       t = performance.now() - t;
       checkFloor(h, d);
       return t;
+    }
+    case "read-all": {
+      t = performance.now();
+      keep.sink += readAll(h.events);
+      return performance.now() - t;
     }
     case "full-replay": {
       t = performance.now();
@@ -383,10 +412,14 @@ function verdicts(rows: readonly Row[]): Verdict[] {
     if (big && small && big !== small) {
       const growth = big.medianMs / big.events / (small.medianMs / small.events);
       const [fBig, fSmall] = [at("floor") as Row, at("floor", smallest) as Row];
+      const [rBig, rSmall] = [at("read-all") as Row, at("read-all", smallest) as Row];
+      const growthOf = (b: Row, s: Row) => (b.medianMs / b.events / (s.medianMs / s.events)).toFixed(2);
       attach(big, {
         target: `full replay linear: time per event at 25,000 events ≤ 1.2× that at 1,000${largest === 25000 && smallest === 1000 ? "" : ` (at ${largest} vs ${smallest})`}`,
         shape,
-        measured: `${growth.toFixed(2)}× (${us(small)} at ${small.events} events, ${us(big)} at ${big.events}; the floor itself: ${(fBig.medianMs / fBig.events / (fSmall.medianMs / fSmall.events)).toFixed(2)}×, ${us(fSmall)} → ${us(fBig)})`,
+        measured:
+          `${growth.toFixed(2)}× (${us(small)} at ${small.events} events, ${us(big)} at ${big.events}; the floor itself: ` +
+          `${growthOf(fBig, fSmall)}×, ${us(fSmall)} → ${us(fBig)}; reading every field: ${growthOf(rBig, rSmall)}×)`,
         met: growth <= 1.2,
       });
     }
