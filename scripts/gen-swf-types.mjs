@@ -171,23 +171,39 @@ checks.push(
   " * `eventShapeFields` (swf-types.ts): whether every field the shape declares is well typed, required ones present",
 );
 checks.push(
-  " * (strings, finite numbers, event ids = integers ≥ 0, string arrays, nested shapes). It reads plain objects",
+  " * (strings, finite numbers, event ids = integers ≥ 0, string arrays, nested shapes). It accepts plain objects",
 );
 checks.push(
   " * only (prototype `Object.prototype` or null: events parsed from JSON or built as literals), so a field is",
 );
 checks.push(
-  " * own whenever `Object.prototype` declares none of these names (the caller makes sure). `false` means: let the",
+  " * own whenever `Object.prototype` declares none of these names (the caller makes sure); it reads one field of an",
 );
-checks.push(" * generic check (events.ts) find out what is wrong and say so.");
+checks.push(
+  " * object before it asks whether the object is plain (see `plain`). `false` means: let the generic check (events.ts)",
+);
+checks.push(" * find out what is wrong and say so.");
 checks.push(" */");
 checks.push('import type { EventType } from "./swf-types.js";');
 checks.push("");
 checks.push("type Fields = { readonly [field: string]: unknown };");
 checks.push("const OBJECT = Object.prototype;");
-checks.push("/** A plain object: its fields are read as they are. */");
-checks.push("function isPlain(v: unknown): v is Fields {");
-checks.push('  if (typeof v !== "object" || v === null) return false;');
+checks.push("/** An object, whose fields can be read (whether they are its own: {@link plain}). */");
+checks.push("function isObject(v: unknown): v is Fields {");
+checks.push('  return typeof v === "object" && v !== null;');
+checks.push("}");
+checks.push("/**");
+checks.push(
+  " * A plain object: its fields are read as they are. Asked after one field of `v` was read: the read checked the",
+);
+checks.push(
+  " * object's map, from which the compiler knows the prototype, so this test costs nothing; asked first, it was a call",
+);
+checks.push(
+  " * per object (3.4% of a replay). A field read through another prototype is never used: the check says false.",
+);
+checks.push(" */");
+checks.push("function plain(v: Fields): boolean {");
 checks.push("  const p = Object.getPrototypeOf(v);");
 checks.push("  return p === OBJECT || p === null;");
 checks.push("}");
@@ -226,7 +242,9 @@ for (const name of [...eventShapes].sort())
 for (const name of [...eventShapes].sort()) {
   const fields = interfaces.get(name).map(fieldCheck);
   checks.push(`function ${name}(v: unknown): boolean {`);
-  checks.push(`  return isPlain(v)${fields.map((c) => ` && ${c}`).join("")};`);
+  const [first, ...rest] = fields;
+  const tests = first === undefined ? ["plain(v)"] : [first, "plain(v)", ...rest];
+  checks.push(`  return isObject(v)${tests.map((c) => ` && ${c}`).join("")};`);
   checks.push("}");
   if (optionalShapes.has(name)) {
     checks.push(`function opt${name}(v: unknown): boolean {`);

@@ -143,6 +143,24 @@ test("attributes with another prototype, or built on a null prototype, take the 
   assert.is(outcome(type, bare, true), `ok 9 ${type} 1767225600000`);
 });
 
+test("a getter of another prototype that throws is never read as the event's field: the generic check decides", () => {
+  // the fast path reads a field (here `result`, ActivityTaskCompleted's first) before it asks for the prototype
+  class Attributes {
+    scheduledEventId = 5;
+    startedEventId = 6;
+    get result(): string {
+      throw new Error("not a field of this event");
+    }
+  }
+  const type = "ActivityTaskCompleted";
+  const attributes = new Attributes();
+  assert.not.ok(fastAttributeChecks[type](Object.assign(Object.create({ result: "inherited" }), attributes)));
+  const into: CheckedEvent = { eventId: 0, eventType: "WorkflowExecutionStarted", attributes: undefined, time: 0 };
+  const event = { eventId: 9, eventType: type, eventTimestamp: 1, activityTaskCompletedEventAttributes: attributes };
+  checkEventInto(event, 0, into, true);
+  assert.equal({ ...(into.attributes as object) }, { scheduledEventId: 5, startedEventId: 6 });
+});
+
 test("a field SWF declares defined on Object.prototype turns the fast path off: inherited is still missing", () => {
   assert.ok(plainFieldsAreOwn());
   const proto = Object.prototype as Record<string, unknown>;

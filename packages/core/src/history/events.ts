@@ -175,7 +175,12 @@ export function checkEventInto(
     if (plain && typeof raw === "object" && raw !== null) {
       const type = (raw as { eventType?: unknown }).eventType;
       const read = typeof type === "string" ? FAST_READS[type] : undefined;
-      if (read?.(raw as Record<string, unknown>, into)) return;
+      try {
+        if (read?.(raw as Record<string, unknown>, into)) return;
+      } catch {
+        // the reader reads a field before it asks whether the object is plain: a getter of another prototype may
+        // throw there, where the generic check reads own fields only (it reads the event again and says what is wrong)
+      }
     }
     readEventInto(raw, index, into, plain);
   } catch (err) {
@@ -217,7 +222,7 @@ function readEventInto(raw: unknown, index: number, into: CheckedEvent, plain: b
     throw new HistoryError("YF_HISTORY_MISSING_ATTRIBUTES", `${eventType} has no ${key}`, eventId);
   }
   // the generated straight-line check first; the generic one only when it says no, to find and word the problem
-  const fast = plain && spec.fast(attributes);
+  const fast = plain && passesFast(spec.fast, attributes);
   if (!fast) {
     let complete = true;
     for (let i = 0; i < required.length; i++)
@@ -234,6 +239,18 @@ function readEventInto(raw: unknown, index: number, into: CheckedEvent, plain: b
   // SWF declares, own ones only (rare, so the copy costs nothing in practice).
   into.attributes = fast ? attributes : ownFields(attributes, spec.fields);
   into.time = time;
+}
+
+/**
+ * Whether `attributes` pass the generated check: false when a field it read threw (it reads a field before it asks
+ * whether the object is plain, so that may be a getter of another prototype, which is never the event's field).
+ */
+function passesFast(check: (attributes: unknown) => boolean, attributes: unknown): boolean {
+  try {
+    return check(attributes);
+  } catch {
+    return false;
+  }
 }
 
 /** A prototype-free copy of the declared fields `value` has as its own (nested shapes copied the same way). */
