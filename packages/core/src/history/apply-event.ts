@@ -15,7 +15,6 @@ import { addInput } from "./apply/references.js";
 import { applyTimerEvent } from "./apply/timers.js";
 import type { Event } from "./events.js";
 import { type HistoryState, NO_INPUTS, NO_RECORDED } from "./state.js";
-import type { EventType } from "./swf-types.js";
 
 /** The error for an event that is not the next one (`descending`: the history looks reversed). */
 export function outOfOrder(expected: number, got: number, descending = false): HistoryError {
@@ -27,33 +26,17 @@ export function outOfOrder(expected: number, got: number, descending = false): H
   return new HistoryError("YF_HISTORY_OUT_OF_ORDER", `expected event ${expected} next, got ${got}${hint}`, got);
 }
 
-/** Events recorded as the direct result of a decision (they follow its DecisionTaskCompleted). */
-const DECISION_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
-  "ActivityTaskScheduled",
-  "ScheduleActivityTaskFailed",
-  "ActivityTaskCancelRequested",
-  "RequestCancelActivityTaskFailed",
-  "TimerStarted",
-  "StartTimerFailed",
-  "TimerCanceled",
-  "CancelTimerFailed",
-  "MarkerRecorded",
-  "RecordMarkerFailed",
-  "StartChildWorkflowExecutionInitiated",
-  "StartChildWorkflowExecutionFailed",
-  "SignalExternalWorkflowExecutionInitiated",
-  "SignalExternalWorkflowExecutionFailed",
-  "RequestCancelExternalWorkflowExecutionInitiated",
-  "RequestCancelExternalWorkflowExecutionFailed",
-  "WorkflowExecutionCompleted",
-  "CompleteWorkflowExecutionFailed",
-  "WorkflowExecutionFailed",
-  "FailWorkflowExecutionFailed",
-  "WorkflowExecutionCanceled",
-  "CancelWorkflowExecutionFailed",
-  "WorkflowExecutionContinuedAsNew",
-  "ContinueAsNewWorkflowExecutionFailed",
-]);
+/**
+ * SWF records a response's events together, right after its DecisionTaskCompleted: any other event means the task
+ * still completing has all of its own, and joins `tasks`. Each case of `applyEvent` that is not a decision's event
+ * calls this (case lists, not a set looked up for each event while a task completes: a fan-out task is followed by 50).
+ */
+function seal(draft: Draft<HistoryState>): void {
+  const completing = draft.completing;
+  if (completing === null) return;
+  draft.tasks.push(completing);
+  draft.completing = null;
+}
 
 /** Applies one checked event. One case per SWF event type; the `never` check keeps it exhaustive. */
 export function applyEvent(draft: Draft<HistoryState>, e: Event): void {
@@ -74,14 +57,10 @@ export function applyEvent(draft: Draft<HistoryState>, e: Event): void {
       e.eventId,
     );
   }
-  if (draft.completing !== null && !DECISION_EVENTS.has(e.eventType)) {
-    // SWF records a response's events together: any other event means the completing task has all of its own
-    draft.tasks.push(draft.completing);
-    draft.completing = null;
-  }
   const id = e.eventId;
   switch (e.eventType) {
     case "WorkflowExecutionStarted": {
+      seal(draft);
       if (draft.started !== null)
         throw new HistoryError("YF_HISTORY_BAD_EVENT", "a second WorkflowExecutionStarted", id);
       const a = e.attributes;
@@ -100,6 +79,7 @@ export function applyEvent(draft: Draft<HistoryState>, e: Event): void {
     }
     // ── decision tasks ──
     case "DecisionTaskScheduled":
+      seal(draft);
       if (draft.open !== null)
         throw new HistoryError(
           "YF_HISTORY_BAD_DECISION_TASK",
@@ -117,6 +97,7 @@ export function applyEvent(draft: Draft<HistoryState>, e: Event): void {
       };
       return;
     case "DecisionTaskStarted": {
+      seal(draft);
       const open = draft.open;
       if (open === null || open.startedEventId !== 0 || open.scheduledEventId !== e.attributes.scheduledEventId) {
         throw new HistoryError(
@@ -132,6 +113,7 @@ export function applyEvent(draft: Draft<HistoryState>, e: Event): void {
       return;
     }
     case "DecisionTaskCompleted": {
+      seal(draft);
       const task = draft.open;
       if (task === null || task.startedEventId === 0 || task.startedEventId !== e.attributes.startedEventId) {
         throw new HistoryError(
@@ -146,6 +128,7 @@ export function applyEvent(draft: Draft<HistoryState>, e: Event): void {
       return;
     }
     case "DecisionTaskTimedOut": {
+      seal(draft);
       const task = draft.open;
       if (task !== null && task.startedEventId === 0 && e.attributes.timeoutType === "SCHEDULE_TO_START") {
         draft.open = null; // never started: nothing was shown to it
@@ -163,20 +146,15 @@ export function applyEvent(draft: Draft<HistoryState>, e: Event): void {
       draft.open = null;
       return;
     }
+    // ── the events of a decision (they follow its DecisionTaskCompleted: no seal) ──
     case "ActivityTaskScheduled":
     case "ScheduleActivityTaskFailed":
-    case "ActivityTaskStarted":
-    case "ActivityTaskCompleted":
-    case "ActivityTaskFailed":
-    case "ActivityTaskTimedOut":
-    case "ActivityTaskCanceled":
     case "ActivityTaskCancelRequested":
     case "RequestCancelActivityTaskFailed":
       applyActivityEvent(draft, e);
       return;
     case "TimerStarted":
     case "StartTimerFailed":
-    case "TimerFired":
     case "TimerCanceled":
     case "CancelTimerFailed":
       applyTimerEvent(draft, e);
@@ -187,22 +165,12 @@ export function applyEvent(draft: Draft<HistoryState>, e: Event): void {
       return;
     case "StartChildWorkflowExecutionInitiated":
     case "StartChildWorkflowExecutionFailed":
-    case "ChildWorkflowExecutionStarted":
-    case "ChildWorkflowExecutionCompleted":
-    case "ChildWorkflowExecutionFailed":
-    case "ChildWorkflowExecutionTimedOut":
-    case "ChildWorkflowExecutionTerminated":
-    case "ChildWorkflowExecutionCanceled":
       applyChildEvent(draft, e);
       return;
-    case "WorkflowExecutionSignaled":
     case "SignalExternalWorkflowExecutionInitiated":
     case "RequestCancelExternalWorkflowExecutionInitiated":
     case "SignalExternalWorkflowExecutionFailed":
     case "RequestCancelExternalWorkflowExecutionFailed":
-    case "ExternalWorkflowExecutionSignaled":
-    case "ExternalWorkflowExecutionCancelRequested":
-    case "WorkflowExecutionCancelRequested":
       applyExternalEvent(draft, e);
       return;
     case "WorkflowExecutionCompleted":
@@ -213,8 +181,40 @@ export function applyEvent(draft: Draft<HistoryState>, e: Event): void {
     case "FailWorkflowExecutionFailed":
     case "CancelWorkflowExecutionFailed":
     case "ContinueAsNewWorkflowExecutionFailed":
+      applyClosingEvent(draft, e);
+      return;
+    // ── everything else SWF records (each seals the task still completing) ──
+    case "ActivityTaskStarted":
+    case "ActivityTaskCompleted":
+    case "ActivityTaskFailed":
+    case "ActivityTaskTimedOut":
+    case "ActivityTaskCanceled":
+      seal(draft);
+      applyActivityEvent(draft, e);
+      return;
+    case "TimerFired":
+      seal(draft);
+      applyTimerEvent(draft, e);
+      return;
+    case "ChildWorkflowExecutionStarted":
+    case "ChildWorkflowExecutionCompleted":
+    case "ChildWorkflowExecutionFailed":
+    case "ChildWorkflowExecutionTimedOut":
+    case "ChildWorkflowExecutionTerminated":
+    case "ChildWorkflowExecutionCanceled":
+      seal(draft);
+      applyChildEvent(draft, e);
+      return;
+    case "WorkflowExecutionSignaled":
+    case "ExternalWorkflowExecutionSignaled":
+    case "ExternalWorkflowExecutionCancelRequested":
+    case "WorkflowExecutionCancelRequested":
+      seal(draft);
+      applyExternalEvent(draft, e);
+      return;
     case "WorkflowExecutionTerminated":
     case "WorkflowExecutionTimedOut":
+      seal(draft);
       applyClosingEvent(draft, e);
       return;
     // ── Lambda tasks: SWF's Lambda support is not part of yieldflow ──
