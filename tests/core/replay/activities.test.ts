@@ -284,6 +284,32 @@ t("a generated activity id that an open user-supplied id took is refused with th
   }
 });
 
+t("a generated activity id clashes with a user-supplied one opened in an earlier, replayed task", () => {
+  const messageOf = (err: unknown) => (err instanceof Error ? `${err.constructor.name}: ${err.message}` : String(err));
+  const wf = defineWorkflow({ name: "clash-later", version: "1" }, function* () {
+    yield* start(activity(plain, "a", { id: "activity-3" })); // number 1 of the sequence
+    yield* activity(plain, "b"); // activity-2
+    try {
+      yield* activity(plain, "c"); // number 3, while the given activity-3 is still open
+      return "no error";
+    } catch (err) {
+      return messageOf(err);
+    }
+  });
+  const d = new Driver(wf);
+  assert.equal(
+    d.decide().decisions.map((x) => attrs(x).activityId),
+    ["activity-3", "activity-2"],
+  );
+  d.b.activityCompleted("activity-2", '"B"');
+  const r = d.decide(); // replays the first task, then runs the second
+  assert.equal(types(r.decisions), ["CompleteWorkflowExecution"]);
+  assert.is(
+    resultOf(r.decisions),
+    'InvalidArgumentError: activity id "activity-3" is already used by an open activity of this execution',
+  );
+});
+
 t("a user-supplied activity id can be reused once the first activity closed (as SWF allows)", () => {
   const wf = defineWorkflow({ name: "reuse-id", version: "1" }, function* () {
     const a = yield* activity(plain, "a", { id: "same" });

@@ -110,6 +110,11 @@ export class Engine {
     child: openTable(),
     external: openTable(),
   };
+  /**
+   * Whether the code gave an id of each kind so far (`checkUnused`): until it does, every open id of the kind came
+   * from the run's sequence, and a new one from it cannot clash with them.
+   */
+  readonly givenIds = { activity: false, timer: false, child: false };
   /** Every command's `onCancel` (one function per engine, not a closure per command). */
   readonly cancelCommand = (_failure: CancelledFailure, op: Op): void => cancelScheduled(this, op as OpenCommand);
   readonly signals = new SignalMailbox();

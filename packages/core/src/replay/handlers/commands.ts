@@ -51,7 +51,9 @@ export function cancelScheduled(e: Engine, p: OpenCommand): void {
 
 /**
  * SWF keeps activity ids, timer ids and child workflow ids apart: an id is unique among open ones of its kind.
- * `generated`: the engine made the id from the run's sequence (`activity-12`), so it is known to be a valid SWF id.
+ * `generated`: the engine made the id from the run's sequence (`activity-12`), so it is known to be a valid SWF id,
+ * and it can only clash with an id the code gave (the sequence never repeats a number): until the code gives an id of
+ * this kind, no open id can be the same and the lookup is skipped (one per activity of every replay).
  */
 export function checkUnused(
   e: Engine,
@@ -60,6 +62,8 @@ export function checkUnused(
   what: string,
   generated = false,
 ): void {
+  const given = e.givenIds;
+  if (generated && !given[kind]) return;
   if (e.commands[kind].get(id) !== undefined)
     throw new InvalidArgumentError(
       `${what} ${JSON.stringify(id)} is already used by an open ${kind} of this execution`,
@@ -67,4 +71,5 @@ export function checkUnused(
   if (generated) return;
   const problem = swfIdProblem(id);
   if (problem) throw new InvalidArgumentError(`${what} ${problem}`);
+  given[kind] = true;
 }
