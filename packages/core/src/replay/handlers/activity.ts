@@ -15,12 +15,15 @@ export function activity(e: Engine, effect: ActivityDescriptor, fiber: Fiber): O
   // only that size (to defer exactly what the decision deferred), so the input is not serialized again. It went out,
   // so its value could be serialized then; the decision itself is never built (a replayed task's decisions are only
   // matched with the history, by kind, id, name and version).
-  const inputSize = e.replaying ? e.recordedSchedule(id, effect.activity)?.inputSize : undefined;
+  const recorded = e.replaying ? e.recordedSchedule(id, effect.activity) : undefined;
+  const inputSize = recorded?.inputSize;
   if (inputSize !== undefined) {
     const size = to.scheduleActivityTaskSize(effect, id, inputSize);
     // (a decision larger than a response is never deferred quietly: the outbox reads it to say so)
     if (size <= SWF_LIMITS.responseBytesBudget) {
-      const p = new OpenCommand("activity", id, REPLAYED, undefined, effect, undefined);
+      // keyed by the history's own text of the id (equal to `id`): the completion the fold gives later names it with
+      // that same string, so finding it again is a pointer comparison, and its hash is computed once
+      const p = new OpenCommand("activity", recorded?.id as string, REPLAYED, undefined, effect, undefined);
       p.size = size;
       return openCommand(e, p, fiber);
     }
