@@ -40,7 +40,7 @@ import type { WorkflowDefinition } from "../workflow.js";
 import { cancelFiber } from "./cancellation.js";
 import { closeWorkflow } from "./closing.js";
 import { type EffectHandler, effectHandlers } from "./effect-handlers.js";
-import { type CommandKind, Fiber, type OpenCommand, type OpenCommands, openTable, RunQueue } from "./fiber.js";
+import { type CommandKind, Fiber, type OpenCommand, type OpenCommands, OpenTable, RunQueue } from "./fiber.js";
 import { cancelScheduled } from "./handlers/commands.js";
 import { deliverInput } from "./inputs.js";
 import { Op } from "./ops.js";
@@ -105,10 +105,10 @@ export class Engine {
   readonly runQueue = new RunQueue();
   /** The commands SWF tracks for this run, per kind, by id: what waits on SWF for them. */
   readonly commands: OpenCommands = {
-    activity: openTable(),
-    timer: openTable(),
-    child: openTable(),
-    external: openTable(),
+    activity: new OpenTable(),
+    timer: new OpenTable(),
+    child: new OpenTable(),
+    external: new OpenTable(),
   };
   /**
    * Whether the code gave an id of each kind so far (`checkUnused`): until it does, every open id of the kind came

@@ -171,17 +171,48 @@ export class ChildCommand extends OpenCommand {
   }
 }
 
-/**
- * The open commands of a run, per SWF id namespace (looked up by id, with no key string made per lookup). Look them up
- * with `get` (`has` sees the table's placeholder, see {@link openTable}).
- */
-export type OpenCommands = { readonly [K in CommandKind]: Map<string, OpenCommand> };
+/** The open commands of a run, per SWF id namespace. */
+export type OpenCommands = { readonly [K in CommandKind]: OpenTable };
 
 /**
- * A table of open commands by id. It holds one placeholder entry for ever (under an id SWF refuses, with no value,
- * so `get` never finds it): a Map that empties out shrinks, reallocating its storage, and in a sequence of
- * activities the only open command closes at every step.
+ * A table of open commands by id: `get`, `set` and `delete` as on a Map. Its first entry is held in a slot of its own
+ * and only the others go into a Map: in a sequence of activities the one open command closes at every step and the
+ * next one opens, which on a Map is a hash of its id, a probe, a deleted entry and, every few steps, a new hash table.
+ * The Map, once made, keeps one placeholder entry for ever (under an id SWF refuses, with no value, so `get` never
+ * finds it): a Map that empties out shrinks, reallocating its storage, and a fan-out's fill and empty at every batch.
  */
-export function openTable(): Map<string, OpenCommand> {
-  return new Map<string, OpenCommand | undefined>([["\u0000placeholder", undefined]]) as Map<string, OpenCommand>;
+export class OpenTable {
+  /** The entry in the slot, and its id (undefined: the slot is free). */
+  private slotId: string | undefined = undefined;
+  private slot: OpenCommand | undefined = undefined;
+  /** The other entries, made when first needed. */
+  private rest: Map<string, OpenCommand | undefined> | undefined = undefined;
+
+  get(id: string): OpenCommand | undefined {
+    if (this.slotId === id) return this.slot;
+    return this.rest?.get(id);
+  }
+
+  set(id: string, command: OpenCommand): void {
+    if (this.slotId === id || (this.slotId === undefined && this.rest?.get(id) === undefined)) {
+      this.slotId = id;
+      this.slot = command;
+      return;
+    }
+    this.rest ??= new Map<string, OpenCommand | undefined>([[PLACEHOLDER, undefined]]);
+    this.rest.set(id, command);
+  }
+
+  delete(id: string): boolean {
+    if (this.slotId === id) {
+      this.slotId = undefined;
+      this.slot = undefined;
+      return true;
+    }
+    // (the placeholder is not an entry, unless a command was set under its id)
+    if (id === PLACEHOLDER && this.rest?.get(id) === undefined) return false;
+    return this.rest?.delete(id) ?? false;
+  }
 }
+
+const PLACEHOLDER = "\u0000placeholder";
