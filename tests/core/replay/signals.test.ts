@@ -327,6 +327,21 @@ ext.run();
     assert.equal(d.decide().status, { status: "completed", result: "yes" });
   });
 
+  review("an all() of buffered signals that loses a race gives every signal back, in arrival order", () => {
+    const wf = defineWorkflow({ name: "w", version: "1" }, function* () {
+      yield* sleep(10);
+      // all three are buffered: the race's first branch settles first and wins; the all() settled too, unread
+      const won = yield* race([signal<string>("x"), all([signal<string>("a"), signal<string>("a")])]);
+      const again = [yield* signal<string>("a"), yield* signal<string>("a")];
+      return [won, ...again];
+    });
+    const d = new Driver(wf);
+    d.decide();
+    d.b.signal("a", '"A1"').signal("x", '"X"').signal("a", '"A2"');
+    d.b.timerFired("timer-1");
+    assert.equal(d.decide().status, { status: "completed", result: ["X", "A1", "A2"] });
+  });
+
   review("a marker held back by the byte budget holds back everything after it", () => {
     let calls = 0;
     const wf = defineWorkflow({ name: "w", version: "1" }, function* () {

@@ -54,10 +54,14 @@ export function combine(e: Engine, effect: CombinatorDescriptor, fiber: Fiber): 
     op.settle(outcome.state, outcome.value);
     if (outcome.state === "ok") {
       // if this combinator's own result is discarded, what it carries goes back too
-      const carried = kind === "all" ? [...children].reverse() : winner ? [winner] : [];
-      op.giveBack = () => {
-        for (const c of carried) c.giveBack?.();
-      };
+      // (every branch of an all(), last first; `children` no longer changes once the outcome is known)
+      const carried = winner;
+      op.giveBack =
+        kind === "all"
+          ? () => {
+              for (let i = children.length - 1; i >= 0; i--) (children[i] as Op).giveBack?.();
+            }
+          : () => carried?.giveBack?.();
     }
   };
   const onSettled = (c: Op) => {
@@ -95,7 +99,8 @@ export function combine(e: Engine, effect: CombinatorDescriptor, fiber: Fiber): 
     try {
       do {
         again = false;
-        const batch: Op[] = [];
+        // the batch is children[from..], listened to once started (no list of its own)
+        const from = children.length;
         while (!outcome && running < limit && children.length < branches.length) {
           let child: Op;
           try {
@@ -109,9 +114,9 @@ export function combine(e: Engine, effect: CombinatorDescriptor, fiber: Fiber): 
           }
           children.push(child);
           running++;
-          batch.push(child);
         }
-        for (const child of batch) child.listen(onSettled);
+        const to = children.length;
+        for (let i = from; i < to; i++) (children[i] as Op).listen(onSettled);
       } while (again);
     } finally {
       launching = false;
