@@ -102,4 +102,17 @@ test("a workflow that catches everything cannot swallow the InvalidYieldError", 
   throwsCode(() => decide(wf, historyOf("catcher").events), InvalidYieldError, "YF_INVALID_YIELD");
 });
 
+test("a hand-made request whose kind is a name every object has (constructor, toString, __proto__) is refused", () => {
+  for (const kind of ["constructor", "toString", "__proto__", "hasOwnProperty"]) {
+    const wf = defineWorkflow(
+      { name: "forged", version: "1" },
+      untyped(function* () {
+        yield { type: "yieldflow/request", effect: { kind } };
+      }),
+    );
+    const err = throwsCode(() => decide(wf, historyOf("forged").events), InvalidYieldError, "YF_INVALID_YIELD");
+    assert.match(err.message, "workflows may only use `yield*` on yieldflow effects", kind);
+  }
+});
+
 test.run();

@@ -29,7 +29,7 @@ type DescriptorOf<K extends EffectKind> = Descriptor extends infer D
 /** Starts an effect of kind `K` on behalf of `fiber`. */
 export type EffectHandler<K extends EffectKind> = (engine: Engine, effect: DescriptorOf<K>, fiber: Fiber) => Op;
 
-export const effectHandlers = {
+const handlers = {
   activity,
   timer,
   sideEffect,
@@ -47,3 +47,11 @@ export const effectHandlers = {
   continueAsNew,
   patch,
 } satisfies { [K in EffectKind]: EffectHandler<K> };
+
+/**
+ * The table, as a Map: the kind comes from the object workflow code yielded, and one forged by hand (`constructor`,
+ * `toString`, `__proto__`) must find no handler (then the yield is refused), not an Object method.
+ */
+export const effectHandlers: ReadonlyMap<string, EffectHandler<EffectKind>> = new Map(
+  Object.entries(handlers) as [string, EffectHandler<EffectKind>][],
+);

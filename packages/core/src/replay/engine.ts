@@ -25,7 +25,6 @@ import {
   type ActivityDescriptor,
   type Branch,
   type Descriptor,
-  type EffectKind,
   isEffect,
   isGenerator,
   isRequest,
@@ -39,7 +38,7 @@ import type { PayloadOptions, Payloads, PayloadUpload } from "../payload/pipelin
 import type { WorkflowDefinition } from "../workflow.js";
 import { cancelFiber } from "./cancellation.js";
 import { closeWorkflow } from "./closing.js";
-import { type EffectHandler, effectHandlers } from "./effect-handlers.js";
+import { effectHandlers } from "./effect-handlers.js";
 import { type CommandKind, Fiber, type OpenCommand, type OpenCommands, OpenTable, RunQueue } from "./fiber.js";
 import { cancelScheduled } from "./handlers/commands.js";
 import { deliverInput } from "./inputs.js";
@@ -404,7 +403,7 @@ export class Engine {
 
   /** Starts an effect with its handler from the table (`effect-handlers.ts`). */
   startEffect(effect: Descriptor, fiber: Fiber): Op {
-    const handler = effectHandlers[effect.kind] as EffectHandler<EffectKind> | undefined;
+    const handler = effectHandlers.get(effect.kind);
     if (handler === undefined) throw this.invalidYield(effect);
     return handler(this, effect, fiber);
   }
