@@ -23,6 +23,8 @@ export type LimitKind = "activity" | "timer" | "child" | "marker";
  * A command waiting to go out. Withdrawn by identity (`drop`) if its effect is cancelled before it goes out. Its
  * `decision` may be built only when read: the decisions of replayed tasks are only compared with the history (by
  * their maker's signature, see replay/match.ts) and need not exist, unless the response must be measured exactly.
+ * A replayed activity whose decision the history recorded has only its `size` (from the history): reading its
+ * `decision` throws, so code here reads `size` before `decision`, and never reads a replayed response's decisions.
  */
 export interface Command {
   readonly decision: Decision;

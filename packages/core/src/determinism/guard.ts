@@ -2,10 +2,8 @@
  * The determinism guard: while a step of workflow code runs (one `next()`/`throw()` of a workflow generator),
  * `Math.random()`, `Date.now()`, `new Date()` and `Date()` give the run's deterministic values (a random stream
  * seeded from the run id; the workflow time of the decision task), and timers, `queueMicrotask` and `fetch` throw a
- * {@link DeterminismGuardError} that says what to use instead. Nothing else is affected (activities, drivers,
- * side-effect functions, serializers, the engine between steps): a `Replayer` installs the replacements for the
- * whole of a (synchronous) `advance` or `decide`, and between steps they behave as the globals they replaced; they
- * are put back before it returns or throws. A step run outside such a region installs them for itself.
+ * {@link DeterminismGuardError} that says what to use instead. The globals are put back when the step returns or
+ * throws, so nothing else (activities, drivers, side-effect functions, the engine between steps) is affected.
  *
  * This is the one module of core allowed to touch globals (biome.json exempts this file from core's purity rules):
  * core stays a pure function of the history because the guard only ever *replaces* the wall clock and randomness
@@ -81,20 +79,15 @@ const INSTEAD = {
 } as const;
 type Forbidden = keyof typeof INSTEAD;
 
-/**
- * What stands in for global `name` while the guard is installed: it throws during a step of workflow code; between
- * steps (inside a {@link guardedRegion}) it is the global it replaced.
- */
-function thrower(name: Forbidden): (...args: unknown[]) => unknown {
-  return function forbidden(this: unknown, ...args: unknown[]): unknown {
-    if (active === undefined) return Reflect.apply(saved[name] as (...a: unknown[]) => unknown, this, args);
+function thrower(name: Forbidden): () => never {
+  return function forbidden(): never {
     throw new DeterminismGuardError(
       name,
       `${name}() was called in workflow code, which is replayed from its history many times and must make the same decisions every time: ${INSTEAD[name]}. (The determinism guard forbids it; see "The determinism rules" in the README.)`,
     );
   };
 }
-const throwers: Record<Forbidden, (...args: unknown[]) => unknown> = {
+const throwers: Record<Forbidden, () => never> = {
   setTimeout: thrower("setTimeout"),
   setInterval: thrower("setInterval"),
   setImmediate: thrower("setImmediate"),
@@ -143,29 +136,9 @@ function uninstall(): void {
   if (saved.fetch !== undefined) g.fetch = saved.fetch;
 }
 
-/** How many {@link guardedRegion}s are running (nested decides add one each); the globals are replaced while > 0. */
-let regions = 0;
-
-/**
- * Runs `fn` with the guard's globals installed throughout, so that the steps it runs only switch the values on and
- * off (a step that swapped seven globals in and out was a tenth of a full replay of a sequence). Between steps the
- * replacements behave as the globals they replaced: `Date` and `Math.random` are the wall clock and randomness again,
- * the timers and `fetch` call the real ones; so the engine, serializers, codecs and side-effect functions it calls
- * see no difference. `fn` must be synchronous: code that runs after it returns sees the real globals again.
- */
-export function guardedRegion<T>(fn: () => T): T {
-  if (regions++ === 0) install();
-  try {
-    return fn();
-  } finally {
-    if (--regions === 0) uninstall();
-  }
-}
-
 /**
  * Runs one step of a workflow generator under the guard: `gen.next(value)` when `ok`, else `gen.throw(value)`. The
- * values are switched off however the step ends; outside a {@link guardedRegion} the globals are installed for the
- * step and restored after it. A step inside a step (a nested engine) only swaps the values.
+ * globals are restored however the step ends. A step inside a step (a nested engine) only swaps the values.
  */
 export function stepGuarded(
   values: GuardValues,
@@ -175,18 +148,11 @@ export function stepGuarded(
 ): IteratorResult<unknown, unknown> {
   const outer = active;
   active = values;
-  if (regions > 0 || outer !== undefined) {
-    try {
-      return ok ? gen.next(value) : gen.throw(value);
-    } finally {
-      active = outer;
-    }
-  }
-  install();
+  if (outer === undefined) install();
   try {
     return ok ? gen.next(value) : gen.throw(value);
   } finally {
     active = outer;
-    uninstall();
+    if (outer === undefined) uninstall();
   }
 }

@@ -92,12 +92,6 @@ export function decisionAttributes<K extends DecisionType>(
   ] as DecisionAttributesMap[K];
 }
 
-/**
- * `Date` as it was when core was loaded: while a decide runs, the global is the determinism guard's stand-in (see
- * determinism/guard.ts), whose every property read is a proxy trap, and the fold reads a timestamp per event.
- */
-const NativeDate = Date;
-
 const ISO_8601 = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /**
@@ -108,14 +102,14 @@ function parseTimestampString(value: string): number {
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
   const m = ISO_8601.exec(value.trim());
   if (!m) return Number.NaN;
-  return NativeDate.parse(`${m[1]}T${m[2]}${m[3] ?? "Z"}`);
+  return Date.parse(`${m[1]}T${m[2]}${m[3] ?? "Z"}`);
 }
 
 /** Converts any of the three timestamp forms to epoch milliseconds. */
 export function timestampToMillis(value: unknown, eventId?: number): number {
   let ms: number;
   if (typeof value === "number") ms = value * 1000;
-  else if (value instanceof NativeDate) ms = value.getTime();
+  else if (value instanceof Date) ms = value.getTime();
   else if (typeof value === "string") ms = parseTimestampString(value);
   else ms = Number.NaN;
   if (!Number.isFinite(ms)) {

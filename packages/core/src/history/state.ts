@@ -64,9 +64,9 @@ export interface Recorded {
   name: string | undefined;
   version: string | undefined;
   /**
-   * ActivityTaskScheduled: the size its input took in the decision (the UTF-8 length of the field as a JSON string,
-   * 0 without one), so that a replay can size the decision it makes again without serializing the input again;
-   * undefined for other events.
+   * ActivityTaskScheduled: the size its input took in the decision as the decision emitter counts it (`jsonUtf8Length`
+   * of the field: about its UTF-8 length as a JSON string; 0 without one), so that a replay can size the decision it
+   * makes again without serializing the input again; undefined for other events.
    */
   inputSize: number | undefined;
 }

@@ -23,12 +23,6 @@ import { YieldflowError } from "../errors.js";
 import { fromBase64, toBase64 } from "./base64.js";
 
 /**
- * `Date` as it was when core was loaded: while a decide runs, the global is the determinism guard's stand-in (see
- * determinism/guard.ts), whose every property read is a proxy trap.
- */
-const NativeDate = Date;
-
-/**
  * Turns values into the strings that travel in SWF's data fields and back. `serialize(undefined)` returns undefined
  * (an absent field). Must be deterministic (same value, same string) and must never execute code from a payload.
  */
@@ -107,7 +101,7 @@ function replacerFor(wrappers: Wrappers) {
     switch (typeof value) {
       case "string":
       case "boolean":
-        if (original instanceof NativeDate) return tagged(wrappers, "date", value);
+        if (original instanceof Date) return tagged(wrappers, "date", value);
         return value;
       case "number":
         if (Number.isFinite(value) && !Object.is(value, -0)) return value;
@@ -124,7 +118,7 @@ function replacerFor(wrappers: Wrappers) {
         );
       case "object": {
         // an invalid Date's toJSON gives null: tag it before null is taken for a plain null
-        if (original instanceof NativeDate && value !== original) return tagged(wrappers, "date", value);
+        if (original instanceof Date && value !== original) return tagged(wrappers, "date", value);
         if (value === null) return null;
         if (wrappers.has(value)) return value;
         if (Array.isArray(value)) return value;
@@ -215,7 +209,7 @@ function revive(value: unknown): unknown {
     const inner = obj[key];
     switch (key.slice(TAG.length)) {
       case "date":
-        return new NativeDate(inner === null ? Number.NaN : String(inner));
+        return new Date(inner === null ? Number.NaN : String(inner));
       case "number":
         return inner === "-0" ? -0 : Number(inner);
       case "undefined":

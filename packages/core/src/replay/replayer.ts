@@ -14,7 +14,6 @@
  */
 
 import { SWF_LIMITS } from "../decisions/limits.js";
-import { guardedRegion } from "../determinism/guard.js";
 import { fnv1a } from "../determinism/hash.js";
 import { HistoryError, InvalidArgumentError, YieldflowError } from "../errors.js";
 import type { Decision } from "../history/events.js";
@@ -155,13 +154,6 @@ export class Replayer {
    * a history in arbitrary pieces), so that task is checked on a later call instead of now.
    */
   advance(newEvents: readonly unknown[], options: { partial?: boolean } = {}): DecideResult {
-    // the determinism guard's globals stay installed for the whole call: each step of workflow code only switches it on
-    if (this.options.determinismGuard && this.workflow.determinismGuard !== false)
-      return guardedRegion(() => this.advanceEvents(newEvents, options));
-    return this.advanceEvents(newEvents, options);
-  }
-
-  private advanceEvents(newEvents: readonly unknown[], options: { partial?: boolean }): DecideResult {
     if (this.poisoned !== undefined) {
       throw new YieldflowError(
         "YF_REPLAYER_POISONED",

@@ -16,14 +16,13 @@ export function activity(e: Engine, effect: ActivityDescriptor, fiber: Fiber): O
   // so its value could be serialized then; the decision itself is never built (a replayed task's decisions are only
   // matched with the history, by kind, id, name and version).
   const recorded = e.replaying ? e.recordedSchedule(id, effect.activity) : undefined;
-  const inputSize = recorded?.inputSize;
-  if (inputSize !== undefined) {
-    const size = to.scheduleActivityTaskSize(effect, id, inputSize);
+  if (recorded?.inputSize !== undefined) {
+    const size = to.scheduleActivityTaskSize(effect, id, recorded.inputSize);
     // (a decision larger than a response is never deferred quietly: the outbox reads it to say so)
     if (size <= SWF_LIMITS.responseBytesBudget) {
       // keyed by the history's own text of the id (equal to `id`): the completion the fold gives later names it with
       // that same string, so finding it again is a pointer comparison, and its hash is computed once
-      const p = new OpenCommand("activity", recorded?.id as string, REPLAYED, undefined, effect, undefined);
+      const p = new OpenCommand("activity", recorded.id as string, REPLAYED, undefined, effect, undefined);
       p.size = size;
       return openCommand(e, p, fiber);
     }
