@@ -49,7 +49,7 @@ const decided = (id: number): HistoryEvent[] => [
   E(id + 5, "CompleteWorkflowExecutionFailed", { cause: "UNHANDLED_DECISION", decisionTaskCompletedEventId: 4 }),
 ];
 
-test("the events a task's decisions recorded, of every kind, keep it completing", () => {
+test("the events a task's decisions recorded (one of each kind of command) keep it completing", () => {
   const state = foldHistory([...completedTask(), ...decided(5)]);
   assert.is(state.tasks.length, 0);
   assert.equal(
