@@ -13,6 +13,7 @@ import {
   defaultSerializer,
   type HistoryEvent,
   Replayer,
+  type Serializer,
 } from "@yieldflow/core";
 import { HistoryBuilder, type HistoryStart, type RecordOptions } from "@yieldflow/core/testing";
 import * as assert from "uvu/assert";
@@ -84,6 +85,19 @@ export class Driver {
     const completedEventId = this.b.completeDecisionTask(result.decisions.filter(keep));
     return { result, completedEventId };
   }
+}
+
+/** The default serializer, keeping what it was asked to serialize (what a replay serializes again, and what not). */
+export function countingSerializer(): Serializer & { serialized: unknown[] } {
+  const serialized: unknown[] = [];
+  return {
+    serialized,
+    serialize(value) {
+      serialized.push(value);
+      return defaultSerializer.serialize(value);
+    },
+    deserialize: (data) => defaultSerializer.deserialize(data),
+  };
 }
 
 /** The decision types of `decisions`, in order. */

@@ -20,7 +20,7 @@ import {
 import { HistoryBuilder } from "@yieldflow/core/testing";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { attrs, Driver, types } from "../support.ts";
+import { attrs, countingSerializer, Driver, types } from "../support.ts";
 
 const act = defineActivity<number, number>({ name: "act", version: "1" });
 const bigAct = defineActivity<string, string>({ name: "bigAct", version: "1" });
@@ -156,7 +156,8 @@ o("the byte budget holds markers back too: 40 markers of 30,000 characters go ou
 });
 
 o("the byte budget holds activities back too, and every replay defers exactly what the live tasks deferred", () => {
-  // a replayed task's activity decisions are built only when the response must be measured exactly: these are
+  // a replayed task sizes the activities it recorded from the history (their inputs are not serialized again) and
+  // serializes only those it did not record (the ones that waited), to size them
   const big = "y".repeat(30_000);
   const wf = defineWorkflow({ name: "big-inputs", version: "1" }, function* () {
     const handles = [];
@@ -174,6 +175,13 @@ o("the byte budget holds activities back too, and every replay defers exactly wh
   assert.is(count(r2.decisions, "ScheduleActivityTask"), 40 - first);
   assert.is(attrs(r2.decisions[0]).activityId, `activity-${first + 1}`);
   for (let i = 1; i <= 40; i++) d.b.activityCompleted(`activity-${i}`, '"ok"');
+  d.b.startDecisionTask();
+  const ser = countingSerializer();
+  const r = decide(wf, d.events, { ...d.options, serializer: ser });
+  assert.equal(types(r.decisions), ["CompleteWorkflowExecution"]);
+  // the first task opened all 40 but recorded only the first ones: those that waited are serialized to be sized
+  const deferred = Array.from({ length: 40 - first }, (_, k) => `${first + k}${big}`);
+  assert.equal(ser.serialized, [...deferred, "done"]);
   assert.equal(types(d.decide().decisions), ["CompleteWorkflowExecution"]);
   assert.equal(d.last?.status, { status: "completed", result: "done" });
 });

@@ -2,38 +2,16 @@
  * A replayed decision task does not serialize again the activity inputs its decisions recorded: the history says how
  * large each input was (all the decision emitter needs, to defer exactly what the live task deferred), and a
  * replayed task's decisions are only matched with the history. What the history did not record is still serialized
- * at the call, so a value that cannot be serialized is still thrown into workflow code there.
+ * at the call, so a value that cannot be serialized is still thrown into workflow code there. (A task that deferred
+ * activities by size: tests/core/decisions/outbox.test.ts, the byte budget.)
  */
-import {
-  activity,
-  all,
-  decide,
-  defaultSerializer,
-  defineActivity,
-  defineWorkflow,
-  InvalidArgumentError,
-  type Serializer,
-  start,
-} from "@yieldflow/core";
+import { activity, all, decide, defineActivity, defineWorkflow, InvalidArgumentError } from "@yieldflow/core";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { attrs, Driver, resultOf, types } from "../support.ts";
+import { attrs, countingSerializer, Driver, resultOf, types } from "../support.ts";
 
 const act = defineActivity<{ i: number }, number>({ name: "act", version: "1" });
 const bigAct = defineActivity<string, string>({ name: "bigAct", version: "1" });
-
-/** The default serializer, keeping what it was asked to serialize. */
-function counting(): Serializer & { serialized: unknown[] } {
-  const serialized: unknown[] = [];
-  return {
-    serialized,
-    serialize(value) {
-      serialized.push(value);
-      return defaultSerializer.serialize(value);
-    },
-    deserialize: (data) => defaultSerializer.deserialize(data),
-  };
-}
 
 const sequence = defineWorkflow({ name: "sequence", version: "1" }, function* (n: number) {
   let sum = 0;
@@ -60,7 +38,7 @@ test("a full replay of a sequence serializes only what the open task decides", (
     d.b.activityCompleted(`activity-${i}`, String(i));
   }
   d.b.startDecisionTask();
-  const ser = counting();
+  const ser = countingSerializer();
   const r = decide(sequence, d.events, { workflowId: "wf-1", runId: "run-1", serializer: ser });
   assert.is(resultOf(r.decisions), 10);
   assert.equal(ser.serialized, [10], "the four replayed inputs are not serialized again; the result is");
@@ -71,7 +49,7 @@ test("a full replay of a fan-out serializes only the inputs of the open task's b
   d.decide();
   for (let i = 1; i <= 3; i++) d.b.activityCompleted(`activity-${i}`, "1");
   d.b.startDecisionTask();
-  const ser = counting();
+  const ser = countingSerializer();
   const r = decide(fanOut, d.events, { workflowId: "wf-1", runId: "run-1", serializer: ser });
   assert.equal(types(r.decisions), ["ScheduleActivityTask", "ScheduleActivityTask", "ScheduleActivityTask"]);
   assert.equal(ser.serialized, [{ i: 3 }, { i: 4 }, { i: 5 }]);
@@ -80,31 +58,6 @@ test("a full replay of a fan-out serializes only the inputs of the open task's b
     r.decisions.map((x) => attrs(x).input),
     ['{"i":3}', '{"i":4}', '{"i":5}'],
   );
-});
-
-test("a task that deferred activities by size replays them; only the deferred inputs are serialized again", () => {
-  // inputs of 30,000 characters: only part of the 40 fit in the first response, the rest wait for the next task
-  const big = "y".repeat(30_000);
-  const wf = defineWorkflow({ name: "big-inputs", version: "1" }, function* () {
-    const handles = [];
-    for (let i = 0; i < 40; i++) handles.push(yield* start(activity(bigAct, `${i}${big}`)));
-    for (const h of handles) yield* h;
-    return "done";
-  });
-  const d = new Driver(wf);
-  const r1 = d.decide();
-  const first = r1.decisions.filter((x) => x.decisionType === "ScheduleActivityTask").length;
-  assert.ok(first > 20 && first < 40, `${first}`);
-  d.b.timerFired(attrs(r1.decisions.at(-1)).timerId as string);
-  assert.is(d.decide().decisions.length, 40 - first);
-  for (let i = 1; i <= 40; i++) d.b.activityCompleted(`activity-${i}`, '"ok"');
-  d.b.startDecisionTask();
-  const ser = counting();
-  const r = decide(wf, d.events, { workflowId: "wf-1", runId: "run-1", serializer: ser });
-  assert.equal(types(r.decisions), ["CompleteWorkflowExecution"]);
-  // the first task opened all 40 but recorded only the first ones: those that waited are serialized to be sized
-  const deferred = Array.from({ length: 40 - first }, (_, k) => `${first + k}${big}`);
-  assert.equal(ser.serialized, [...deferred, "done"]);
 });
 
 test("an input that cannot be serialized is thrown at the call in a replay too", () => {
